@@ -1,0 +1,152 @@
+"""Users, scoped role assignments, API tokens and the tamper-evident audit log."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    display_name = models.CharField(_("display name"), max_length=50, blank=True)
+    failed_logins = models.PositiveSmallIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    @property
+    def is_locked(self) -> bool:
+        return self.locked_until is not None and self.locked_until > timezone.now()
+
+
+class Role(models.TextChoices):
+    AUTHORITY_ADMIN = "authority_admin", _("Authority administrator")
+    AUTHORITY_VIEWER = "authority_viewer", _("Authority viewer")
+    INSTITUTION_ADMIN = "institution_admin", _("Institution administrator")
+    STAFF = "staff", _("Staff member")
+    SYSTEM_ADMIN = "system_admin", _("System administrator")
+    SECURITY_ADMIN = "security_admin", _("Security administrator")
+    AUDITOR = "auditor", _("Auditor")
+
+
+AUTHORITY_ROLES = {Role.AUTHORITY_ADMIN, Role.AUTHORITY_VIEWER}
+# 三员分立: no user may hold two of these.
+SEPARATED_ROLES = {Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDITOR}
+
+
+class RoleAssignment(models.Model):
+    """One role of a user, with its scope: a region, an institution, or none."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("region")
+    )
+    institution = models.ForeignKey(
+        "institutions.Institution",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        verbose_name=_("institution"),
+    )
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role", "region", "institution"], name="role_assignment_unique"
+            ),
+            models.CheckConstraint(
+                name="role_assignment_scope_matches_role",
+                condition=(
+                    models.Q(
+                        role__in=[Role.AUTHORITY_ADMIN, Role.AUTHORITY_VIEWER],
+                        region__isnull=False,
+                        institution__isnull=True,
+                    )
+                    | models.Q(
+                        role=Role.INSTITUTION_ADMIN, region__isnull=True, institution__isnull=False
+                    )
+                    | models.Q(
+                        role__in=[Role.STAFF, Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDITOR],
+                        region__isnull=True,
+                        institution__isnull=True,
+                    )
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        scope = self.region or self.institution
+        return f"{self.get_role_display()}" + (f" · {scope}" if scope else "")
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API. Only its SHA-256 digest is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=50)
+    prefix = models.CharField(max_length=8)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+
+class AuditEvent(models.Model):
+    """One entry of the append-only audit log.
+
+    ``hash`` covers the entry's content and ``prev_hash``, so changing or deleting any
+    entry breaks the chain (``xietong audit verify``). Database triggers refuse UPDATE and
+    DELETE on this table.
+    """
+
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(User, on_delete=models.DO_NOTHING, null=True, db_constraint=False)
+    actor_name = models.CharField(_("actor"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=40, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=60, blank=True, db_index=True)
+    object_id = models.CharField(_("object id"), max_length=40, blank=True)
+    object_label = models.CharField(_("object"), max_length=200, blank=True)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    detail = models.JSONField(null=True, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_name} {self.action} {self.object_label}"
+
+
+class AuditHead(models.Model):
+    """The single row that holds the end of the chain; locked while an event is appended."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_hash = models.CharField(max_length=64, default="0" * 64)
+    count = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.count} events, last {self.last_hash[:12]}"

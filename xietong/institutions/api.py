@@ -1,0 +1,231 @@
+"""Institutions, labs and staff over JSON: thin wrappers over the selectors and services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from xietong.core.paging import paginate
+from xietong.institutions import selectors, services
+from xietong.institutions.models import Institution, Staff
+from xietong.institutions.schemas import (
+    Error,
+    InstitutionDetailOut,
+    InstitutionIn,
+    InstitutionOut,
+    InstitutionPage,
+    InstitutionPatch,
+    InstitutionRef,
+    LabIn,
+    LabOut,
+    PersonalDataOut,
+    StaffIn,
+    StaffOut,
+    StaffPage,
+    StaffPatch,
+)
+
+router = Router(tags=["institutions"])
+staff_router = Router(tags=["staff"])
+ERRORS: dict[int, Any] = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 422: Error}
+
+
+def _actor(request: HttpRequest) -> Any:
+    return request.actor  # type: ignore[attr-defined]
+
+
+def _institution_out(inst: Institution) -> dict[str, Any]:
+    return {
+        "id": inst.pk,
+        "name": inst.name,
+        "name_en": inst.name_en,
+        "kind": inst.kind,
+        "school_code": inst.school_code,
+        "stages": inst.stage_list,
+        "ownership": inst.ownership,
+        "locality": inst.locality,
+        "region_code": inst.region.code,
+        "region_name": inst.region.name,
+        "address": inst.address,
+        "latitude": inst.latitude,
+        "longitude": inst.longitude,
+        "parent": {"id": inst.parent.pk, "name": inst.parent.name} if inst.parent_id else None,
+        "can_edit": bool(getattr(inst, "can_edit", False)),
+    }
+
+
+def _staff_out(s: Staff) -> dict[str, Any]:
+    return {
+        "id": s.pk,
+        "name": s.name,
+        "gender": s.gender,
+        "birth_year": s.birth_date.year,
+        "id_number": s.masked_id_number,
+        "phone": s.masked_phone,
+        "institution": {"id": s.institution.pk, "name": s.institution.name},
+        "position": s.position,
+        "stages": s.stage_list,
+        "subjects": s.subject_list,
+        "title": s.title,
+        "honours": s.honour_list,
+        "joined_on": s.joined_on,
+        "years_at_institution": s.years_at_institution(),
+        "owned": bool(getattr(s, "owned", False)),
+    }
+
+
+def _page(qs: Any, page: int, page_size: int, render: Any) -> dict[str, Any]:
+    p = paginate(qs, page, page_size)
+    return {
+        "count": p.paginator.count,
+        "page": p.number,
+        "page_size": p.paginator.per_page,
+        "pages": p.paginator.num_pages,
+        "items": [render(obj) for obj in p.object_list],
+    }
+
+
+class InstitutionQuery(Schema):
+    area: str = Field("", description="region code or region-group key (e.g. xiongan)")
+    kind: str = ""
+    stage: str = ""
+    q: str = Field("", max_length=100, description="name, English name or school identifier")
+    mine: bool = Field(False, description="only institutions the caller may change")
+    page: int = Field(1, ge=1)
+    page_size: int = Field(20, description="20, 50 or 100")
+
+
+@router.get("/", response={200: InstitutionPage, **ERRORS}, summary="List institutions")
+def list_institutions(request: HttpRequest, query: Query[InstitutionQuery]) -> Any:
+    filters = selectors.InstitutionFilters(
+        area=query.area, kind=query.kind, stage=query.stage, q=query.q.strip(), mine=query.mine
+    )
+    qs = selectors.institutions_for(_actor(request), filters)
+    return _page(qs, query.page, query.page_size, _institution_out)
+
+
+@router.post("/", response={201: InstitutionOut, **ERRORS}, summary="Register an institution")
+def create_institution(request: HttpRequest, payload: InstitutionIn) -> Any:
+    data = payload.model_dump(exclude_none=False)
+    if data["stages"] is None:
+        data.pop("stages")
+    inst = services.create_institution(_actor(request), data)
+    return 201, _institution_out(selectors.institution_detail(_actor(request), inst.pk))
+
+
+@router.get("/{int:pk}", response={200: InstitutionDetailOut, **ERRORS}, summary="One institution")
+def get_institution(request: HttpRequest, pk: int) -> Any:
+    actor = _actor(request)
+    inst = selectors.institution_detail(actor, pk)
+    out = _institution_out(inst)
+    out["labs"] = list(selectors.labs_of(actor, inst))
+    out["branches"] = [{"id": b.pk, "name": b.name} for b in selectors.branches_of(actor, inst)]
+    out["staff_count"] = selectors.staff_for(
+        actor, selectors.StaffFilters(institution_id=pk)
+    ).count()
+    return out
+
+
+@router.patch(
+    "/{int:pk}", response={200: InstitutionOut, **ERRORS}, summary="Change an institution"
+)
+def update_institution(request: HttpRequest, pk: int, payload: InstitutionPatch) -> Any:
+    data = payload.model_dump(exclude_unset=True)
+    services.update_institution(_actor(request), pk, data)
+    return _institution_out(selectors.institution_detail(_actor(request), pk))
+
+
+@router.delete("/{int:pk}", response={204: None, **ERRORS}, summary="Remove an institution")
+def delete_institution(request: HttpRequest, pk: int) -> Any:
+    services.delete_institution(_actor(request), pk)
+    return 204, None
+
+
+@router.post("/{int:pk}/labs", response={201: LabOut, **ERRORS}, summary="Add a lab")
+def add_lab(request: HttpRequest, pk: int, payload: LabIn) -> Any:
+    return 201, services.add_lab(_actor(request), pk, payload.model_dump())
+
+
+@router.delete("/labs/{int:lab_pk}", response={204: None, **ERRORS}, summary="Remove a lab")
+def remove_lab(request: HttpRequest, lab_pk: int) -> Any:
+    services.remove_lab(_actor(request), lab_pk)
+    return 204, None
+
+
+class StaffQuery(Schema):
+    area: str = ""
+    institution: int | None = None
+    position: str = ""
+    title: str = ""
+    honour: str = ""
+    stage: str = ""
+    subject: str = ""
+    q: str = Field("", max_length=50)
+    mine: bool = False
+    page: int = Field(1, ge=1)
+    page_size: int = 20
+
+
+@staff_router.get(
+    "/", response={200: StaffPage, **ERRORS}, summary="List staff (personal data masked)"
+)
+def list_staff(request: HttpRequest, query: Query[StaffQuery]) -> Any:
+    filters = selectors.StaffFilters(
+        area=query.area,
+        institution_id=query.institution,
+        position=query.position,
+        title=query.title,
+        honour=query.honour,
+        stage=query.stage,
+        subject=query.subject,
+        q=query.q.strip(),
+        mine=query.mine,
+    )
+    return _page(
+        selectors.staff_for(_actor(request), filters), query.page, query.page_size, _staff_out
+    )
+
+
+@staff_router.post("/", response={201: StaffOut, **ERRORS}, summary="Register a staff member")
+def create_staff(request: HttpRequest, payload: StaffIn) -> Any:
+    data = payload.model_dump()
+    data["title"] = data["title"] or ""
+    staff = services.create_staff(_actor(request), data)
+    return 201, _staff_out(selectors.staff_detail(_actor(request), staff.pk))
+
+
+@staff_router.get("/{int:pk}", response={200: StaffOut, **ERRORS}, summary="One staff member")
+def get_staff(request: HttpRequest, pk: int) -> Any:
+    return _staff_out(selectors.staff_detail(_actor(request), pk))
+
+
+@staff_router.get(
+    "/{int:pk}/personal-data",
+    response={200: PersonalDataOut, **ERRORS},
+    summary="Reveal the ID number and phone (owning scope only; audited)",
+)
+def personal_data(request: HttpRequest, pk: int) -> Any:
+    return selectors.reveal_personal_data(_actor(request), pk)
+
+
+@staff_router.patch(
+    "/{int:pk}", response={200: StaffOut, **ERRORS}, summary="Change a staff record"
+)
+def update_staff(request: HttpRequest, pk: int, payload: StaffPatch) -> Any:
+    data = payload.model_dump(exclude_unset=True)
+    if "title" in data and data["title"] is None:
+        data["title"] = ""
+    services.update_staff(_actor(request), pk, data)
+    return _staff_out(selectors.staff_detail(_actor(request), pk))
+
+
+@staff_router.delete("/{int:pk}", response={204: None, **ERRORS}, summary="Remove a staff record")
+def delete_staff(request: HttpRequest, pk: int) -> Any:
+    services.delete_staff(_actor(request), pk)
+    return 204, None
+
+
+__all__ = ["InstitutionRef", "router", "staff_router"]

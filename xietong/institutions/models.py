@@ -1,0 +1,215 @@
+"""Institutions (schools, colleges, authorities, training providers, institutes), labs, staff."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from xietong.core.delimited import unpack
+from xietong.core.masking import mask_id_number, mask_phone
+from xietong.institutions.choices import (
+    Gender,
+    Honour,
+    Kind,
+    Locality,
+    Ownership,
+    Position,
+    Stage,
+    Title,
+)
+from xietong.institutions.validators import (
+    validate_id_number,
+    validate_phone,
+    validate_school_code,
+)
+from xietong.regions.models import Region
+
+
+class Institution(models.Model):
+    name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices, db_index=True)
+    school_code = models.CharField(
+        _("school identifier"),
+        max_length=10,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[validate_school_code],
+        error_messages={"unique": _("Another institution already has this school identifier.")},
+        help_text=_("The national ten-digit school identifier (学校标识码), where known."),
+    )
+    stages = models.CharField(_("stages"), max_length=120, blank=True, db_index=True)
+    ownership = models.CharField(
+        _("ownership"), max_length=10, choices=Ownership.choices, default=Ownership.PUBLIC
+    )
+    locality = models.CharField(
+        _("urban or rural"), max_length=10, choices=Locality.choices, default=Locality.URBAN
+    )
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="institutions", verbose_name=_("region")
+    )
+    # Copy of region.path: "everything under a region" is one indexed prefix scan here.
+    region_path = models.CharField(max_length=40, db_index=True, editable=False)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="branches",
+        verbose_name=_("parent institution"),
+        help_text=_("For a branch campus: the institution it belongs to."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["region_path", "name"]
+        verbose_name = _("institution")
+        verbose_name_plural = _("institutions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "name"], name="institution_unique_name_in_region"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(parent=models.F("id")), name="institution_not_own_parent"
+            ),
+        ]
+        indexes = [models.Index(fields=["name"]), models.Index(fields=["kind", "region_path"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def stage_list(self) -> list[str]:
+        return unpack(self.stages)
+
+    def stage_labels(self) -> list[str]:
+        labels = dict(Stage.choices)
+        return [str(labels.get(s, s)) for s in self.stage_list]
+
+
+class Lab(models.Model):
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="labs")
+    name = models.CharField(_("name"), max_length=100)
+    field = models.CharField(_("field"), max_length=50, blank=True)
+    opened_on = models.DateField(_("opened on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("lab")
+        verbose_name_plural = _("labs")
+        constraints = [
+            models.UniqueConstraint(fields=["institution", "name"], name="lab_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Staff(models.Model):
+    """A teacher, principal, cadre or researcher at one institution (their home post)."""
+
+    name = models.CharField(_("name"), max_length=50)
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
+    birth_date = models.DateField(_("birth date"))
+    # Kept whole so duplicates are found by the unique index; never shown unmasked
+    # except through the audited reveal in accounts.personal_data.
+    id_number = models.CharField(
+        _("ID number"),
+        max_length=18,
+        unique=True,
+        validators=[validate_id_number],
+        error_messages={"unique": _("A staff member with this ID number is already registered.")},
+    )
+    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_phone])
+    institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="staff", verbose_name=_("institution")
+    )
+    position = models.CharField(
+        _("position"), max_length=20, choices=Position.choices, default=Position.TEACHER
+    )
+    stages = models.CharField(_("stages"), max_length=120, blank=True)
+    subjects = models.CharField(_("subjects"), max_length=200, blank=True)
+    title = models.CharField(
+        _("professional title"), max_length=12, choices=Title.choices, blank=True
+    )
+    honours = models.CharField(_("honours"), max_length=100, blank=True)
+    joined_on = models.DateField(_("at this institution since"))
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="staff_record",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["institution_id", "name", "id"]
+        verbose_name = _("staff member")
+        verbose_name_plural = _("staff")
+        indexes = [
+            models.Index(fields=["name"]),
+            models.Index(fields=["institution", "position"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.id_number)
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
+
+    @property
+    def stage_list(self) -> list[str]:
+        return unpack(self.stages)
+
+    @property
+    def subject_list(self) -> list[str]:
+        return unpack(self.subjects)
+
+    @property
+    def honour_list(self) -> list[str]:
+        return unpack(self.honours)
+
+    def honour_labels(self) -> list[str]:
+        labels = dict(Honour.choices)
+        return [str(labels.get(h, h)) for h in self.honour_list]
+
+    def stage_labels(self) -> list[str]:
+        labels = dict(Stage.choices)
+        return [str(labels.get(s, s)) for s in self.stage_list]
+
+    def years_at_institution(self, today: dt.date | None = None) -> int:
+        today = today or dt.date.today()
+        years = today.year - self.joined_on.year
+        if (today.month, today.day) < (self.joined_on.month, self.joined_on.day):
+            years -= 1
+        return max(years, 0)

@@ -1,0 +1,425 @@
+"""Every write to institutions, labs and staff.
+
+Each service checks the actor's right through the selectors' ``Q`` rules, validates
+with the model's validators, runs in one transaction and records an audit event.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
+from django.utils.translation import gettext as _
+
+from xietong.accounts import audit
+from xietong.accounts.access import Actor
+from xietong.core.delimited import pack
+from xietong.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from xietong.institutions.choices import DEFAULT_STAGES, Honour, Stage
+from xietong.institutions.models import Institution, Lab, Staff
+from xietong.institutions.selectors import (
+    administered_institutions_q,
+    can_edit_institution,
+    institution_write_q,
+    region_write_q,
+    staff_owning_q,
+)
+from xietong.institutions.validators import (
+    birth_date_from_id,
+    gender_from_id,
+    normalise_id_number,
+    school_code_province,
+)
+from xietong.regions.models import Region
+
+INSTITUTION_FIELDS = (
+    "name",
+    "name_en",
+    "kind",
+    "school_code",
+    "stages",
+    "ownership",
+    "locality",
+    "region",
+    "address",
+    "latitude",
+    "longitude",
+    "parent",
+)
+STAFF_FIELDS = (
+    "name",
+    "gender",
+    "birth_date",
+    "id_number",
+    "phone",
+    "institution",
+    "position",
+    "stages",
+    "subjects",
+    "title",
+    "honours",
+    "joined_on",
+)
+LIST_FIELDS = {"stages", "subjects", "honours"}
+
+
+# --- helpers -------------------------------------------------------------------------
+
+
+def _unknown_fields(data: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
+    unknown = sorted(set(data) - set(allowed))
+    if unknown:
+        raise InvalidInput(
+            _("Unknown fields: %(fields)s") % {"fields": ", ".join(unknown)},
+            fields={k: [_("This field is not known.")] for k in unknown},
+        )
+
+
+def _resolve_region(value: Any) -> Region:
+    if isinstance(value, Region):
+        return value
+    region = Region.objects.filter(code=str(value or "").strip()).first()
+    if region is None:
+        raise InvalidInput(
+            fields={"region": [_("Unknown region code: %(code)s") % {"code": value}]}
+        )
+    return region
+
+
+def _resolve_institution(value: Any, field: str) -> Institution | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, Institution):
+        return value
+    try:
+        inst = Institution.objects.filter(pk=int(value)).first()
+    except (TypeError, ValueError):
+        inst = None
+    if inst is None:
+        raise InvalidInput(fields={field: [_("No institution with id %(id)s.") % {"id": value}]})
+    return inst
+
+
+def _pack_codes(values: Any, allowed: set[str] | None, field: str) -> str:
+    if isinstance(values, str):
+        values = [v for v in values.replace("，", ",").split(",") if v.strip()]
+    values = list(values or [])
+    if not all(isinstance(v, str) for v in values):
+        raise InvalidInput(fields={field: [_("Give a list of codes.")]})
+    if allowed is not None:
+        bad = [v for v in values if v not in allowed]
+        if bad:
+            raise InvalidInput(
+                fields={field: [_("Unknown codes: %(codes)s") % {"codes": ", ".join(bad)}]}
+            )
+    if any(len(v) > 30 for v in values):
+        raise InvalidInput(fields={field: [_("Each entry may have at most 30 characters.")]})
+    return pack(values)
+
+
+def _full_clean(obj: Any) -> None:
+    try:
+        obj.full_clean()
+    except ValidationError as e:
+        raise InvalidInput.from_validation_error(e) from None
+
+
+def _save(obj: Any) -> None:
+    """Save, turning a lost race on a unique index into a clear conflict."""
+    try:
+        with transaction.atomic():
+            obj.save()
+    except IntegrityError:
+        raise Conflict(
+            _("A record with the same unique values was saved at the same time.")
+        ) from None
+
+
+# --- institutions --------------------------------------------------------------------
+
+
+def _apply_institution(actor: Actor, inst: Institution, data: Mapping[str, Any]) -> None:
+    _unknown_fields(data, INSTITUTION_FIELDS)
+    for key, value in data.items():
+        if key == "region":
+            region = _resolve_region(value)
+            inst.region = region
+            inst.region_path = region.path
+        elif key == "parent":
+            parent = _resolve_institution(value, "parent")
+            if parent is not None and not can_edit_institution(actor, parent):
+                raise PermissionDenied(
+                    _("You may only attach a branch campus to an institution you manage.")
+                )
+            inst.parent = parent
+        elif key == "stages":
+            inst.stages = _pack_codes(value, set(Stage.values), "stages")
+        elif key in ("school_code", "latitude", "longitude"):
+            setattr(inst, key, value if value not in ("",) else None)
+        else:
+            setattr(inst, key, value.strip() if isinstance(value, str) else value)
+    if "stages" not in data and not inst.stages and inst.kind in DEFAULT_STAGES:
+        inst.stages = pack(DEFAULT_STAGES[inst.kind])
+    _validate_institution(inst)
+
+
+def _validate_institution(inst: Institution) -> None:
+    errors: dict[str, list[str]] = {}
+    try:
+        inst.full_clean()
+    except ValidationError as e:
+        errors = InvalidInput.from_validation_error(e).fields
+    if inst.school_code and "school_code" not in errors and inst.region_id:
+        province = school_code_province(inst.school_code)
+        if province and province != inst.region.province_code:
+            errors.setdefault("school_code", []).append(
+                _("This identifier belongs to another province than the institution's region.")
+            )
+    if inst.parent_id and inst.pk:
+        ancestor: Institution | None = inst.parent
+        while ancestor is not None:
+            if ancestor.pk == inst.pk:
+                errors.setdefault("parent", []).append(
+                    _("An institution cannot be a branch of itself or of its own branch.")
+                )
+                break
+            ancestor = ancestor.parent
+    if errors:
+        raise InvalidInput(fields=errors)
+
+
+def _require_region_write(actor: Actor, region: Region) -> None:
+    if not Region.objects.filter(region_write_q(actor), pk=region.pk).exists():
+        raise PermissionDenied(
+            _("You may only register institutions in your own region (%(region)s is outside it).")
+            % {"region": region.name}
+        )
+
+
+@transaction.atomic
+def create_institution(actor: Actor, data: Mapping[str, Any]) -> Institution:
+    if "region" not in data:
+        raise InvalidInput(fields={"region": [_("This field is required.")]})
+    inst = Institution()
+    _apply_institution(actor, inst, data)
+    _require_region_write(actor, inst.region)
+    _save(inst)
+    audit.record(actor, "institution.create", target=inst, after=audit.snapshot(inst))
+    return inst
+
+
+def _writable_institution(actor: Actor, pk: int) -> Institution:
+    inst = Institution.objects.select_for_update().filter(pk=pk).first()
+    if inst is None or not actor.reads_registry:
+        raise NotFound()
+    if not Institution.objects.filter(institution_write_q(actor), pk=pk).exists():
+        raise PermissionDenied(_("This institution is outside your scope."))
+    return inst
+
+
+@transaction.atomic
+def update_institution(actor: Actor, pk: int, data: Mapping[str, Any]) -> Institution:
+    inst = _writable_institution(actor, pk)
+    before = audit.snapshot(inst)
+    old_region = inst.region_id
+    _apply_institution(actor, inst, data)
+    if inst.region_id != old_region:
+        _require_region_write(actor, inst.region)
+    _save(inst)
+    after = audit.snapshot(inst)
+    changed = {k for k in after if after[k] != before.get(k)} - {"updated_at"}
+    audit.record(
+        actor,
+        "institution.update",
+        target=inst,
+        before={k: before[k] for k in changed},
+        after={k: after[k] for k in changed},
+    )
+    return inst
+
+
+@transaction.atomic
+def delete_institution(actor: Actor, pk: int) -> None:
+    inst = _writable_institution(actor, pk)
+    before = audit.snapshot(inst)
+    label = str(inst)
+    try:
+        with transaction.atomic():
+            inst.delete()
+    except ProtectedError:
+        raise Conflict(
+            _("This institution still has staff or branch campuses; move or remove them first.")
+        ) from None
+    audit.record(
+        actor,
+        "institution.delete",
+        object_type="institutions.institution",
+        object_id=pk,
+        label=label,
+        before=before,
+    )
+
+
+@transaction.atomic
+def add_lab(actor: Actor, institution_pk: int, data: Mapping[str, Any]) -> Lab:
+    inst = _writable_institution(actor, institution_pk)
+    _unknown_fields(data, ("name", "field", "opened_on"))
+    lab = Lab(institution=inst, **{k: v for k, v in data.items()})
+    _full_clean(lab)
+    _save(lab)
+    audit.record(actor, "lab.create", target=lab, after=audit.snapshot(lab))
+    return lab
+
+
+@transaction.atomic
+def remove_lab(actor: Actor, lab_pk: int) -> None:
+    lab = Lab.objects.filter(pk=lab_pk).first()
+    if lab is None:
+        raise NotFound()
+    _writable_institution(actor, lab.institution_id)
+    before = audit.snapshot(lab)
+    lab.delete()
+    audit.record(
+        actor,
+        "lab.delete",
+        object_type="institutions.lab",
+        object_id=lab_pk,
+        label=before["name"],
+        before=before,
+    )
+
+
+# --- staff -------------------------------------------------------------------------
+
+
+def _apply_staff(actor: Actor, staff: Staff, data: Mapping[str, Any]) -> None:
+    _unknown_fields(data, STAFF_FIELDS)
+    for key, value in data.items():
+        if key == "institution":
+            inst = _resolve_institution(value, "institution")
+            if inst is None:
+                raise InvalidInput(fields={"institution": [_("This field is required.")]})
+            staff.institution = inst
+        elif key == "id_number":
+            staff.id_number = normalise_id_number(str(value or ""))
+        elif key == "stages":
+            staff.stages = _pack_codes(value, set(Stage.values), "stages")
+        elif key == "honours":
+            staff.honours = _pack_codes(value, set(Honour.values), "honours")
+        elif key == "subjects":
+            staff.subjects = _pack_codes(value, None, "subjects")
+        else:
+            setattr(staff, key, value.strip() if isinstance(value, str) else value)
+    _validate_staff(staff)
+
+
+def _validate_staff(staff: Staff) -> None:
+    errors: dict[str, list[str]] = {}
+    # Derive what the ID number already says, so the two can never disagree.
+    id_ok = True
+    try:
+        Staff._meta.get_field("id_number").run_validators(staff.id_number)
+    except ValidationError:
+        id_ok = False
+    if id_ok:
+        derived_birth = birth_date_from_id(staff.id_number)
+        derived_gender = gender_from_id(staff.id_number)
+        if staff.birth_date in (None, ""):
+            staff.birth_date = derived_birth
+        elif isinstance(staff.birth_date, dt.date) and staff.birth_date != derived_birth:
+            errors["birth_date"] = [_("The birth date does not match the ID number.")]
+        if not staff.gender:
+            staff.gender = derived_gender
+        elif staff.gender != derived_gender:
+            errors["gender"] = [_("The gender does not match the ID number.")]
+    try:
+        staff.full_clean()
+    except ValidationError as e:
+        for k, v in InvalidInput.from_validation_error(e).fields.items():
+            errors.setdefault(k, []).extend(v)
+    if isinstance(staff.joined_on, dt.date) and staff.joined_on > dt.date.today():
+        errors.setdefault("joined_on", []).append(_("This date lies in the future."))
+    if errors:
+        raise InvalidInput(fields=errors)
+
+
+def _administers_institution(actor: Actor, inst_pk: int) -> bool:
+    return Institution.objects.filter(administered_institutions_q(actor), pk=inst_pk).exists()
+
+
+def _require_staff_institution(actor: Actor, inst: Institution) -> None:
+    if not _administers_institution(actor, inst.pk):
+        raise PermissionDenied(
+            _("You may only register staff of institutions in your scope (%(name)s is outside it).")
+            % {"name": inst.name}
+        )
+
+
+@transaction.atomic
+def create_staff(actor: Actor, data: Mapping[str, Any]) -> Staff:
+    if not data.get("institution"):
+        raise InvalidInput(fields={"institution": [_("This field is required.")]})
+    staff = Staff()
+    _apply_staff(actor, staff, data)
+    _require_staff_institution(actor, staff.institution)
+    _save(staff)
+    audit.record(actor, "staff.create", target=staff, after=audit.snapshot(staff))
+    return staff
+
+
+def _writable_staff(actor: Actor, pk: int) -> Staff:
+    staff = Staff.objects.select_for_update().filter(pk=pk).first()
+    if staff is None:
+        raise NotFound()
+    if not Staff.objects.filter(staff_owning_q(actor), pk=pk).exists():
+        raise PermissionDenied(_("This staff member is outside your scope."))
+    return staff
+
+
+@transaction.atomic
+def update_staff(actor: Actor, pk: int, data: Mapping[str, Any]) -> Staff:
+    staff = _writable_staff(actor, pk)
+    if actor.own_staff_id == pk and not _administers(actor, staff):
+        raise PermissionDenied(_("Your own record is kept by your institution's administrator."))
+    before = audit.snapshot(staff)
+    old_inst = staff.institution_id
+    _apply_staff(actor, staff, data)
+    if staff.institution_id != old_inst:
+        _require_staff_institution(actor, staff.institution)
+    _save(staff)
+    after = audit.snapshot(staff)
+    changed = {k for k in after if after[k] != before.get(k)} - {"updated_at"}
+    audit.record(
+        actor,
+        "staff.update",
+        target=staff,
+        before={k: before[k] for k in changed},
+        after={k: after[k] for k in changed},
+    )
+    return staff
+
+
+def _administers(actor: Actor, staff: Staff) -> bool:
+    return _administers_institution(actor, staff.institution_id)
+
+
+@transaction.atomic
+def delete_staff(actor: Actor, pk: int) -> None:
+    staff = _writable_staff(actor, pk)
+    if not _administers(actor, staff):
+        raise PermissionDenied(_("Your own record is kept by your institution's administrator."))
+    before = audit.snapshot(staff)
+    label = str(staff)
+    staff.delete()
+    audit.record(
+        actor,
+        "staff.delete",
+        object_type="institutions.staff",
+        object_id=pk,
+        label=label,
+        before=before,
+    )

@@ -1,0 +1,19 @@
+"""Top-level URL map: one include per app, the JSON API under /api/."""
+
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from xietong.api import api
+
+urlpatterns = [
+    path("", include("xietong.core.urls")),
+    path("accounts/", include("xietong.accounts.urls")),
+    path("regions/", include("xietong.regions.urls")),
+    path("institutions/", include("xietong.institutions.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("api/", api.urls),
+]
+
+handler404 = "xietong.core.views.not_found"
+handler403 = "xietong.core.views.forbidden"
+handler500 = "xietong.core.views.server_error"
