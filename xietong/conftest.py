@@ -1,0 +1,114 @@
+"""Shared test fixtures: a small cast of named people reused by every test module.
+
+* Beijing: 北京市通州区 school "Tongzhou No. 1" with teacher **Bei Jing** (王北京)
+* Hebei:   三河市 school "Sanhe Experimental" with teacher **Tina** (李三河),
+           and its branch campus in 大厂 "Sanhe Experimental Dachang campus"
+* Xiong'an: 雄县 school "Xiongxian No. 1" with teacher **Xavier** (赵雄安)
+
+Users (each with one role): ``beijing`` (北京市 authority admin), ``tongzhou`` (通州区
+authority admin), ``sanhe`` (三河市 authority admin), ``hebei_viewer`` (河北省 viewer),
+``school_admin`` (admin of Sanhe Experimental), ``teacher`` (Tina herself), ``sysadmin``,
+``secadmin``, ``auditor``, and ``nobody`` (signed in, no role).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from xietong.accounts.access import Actor, actor_for
+from xietong.accounts.models import Role, RoleAssignment, User
+from xietong.institutions.models import Institution, Staff
+from xietong.institutions.validators import id_check_char
+from xietong.regions.models import Region
+
+PASSWORD = "Correct-horse-42"
+
+
+def make_id_number(region_code: str, birth: dt.date, serial: int, male: bool = True) -> str:
+    """A valid 18-character ID number for tests."""
+    seq = serial * 2 + (1 if male else 0)
+    body = f"{region_code}{birth:%Y%m%d}{seq % 1000:03d}"
+    return body + id_check_char(body)
+
+
+def region(code: str) -> Region:
+    return Region.objects.get(code=code)
+
+
+def make_institution(name: str, code: str, kind: str = "primary", **extra: Any) -> Institution:
+    r = region(code)
+    stages = extra.pop("stages", ",primary,")
+    return Institution.objects.create(
+        name=name, kind=kind, region=r, region_path=r.path, stages=stages, **extra
+    )
+
+
+def make_staff(name: str, inst: Institution, serial: int, **extra: Any) -> Staff:
+    birth = extra.pop("birth_date", dt.date(1985, 3, 14))
+    male = extra.pop("male", True)
+    return Staff.objects.create(
+        name=name,
+        gender="M" if male else "F",
+        birth_date=birth,
+        id_number=make_id_number(inst.region.code, birth, serial, male),
+        phone=extra.pop("phone", f"1380000{serial:04d}"),
+        institution=inst,
+        joined_on=extra.pop("joined_on", dt.date(2015, 9, 1)),
+        stages=extra.pop("stages", ",primary,"),
+        subjects=extra.pop("subjects", ",数学,"),
+        **extra,
+    )
+
+
+def make_user(username: str, role: str | None = None, **scope: Any) -> User:
+    user = User.objects.create_user(username=username, password=PASSWORD, display_name=username)
+    if role:
+        RoleAssignment.objects.create(user=user, role=role, **scope)
+    return user
+
+
+@dataclass
+class Cast:
+    tongzhou_school: Institution
+    sanhe_school: Institution
+    sanhe_branch: Institution
+    xiongxian_school: Institution
+    beijing_teacher: Staff
+    sanhe_teacher: Staff
+    branch_teacher: Staff
+    xiongan_teacher: Staff
+    users: dict[str, User]
+
+    def actor(self, username: str) -> Actor:
+        return actor_for(User.objects.get(username=username))
+
+
+@pytest.fixture
+def cast(db: Any) -> Cast:
+    tongzhou = make_institution("Tongzhou No. 1", "110112", school_code="2111012345")
+    sanhe = make_institution("Sanhe Experimental", "131082", school_code="2113012345")
+    branch = make_institution("Sanhe Experimental Dachang campus", "131028", parent=sanhe)
+    xiongxian = make_institution("Xiongxian No. 1", "130638", kind="senior", stages=",senior,")
+    bj_teacher = make_staff("王北京", tongzhou, 1, honours=",backbone,", title="senior")
+    sh_teacher = make_staff("李三河", sanhe, 2, male=False, title="first")
+    br_teacher = make_staff("刘大厂", branch, 3)
+    xa_teacher = make_staff("赵雄安", xiongxian, 4, stages=",senior,")
+    users = {
+        "beijing": make_user("beijing", Role.AUTHORITY_ADMIN, region=region("110000")),
+        "tongzhou": make_user("tongzhou", Role.AUTHORITY_ADMIN, region=region("110112")),
+        "sanhe": make_user("sanhe", Role.AUTHORITY_ADMIN, region=region("131082")),
+        "hebei_viewer": make_user("hebei_viewer", Role.AUTHORITY_VIEWER, region=region("130000")),
+        "school_admin": make_user("school_admin", Role.INSTITUTION_ADMIN, institution=sanhe),
+        "teacher": make_user("teacher", Role.STAFF),
+        "sysadmin": make_user("sysadmin", Role.SYSTEM_ADMIN),
+        "secadmin": make_user("secadmin", Role.SECURITY_ADMIN),
+        "auditor": make_user("auditor", Role.AUDITOR),
+        "nobody": make_user("nobody"),
+    }
+    sh_teacher.user = users["teacher"]
+    sh_teacher.save(update_fields=["user"])
+    return Cast(tongzhou, sanhe, branch, xiongxian, bj_teacher, sh_teacher, br_teacher, xa_teacher, users)
