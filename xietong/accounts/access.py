@@ -95,7 +95,7 @@ def actor_for(user: Any) -> Actor:
     grants = tuple(
         Grant(
             role=ra.role,
-            region_path=ra.region.path if ra.region_id else None,
+            region_path=ra.region.path if ra.region is not None else None,
             institution_id=ra.institution_id,
         )
         for ra in RoleAssignment.objects.filter(user_id=user.pk).select_related("region")

@@ -69,4 +69,6 @@ def user_detail(actor: Actor, pk: int) -> User:
 
 def tokens_of(actor: Actor) -> QuerySet[ApiToken]:
     """The actor's own API tokens."""
+    if actor.user_id is None:
+        return ApiToken.objects.none()
     return ApiToken.objects.filter(user_id=actor.user_id)

@@ -240,6 +240,8 @@ def link_staff(actor: Actor, user_pk: int, staff_pk: int) -> None:
 
 @transaction.atomic
 def change_password(actor: Actor, old: str, new: str) -> None:
+    if actor.user_id is None:
+        raise PermissionDenied()
     user = User.objects.select_for_update().filter(pk=actor.user_id).first()
     if user is None:
         raise PermissionDenied()
@@ -261,7 +263,7 @@ def _digest(token: str) -> str:
 @transaction.atomic
 def create_token(actor: Actor, name: str, days: int | None = 90) -> tuple[ApiToken, str]:
     """A new token for the actor's own account; the plain text is shown once."""
-    if not actor.is_authenticated:
+    if actor.user_id is None:
         raise PermissionDenied()
     name = (name or "").strip()
     if not name or len(name) > 50:
@@ -282,6 +284,8 @@ def create_token(actor: Actor, name: str, days: int | None = 90) -> tuple[ApiTok
 
 @transaction.atomic
 def revoke_token(actor: Actor, token_pk: int) -> None:
+    if actor.user_id is None:
+        raise PermissionDenied()
     token = ApiToken.objects.filter(pk=token_pk, user_id=actor.user_id).first()
     if token is None:
         raise NotFound()

@@ -52,7 +52,7 @@ def _institution_out(inst: Institution) -> dict[str, Any]:
         "address": inst.address,
         "latitude": inst.latitude,
         "longitude": inst.longitude,
-        "parent": {"id": inst.parent.pk, "name": inst.parent.name} if inst.parent_id else None,
+        "parent": {"id": inst.parent.pk, "name": inst.parent.name} if inst.parent else None,
         "can_edit": bool(getattr(inst, "can_edit", False)),
     }
 
