@@ -6,3 +6,38 @@ class AccountsConfig(AppConfig):
     name = "xietong.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from xietong.core.navigation import NavItem, register
+
+        security = _("Security")
+        register(
+            NavItem(
+                label=_("Users and roles"),
+                url_name="accounts:users",
+                icon="person-lock",
+                visible=lambda a: a.is_security_admin,
+                order=900,
+                section=security,
+            )
+        )
+        register(
+            NavItem(
+                label=_("Audit log"),
+                url_name="accounts:audit",
+                icon="journal-check",
+                visible=lambda a: a.is_auditor,
+                order=910,
+                section=security,
+            )
+        )
+        register(
+            NavItem(
+                label=_("My account"),
+                url_name="accounts:account",
+                icon="person-gear",
+                visible=lambda a: True,
+                order=990,
+                section=_("Account"),
+            )
+        )

@@ -14,17 +14,18 @@ from xietong.core.navigation import items_for
 def navigation(request: HttpRequest) -> dict[str, Any]:
     actor = getattr(request, "actor", ANONYMOUS)
     path = request.path
-    entries = []
-    for item in items_for(actor):
-        url = reverse(item.url_name)
-        active = path == url if url == "/" else path.startswith(url)
-        entries.append(
-            {
-                "label": item.label,
-                "url": url,
-                "icon": item.icon,
-                "active": active,
-                "section": item.section,
-            }
-        )
+    items = [(item, reverse(item.url_name)) for item in items_for(actor)]
+    matching = [url for _, url in items if (path == url if url == "/" else path.startswith(url))]
+    # Only the most specific entry is active (/institutions/staff/ is not /institutions/).
+    active = max(matching, key=len, default=None)
+    entries = [
+        {
+            "label": item.label,
+            "url": url,
+            "icon": item.icon,
+            "active": url == active,
+            "section": item.section,
+        }
+        for item, url in items
+    ]
     return {"nav_items": entries, "actor": actor}

@@ -1,11 +1,20 @@
-"""The home page and the error pages."""
+"""The home page, the error pages, and the helpers every view uses to answer refusals."""
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
 
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template import loader
+from django.utils.translation import gettext as _
+
+from xietong.core.errors import InvalidInput, NotFound, PermissionDenied, ServiceError
 from xietong.institutions.selectors import institution_counts
 from xietong.regions.models import Region, RegionGroup
 
@@ -23,15 +32,58 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", context)
 
 
+# --- refusals --------------------------------------------------------------------------
+
+
+def refusals(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Turn a selector's or service's NotFound into a 404 and PermissionDenied into a 403.
+
+    Other refusals are the view's to handle (inline form errors, a message); one that
+    escapes is shown as a 400 page with its message rather than a server error.
+    """
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as e:
+            raise Http404(str(e.message)) from None
+        except PermissionDenied as e:
+            raise DjangoPermissionDenied(str(e.message)) from None
+        except ServiceError as e:
+            return render(
+                request,
+                "core/error.html",
+                {"status": e.status, "message": e.message},
+                status=e.status,
+            )
+
+    return wrapper
+
+
+def apply_errors(form: forms.BaseForm, error: InvalidInput) -> None:
+    """Show a service's field messages next to the form's fields; the rest above the form."""
+    for key, messages_ in error.fields.items():
+        target = key if key in form.fields else None
+        for message in messages_:
+            form.add_error(target, message if target else f"{key}: {message}")
+    if not error.fields or str(error.message) != str(error.default_message()):
+        form.add_error(None, str(error.message))
+
+
+# --- error pages -------------------------------------------------------------------------
+
+
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "core/error.html", {"status": 404}, status=404)
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(
-        request, "core/error.html", {"status": 403, "message": str(exception or "")}, status=403
-    )
+    message = str(exception or "") or _("You do not have permission to do this.")
+    return render(request, "core/error.html", {"status": 403, "message": message}, status=403)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/error.html", {"status": 500}, status=500)
+    # No request context: the page must render even when the database is what failed.
+    html = loader.get_template("core/error.html").render({"status": 500})
+    return HttpResponse(html, status=500)

@@ -6,3 +6,17 @@ class RegionsConfig(AppConfig):
     name = "xietong.regions"
     label = "regions"
     verbose_name = _("Regions")
+
+    def ready(self) -> None:
+        from xietong.core.navigation import NavItem, register
+
+        register(
+            NavItem(
+                label=_("Regions"),
+                url_name="regions:browser",
+                icon="map",
+                visible=lambda a: a.reads_registry,
+                order=30,
+                section=_("Registry"),
+            )
+        )

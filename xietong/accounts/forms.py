@@ -1,0 +1,128 @@
+"""Forms of the account pages: they parse and render; the services validate and write."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.utils.translation import gettext_lazy as _
+
+from xietong.accounts.models import Role
+from xietong.institutions.forms import page_size_field, region_choices
+from xietong.regions.models import Region
+
+
+class SignInForm(forms.Form):
+    username = forms.CharField(
+        label=_("User name"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class PasswordChangeForm(forms.Form):
+    old_password = forms.CharField(
+        label=_("Current password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    password = forms.CharField(
+        label=_("New password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html,
+    )
+    password2 = forms.CharField(
+        label=_("New password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("password") and data.get("password2") != data.get("password"):
+            self.add_error("password2", _("The two new passwords differ."))
+        return data
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Token name"),
+        max_length=50,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. roster import script")}),
+    )
+    days = forms.IntegerField(label=_("Valid for (days)"), initial=90)
+
+
+class UserSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=150,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("User name or name")}),
+    )
+    page_size = page_size_field()
+
+
+class UserCreateForm(forms.Form):
+    username = forms.CharField(label=_("User name"), max_length=150)
+    display_name = forms.CharField(label=_("Display name"), max_length=50, required=False)
+    email = forms.EmailField(label=_("Email"), required=False)
+    password = forms.CharField(
+        label=_("Initial password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html,
+    )
+
+
+class RoleGrantForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=[("", "—"), *Role.choices])
+    region = forms.CharField(
+        label=_("Region"),
+        required=False,
+        widget=forms.Select,
+        help_text=_("For the authority roles: the region they cover."),
+    )
+    institution = forms.IntegerField(
+        label=_("Institution id"),
+        required=False,
+        min_value=1,
+        help_text=_("For the institution administrator: the id of the institution."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        regions = Region.objects.only("code", "name", "path")
+        self.fields["region"].widget.choices = [("", "—"), *region_choices(regions)]
+
+
+class AuditFilterForm(forms.Form):
+    action = forms.CharField(
+        label=_("Action"),
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "institution., auth."}),
+    )
+    actor = forms.CharField(
+        label=_("Actor"), required=False, max_length=150, widget=forms.TextInput({"type": "search"})
+    )
+    object_type = forms.CharField(
+        label=_("Object type"),
+        required=False,
+        max_length=60,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "institutions.staff"}),
+    )
+    object_id = forms.CharField(
+        label=_("Object id"),
+        required=False,
+        max_length=40,
+        widget=forms.TextInput({"type": "search"}),
+    )
+    page_size = page_size_field()

@@ -1,0 +1,298 @@
+"""Sign-in and sign-out, the user's own account, the security admin's and auditor's pages.
+
+Thin: every check and write is in ``accounts.services`` / ``accounts.selectors``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login, logout, update_session_auth_hash
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render, resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+
+from xietong.accounts import audit, selectors, services
+from xietong.accounts.forms import (
+    AuditFilterForm,
+    PasswordChangeForm,
+    RoleGrantForm,
+    SignInForm,
+    TokenForm,
+    UserCreateForm,
+    UserSearchForm,
+)
+from xietong.accounts.models import User
+from xietong.core.errors import Conflict, InvalidInput, PermissionDenied
+from xietong.core.paging import paginate
+from xietong.core.views import apply_errors, refusals
+
+
+def _actor(request: HttpRequest) -> Any:
+    return request.actor  # type: ignore[attr-defined]
+
+
+# --- signing in and out ------------------------------------------------------------------
+
+
+def _next_url(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+@sensitive_post_parameters("password")
+@csrf_protect
+@never_cache
+def sign_in(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        form = SignInForm(request.POST)
+        if form.is_valid():
+            try:
+                user = services.authenticate(
+                    form.cleaned_data["username"], form.cleaned_data["password"]
+                )
+            except services.SignInRefused as e:
+                form.add_error(None, str(e.message))
+            else:
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                return redirect(_next_url(request))
+    else:
+        if request.user.is_authenticated and request.user.is_active:
+            return redirect(_next_url(request))
+        form = SignInForm()
+    context = {"form": form, "next": request.POST.get("next") or request.GET.get("next", "")}
+    return render(request, "accounts/login.html", context)
+
+
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    messages.info(request, _("You have signed out."))
+    return redirect(settings.LOGOUT_REDIRECT_URL)
+
+
+# --- my account ----------------------------------------------------------------------------
+
+
+def _account_page(request: HttpRequest, status: int = 200, **extra: Any) -> HttpResponse:
+    actor = _actor(request)
+    context: dict[str, Any] = {
+        "password_form": PasswordChangeForm(),
+        "token_form": TokenForm(),
+        "tokens": list(selectors.tokens_of(actor)),
+        "roles": list(selectors.roles_of(actor)),
+    }
+    context.update(extra)
+    response = render(request, "accounts/account.html", context, status=status)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@refusals
+def account(request: HttpRequest) -> HttpResponse:
+    return _account_page(request)
+
+
+@sensitive_post_parameters("old_password", "password", "password2")
+@login_required
+@require_POST
+@refusals
+def password_change(request: HttpRequest) -> HttpResponse:
+    form = PasswordChangeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.change_password(
+                _actor(request), form.cleaned_data["old_password"], form.cleaned_data["password"]
+            )
+        except InvalidInput as e:
+            apply_errors(form, e)
+        else:
+            user = cast(User, request.user)
+            user.refresh_from_db()
+            update_session_auth_hash(request, user)
+            messages.success(request, _("Your password was changed."))
+            return redirect("accounts:account")
+    return _account_page(request, status=422, password_form=form, open_password=True)
+
+
+@login_required
+@require_POST
+@refusals
+def token_create(request: HttpRequest) -> HttpResponse:
+    form = TokenForm(request.POST)
+    if form.is_valid():
+        try:
+            token, plain = services.create_token(
+                _actor(request), form.cleaned_data["name"], form.cleaned_data["days"]
+            )
+        except InvalidInput as e:
+            apply_errors(form, e)
+        else:
+            # The plain token is shown in this response only; it is stored as a digest.
+            return _account_page(request, new_token=token, plain_token=plain)
+    return _account_page(request, status=422, token_form=form, open_token=True)
+
+
+@login_required
+@require_POST
+@refusals
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    services.revoke_token(_actor(request), pk)
+    messages.success(request, _("The token was revoked."))
+    return redirect("accounts:account")
+
+
+# --- security admin: users and roles ---------------------------------------------------
+
+
+@login_required
+@refusals
+def users(request: HttpRequest) -> HttpResponse:
+    form = UserSearchForm(request.GET)
+    form.is_valid()
+    data = getattr(form, "cleaned_data", {})
+    qs = selectors.users_for(_actor(request), (data.get("q") or "").strip())
+    page = paginate(qs, request.GET.get("page"), data.get("page_size"))
+    return render(request, "accounts/users.html", {"form": form, "page": page})
+
+
+@sensitive_post_parameters("password")
+@login_required
+@refusals
+def user_create(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    selectors.users_for(actor)  # refuses anyone but the security admin
+    if request.method == "POST":
+        form = UserCreateForm(request.POST)
+        if form.is_valid():
+            try:
+                user = services.create_user(actor, **form.cleaned_data)
+            except InvalidInput as e:
+                apply_errors(form, e)
+            else:
+                messages.success(
+                    request, _("The account %(name)s was created.") % {"name": user.username}
+                )
+                return redirect("accounts:user_detail", pk=user.pk)
+    else:
+        form = UserCreateForm()
+    return render(request, "accounts/user_form.html", {"form": form})
+
+
+def _user_page(request: HttpRequest, pk: int, status: int = 200, **extra: Any) -> HttpResponse:
+    user = selectors.user_detail(_actor(request), pk)
+    context = {"subject": user, "role_form": RoleGrantForm(), **extra}
+    return render(request, "accounts/user_detail.html", context, status=status)
+
+
+@login_required
+@refusals
+def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _user_page(request, pk)
+
+
+@login_required
+@require_POST
+@refusals
+def role_grant(request: HttpRequest, pk: int) -> HttpResponse:
+    form = RoleGrantForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.assign_role(
+                _actor(request),
+                pk,
+                d["role"],
+                region_code=d["region"] or "",
+                institution_id=d["institution"],
+            )
+        except InvalidInput as e:
+            apply_errors(form, e)
+        except (Conflict, PermissionDenied) as e:
+            form.add_error(None, str(e.message))
+        else:
+            messages.success(request, _("The role was granted."))
+            return redirect("accounts:user_detail", pk=pk)
+    return _user_page(request, pk, status=422, role_form=form)
+
+
+def _security_action(request: HttpRequest, pk: int, action: Any, done: str) -> HttpResponse:
+    selectors.user_detail(_actor(request), pk)  # 403 for anyone but the security admin, or 404
+    try:
+        action()
+    except (Conflict, PermissionDenied) as e:
+        messages.error(request, str(e.message))
+    else:
+        messages.success(request, done)
+    return redirect("accounts:user_detail", pk=pk)
+
+
+@login_required
+@require_POST
+@refusals
+def role_revoke(request: HttpRequest, pk: int, role_pk: int) -> HttpResponse:
+    actor = _actor(request)
+    return _security_action(
+        request, pk, lambda: services.revoke_role(actor, role_pk), _("The role was revoked.")
+    )
+
+
+@login_required
+@require_POST
+@refusals
+def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    return _security_action(
+        request, pk, lambda: services.unlock_user(actor, pk), _("The account was unlocked.")
+    )
+
+
+@login_required
+@require_POST
+@refusals
+def user_active(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    active = request.POST.get("active") == "1"
+    done = _("The account was activated.") if active else _("The account was deactivated.")
+    return _security_action(request, pk, lambda: services.set_active(actor, pk, active), done)
+
+
+# --- auditor: the audit log ------------------------------------------------------------
+
+
+@login_required
+@refusals
+def audit_log(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    form = AuditFilterForm(request.GET)
+    form.is_valid()
+    d = getattr(form, "cleaned_data", {})
+    filters = selectors.AuditFilters(
+        action=(d.get("action") or "").strip(),
+        actor=(d.get("actor") or "").strip(),
+        object_type=(d.get("object_type") or "").strip(),
+        object_id=(d.get("object_id") or "").strip(),
+    )
+    events = selectors.audit_events_for(actor, filters)  # refuses anyone but the auditor
+    verification = None
+    if request.method == "POST" and "verify" in request.POST:
+        verification = audit.verify()
+    page = paginate(events, request.GET.get("page"), d.get("page_size"))
+    return render(
+        request,
+        "accounts/audit.html",
+        {"form": form, "page": page, "verification": verification},
+    )

@@ -1,0 +1,137 @@
+"""Template helpers of the web UI: the actor's roles, Bootstrap form fields, small filters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.forms import BoundField
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from xietong.accounts.selectors import roles_of
+
+register = template.Library()
+
+_CONTROL_CLASSES = {
+    "select": "form-select",
+    "selectmultiple": "form-select",
+    "nullbooleanselect": "form-select",
+    "checkbox": "form-check-input",
+    "checkboxselectmultiple": "form-check-input",
+    "radioselect": "form-check-input",
+}
+
+
+def role_scope(assignment: Any) -> str:
+    """The scope of a role assignment as shown to people: a region, an institution, or none."""
+    if assignment.region_id:
+        return str(assignment.region)
+    if assignment.institution_id:
+        return str(assignment.institution)
+    return ""
+
+
+@register.simple_tag(takes_context=True)
+def my_roles(context: template.Context) -> list[dict[str, str]]:
+    """The signed-in user's roles with their scopes; one query, cached on the request."""
+    request = context.get("request")
+    actor = getattr(request, "actor", None)
+    if request is None or actor is None or not actor.is_authenticated:
+        return []
+    cached = getattr(request, "_xt_roles", None)
+    if cached is None:
+        cached = [
+            {"role": ra.get_role_display(), "code": ra.role, "scope": role_scope(ra)}
+            for ra in roles_of(actor)
+        ]
+        request._xt_roles = cached
+    return cached
+
+
+@register.filter
+def scope_of(assignment: Any) -> str:
+    return role_scope(assignment)
+
+
+@register.inclusion_tag("partials/field.html")
+def field(bound: BoundField, label: bool = True, inline: bool = False) -> dict[str, Any]:
+    """A form field the Bootstrap way, with its errors beneath it (``is-invalid``)."""
+    kind = bound.widget_type
+    css = _CONTROL_CLASSES.get(kind, "form-control")
+    existing = bound.field.widget.attrs.get("class", "")
+    if bound.errors:
+        css += " is-invalid"
+    multi = kind in ("checkboxselectmultiple", "radioselect")
+    attrs: dict[str, str | bool] = {} if multi else {"class": f"{existing} {css}".strip()}
+    if bound.errors:
+        attrs["aria-invalid"] = "true"
+        attrs["aria-describedby"] = f"{bound.auto_id}_errors"
+    widget = bound.as_widget(attrs=attrs)
+    if multi:
+        # The attrs of a multiple widget go to its container too: style only the inputs.
+        invalid = " is-invalid" if bound.errors else ""
+        widget = mark_safe(
+            widget.replace('<input type="', f'<input class="form-check-input{invalid}" type="')
+        )
+    return {
+        "bound": bound,
+        "kind": kind,
+        "widget": widget,
+        "show_label": label,
+        "inline": inline,
+        "multi": multi,
+    }
+
+
+@register.filter
+def join_labels(values: Any, sep: str = "、") -> str:
+    return sep.join(str(v) for v in values or [])
+
+
+@register.simple_tag
+def yes_no(value: Any) -> str:
+    return _("Yes") if value else _("No")
+
+
+@register.filter
+def initials(name: Any) -> str:
+    text = str(name or "").strip()
+    if not text:
+        return "?"
+    if text.isascii():
+        return text[:2].upper()
+    return text[-2:] if len(text) >= 2 else text
+
+
+@register.simple_tag
+def elided_range(page: Any) -> list[Any]:
+    return list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+
+
+@register.filter
+def staff_editable(staff: Any, actor: Any) -> bool:
+    """Whether to offer "edit" on a staff row: owned, and not merely one's own record."""
+    if not getattr(staff, "owned", False):
+        return False
+    if staff.pk != getattr(actor, "own_staff_id", None):
+        return True
+    return bool(actor.admin_region_paths or actor.admin_institution_ids)
+
+
+@register.filter
+def pretty_json(value: Any) -> str:
+    import json
+
+    return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True, default=str)
+
+
+@register.filter
+def token_status(token: Any) -> str:
+    from django.utils import timezone
+
+    if token.revoked_at:
+        return "revoked"
+    if token.expires_at and token.expires_at < timezone.now():
+        return "expired"
+    return "active"

@@ -1,0 +1,361 @@
+"""Forms of the registry pages: they parse and render; the services validate and write.
+
+Field names are the model's, so a service's ``InvalidInput.fields`` lands on the right
+field. Codes the services check themselves (region, parent, institution) are plain text
+fields shown as selects, so an unknown code gets the service's own specific message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, cast
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from xietong.institutions.choices import (
+    SUBJECTS,
+    Gender,
+    Honour,
+    Kind,
+    Locality,
+    Ownership,
+    Position,
+    Stage,
+    Title,
+)
+from xietong.institutions.models import Institution, Lab, Staff
+from xietong.institutions.selectors import InstitutionFilters, StaffFilters
+from xietong.regions.models import Region, RegionGroup
+
+NBSP = "\u00a0"
+Choices = list[tuple[Any, Any]]
+
+
+def _label(model: Any, name: str) -> Any:
+    return model._meta.get_field(name).verbose_name
+
+
+def _help(model: Any, name: str) -> Any:
+    return model._meta.get_field(name).help_text
+
+
+def region_choices(regions: Iterable[Region]) -> Choices:
+    """Regions in tree order (by path), indented by depth: province, city, county."""
+    ordered = sorted(regions, key=lambda r: r.path)
+    top = min((r.path.count("/") for r in ordered), default=1)
+    return [(r.code, f"{NBSP * 4 * (r.path.count('/') - top)}{r.name}") for r in ordered]
+
+
+def group_choices(groups: Iterable[RegionGroup]) -> Choices:
+    english = (get_language() or "").startswith("en")
+    return [(g.key, (g.name_en or g.name) if english else g.name) for g in groups]
+
+
+def area_choices() -> Choices:
+    """The area filter: every region group, then every region (reference data, two queries)."""
+    return [
+        ("", _("All areas")),
+        (_("Region groups"), group_choices(RegionGroup.objects.all())),
+        (_("Divisions"), region_choices(Region.objects.only("code", "name", "path"))),
+    ]
+
+
+def page_size_field() -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=_("Per page"),
+        choices=[(n, str(n)) for n in settings.XIETONG_PAGE_SIZES],
+        coerce=int,
+        required=False,
+    )
+
+
+def _search_widget(placeholder: Any) -> forms.TextInput:
+    return forms.TextInput(attrs={"type": "search", "placeholder": placeholder})
+
+
+# --- filters -----------------------------------------------------------------------------
+
+
+class InstitutionFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        widget=_search_widget(_("Name or school identifier")),
+    )
+    area = forms.ChoiceField(label=_("Area"), required=False)
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("All kinds")), *Kind.choices]
+    )
+    stage = forms.ChoiceField(
+        label=_("Stage"), required=False, choices=[("", _("All stages")), *Stage.choices]
+    )
+    mine = forms.BooleanField(label=_("Only those I manage"), required=False)
+    page_size = page_size_field()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["area"]).choices = area_choices()
+
+    def filters(self) -> InstitutionFilters:
+        d = self.cleaned_data
+        return InstitutionFilters(
+            area=d["area"], kind=d["kind"], stage=d["stage"], q=d["q"].strip(), mine=d["mine"]
+        )
+
+
+class StaffFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Full name"), required=False, max_length=50, widget=_search_widget(_("Full name"))
+    )
+    area = forms.ChoiceField(label=_("Area"), required=False)
+    institution = forms.TypedChoiceField(
+        label=_("Institution"), required=False, coerce=int, empty_value=None
+    )
+    position = forms.ChoiceField(
+        label=_("Position"), required=False, choices=[("", _("All positions")), *Position.choices]
+    )
+    title = forms.ChoiceField(
+        label=_("Title"), required=False, choices=[("", _("All titles")), *Title.choices]
+    )
+    honour = forms.ChoiceField(
+        label=_("Honour"), required=False, choices=[("", _("All honours")), *Honour.choices]
+    )
+    stage = forms.ChoiceField(
+        label=_("Stage"), required=False, choices=[("", _("All stages")), *Stage.choices]
+    )
+    subject = forms.ChoiceField(
+        label=_("Subject"),
+        required=False,
+        choices=[("", _("All subjects")), *((s, s) for s in SUBJECTS)],
+    )
+    mine = forms.BooleanField(label=_("Only records I keep"), required=False)
+    page_size = page_size_field()
+
+    def __init__(self, *args: Any, institutions: Choices, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["area"]).choices = area_choices()
+        institution = cast(forms.TypedChoiceField, self.fields["institution"])
+        institution.choices = [("", _("All institutions")), *institutions]
+
+    def filters(self) -> StaffFilters:
+        d = self.cleaned_data
+        return StaffFilters(
+            area=d["area"],
+            institution_id=d["institution"],
+            position=d["position"],
+            title=d["title"],
+            honour=d["honour"],
+            stage=d["stage"],
+            subject=d["subject"],
+            q=d["q"].strip(),
+            mine=d["mine"],
+        )
+
+
+# --- institutions --------------------------------------------------------------------------
+
+
+class InstitutionForm(forms.Form):
+    name = forms.CharField(label=_label(Institution, "name"), max_length=100)
+    name_en = forms.CharField(label=_label(Institution, "name_en"), max_length=200, required=False)
+    kind = forms.ChoiceField(label=_label(Institution, "kind"), choices=[("", "—"), *Kind.choices])
+    school_code = forms.CharField(
+        label=_label(Institution, "school_code"),
+        required=False,
+        help_text=_help(Institution, "school_code"),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    stages = forms.MultipleChoiceField(
+        label=_label(Institution, "stages"),
+        choices=Stage.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Leave all unticked to use the usual stages of the kind."),
+    )
+    ownership = forms.ChoiceField(label=_label(Institution, "ownership"), choices=Ownership.choices)
+    locality = forms.ChoiceField(label=_label(Institution, "locality"), choices=Locality.choices)
+    region = forms.CharField(label=_label(Institution, "region"), widget=forms.Select)
+    address = forms.CharField(label=_label(Institution, "address"), max_length=200, required=False)
+    latitude = forms.DecimalField(
+        label=_label(Institution, "latitude"),
+        required=False,
+        max_digits=8,
+        decimal_places=5,
+        widget=forms.NumberInput(attrs={"step": "any"}),
+    )
+    longitude = forms.DecimalField(
+        label=_label(Institution, "longitude"),
+        required=False,
+        max_digits=8,
+        decimal_places=5,
+        widget=forms.NumberInput(attrs={"step": "any"}),
+    )
+    parent = forms.CharField(
+        label=_label(Institution, "parent"),
+        required=False,
+        widget=forms.Select,
+        help_text=_help(Institution, "parent"),
+    )
+
+    def __init__(
+        self, *args: Any, regions: Iterable[Region], parents: Choices, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["region"].widget.choices = [("", "—"), *region_choices(regions)]
+        self.fields["parent"].widget.choices = [("", _("None (a main campus)")), *parents]
+
+    @staticmethod
+    def initial_for(inst: Institution) -> dict[str, Any]:
+        return {
+            "name": inst.name,
+            "name_en": inst.name_en,
+            "kind": inst.kind,
+            "school_code": inst.school_code or "",
+            "stages": inst.stage_list,
+            "ownership": inst.ownership,
+            "locality": inst.locality,
+            "region": inst.region.code,
+            "address": inst.address,
+            "latitude": inst.latitude,
+            "longitude": inst.longitude,
+            "parent": str(inst.parent_id or ""),
+        }
+
+    def service_data(self, *, changed_only: bool = False) -> dict[str, Any]:
+        """The ``data`` of ``create_institution`` / ``update_institution``."""
+        d = self.cleaned_data
+        names = self.changed_data if changed_only else list(self.fields)
+        data = {name: d[name] for name in names}
+        if "parent" in data:
+            data["parent"] = data["parent"] or None
+        if not changed_only and not data.get("stages"):
+            data.pop("stages", None)  # the kind's usual stages
+        return data
+
+
+class LabForm(forms.Form):
+    name = forms.CharField(label=_label(Lab, "name"), max_length=100)
+    field = forms.CharField(label=_label(Lab, "field"), max_length=50, required=False)
+    opened_on = forms.DateField(
+        label=_label(Lab, "opened_on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+
+# --- staff -------------------------------------------------------------------------------
+
+
+class StaffForm(forms.Form):
+    name = forms.CharField(label=_("Full name"), max_length=50)
+    id_number = forms.CharField(
+        label=_label(Staff, "id_number"),
+        max_length=18,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    gender = forms.ChoiceField(
+        label=_label(Staff, "gender"),
+        required=False,
+        choices=[("", _("From the ID number")), *Gender.choices],
+    )
+    birth_date = forms.DateField(
+        label=_label(Staff, "birth_date"),
+        required=False,
+        help_text=_("Leave blank to take it from the ID number."),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    phone = forms.CharField(
+        label=_label(Staff, "phone"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel"}),
+    )
+    institution = forms.CharField(label=_label(Staff, "institution"), widget=forms.Select)
+    position = forms.ChoiceField(label=_label(Staff, "position"), choices=Position.choices)
+    title = forms.ChoiceField(
+        label=_label(Staff, "title"), required=False, choices=[("", "—"), *Title.choices]
+    )
+    stages = forms.MultipleChoiceField(
+        label=_label(Staff, "stages"),
+        choices=Stage.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    subjects = forms.CharField(
+        label=_label(Staff, "subjects"),
+        required=False,
+        max_length=200,
+        help_text=_("Separate several subjects with commas, e.g. 语文, 数学."),
+        widget=forms.TextInput(attrs={"list": "xt-subjects"}),
+    )
+    honours = forms.MultipleChoiceField(
+        label=_label(Staff, "honours"),
+        choices=Honour.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    joined_on = forms.DateField(
+        label=_label(Staff, "joined_on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    subject_suggestions = SUBJECTS
+
+    def __init__(
+        self,
+        *args: Any,
+        institutions: Choices,
+        masked: Staff | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].widget.choices = [("", "—"), *institutions]
+        if masked is not None:
+            # Editing: personal data is never put into the page; blank keeps the stored value.
+            keep = _("Leave blank to keep the stored value.")
+            for name, shown in (
+                ("id_number", masked.masked_id_number),
+                ("phone", masked.masked_phone),
+            ):
+                f = self.fields[name]
+                f.required = False
+                f.help_text = keep
+                f.widget.attrs["placeholder"] = shown
+
+    @staticmethod
+    def initial_for(staff: Staff) -> dict[str, Any]:
+        return {
+            "name": staff.name,
+            "id_number": "",
+            "gender": staff.gender,
+            "birth_date": staff.birth_date,
+            "phone": "",
+            "institution": str(staff.institution_id),
+            "position": staff.position,
+            "title": staff.title,
+            "stages": staff.stage_list,
+            "subjects": ", ".join(staff.subject_list),
+            "honours": staff.honour_list,
+            "joined_on": staff.joined_on,
+        }
+
+    def clean_subjects(self) -> list[str]:
+        raw = self.cleaned_data.get("subjects") or ""
+        return [
+            s.strip() for s in raw.replace("，", ",").replace("、", ",").split(",") if s.strip()
+        ]
+
+    def service_data(self, *, changed_only: bool = False) -> dict[str, Any]:
+        """The ``data`` of ``create_staff`` / ``update_staff``."""
+        d = self.cleaned_data
+        names = self.changed_data if changed_only else list(self.fields)
+        data = {name: d[name] for name in names}
+        if changed_only:
+            for name in ("id_number", "phone"):
+                if name in data and not data[name]:
+                    data.pop(name)  # blank keeps the stored value
+        return data
