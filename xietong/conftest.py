@@ -111,4 +111,12 @@ def cast(db: Any) -> Cast:
     }
     sh_teacher.user = users["teacher"]
     sh_teacher.save(update_fields=["user"])
-    return Cast(tongzhou, sanhe, branch, xiongxian, bj_teacher, sh_teacher, br_teacher, xa_teacher, users)
+    return Cast(
+        tongzhou, sanhe, branch, xiongxian, bj_teacher, sh_teacher, br_teacher, xa_teacher, users
+    )
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    """The cast signs up ten users per test; the production hasher takes ~0.5 s a password."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

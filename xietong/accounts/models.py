@@ -50,7 +50,8 @@ class RoleAssignment(models.Model):
     )
     institution = models.ForeignKey(
         "institutions.Institution",
-        on_delete=models.CASCADE,
+        # Roles are revoked by the security admin, audited; never as a side effect.
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         verbose_name=_("institution"),

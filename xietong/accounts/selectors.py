@@ -72,3 +72,14 @@ def tokens_of(actor: Actor) -> QuerySet[ApiToken]:
     if actor.user_id is None:
         return ApiToken.objects.none()
     return ApiToken.objects.filter(user_id=actor.user_id)
+
+
+def roles_of(actor: Actor) -> QuerySet[RoleAssignment]:
+    """The actor's own role assignments with their scopes (page header, "my account")."""
+    if actor.user_id is None:
+        return RoleAssignment.objects.none()
+    return (
+        RoleAssignment.objects.filter(user_id=actor.user_id)
+        .select_related("region", "institution")
+        .order_by("id")
+    )

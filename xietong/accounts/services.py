@@ -180,6 +180,14 @@ def assign_role(
                 "this user already holds one of these roles."
             )
         )
+    # A scope the role does not take is refused, not dropped: dropping it would turn an
+    # intended scoped grant into a global one.
+    if region_code and role not in AUTHORITY_ROLES:
+        raise InvalidInput(fields={"region": [_("This role is not limited to a region.")]})
+    if institution_id is not None and role != Role.INSTITUTION_ADMIN:
+        raise InvalidInput(
+            fields={"institution": [_("This role is not limited to an institution.")]}
+        )
     region = institution = None
     if role in AUTHORITY_ROLES:
         region = Region.objects.filter(code=region_code).first()

@@ -157,7 +157,7 @@ def remove_lab(request: HttpRequest, lab_pk: int) -> Any:
 
 class StaffQuery(Schema):
     area: str = ""
-    institution: int | None = None
+    institution: int | None = Field(None, ge=1, le=2**63 - 1)  # SQLite overflows beyond
     position: str = ""
     title: str = ""
     honour: str = ""

@@ -112,7 +112,8 @@ class StaffOut(Schema):
     joined_on: dt.date
     years_at_institution: int
     owned: bool = Field(
-        description="the caller may change this record and reveal its personal data"
+        description="the record is in the caller's owning scope: its personal data may be "
+        "revealed, and it may be changed unless it is the caller's own record"
     )
 
 

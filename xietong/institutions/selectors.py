@@ -45,7 +45,8 @@ def administered_institutions_q(actor: Actor, prefix: str = "") -> Q:
 def institution_write_q(actor: Actor) -> Q:
     """Institutions the actor may change (the system admin keeps the whole registry)."""
     if actor.is_system_admin:
-        return Q()
+        # Not an empty Q(): that matches everything in filter() but cannot be a When().
+        return Q(pk__isnull=False)
     return administered_institutions_q(actor)
 
 
@@ -62,6 +63,13 @@ def region_write_q(actor: Actor) -> Q:
     if actor.is_system_admin:
         return Q()
     return under_paths_q(actor.admin_region_paths, "path")
+
+
+def writable_regions(actor: Actor) -> QuerySet[Any]:
+    """Regions in which the actor may register institutions (the choices of the form)."""
+    from xietong.regions.models import Region
+
+    return Region.objects.filter(region_write_q(actor))
 
 
 def staff_read_q(actor: Actor) -> Q:

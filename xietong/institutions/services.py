@@ -27,6 +27,7 @@ from xietong.institutions.selectors import (
     institution_write_q,
     region_write_q,
     staff_owning_q,
+    staff_read_q,
 )
 from xietong.institutions.validators import (
     birth_date_from_id,
@@ -172,7 +173,9 @@ def _validate_institution(inst: Institution) -> None:
     try:
         inst.full_clean()
     except ValidationError as e:
-        errors = InvalidInput.from_validation_error(e).fields
+        # message_dict keeps "__all__" (a name already used in the region), which
+        # InvalidInput.from_validation_error(e).fields would drop.
+        errors = {k: list(v) for k, v in e.message_dict.items()}
     if inst.school_code and "school_code" not in errors and inst.region_id:
         province = school_code_province(inst.school_code)
         if province and province != inst.region.province_code:
@@ -252,7 +255,10 @@ def delete_institution(actor: Actor, pk: int) -> None:
             inst.delete()
     except ProtectedError:
         raise Conflict(
-            _("This institution still has staff or branch campuses; move or remove them first.")
+            _(
+                "This institution still has staff, branch campuses or administrator accounts; "
+                "move or remove them first."
+            )
         ) from None
     audit.record(
         actor,
@@ -341,6 +347,11 @@ def _validate_staff(staff: Staff) -> None:
     except ValidationError as e:
         for k, v in InvalidInput.from_validation_error(e).fields.items():
             errors.setdefault(k, []).extend(v)
+    if not id_ok:
+        # Not given, they would have been derived from the ID number: its error says it all.
+        for name in ("birth_date", "gender"):
+            if getattr(staff, name) in (None, ""):
+                errors.pop(name, None)
     if isinstance(staff.joined_on, dt.date) and staff.joined_on > dt.date.today():
         errors.setdefault("joined_on", []).append(_("This date lies in the future."))
     if errors:
@@ -363,9 +374,13 @@ def _require_staff_institution(actor: Actor, inst: Institution) -> None:
 def create_staff(actor: Actor, data: Mapping[str, Any]) -> Staff:
     if not data.get("institution"):
         raise InvalidInput(fields={"institution": [_("This field is required.")]})
+    # Scope first: an actor outside the institution learns nothing from validation, not
+    # even whether an ID number is already registered.
+    inst = _resolve_institution(data["institution"], "institution")
+    assert inst is not None
+    _require_staff_institution(actor, inst)
     staff = Staff()
     _apply_staff(actor, staff, data)
-    _require_staff_institution(actor, staff.institution)
     _save(staff)
     audit.record(actor, "staff.create", target=staff, after=audit.snapshot(staff))
     return staff
@@ -373,7 +388,8 @@ def create_staff(actor: Actor, data: Mapping[str, Any]) -> Staff:
 
 def _writable_staff(actor: Actor, pk: int) -> Staff:
     staff = Staff.objects.select_for_update().filter(pk=pk).first()
-    if staff is None:
+    # A record the actor may not read does not exist for it: 404 as on reading, not 403.
+    if staff is None or not Staff.objects.filter(staff_read_q(actor), pk=pk).exists():
         raise NotFound()
     if not Staff.objects.filter(staff_owning_q(actor), pk=pk).exists():
         raise PermissionDenied(_("This staff member is outside your scope."))
@@ -386,6 +402,7 @@ def update_staff(actor: Actor, pk: int, data: Mapping[str, Any]) -> Staff:
     if actor.own_staff_id == pk and not _administers(actor, staff):
         raise PermissionDenied(_("Your own record is kept by your institution's administrator."))
     before = audit.snapshot(staff)
+    personal = {f: getattr(staff, f) for f in audit.PERSONAL_FIELDS}
     old_inst = staff.institution_id
     _apply_staff(actor, staff, data)
     if staff.institution_id != old_inst:
@@ -393,6 +410,8 @@ def update_staff(actor: Actor, pk: int, data: Mapping[str, Any]) -> Staff:
     _save(staff)
     after = audit.snapshot(staff)
     changed = {k for k in after if after[k] != before.get(k)} - {"updated_at"}
+    # Masked forms can look alike (138****0002): compare personal data unmasked.
+    changed |= {f for f, old in personal.items() if getattr(staff, f) != old}
     audit.record(
         actor,
         "staff.update",

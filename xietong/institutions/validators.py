@@ -13,6 +13,10 @@ _ID_CHECK = "10X98765432"
 _ID_RE = re.compile(r"^\d{17}[\dX]$")
 SCHOOL_CODE_RE = re.compile(r"^\d{10}$")
 PROVINCE_CODES = {"11", "12", "13"}
+# 学校类别码 of the Ministry of Education's 学校(机构)代码管理办法: 11 kindergarten, 21–22
+# primary, 31–37 secondary, 41–42 higher education, 51 special, 91–93 other institutions.
+SCHOOL_CATEGORY_CODES = {"11", "21", "22", "31", "32", "33", "34", "35", "36", "37", "41", "42"}
+SCHOOL_CATEGORY_CODES |= {"51", "91", "92", "93"}
 
 
 def id_check_char(first17: str) -> str:
@@ -33,11 +37,13 @@ def validate_id_number(value: str) -> None:
             _("A resident ID number has 17 digits followed by a digit or X."), code="id_format"
         )
     try:
-        dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+        born = dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError:
+        born = None
+    if born is None or born > dt.date.today():  # nobody registered is born tomorrow
         raise ValidationError(
             _("The birth date inside this ID number does not exist."), code="id_birth_date"
-        ) from None
+        )
     if id_check_char(value[:17]) != value[17]:
         raise ValidationError(
             _("The check character of this ID number is wrong; please check for a typing error."),
@@ -63,13 +69,18 @@ def validate_phone(value: str) -> None:
 def validate_school_code(value: str) -> None:
     """The national ten-digit school identifier (学校标识码).
 
-    Ten digits; a category digit, then the two-digit province code. Higher-education
-    codes start ``41`` followed by the province (``4111010004`` is 北京交通大学); other codes
-    start with a category digit 1–3 followed by the province (``1111…`` in Beijing).
+    Ten digits: a two-digit category code, the two-digit province code, a six-digit serial
+    (``4111010004`` is 北京交通大学: 41 university, 11 Beijing; ``2113…`` is a primary
+    school in Hebei: 21 primary, 13 Hebei).
     """
     if not SCHOOL_CODE_RE.match(value or ""):
         raise ValidationError(
             _("A school identifier has exactly 10 digits."), code="school_code_format"
+        )
+    if value[:2] not in SCHOOL_CATEGORY_CODES:
+        raise ValidationError(
+            _("A school identifier starts with a school category code such as 21 (primary)."),
+            code="school_code_category",
         )
     if school_code_province(value) is None:
         raise ValidationError(
@@ -80,8 +91,6 @@ def validate_school_code(value: str) -> None:
 
 def school_code_province(value: str) -> str | None:
     """The province code embedded in a school identifier, or None if it names none here."""
-    if value.startswith("41") and value[2:4] in PROVINCE_CODES:
+    if value[:2] in SCHOOL_CATEGORY_CODES and value[2:4] in PROVINCE_CODES:
         return value[2:4]
-    if value[0] in "123" and value[1:3] in PROVINCE_CODES:
-        return value[1:3]
     return None
