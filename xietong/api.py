@@ -6,8 +6,10 @@ Interactive docs at ``/api/docs``; the schema at ``/api/openapi.json``.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
+from django.core.validators import ProhibitNullCharactersValidator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -30,7 +32,25 @@ class TokenAuth(HttpBearer):
         return user
 
 
+class CsrfFailed(ServiceError):
+    code = "csrf_failed"
+    status = 403
+
+    def default_message(self) -> object:
+        return _("The CSRF token of this request is missing or wrong; reload the page and retry.")
+
+
 class ActiveSessionAuth(SessionAuth):
+    def _get_key(self, request: HttpRequest) -> str | None:
+        # Only a signed-in session needs the CSRF check: a call without one (a missing or
+        # revoked token) must end in 401, not in a CSRF refusal.
+        if not request.user.is_authenticated:
+            return None
+        try:
+            return super()._get_key(request)
+        except HttpError:
+            raise CsrfFailed() from None
+
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = super().authenticate(request, key)
         return user if user is not None and user.is_active else None
@@ -50,6 +70,24 @@ def _error(
     request: HttpRequest, status: int, code: str, message: str, **extra: Any
 ) -> HttpResponse:
     return api.create_response(request, {"code": code, "message": message, **extra}, status=status)
+
+
+def _refuse_null_characters(run: Any) -> Any:
+    """Refuse NUL characters anywhere in a request: PostgreSQL cannot store or compare them."""
+
+    @functools.wraps(run)
+    def wrapper(request: HttpRequest, **kw: Any) -> Any:
+        query = [s for key, values in request.GET.lists() for s in (key, *values)]
+        body = request.body.lower() if request.content_type != "multipart/form-data" else b""
+        if "\x00" in request.path or any("\x00" in s for s in query) or b"\\u0000" in body:
+            message = str(ProhibitNullCharactersValidator.message)
+            return _error(request, 422, "invalid", message)
+        return run(request, **kw)
+
+    return wrapper
+
+
+api.add_decorator(_refuse_null_characters, mode="view")
 
 
 @api.exception_handler(ServiceError)
@@ -76,6 +114,8 @@ def _explain_pydantic(err: dict[str, Any]) -> str:
         "string_too_short": _("This value is too short."),
         "int_parsing": _("Enter a whole number."),
         "int_type": _("Enter a whole number."),
+        "int_from_float": _("Enter a whole number."),
+        "finite_number": _("Enter a number."),
         "float_parsing": _("Enter a number."),
         "decimal_parsing": _("Enter a number."),
         "date_from_datetime_parsing": _("Enter a date as YYYY-MM-DD."),
@@ -111,6 +151,8 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400:  # Ninja's only 400: a body that does not parse
+        return _error(request, 400, "invalid_json", _("The request body is not valid JSON."))
     return _error(request, exc.status_code, "error", str(exc))
 
 
@@ -126,6 +168,7 @@ def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 def _mount() -> None:
     from xietong.accounts.api import router as accounts_router
+    from xietong.exchanges.api import router as exchanges_router
     from xietong.institutions.api import router as institutions_router
     from xietong.institutions.api import staff_router
     from xietong.regions.api import router as regions_router
@@ -134,6 +177,7 @@ def _mount() -> None:
     api.add_router("/institutions", institutions_router)
     api.add_router("/staff", staff_router)
     api.add_router("/accounts", accounts_router)
+    api.add_router("/exchanges", exchanges_router)
 
 
 _mount()

@@ -1,0 +1,1 @@
+"""Exchanges: programs, host offers, applications, matching runs, placements, coverage."""

@@ -1,0 +1,519 @@
+"""Exchanges over JSON (mounted at /api/exchanges): thin wrappers over selectors and services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from xietong.core.paging import paginate
+from xietong.exchanges import selectors, services
+from xietong.exchanges.models import Application, HostOffer, MatchResult, Placement, Program
+from xietong.exchanges.schemas import (
+    ApplicationIn,
+    ApplicationOut,
+    ApplicationPage,
+    AssignIn,
+    ChoicesIn,
+    CompletePlacementIn,
+    ConfirmIn,
+    DutyDoneIn,
+    DutyIn,
+    DutyOut,
+    Error,
+    EvaluateIn,
+    LogIn,
+    LogOut,
+    MarkReadIn,
+    NotificationPage,
+    OfferIn,
+    OfferOut,
+    OfferPatch,
+    PlacementDetailOut,
+    PlacementOut,
+    PlacementPage,
+    ProgramIn,
+    ProgramOut,
+    ProgramPage,
+    ProgramPatch,
+    RecommendIn,
+    RejectIn,
+    RepeatIn,
+    ReportIn,
+    ReportOut,
+    ResultOut,
+    ResultPage,
+    RunIn,
+    RunOut,
+    StatusIn,
+)
+
+router = Router(tags=["exchanges"])
+ERRORS: dict[int, Any] = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 422: Error}
+
+
+def _actor(request: HttpRequest) -> Any:
+    return request.actor  # type: ignore[attr-defined]
+
+
+def _page(qs: Any, page: int, page_size: int, render: Any) -> dict[str, Any]:
+    p = paginate(qs, page, page_size)
+    return {
+        "count": p.paginator.count,
+        "page": p.number,
+        "page_size": p.paginator.per_page,
+        "pages": p.paginator.num_pages,
+        "items": [render(obj) for obj in p.object_list],
+    }
+
+
+def _ref(obj: Any) -> dict[str, Any] | None:
+    return {"id": obj.pk, "name": str(obj)} if obj is not None else None
+
+
+def _program_out(p: Program) -> dict[str, Any]:
+    return {
+        "id": p.pk,
+        "kind": p.kind,
+        "title": p.title,
+        "organiser": _ref(p.organiser),
+        "region_code": p.region.code,
+        "school_year": p.school_year,
+        "term": p.term,
+        "starts_on": p.starts_on,
+        "ends_on": p.ends_on,
+        "opens_at": p.opens_at,
+        "closes_at": p.closes_at,
+        "max_choices": p.max_choices,
+        "quota": p.quota,
+        "status": p.status,
+        "eligibility": {
+            "stages": p.codes("elig_stages"),
+            "subjects": p.codes("elig_subjects"),
+            "titles": p.codes("elig_titles"),
+            "positions": p.codes("elig_positions"),
+            "min_years": p.min_years,
+            "min_age": p.min_age,
+            "max_age": p.max_age,
+        },
+        "can_manage": bool(getattr(p, "can_manage", False)),
+    }
+
+
+def _offer_out(o: HostOffer) -> dict[str, Any]:
+    return {
+        "id": o.pk,
+        "program_id": o.program_id,
+        "host": _ref(o.host),
+        "mentor": _ref(o.mentor),
+        "requirements": o.requirements,
+        "slots": list(o.slots.all()),
+        "can_manage": bool(getattr(o, "can_manage", False)),
+    }
+
+
+def _application_out(a: Application) -> dict[str, Any]:
+    return {
+        "id": a.pk,
+        "program": {"id": a.program_id, "name": a.program.title},
+        "applicant": _ref(a.applicant),
+        "home": _ref(a.home),
+        "status": a.status,
+        "statement": a.statement,
+        "choices": [
+            {"rank": c.rank, "offer_id": c.offer_id, "host": c.offer.host.name}
+            for c in a.choices.all()
+        ],
+        "notice_starts_on": a.notice_starts_on,
+        "notice_ends_on": a.notice_ends_on,
+        "matched_host": a.matched_slot.offer.host.name if a.matched_slot_id else None,
+        "matched_rank": a.matched_rank,
+        "reject_reason": a.reject_reason,
+    }
+
+
+def _result_out(r: MatchResult) -> dict[str, Any]:
+    return {
+        "application_id": r.application_id,
+        "applicant": str(r.application.applicant) if hasattr(r, "application") else "",
+        "host": r.slot.offer.host.name if r.slot_id else None,
+        "slot_id": r.slot_id,
+        "rank": r.rank,
+        "explanation_zh": r.explanation_zh,
+        "explanation_en": r.explanation_en,
+    }
+
+
+def _placement_out(p: Placement) -> dict[str, Any]:
+    return {
+        "id": p.pk,
+        "application_id": p.application_id,
+        "teacher": _ref(p.application.applicant),
+        "program": {"id": p.application.program_id, "name": p.application.program.title},
+        "host": _ref(p.host),
+        "home": _ref(p.home),
+        "mentor": _ref(p.mentor),
+        "starts_on": p.starts_on,
+        "ends_on": p.ends_on,
+        "status": p.status,
+        "score": float(p.score) if p.score is not None else None,
+        "grade": p.grade,
+        "hours_credited": p.hours_credited,
+    }
+
+
+class PageQuery(Schema):
+    page: int = Field(1, ge=1)
+    page_size: int = Field(20, description="20, 50 or 100")
+
+
+class ProgramQuery(PageQuery):
+    status: str = ""
+    school_year: str = ""
+
+
+# --- programs -------------------------------------------------------------------------------
+
+
+@router.get("/programs", response={200: ProgramPage, **ERRORS}, summary="List programs")
+def list_programs(request: HttpRequest, query: Query[ProgramQuery]) -> Any:
+    qs = selectors.programs_for(_actor(request), status=query.status, school_year=query.school_year)
+    return _page(qs, query.page, query.page_size, _program_out)
+
+
+@router.post("/programs", response={201: ProgramOut, **ERRORS}, summary="Create a program")
+def create_program(request: HttpRequest, payload: ProgramIn) -> Any:
+    p = services.create_program(_actor(request), payload.model_dump())
+    return 201, _program_out(selectors.program_detail(_actor(request), p.pk))
+
+
+@router.get("/programs/{int:pk}", response={200: ProgramOut, **ERRORS}, summary="One program")
+def get_program(request: HttpRequest, pk: int) -> Any:
+    return _program_out(selectors.program_detail(_actor(request), pk))
+
+
+@router.patch("/programs/{int:pk}", response={200: ProgramOut, **ERRORS}, summary="Change")
+def update_program(request: HttpRequest, pk: int, payload: ProgramPatch) -> Any:
+    data = {k: v for k, v in payload.model_dump(exclude_unset=True).items()}
+    services.update_program(_actor(request), pk, data)
+    return _program_out(selectors.program_detail(_actor(request), pk))
+
+
+@router.post(
+    "/programs/{int:pk}/status", response={200: ProgramOut, **ERRORS}, summary="Open/close"
+)
+def set_status(request: HttpRequest, pk: int, payload: StatusIn) -> Any:
+    services.set_program_status(_actor(request), pk, payload.status)
+    return _program_out(selectors.program_detail(_actor(request), pk))
+
+
+@router.post(
+    "/programs/{int:pk}/repeat",
+    response={201: ProgramOut, **ERRORS},
+    summary="Copy to the next term",
+)
+def repeat_program(request: HttpRequest, pk: int, payload: RepeatIn) -> Any:
+    data = payload.model_dump(exclude_none=True)
+    with_offers = data.pop("with_offers", True)
+    copy = services.repeat_program(_actor(request), pk, data, with_offers=with_offers)
+    return 201, _program_out(selectors.program_detail(_actor(request), copy.pk))
+
+
+# --- offers ---------------------------------------------------------------------------------
+
+
+@router.get("/programs/{int:pk}/offers", response={200: list[OfferOut], **ERRORS}, summary="Offers")
+def list_offers(request: HttpRequest, pk: int) -> Any:
+    return [_offer_out(o) for o in selectors.offers_for(_actor(request), pk)]
+
+
+@router.post(
+    "/programs/{int:pk}/offers", response={201: OfferOut, **ERRORS}, summary="Offer places"
+)
+def create_offer(request: HttpRequest, pk: int, payload: OfferIn) -> Any:
+    data = payload.model_dump()
+    offer = services.create_offer(_actor(request), pk, **data)
+    return 201, _offer_out(selectors.offer_detail(_actor(request), offer.pk))
+
+
+@router.get("/offers/{int:pk}", response={200: OfferOut, **ERRORS}, summary="One offer")
+def get_offer(request: HttpRequest, pk: int) -> Any:
+    return _offer_out(selectors.offer_detail(_actor(request), pk))
+
+
+@router.patch("/offers/{int:pk}", response={200: OfferOut, **ERRORS}, summary="Change an offer")
+def update_offer(request: HttpRequest, pk: int, payload: OfferPatch) -> Any:
+    services.update_offer(_actor(request), pk, **payload.model_dump(exclude_unset=True))
+    return _offer_out(selectors.offer_detail(_actor(request), pk))
+
+
+@router.delete("/offers/{int:pk}", response={204: None, **ERRORS}, summary="Remove an offer")
+def delete_offer(request: HttpRequest, pk: int) -> Any:
+    services.delete_offer(_actor(request), pk)
+    return 204, None
+
+
+# --- applications ---------------------------------------------------------------------------
+
+
+class ApplicationQuery(PageQuery):
+    program: int | None = None
+    status: str = ""
+
+
+@router.get("/applications", response={200: ApplicationPage, **ERRORS}, summary="Applications")
+def list_applications(request: HttpRequest, query: Query[ApplicationQuery]) -> Any:
+    qs = selectors.applications_for(_actor(request), program_id=query.program, status=query.status)
+    return _page(qs, query.page, query.page_size, _application_out)
+
+
+@router.post(
+    "/programs/{int:pk}/applications",
+    response={201: ApplicationOut, **ERRORS},
+    summary="Apply (for yourself or, as an admin, for a staff member)",
+)
+def create_application(request: HttpRequest, pk: int, payload: ApplicationIn) -> Any:
+    app = services.create_application(_actor(request), pk, **payload.model_dump())
+    return 201, _application_out(selectors.application_detail(_actor(request), app.pk))
+
+
+@router.get(
+    "/applications/{int:pk}", response={200: ApplicationOut, **ERRORS}, summary="One application"
+)
+def get_application(request: HttpRequest, pk: int) -> Any:
+    return _application_out(selectors.application_detail(_actor(request), pk))
+
+
+def _after(request: HttpRequest, pk: int) -> Any:
+    return _application_out(selectors.application_detail(_actor(request), pk))
+
+
+@router.put("/applications/{int:pk}/choices", response={200: ApplicationOut, **ERRORS})
+def set_choices(request: HttpRequest, pk: int, payload: ChoicesIn) -> Any:
+    services.update_choices(_actor(request), pk, payload.choices)
+    return _after(request, pk)
+
+
+@router.post("/applications/{int:pk}/submit", response={200: ApplicationOut, **ERRORS})
+def submit(request: HttpRequest, pk: int) -> Any:
+    services.submit_application(_actor(request), pk)
+    return _after(request, pk)
+
+
+@router.post("/applications/{int:pk}/recommend", response={200: ApplicationOut, **ERRORS})
+def recommend(request: HttpRequest, pk: int, payload: RecommendIn) -> Any:
+    services.recommend_application(_actor(request), pk, **payload.model_dump())
+    return _after(request, pk)
+
+
+@router.post("/applications/{int:pk}/approve", response={200: ApplicationOut, **ERRORS})
+def approve(request: HttpRequest, pk: int) -> Any:
+    services.approve_application(_actor(request), pk)
+    return _after(request, pk)
+
+
+@router.post("/applications/{int:pk}/reject", response={200: ApplicationOut, **ERRORS})
+def reject(request: HttpRequest, pk: int, payload: RejectIn) -> Any:
+    services.reject_application(_actor(request), pk, payload.reason)
+    return _after(request, pk)
+
+
+@router.post("/applications/{int:pk}/withdraw", response={200: ApplicationOut, **ERRORS})
+def withdraw(request: HttpRequest, pk: int) -> Any:
+    services.withdraw_application(_actor(request), pk)
+    return _after(request, pk)
+
+
+@router.post("/applications/{int:pk}/assign", response={200: ApplicationOut, **ERRORS})
+def assign(request: HttpRequest, pk: int, payload: AssignIn) -> Any:
+    services.assign_place(_actor(request), pk, payload.slot)
+    return _after(request, pk)
+
+
+@router.post("/applications/{int:pk}/confirm", response={201: PlacementOut, **ERRORS})
+def confirm(request: HttpRequest, pk: int, payload: ConfirmIn) -> Any:
+    p = services.confirm_application(_actor(request), pk, **payload.model_dump())
+    return 201, _placement_out(selectors.placement_detail(_actor(request), p.pk))
+
+
+@router.post("/applications/{int:pk}/complete", response={200: ApplicationOut, **ERRORS})
+def complete(request: HttpRequest, pk: int) -> Any:
+    services.complete_application(_actor(request), pk)
+    return _after(request, pk)
+
+
+@router.get(
+    "/applications/{int:pk}/result",
+    response={200: ResultOut | None, **ERRORS},
+    summary="The published matching result with its explanation",
+)
+def application_result(request: HttpRequest, pk: int) -> Any:
+    r = selectors.application_result(_actor(request), pk)
+    return _result_out(r) if r else None
+
+
+@router.get("/my/results", response={200: list[ResultOut], **ERRORS}, summary="My results")
+def my_results(request: HttpRequest) -> Any:
+    return [_result_out(r) for r in selectors.my_results(_actor(request))[:50]]
+
+
+# --- matching runs --------------------------------------------------------------------------
+
+
+@router.post("/programs/{int:pk}/runs", response={202: RunOut, **ERRORS}, summary="Start a run")
+def start_run(request: HttpRequest, pk: int, payload: RunIn) -> Any:
+    run = services.start_matching_run(_actor(request), pk, payload.mode, payload.parameters)
+    return 202, run
+
+
+@router.get("/programs/{int:pk}/runs", response={200: list[RunOut], **ERRORS}, summary="Runs")
+def list_runs(request: HttpRequest, pk: int) -> Any:
+    return list(selectors.runs_for(_actor(request), pk)[:100])
+
+
+@router.get("/runs/{int:pk}", response={200: RunOut, **ERRORS}, summary="Status and progress")
+def get_run(request: HttpRequest, pk: int) -> Any:
+    return selectors.run_detail(_actor(request), pk)
+
+
+@router.get("/runs/{int:pk}/results", response={200: ResultPage, **ERRORS}, summary="Results")
+def run_results(request: HttpRequest, pk: int, query: Query[PageQuery]) -> Any:
+    qs = selectors.run_results(_actor(request), pk)
+    return _page(qs, query.page, query.page_size, _result_out)
+
+
+@router.post("/runs/{int:pk}/publish", response={200: RunOut, **ERRORS}, summary="Publish")
+def publish_run(request: HttpRequest, pk: int) -> Any:
+    services.publish_run(_actor(request), pk)
+    return selectors.run_detail(_actor(request), pk)
+
+
+# --- placements -----------------------------------------------------------------------------
+
+
+@router.get("/placements", response={200: PlacementPage, **ERRORS}, summary="Placements")
+def list_placements(request: HttpRequest, query: Query[PageQuery]) -> Any:
+    qs = selectors.placements_for(_actor(request))
+    return _page(qs, query.page, query.page_size, _placement_out)
+
+
+def _placement_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
+    p = selectors.placement_detail(_actor(request), pk)
+    out = _placement_out(p)
+    out["logs"] = list(p.logs.all())
+    out["reports"] = list(p.reports.all())
+    out["duties"] = list(p.duties.all())
+    return out
+
+
+@router.get("/placements/{int:pk}", response={200: PlacementDetailOut, **ERRORS})
+def get_placement(request: HttpRequest, pk: int) -> Any:
+    return _placement_detail(request, pk)
+
+
+@router.post("/placements/{int:pk}/start", response={200: PlacementDetailOut, **ERRORS})
+def start_placement(request: HttpRequest, pk: int) -> Any:
+    services.start_placement(_actor(request), pk)
+    return _placement_detail(request, pk)
+
+
+@router.post("/placements/{int:pk}/logs", response={201: LogOut, **ERRORS})
+def add_log(request: HttpRequest, pk: int, payload: LogIn) -> Any:
+    return 201, services.add_log(_actor(request), pk, **payload.model_dump())
+
+
+@router.post("/placements/{int:pk}/reports", response={201: ReportOut, **ERRORS})
+def add_report(request: HttpRequest, pk: int, payload: ReportIn) -> Any:
+    return 201, services.submit_report(_actor(request), pk, **payload.model_dump())
+
+
+@router.post("/placements/{int:pk}/evaluation", response={200: PlacementDetailOut, **ERRORS})
+def evaluate(request: HttpRequest, pk: int, payload: EvaluateIn) -> Any:
+    services.evaluate_placement(_actor(request), pk, **payload.model_dump())
+    return _placement_detail(request, pk)
+
+
+@router.post("/placements/{int:pk}/complete", response={200: PlacementDetailOut, **ERRORS})
+def complete_placement(request: HttpRequest, pk: int, payload: CompletePlacementIn) -> Any:
+    services.complete_placement(_actor(request), pk, **payload.model_dump())
+    return _placement_detail(request, pk)
+
+
+@router.post("/placements/{int:pk}/duties", response={201: DutyOut, **ERRORS})
+def add_duty(request: HttpRequest, pk: int, payload: DutyIn) -> Any:
+    return 201, services.add_return_duty(_actor(request), pk, **payload.model_dump())
+
+
+@router.post("/duties/{int:pk}/done", response={200: DutyOut, **ERRORS})
+def duty_done(request: HttpRequest, pk: int, payload: DutyDoneIn) -> Any:
+    return services.complete_return_duty(_actor(request), pk, **payload.model_dump())
+
+
+# --- coverage -------------------------------------------------------------------------------
+
+
+class CoverageQuery(Schema):
+    school_year: str = Field(..., examples=["2024-2025"])
+    term: int | None = Field(None, ge=1, le=2)
+    area: str = ""
+    institution: int | None = None
+    program: int | None = None
+
+
+def _filters(q: CoverageQuery) -> selectors.CoverageFilters:
+    return selectors.CoverageFilters(
+        school_year=q.school_year,
+        term=q.term,
+        area=q.area,
+        institution_id=q.institution,
+        program_id=q.program,
+    )
+
+
+@router.get("/coverage", response={200: dict[str, Any], **ERRORS}, summary="Coverage")
+def coverage(request: HttpRequest, query: Query[CoverageQuery]) -> Any:
+    f = _filters(query)
+    return {
+        "total": selectors.coverage_total(_actor(request), f),
+        "institutions": selectors.coverage_by_institution(_actor(request), f),
+    }
+
+
+@router.get(
+    "/coverage/national-rule",
+    response={200: list[dict[str, Any]], **ERRORS},
+    summary="≥10% rotated, ≥20% of them backbone, per school",
+)
+def national_rule(request: HttpRequest, query: Query[CoverageQuery]) -> Any:
+    return selectors.national_rule(_actor(request), _filters(query))
+
+
+class ReciprocityQuery(Schema):
+    a: int
+    b: int
+    school_year: str = ""
+
+
+@router.get("/coverage/reciprocity", response={200: dict[str, int], **ERRORS})
+def reciprocity(request: HttpRequest, query: Query[ReciprocityQuery]) -> Any:
+    return selectors.reciprocity(_actor(request), query.a, query.b, query.school_year)
+
+
+# --- notifications --------------------------------------------------------------------------
+
+
+class NotificationQuery(PageQuery):
+    unread: bool = False
+
+
+@router.get("/notifications", response={200: NotificationPage, **ERRORS})
+def list_notifications(request: HttpRequest, query: Query[NotificationQuery]) -> Any:
+    qs = selectors.notifications_for(_actor(request), unread=query.unread)
+    return _page(qs, query.page, query.page_size, lambda n: n)
+
+
+@router.post("/notifications/read", response={200: dict[str, int], **ERRORS})
+def mark_read(request: HttpRequest, payload: MarkReadIn) -> Any:
+    return {"marked": services.mark_read(_actor(request), payload.ids)}

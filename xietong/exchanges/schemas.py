@@ -1,0 +1,348 @@
+"""API schemas of exchanges. Unknown fields are refused, not ignored."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from ninja import Schema
+from pydantic import ConfigDict, Field
+
+
+class Strict(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Error(Schema):
+    code: str
+    message: str
+    fields: dict[str, list[str]] | None = None
+
+
+class Ref(Schema):
+    id: int
+    name: str
+
+
+class ProgramIn(Strict):
+    kind: Literal["secondment", "shadowing", "visit", "teaching_support", "higher_ed_secondment"]
+    organiser: int
+    region: str = Field(max_length=6)
+    title: str = Field(min_length=1, max_length=200)
+    school_year: str = Field(max_length=9, examples=["2024-2025"])
+    term: int = Field(ge=1, le=2)
+    starts_on: dt.date
+    ends_on: dt.date
+    duration_weeks: int | None = Field(None, ge=0, le=520)
+    elig_stages: list[str] = []
+    elig_subjects: list[str] = []
+    elig_titles: list[str] = []
+    elig_positions: list[str] = []
+    min_years: int | None = Field(None, ge=0, le=60)
+    min_age: int | None = Field(None, ge=0, le=100)
+    max_age: int | None = Field(None, ge=0, le=100)
+    max_choices: int = Field(3, ge=1, le=20)
+    opens_at: dt.datetime
+    closes_at: dt.datetime
+    quota: int | None = Field(None, ge=0)
+    sending_areas: list[str] = []
+    sending_institutions: list[int] = []
+    host_areas: list[str] = []
+    host_institutions: list[int] = []
+
+
+class ProgramPatch(Strict):
+    title: str | None = Field(None, min_length=1, max_length=200)
+    starts_on: dt.date | None = None
+    ends_on: dt.date | None = None
+    duration_weeks: int | None = None
+    elig_stages: list[str] | None = None
+    elig_subjects: list[str] | None = None
+    elig_titles: list[str] | None = None
+    elig_positions: list[str] | None = None
+    min_years: int | None = None
+    min_age: int | None = None
+    max_age: int | None = None
+    max_choices: int | None = Field(None, ge=1, le=20)
+    opens_at: dt.datetime | None = None
+    closes_at: dt.datetime | None = None
+    quota: int | None = None
+    sending_areas: list[str] | None = None
+    sending_institutions: list[int] | None = None
+    host_areas: list[str] | None = None
+    host_institutions: list[int] | None = None
+
+
+class StatusIn(Strict):
+    status: Literal["draft", "open", "closed", "finished"]
+
+
+class RepeatIn(Strict):
+    school_year: str | None = None
+    term: int | None = Field(None, ge=1, le=2)
+    starts_on: dt.date | None = None
+    with_offers: bool = True
+
+
+class ProgramOut(Schema):
+    id: int
+    kind: str
+    title: str
+    organiser: Ref
+    region_code: str
+    school_year: str
+    term: int
+    starts_on: dt.date
+    ends_on: dt.date
+    opens_at: dt.datetime
+    closes_at: dt.datetime
+    max_choices: int
+    quota: int | None
+    status: str
+    eligibility: dict[str, Any]
+    can_manage: bool
+
+
+class ProgramPage(Schema):
+    count: int
+    page: int
+    page_size: int
+    pages: int
+    items: list[ProgramOut]
+
+
+class SlotIn(Strict):
+    stage: str
+    subject: str = Field(max_length=30)
+    capacity: int = Field(ge=0, le=1000)
+
+
+class OfferIn(Strict):
+    host: int
+    mentor: int | None = None
+    requirements: str = Field("", max_length=2000)
+    slots: list[SlotIn] = Field(min_length=1, max_length=50)
+
+
+class OfferPatch(Strict):
+    mentor: int | None = None
+    requirements: str | None = Field(None, max_length=2000)
+    capacities: dict[int, int] | None = None
+
+
+class SlotOut(Schema):
+    id: int
+    stage: str
+    subject: str
+    capacity: int
+    taken: int
+
+
+class OfferOut(Schema):
+    id: int
+    program_id: int
+    host: Ref
+    mentor: Ref | None
+    requirements: str
+    slots: list[SlotOut]
+    can_manage: bool
+
+
+class ApplicationIn(Strict):
+    choices: list[int] = Field(max_length=20, description="offer ids, best first")
+    statement: str = Field("", max_length=4000)
+    applicant: int | None = Field(None, description="staff id; omit to apply for yourself")
+    submit: bool = False
+
+
+class ChoicesIn(Strict):
+    choices: list[int] = Field(max_length=20)
+
+
+class RecommendIn(Strict):
+    notice_starts_on: dt.date
+    notice_ends_on: dt.date
+    score: float | None = None
+
+
+class RejectIn(Strict):
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class AssignIn(Strict):
+    slot: int
+
+
+class ConfirmIn(Strict):
+    starts_on: dt.date | None = None
+    ends_on: dt.date | None = None
+
+
+class ChoiceOut(Schema):
+    rank: int
+    offer_id: int
+    host: str
+
+
+class ApplicationOut(Schema):
+    id: int
+    program: Ref
+    applicant: Ref
+    home: Ref
+    status: str
+    statement: str
+    choices: list[ChoiceOut]
+    notice_starts_on: dt.date | None
+    notice_ends_on: dt.date | None
+    matched_host: str | None
+    matched_rank: int | None
+    reject_reason: str
+
+
+class ApplicationPage(Schema):
+    count: int
+    page: int
+    page_size: int
+    pages: int
+    items: list[ApplicationOut]
+
+
+class RunIn(Strict):
+    mode: Literal["stable", "min_cost"] = "stable"
+    parameters: dict[str, Any] = {}
+
+
+class RunOut(Schema):
+    id: int
+    program_id: int
+    mode: str
+    parameters: dict[str, Any]
+    status: str
+    progress: int
+    statistics: dict[str, Any] | None
+    error: str
+    created_at: dt.datetime
+    published_at: dt.datetime | None
+
+
+class ResultOut(Schema):
+    application_id: int
+    applicant: str
+    host: str | None
+    slot_id: int | None
+    rank: int | None
+    explanation_zh: str
+    explanation_en: str
+
+
+class ResultPage(Schema):
+    count: int
+    page: int
+    page_size: int
+    pages: int
+    items: list[ResultOut]
+
+
+class LogIn(Strict):
+    week_starting: dt.date
+    content: str = Field(min_length=1, max_length=4000)
+    hours: int = Field(0, ge=0, le=80)
+
+
+class ReportIn(Strict):
+    kind: Literal["midterm", "completion"]
+    content: str = Field(min_length=1, max_length=20000)
+
+
+class EvaluateIn(Strict):
+    score: float = Field(ge=0, le=100)
+    grade: str = Field("", max_length=20)
+
+
+class CompletePlacementIn(Strict):
+    hours_credited: int = Field(ge=0, le=5000)
+
+
+class DutyIn(Strict):
+    kind: Literal["open_lesson", "report", "other"]
+    due_on: dt.date
+    description: str = Field("", max_length=300)
+
+
+class DutyDoneIn(Strict):
+    done_on: dt.date
+    evidence: str = Field(min_length=1, max_length=4000)
+
+
+class LogOut(Schema):
+    id: int
+    week_starting: dt.date
+    content: str
+    hours: int
+
+
+class ReportOut(Schema):
+    id: int
+    kind: str
+    side: str
+    content: str
+    submitted_at: dt.datetime
+
+
+class DutyOut(Schema):
+    id: int
+    kind: str
+    description: str
+    due_on: dt.date
+    done_on: dt.date | None
+    evidence: str
+
+
+class PlacementOut(Schema):
+    id: int
+    application_id: int
+    teacher: Ref
+    program: Ref
+    host: Ref
+    home: Ref
+    mentor: Ref | None
+    starts_on: dt.date
+    ends_on: dt.date
+    status: str
+    score: float | None
+    grade: str
+    hours_credited: int | None
+
+
+class PlacementDetailOut(PlacementOut):
+    logs: list[LogOut]
+    reports: list[ReportOut]
+    duties: list[DutyOut]
+
+
+class PlacementPage(Schema):
+    count: int
+    page: int
+    page_size: int
+    pages: int
+    items: list[PlacementOut]
+
+
+class NotificationOut(Schema):
+    id: int
+    text: str
+    link: str
+    created_at: dt.datetime
+    read_at: dt.datetime | None
+
+
+class NotificationPage(Schema):
+    count: int
+    page: int
+    page_size: int
+    pages: int
+    items: list[NotificationOut]
+
+
+class MarkReadIn(Strict):
+    ids: list[int] | None = None

@@ -1,0 +1,85 @@
+"""Helpers shared by the exchange services: loading for an actor, refusing, notifying."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, TypeVar
+
+from django.core.exceptions import ValidationError
+from django.db.models import Model, Q
+from django.utils.translation import gettext as _
+
+from xietong.accounts.models import Role, RoleAssignment
+from xietong.core.errors import InvalidInput, NotFound, PermissionDenied
+from xietong.exchanges.models import Notification
+from xietong.institutions.models import Institution
+
+M = TypeVar("M", bound=Model)
+
+
+def load(model: type[M], pk: Any, *, lock: bool = False, related: Iterable[str] = ()) -> M:
+    """The row with this id (locked for the transaction if asked), else NotFound."""
+    qs = model._default_manager.select_related(*related)
+    if lock:
+        qs = qs.select_for_update(of=("self",))
+    try:
+        obj = qs.filter(pk=int(pk)).first()
+    except (TypeError, ValueError):
+        obj = None
+    if obj is None:
+        raise NotFound()
+    return obj
+
+
+def allowed(model: type[Model], q: Q, pk: int) -> bool:
+    return model._default_manager.filter(q, pk=pk).exists()
+
+
+def require(ok: bool, message: str) -> None:
+    if not ok:
+        raise PermissionDenied(message)
+
+
+def full_clean(obj: Model, exclude: list[str] | None = None) -> None:
+    try:
+        obj.full_clean(exclude=exclude, validate_constraints=False)
+    except ValidationError as e:
+        raise InvalidInput.from_validation_error(e) from None
+
+
+def invalid(field: str, message: str) -> InvalidInput:
+    return InvalidInput(message, fields={field: [message]})
+
+
+def notify(user_ids: Iterable[int | None], text: str, link: str = "") -> int:
+    """One notification per distinct user; returns how many were written."""
+    ids = sorted({u for u in user_ids if u is not None})
+    Notification.objects.bulk_create(
+        [Notification(user_id=u, text=text[:500], link=link) for u in ids]
+    )
+    return len(ids)
+
+
+def institution_admin_users(inst: Institution) -> list[int]:
+    """Users who administer the institution (or its parent, for a branch campus)."""
+    ids = [inst.pk] + ([inst.parent_id] if inst.parent_id else [])
+    return list(
+        RoleAssignment.objects.filter(
+            role=Role.INSTITUTION_ADMIN, institution_id__in=ids
+        ).values_list("user_id", flat=True)
+    )
+
+
+def authority_admin_users(inst: Institution) -> list[int]:
+    """Authority admins whose region covers the institution."""
+    parts = [p for p in inst.region_path.split("/") if p]
+    prefixes = ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+    return list(
+        RoleAssignment.objects.filter(
+            role=Role.AUTHORITY_ADMIN, region__path__in=prefixes
+        ).values_list("user_id", flat=True)
+    )
+
+
+def not_allowed() -> str:
+    return _("You do not have permission to do this.")

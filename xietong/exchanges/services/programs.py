@@ -1,0 +1,438 @@
+"""Writes to programs and host offers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from xietong.accounts import audit
+from xietong.accounts.access import Actor
+from xietong.core.delimited import pack
+from xietong.core.errors import Conflict, InvalidInput, PermissionDenied
+from xietong.exchanges.access import area_q, manage_program_q, offer_manage_q
+from xietong.exchanges.choices import (
+    PROGRAM_STATUS_MOVES,
+    ProgramKind,
+    ProgramStatus,
+    Side,
+)
+from xietong.exchanges.models import HostOffer, OfferSlot, Program, ProgramArea
+from xietong.exchanges.services.common import allowed, full_clean, invalid, load, require
+from xietong.institutions.choices import Kind, Position, Stage, Title
+from xietong.institutions.models import Institution, Staff
+from xietong.institutions.selectors import administered_institutions_q
+from xietong.regions.models import Region, RegionGroup
+from xietong.regions.selectors import under_paths_q
+
+PROGRAM_FIELDS = {
+    "kind",
+    "organiser",
+    "region",
+    "title",
+    "school_year",
+    "term",
+    "starts_on",
+    "ends_on",
+    "duration_weeks",
+    "elig_stages",
+    "elig_subjects",
+    "elig_titles",
+    "elig_positions",
+    "min_years",
+    "min_age",
+    "max_age",
+    "max_choices",
+    "opens_at",
+    "closes_at",
+    "quota",
+    "sending_areas",
+    "sending_institutions",
+    "host_areas",
+    "host_institutions",
+}
+CODE_LISTS = {
+    "elig_stages": set(Stage.values),
+    "elig_titles": set(Title.values),
+    "elig_positions": set(Position.values),
+    "elig_subjects": None,
+}
+REQUIRED = ("kind", "organiser", "region", "title", "school_year", "term")
+REQUIRED += ("starts_on", "ends_on", "opens_at", "closes_at")
+SCHOOL_YEAR = re.compile(r"^(\d{4})-(\d{4})$")
+EDITABLE_STATUSES = {ProgramStatus.DRAFT, ProgramStatus.OPEN, ProgramStatus.CLOSED}
+
+
+def _deny_manage() -> PermissionDenied:
+    return PermissionDenied(
+        _("Only an authority administrator over the program's region manages this program.")
+    )
+
+
+def require_manager(actor: Actor, program: Program) -> None:
+    if not allowed(Program, manage_program_q(actor), program.pk):
+        raise _deny_manage()
+
+
+def _codes(value: Any, allowed_codes: set[str] | None, field: str) -> str:
+    values = [v.strip() for v in (value or []) if isinstance(v, str) and v.strip()]
+    if allowed_codes is not None:
+        bad = [v for v in values if v not in allowed_codes]
+        if bad:
+            raise invalid(field, _("Unknown codes: %(codes)s") % {"codes": ", ".join(bad)})
+    if any("," in v or len(v) > 30 for v in values):
+        raise invalid(field, _("Each entry must be a code of at most 30 characters."))
+    return pack(values)
+
+
+def _apply(program: Program, data: Mapping[str, Any]) -> dict[str, list[Any]]:
+    unknown = sorted(set(data) - PROGRAM_FIELDS)
+    if unknown:
+        raise InvalidInput(
+            _("Unknown fields: %(fields)s") % {"fields": ", ".join(unknown)},
+            fields={k: [_("This field is not known.")] for k in unknown},
+        )
+    areas: dict[str, list[Any]] = {}
+    for key, value in data.items():
+        if key in CODE_LISTS:
+            setattr(program, key, _codes(value, CODE_LISTS[key], key))
+        elif key == "organiser":
+            org = Institution.objects.filter(pk=value).select_related("region").first()
+            if org is None or org.kind != Kind.AUTHORITY:
+                raise invalid(key, _("The organiser must be an education authority."))
+            program.organiser = org
+        elif key == "region":
+            region = Region.objects.filter(code=str(value)).first()
+            if region is None:
+                raise invalid(key, _("Unknown region code: %(code)s") % {"code": value})
+            program.region = region
+        elif key.endswith(("_areas", "_institutions")):
+            areas[key] = list(value or [])
+        else:
+            setattr(program, key, value.strip() if isinstance(value, str) else value)
+    _validate(program)
+    return areas
+
+
+def _validate(p: Program) -> None:
+    errors: dict[str, list[str]] = {}
+    if p.kind not in ProgramKind.values:
+        errors["kind"] = [_("Unknown program kind.")]
+    m = SCHOOL_YEAR.match(p.school_year or "")
+    if not m or int(m.group(2)) != int(m.group(1)) + 1:
+        errors["school_year"] = [_("Give the school year as two consecutive years: 2024-2025.")]
+    if p.term not in (1, 2):
+        errors["term"] = [_("The term is 1 or 2.")]
+    if p.starts_on and p.ends_on and p.ends_on < p.starts_on:
+        errors["ends_on"] = [_("The program cannot end before it starts.")]
+    if p.opens_at and p.closes_at and p.closes_at <= p.opens_at:
+        errors["closes_at"] = [_("Applications must close after they open.")]
+    if p.max_choices is not None and p.max_choices < 1:
+        errors["max_choices"] = [_("Allow at least one choice.")]
+    if p.min_age is not None and p.max_age is not None and p.max_age < p.min_age:
+        errors["max_age"] = [_("The maximum age is below the minimum age.")]
+    if errors:
+        raise InvalidInput(fields=errors)
+    full_clean(p, exclude=["organiser", "region", "repeated_from", "created_by"])
+
+
+def _set_areas(program: Program, areas: dict[str, list[Any]]) -> None:
+    for side in (Side.SENDING, Side.HOST):
+        codes_key, ids_key = f"{side}_areas", f"{side}_institutions"
+        if codes_key not in areas and ids_key not in areas:
+            continue
+        ProgramArea.objects.filter(program=program, side=side).delete()
+        rows: list[ProgramArea] = []
+        for code in areas.get(codes_key, []):
+            code = str(code).strip()
+            if code.isdigit():
+                region = Region.objects.filter(code=code).first()
+                if region is None:
+                    raise invalid(codes_key, _("Unknown region code: %(code)s") % {"code": code})
+                rows.append(ProgramArea(program=program, side=side, region=region))
+            else:
+                group = RegionGroup.objects.filter(key=code).first()
+                if group is None:
+                    raise invalid(
+                        codes_key, _("Unknown region or region group: %(code)s") % {"code": code}
+                    )
+                rows.append(ProgramArea(program=program, side=side, group=group))
+        ids = list(areas.get(ids_key, []))
+        found = set(Institution.objects.filter(pk__in=ids).values_list("pk", flat=True))
+        missing = [str(i) for i in ids if i not in found]
+        if missing:
+            raise invalid(ids_key, _("No institution with id %(id)s.") % {"id": ", ".join(missing)})
+        rows += [ProgramArea(program=program, side=side, institution_id=i) for i in ids]
+        ProgramArea.objects.bulk_create(rows)
+
+
+def _require_region_power(actor: Actor, program: Program) -> None:
+    paths = actor.admin_region_paths
+    ok = (
+        Region.objects.filter(under_paths_q(paths, "path"), pk=program.region_id).exists()
+        or Institution.objects.filter(under_paths_q(paths), pk=program.organiser_id).exists()
+    )
+    if not ok:
+        raise _deny_manage()
+
+
+@transaction.atomic
+def create_program(actor: Actor, data: Mapping[str, Any]) -> Program:
+    require(bool(actor.admin_region_paths), str(_deny_manage()))
+    missing = [k for k in REQUIRED if data.get(k) in (None, "")]
+    if missing:
+        raise InvalidInput(fields={k: [_("This field is required.")] for k in missing})
+    program = Program(created_by_id=actor.user_id)
+    areas = _apply(program, data)
+    _require_region_power(actor, program)
+    program.save()
+    _set_areas(program, areas)
+    audit.record(actor, "exchanges.program.create", target=program, after=audit.snapshot(program))
+    return program
+
+
+@transaction.atomic
+def update_program(actor: Actor, program_id: int, data: Mapping[str, Any]) -> Program:
+    program = load(Program, program_id, lock=True)
+    require_manager(actor, program)
+    if program.status not in EDITABLE_STATUSES:
+        raise Conflict(_("A program cannot be changed once matching has started."))
+    before = audit.snapshot(program)
+    areas = _apply(program, data)
+    _require_region_power(actor, program)
+    program.save()
+    _set_areas(program, areas)
+    audit.record(
+        actor,
+        "exchanges.program.update",
+        target=program,
+        before=before,
+        after=audit.snapshot(program),
+    )
+    return program
+
+
+@transaction.atomic
+def set_program_status(actor: Actor, program_id: int, status: str) -> Program:
+    program = load(Program, program_id, lock=True)
+    require_manager(actor, program)
+    if status not in PROGRAM_STATUS_MOVES.get(program.status, set()):
+        raise Conflict(
+            _("A program in status “%(old)s” cannot move to “%(new)s”.")
+            % {"old": program.get_status_display(), "new": status}
+        )
+    old = program.status
+    program.status = status
+    program.save(update_fields=["status", "updated_at"])
+    audit.record(
+        actor,
+        "exchanges.program.status",
+        target=program,
+        before={"status": old},
+        after={"status": status},
+    )
+    return program
+
+
+def _next_term(program: Program) -> tuple[str, int]:
+    if program.term == 1:
+        return program.school_year, 2
+    first = int(program.school_year[:4]) + 1
+    return f"{first}-{first + 1}", 1
+
+
+@transaction.atomic
+def repeat_program(
+    actor: Actor,
+    program_id: int,
+    next_term: Mapping[str, Any] | None = None,
+    *,
+    with_offers: bool = True,
+) -> Program:
+    """Copy a program to the next term (the every-semester pattern of 容东 and others).
+
+    Areas and eligibility are copied; dates move by ``shift_days`` (182 unless given) or to
+    the given ``starts_on``; with ``with_offers`` the host offers are copied with empty slots.
+    """
+    src = load(Program, program_id)
+    require_manager(actor, src)
+    nt = dict(next_term or {})
+    school_year, term = _next_term(src)
+    school_year = nt.pop("school_year", school_year)
+    term = nt.pop("term", term)
+    if "starts_on" in nt:
+        delta = nt.pop("starts_on") - src.starts_on
+    else:
+        delta = dt.timedelta(days=int(nt.pop("shift_days", 182)))
+    if Program.objects.filter(repeated_from=src, school_year=school_year, term=term).exists():
+        raise Conflict(_("This program was already repeated for that term."))
+    copy = Program.objects.get(pk=src.pk)
+    copy.pk = None
+    copy.school_year, copy.term = school_year, term
+    copy.starts_on += delta
+    copy.ends_on += delta
+    copy.opens_at += delta
+    copy.closes_at += delta
+    copy.status = ProgramStatus.DRAFT
+    copy.repeated_from = src
+    copy.created_by_id = actor.user_id
+    if nt:
+        _apply(copy, nt)
+    _validate(copy)
+    copy.save()
+    ProgramArea.objects.bulk_create(
+        [
+            ProgramArea(
+                program=copy,
+                side=a.side,
+                region_id=a.region_id,
+                group_id=a.group_id,
+                institution_id=a.institution_id,
+            )
+            for a in src.areas.all()
+        ]
+    )
+    if with_offers:
+        for offer in src.offers.prefetch_related("slots"):
+            new = HostOffer.objects.create(
+                program=copy,
+                host_id=offer.host_id,
+                mentor_id=offer.mentor_id,
+                requirements=offer.requirements,
+            )
+            OfferSlot.objects.bulk_create(
+                [
+                    OfferSlot(offer=new, stage=s.stage, subject=s.subject, capacity=s.capacity)
+                    for s in offer.slots.all()
+                ]
+            )
+    audit.record(
+        actor,
+        "exchanges.program.repeat",
+        target=copy,
+        detail={"from": src.pk, "school_year": school_year, "term": term},
+    )
+    return copy
+
+
+# --- host offers -------------------------------------------------------------------------
+
+
+def _slots(data: Any) -> list[OfferSlot]:
+    slots: list[OfferSlot] = []
+    seen: set[tuple[str, str]] = set()
+    for i, item in enumerate(data or []):
+        stage, subject = str(item.get("stage", "")), str(item.get("subject", "")).strip()
+        capacity = item.get("capacity")
+        field = f"slots.{i}"
+        if stage not in Stage.values:
+            raise invalid(field, _("Unknown stage: %(code)s") % {"code": stage})
+        if not subject or len(subject) > 30:
+            raise invalid(field, _("Give the subject (at most 30 characters)."))
+        if not isinstance(capacity, int) or capacity < 0 or capacity > 1000:
+            raise invalid(field, _("The capacity is a whole number from 0 to 1000."))
+        if (stage, subject) in seen:
+            raise invalid(field, _("The same stage and subject are listed twice."))
+        seen.add((stage, subject))
+        slots.append(OfferSlot(stage=stage, subject=subject, capacity=capacity))
+    if not slots:
+        raise invalid("slots", _("Offer at least one slot."))
+    return slots
+
+
+@transaction.atomic
+def create_offer(
+    actor: Actor,
+    program_id: int,
+    *,
+    host: int,
+    slots: list[Mapping[str, Any]],
+    mentor: int | None = None,
+    requirements: str = "",
+) -> HostOffer:
+    program = load(Program, program_id, lock=True)
+    inst = load(Institution, host)
+    if not allowed(Institution, administered_institutions_q(actor), inst.pk):
+        raise PermissionDenied(
+            _("Only the host's administrator or an authority over it may offer places there.")
+        )
+    if program.status not in EDITABLE_STATUSES:
+        raise Conflict(_("Offers cannot be added once matching has started."))
+    if not Institution.objects.filter(area_q(program, Side.HOST), pk=inst.pk).exists():
+        raise invalid("host", _("%(name)s is outside the program's host scope.") % {"name": inst})
+    mentor_obj = None
+    if mentor is not None:
+        mentor_obj = Staff.objects.filter(pk=mentor, institution=inst).first()
+        if mentor_obj is None:
+            raise invalid("mentor", _("The mentor must be a staff member of the host."))
+    rows = _slots(slots)
+    offer = HostOffer.objects.create(
+        program=program, host=inst, mentor=mentor_obj, requirements=requirements.strip()
+    )
+    for row in rows:
+        row.offer = offer
+    OfferSlot.objects.bulk_create(rows)
+    audit.record(
+        actor,
+        "exchanges.offer.create",
+        target=offer,
+        after={
+            "program": program.pk,
+            "host": inst.pk,
+            "mentor": mentor,
+            "slots": [[r.stage, r.subject, r.capacity] for r in rows],
+        },
+    )
+    return offer
+
+
+@transaction.atomic
+def update_offer(
+    actor: Actor,
+    offer_id: int,
+    *,
+    mentor: int | None = None,
+    requirements: str | None = None,
+    capacities: Mapping[int, int] | None = None,
+) -> HostOffer:
+    """Change the mentor, requirements or slot capacities (never below the places taken)."""
+    offer = load(HostOffer, offer_id, lock=True, related=["program"])
+    require(allowed(HostOffer, offer_manage_q(actor), offer.pk), _offer_denied())
+    if mentor is not None:
+        if not Staff.objects.filter(pk=mentor, institution_id=offer.host_id).exists():
+            raise invalid("mentor", _("The mentor must be a staff member of the host."))
+        offer.mentor_id = mentor
+    if requirements is not None:
+        offer.requirements = requirements.strip()
+    offer.save()
+    for slot_id, capacity in (capacities or {}).items():
+        slot = OfferSlot.objects.select_for_update().filter(pk=slot_id, offer=offer).first()
+        if slot is None:
+            raise invalid("capacities", _("No slot %(id)s in this offer.") % {"id": slot_id})
+        if capacity < slot.taken:
+            raise invalid(
+                "capacities",
+                _("%(n)d places of this slot are already taken.") % {"n": slot.taken},
+            )
+        slot.capacity = capacity
+        slot.save(update_fields=["capacity"])
+    audit.record(actor, "exchanges.offer.update", target=offer, after=audit.snapshot(offer))
+    return offer
+
+
+@transaction.atomic
+def delete_offer(actor: Actor, offer_id: int) -> None:
+    offer = load(HostOffer, offer_id, lock=True)
+    require(allowed(HostOffer, offer_manage_q(actor), offer.pk), _offer_denied())
+    if offer.choices.exists():
+        raise Conflict(_("Applicants have chosen this offer; it cannot be removed."))
+    audit.record(actor, "exchanges.offer.delete", target=offer)
+    offer.delete()
+
+
+def _offer_denied() -> str:
+    return _("Only the host's administrator or an authority over it manages this offer.")

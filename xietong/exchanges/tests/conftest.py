@@ -1,0 +1,98 @@
+"""Fixtures of the exchanges tests, built on the shared ``cast``.
+
+The program "Sanhe → sub-centre shadowing" is organised by 三河市教育局 (managed by the
+``sanhe`` authority admin), sends from 北三县 and hosts in 北京城市副中心 (Tongzhou).
+The ``tongzhou`` authority offers two maths places at Tongzhou No. 1 with 王北京 as mentor.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from xietong.conftest import Cast, make_institution
+from xietong.exchanges import services
+from xietong.exchanges.choices import ProgramStatus
+from xietong.exchanges.models import HostOffer, Program
+from xietong.institutions.models import Institution
+
+
+@dataclass
+class Ex:
+    cast: Cast
+    sanhe_bureau: Institution
+    program: Program
+    offer: HostOffer
+
+    def actor(self, username: str) -> Any:
+        return self.cast.actor(username)
+
+
+def program_data(organiser: Institution, **over: Any) -> dict[str, Any]:
+    now = timezone.now()
+    data: dict[str, Any] = {
+        "kind": "shadowing",
+        "organiser": organiser.pk,
+        "region": "131082",
+        "title": "三河—副中心跟岗研修",
+        "school_year": "2024-2025",
+        "term": 1,
+        "starts_on": dt.date(2024, 9, 2),
+        "ends_on": dt.date(2025, 1, 17),
+        "duration_weeks": 20,
+        "max_choices": 2,
+        "opens_at": now - dt.timedelta(days=1),
+        "closes_at": now + dt.timedelta(days=10),
+        "elig_positions": ["teacher"],
+        "sending_areas": ["beisanxian"],
+        "host_areas": ["fuzhongxin"],
+    }
+    data.update(over)
+    return data
+
+
+@pytest.fixture
+def ex(cast: Cast) -> Ex:
+    bureau = make_institution("三河市教育局", "131082", kind="authority", stages="")
+    sanhe = cast.actor("sanhe")
+    program = services.create_program(sanhe, program_data(bureau))
+    services.set_program_status(sanhe, program.pk, ProgramStatus.OPEN)
+    offer = services.create_offer(
+        cast.actor("tongzhou"),
+        program.pk,
+        host=cast.tongzhou_school.pk,
+        mentor=cast.beijing_teacher.pk,
+        slots=[{"stage": "primary", "subject": "数学", "capacity": 2}],
+        requirements="Primary maths, one term.",
+    )
+    program.refresh_from_db()
+    return Ex(cast, bureau, program, offer)
+
+
+def approve(ex: Ex, app_id: int) -> None:
+    """Recommend (with a notice period already over) and approve an application."""
+    today = timezone.localdate()
+    services.recommend_application(
+        ex.actor("school_admin"),
+        app_id,
+        notice_starts_on=today - dt.timedelta(days=8),
+        notice_ends_on=today - dt.timedelta(days=1),
+    )
+    services.approve_application(ex.actor("sanhe"), app_id)
+
+
+def close(ex: Ex) -> None:
+    services.set_program_status(ex.actor("sanhe"), ex.program.pk, ProgramStatus.CLOSED)
+
+
+@pytest.fixture(autouse=True)
+def english() -> Any:
+    """Messages are asserted in English (the msgids); the default UI language is Chinese."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -1,0 +1,206 @@
+"""The whole exchange of Tina (李三河) from 三河 to Tongzhou No. 1, step by step."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from xietong.accounts.models import AuditEvent
+from xietong.core.errors import Conflict, PermissionDenied
+from xietong.exchanges import selectors, services
+from xietong.exchanges.choices import AppStatus, PlacementStatus, RunStatus
+from xietong.exchanges.models import Notification, OfferSlot
+from xietong.exchanges.tests.conftest import approve, close
+
+
+def test_it_takes_a_sanhe_teacher_from_application_to_completion(
+    ex, django_capture_on_commit_callbacks
+):
+    c = ex.cast
+    teacher, school, sanhe, tongzhou = (
+        ex.actor("teacher"),
+        ex.actor("school_admin"),
+        ex.actor("sanhe"),
+        ex.actor("tongzhou"),
+    )
+    app = services.create_application(
+        teacher, ex.program.pk, choices=[ex.offer.pk], statement="想学习通州的数学教研。"
+    )
+    assert app.status == AppStatus.DRAFT and app.home == c.sanhe_school
+    services.submit_application(teacher, app.pk)
+    approve(ex, app.pk)
+    app.refresh_from_db()
+    assert app.status == AppStatus.APPROVED and app.notice_ends_on is not None
+    close(ex)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.start_matching_run(sanhe, ex.program.pk, "stable")
+    run.refresh_from_db()
+    assert run.status == RunStatus.DONE and run.progress == 100
+    assert run.statistics["matched"] == 1 and run.statistics["rank_distribution"] == {"1": 1}
+    # Before publication the teacher sees nothing of the result.
+    assert list(selectors.my_results(teacher)) == []
+    assert selectors.application_result(teacher, app.pk) is None
+
+    services.publish_run(sanhe, run.pk)
+    result = selectors.my_results(teacher).get()
+    assert "录取" in result.explanation_zh and "admitted" in result.explanation_en
+    app.refresh_from_db()
+    assert app.status == AppStatus.MATCHED and app.matched_rank == 1
+    assert OfferSlot.objects.get(pk=app.matched_slot_id).taken == 1
+
+    placement = services.confirm_application(teacher, app.pk)
+    assert placement.host == c.tongzhou_school and placement.home == c.sanhe_school
+    assert placement.mentor == c.beijing_teacher
+    c.sanhe_teacher.refresh_from_db()
+    assert c.sanhe_teacher.institution == c.sanhe_school  # the home post is kept
+
+    services.start_placement(tongzhou, placement.pk)
+    services.add_log(
+        teacher, placement.pk, week_starting=dt.date(2024, 9, 2), content="听课 8 节", hours=30
+    )
+    services.submit_report(teacher, placement.pk, kind="midterm", content="期中小结")
+    services.submit_report(teacher, placement.pk, kind="completion", content="结业报告")
+    with pytest.raises(Conflict, match="Host"):
+        services.complete_placement(tongzhou, placement.pk, hours_credited=120)
+    services.submit_report(tongzhou, placement.pk, kind="completion", content="表现优秀")
+    services.evaluate_placement(tongzhou, placement.pk, score=92, grade="优秀")
+    services.complete_placement(tongzhou, placement.pk, hours_credited=120)
+
+    with pytest.raises(Conflict, match="return duty"):
+        services.complete_application(school, app.pk)
+    duty = services.add_return_duty(
+        school, placement.pk, kind="open_lesson", due_on=timezone.localdate()
+    )
+    with pytest.raises(Conflict, match="not done"):
+        services.complete_application(school, app.pk)
+    services.complete_return_duty(
+        teacher, duty.pk, done_on=timezone.localdate(), evidence="全校公开课一节"
+    )
+    services.complete_application(school, app.pk)
+
+    app.refresh_from_db()
+    placement.refresh_from_db()
+    assert app.status == AppStatus.COMPLETED
+    assert placement.status == PlacementStatus.COMPLETED and placement.hours_credited == 120
+
+    texts = list(
+        Notification.objects.filter(user=c.users["teacher"]).values_list("text", flat=True)
+    )
+    assert len(texts) >= 6
+    assert Notification.objects.filter(user=c.users["school_admin"]).exists()  # on submit
+    assert Notification.objects.filter(user=c.users["sanhe"]).exists()  # on recommend
+    assert Notification.objects.filter(user=c.users["tongzhou"]).exists()  # on confirm
+    actions = set(AuditEvent.objects.values_list("action", flat=True))
+    assert {
+        "exchanges.program.create",
+        "exchanges.offer.create",
+        "exchanges.application.create",
+        "exchanges.application.submitted",
+        "exchanges.application.recommended",
+        "exchanges.application.approved",
+        "exchanges.run.start",
+        "exchanges.run.publish",
+        "exchanges.application.confirmed",
+        "exchanges.placement.start",
+        "exchanges.placement.complete",
+        "exchanges.duty.done",
+        "exchanges.application.completed",
+    } <= actions
+
+
+def test_it_lets_the_applicant_withdraw_until_confirmed_and_frees_the_place(ex):
+    teacher = ex.actor("teacher")
+    app = services.create_application(teacher, ex.program.pk, choices=[ex.offer.pk], submit=True)
+    approve(ex, app.pk)
+    slot = ex.offer.slots.get()
+    services.assign_place(ex.actor("sanhe"), app.pk, slot.pk)
+    slot.refresh_from_db()
+    assert slot.taken == 1
+    services.withdraw_application(teacher, app.pk)
+    slot.refresh_from_db()
+    assert slot.taken == 0
+    app.refresh_from_db()
+    assert app.status == AppStatus.WITHDRAWN
+
+
+def test_it_refuses_to_withdraw_after_confirmation(ex):
+    teacher = ex.actor("teacher")
+    app = services.create_application(teacher, ex.program.pk, choices=[ex.offer.pk], submit=True)
+    approve(ex, app.pk)
+    services.assign_place(ex.actor("sanhe"), app.pk, ex.offer.slots.get().pk)
+    services.confirm_application(teacher, app.pk)
+    with pytest.raises(Conflict):
+        services.withdraw_application(teacher, app.pk)
+
+
+def test_it_rejects_with_a_reason_at_each_step_by_whoever_may_act(ex):
+    teacher, school = ex.actor("teacher"), ex.actor("school_admin")
+    app = services.create_application(teacher, ex.program.pk, choices=[ex.offer.pk], submit=True)
+    with pytest.raises(PermissionDenied):
+        services.reject_application(ex.actor("sanhe"), app.pk, "not yet")  # not its step
+    with pytest.raises(Exception, match="reason"):
+        services.reject_application(school, app.pk, "  ")
+    services.reject_application(school, app.pk, "名额已满")
+    app.refresh_from_db()
+    assert app.status == AppStatus.REJECTED and app.reject_reason == "名额已满"
+    assert Notification.objects.filter(
+        user=ex.cast.users["teacher"], text__contains="名额已满"
+    ).exists()
+    # After a rejection the teacher may apply again.
+    again = services.create_application(teacher, ex.program.pk, choices=[ex.offer.pk])
+    assert again.pk != app.pk
+
+
+def test_it_refuses_approval_outside_the_authoritys_scope(ex):
+    teacher = ex.actor("teacher")
+    app = services.create_application(teacher, ex.program.pk, choices=[ex.offer.pk], submit=True)
+    today = timezone.localdate()
+    with pytest.raises(PermissionDenied):  # an authority admin cannot recommend for a school
+        services.recommend_application(
+            ex.actor("sanhe"), app.pk, notice_starts_on=today, notice_ends_on=today
+        )
+    services.recommend_application(
+        ex.actor("school_admin"),
+        app.pk,
+        notice_starts_on=today - dt.timedelta(days=7),
+        notice_ends_on=today - dt.timedelta(days=1),
+    )
+    for outsider in ("tongzhou", "beijing", "hebei_viewer", "school_admin", "teacher"):
+        with pytest.raises(PermissionDenied):
+            services.approve_application(ex.actor(outsider), app.pk)
+    services.approve_application(ex.actor("sanhe"), app.pk)
+
+
+def test_it_refuses_approval_while_the_public_notice_runs(ex):
+    teacher = ex.actor("teacher")
+    app = services.create_application(teacher, ex.program.pk, choices=[ex.offer.pk], submit=True)
+    today = timezone.localdate()
+    services.recommend_application(
+        ex.actor("school_admin"),
+        app.pk,
+        notice_starts_on=today,
+        notice_ends_on=today + dt.timedelta(days=5),
+    )
+    with pytest.raises(Conflict, match="public notice"):
+        services.approve_application(ex.actor("sanhe"), app.pk)
+
+
+def test_it_refuses_a_transition_from_the_wrong_state(ex):
+    teacher = ex.actor("teacher")
+    app = services.create_application(teacher, ex.program.pk, choices=[ex.offer.pk])
+    with pytest.raises(Conflict, match="Draft"):
+        services.approve_application(ex.actor("sanhe"), app.pk)
+    with pytest.raises(Conflict):
+        services.confirm_application(teacher, app.pk)
+
+
+def test_it_lists_and_marks_notifications_read(ex):
+    teacher = ex.actor("teacher")
+    services.create_application(teacher, ex.program.pk, choices=[ex.offer.pk], submit=True)
+    assert selectors.unread_count(teacher) == 1
+    assert services.mark_read(teacher) == 1
+    assert selectors.unread_count(teacher) == 0
+    assert selectors.notifications_for(teacher).count() == 1
