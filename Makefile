@@ -24,7 +24,10 @@ demo: setup
 	$(VENV)/bin/xietong migrate --no-input
 	$(VENV)/bin/xietong demo --scale $(SCALE)
 	$(VENV)/bin/xietong demo_users
-	$(VENV)/bin/xietong runserver 127.0.0.1:$(PORT)
+	@echo "Serving on http://127.0.0.1:$(PORT) with a background worker; Ctrl-C stops both."
+	$(VENV)/bin/xietong db_worker --no-reload --interval 1 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(VENV)/bin/xietong runserver --noreload 127.0.0.1:$(PORT)
 
 ## Run the whole test suite on SQLite and on PostgreSQL
 test: setup

@@ -117,6 +117,12 @@ def cast(db: Any) -> Cast:
 
 
 @pytest.fixture(autouse=True)
+def _immediate_tasks(settings: Any) -> None:
+    """Tasks run inline in tests; test_tasks.py checks the database backend and its worker."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Any) -> None:
     """The cast signs up ten users per test; the production hasher takes ~0.5 s a password."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "ninja",  # serves /api/docs with its own Swagger UI files, never from a CDN
     "xietong.core",
     "xietong.regions",
@@ -150,6 +152,19 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("XIETONG_LOG_LEVEL", "WARNING")},
+}
+
+# Background jobs (matching runs, imports, reports): the Django Tasks API on the database,
+# so workers (`xietong db_worker`) scale out across machines sharing it.
+# XIETONG_TASKS=immediate runs each task inline, for a single process without a worker.
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if os.environ.get("XIETONG_TASKS") == "immediate"
+            else "django_tasks_db.DatabaseBackend"
+        )
+    }
 }
 
 XIETONG_PAGE_SIZES = (20, 50, 100)

@@ -1,0 +1,35 @@
+"""Matching runs as background tasks on the database backend, executed by a worker."""
+
+from __future__ import annotations
+
+from django.core.management import call_command
+from django.db import transaction
+from django_tasks_db.models import DBTaskResult
+
+from xietong.exchanges import services
+from xietong.exchanges.choices import RunStatus
+from xietong.exchanges.models import MatchingRun
+from xietong.exchanges.tests.conftest import close
+from xietong.exchanges.tests.test_matching_runs import _applicants
+
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def test_it_queues_a_run_for_the_worker_and_the_worker_completes_it(
+    ex, settings, django_capture_on_commit_callbacks
+):
+    settings.TASKS = DATABASE_TASKS
+    _applicants(ex, 3)
+    close(ex)
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        run = services.start_matching_run(ex.actor("sanhe"), ex.program.pk, "stable", None)
+    assert MatchingRun.objects.get(pk=run.pk).status == RunStatus.QUEUED
+    assert DBTaskResult.objects.filter(status="READY").count() == 1
+
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+
+    run.refresh_from_db()
+    assert run.status == RunStatus.DONE
+    assert run.progress == 100
+    assert run.results.filter(slot__isnull=False).count() == 2
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
