@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "xietong.core.api_errors.ApiJsonErrorsMiddleware",
     "xietong.accounts.middleware.ActorMiddleware",
 ]
 
