@@ -17,7 +17,8 @@ from django.db import connection, transaction
 from tqdm import tqdm
 
 from xietong.core.errors import ServiceError
-from xietong.demo import named, synthetic
+from xietong.demo import exchanges, named, synthetic
+from xietong.demo.users import ensure_demo_users
 from xietong.regions.loading import load_regions, read_tsv
 from xietong.regions.models import Region, RegionGroup
 
@@ -82,6 +83,14 @@ class Command(BaseCommand):
 
         previous = synthetic.current_load()
         same = previous is not None and (previous.scale, previous.seed) == (scale, seed)
+        if options["replace"] and previous is not None and not same:
+            # The demo's exchange applications refer to the population being replaced.
+            removed = exchanges.unload_exchanges()
+            if removed:
+                self.stdout.write(
+                    f"Removed the {removed} demo exchange programs of the replaced population "
+                    "(loaded again below)."
+                )
         total = 0 if same and not options["replace"] else _planned_rows(scale)
         bar = tqdm(
             total=total,
@@ -126,6 +135,13 @@ class Command(BaseCommand):
             )
         if loaded.counts:
             self.stdout.write(_counts_table(loaded.counts))
+        # The sign-ins exist before the exchanges, so their notifications reach them.
+        ensure_demo_users()
+        try:
+            ex = exchanges.load_exchanges()
+        except ServiceError as e:
+            raise CommandError(f"The exchange programs could not be loaded: {e}") from None
+        self.stdout.write(exchanges.summary(ex))
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready in {time.monotonic() - started:.1f} s.")
         )

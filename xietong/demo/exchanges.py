@@ -1,0 +1,753 @@
+"""Exchange programs of the demo: shadowing, secondment, matching runs and placements.
+
+Everything is written through :mod:`xietong.exchanges.services`, so validation, the audit
+log and notifications apply, acting as the people whose step it is:
+
+* the **organising authority** (:func:`xietong.demo.named.demo_actor`: authority admin of
+  the three provinces) creates programs, approves, runs and publishes matching, and acts
+  for the host schools (offers, host reports, evaluation, completion);
+* the **home institution's admin** (an institution-admin grant of the sending school)
+  recommends after the public notice (公示), records the return duty and closes the
+  exchange;
+* the **teacher** (a staff grant of the applicant) keeps the weekly logs, writes the
+  teacher's reports and reports the return duty done.
+
+The programs (titles are the natural keys with school year and term):
+
+* 北三县 principals and backbone teachers shadowing in Beijing and Tianjin schools
+  (facts: 38 schools with shadowing schemes, 300+ shadowed);
+* Xiong'an schools (建三, 援四 and the Tianjin pairs) shadowing at their supporting
+  schools in Beijing and Tianjin;
+* 北京市第八十中学雄安容东分校 shadowing at 北京市第八十中学 every term, each term a
+  ``repeat_program`` of the previous one, every eligible teacher of the branch taking part
+  (article: "每学期组织教师赴京跟岗学习，实现教师跟岗全覆盖");
+* the university cadre and teacher secondment (article: 京津冀高校干部、教师异地挂职交流计划)
+  from Hebei universities (河北大学 …) to 北京交通大学, 首都师范大学 and 天津师范大学.
+
+Terms are placed around today's date: the three terms before the current one are finished
+(matching published, placements completed with reports, evaluation and return duty), the
+current term's placements are in progress, and the next term's programs are open for
+applications now. Loading is idempotent: a program that exists (title, school year, term)
+is left alone, so a second load on the same day creates nothing and writes no audit event.
+Which applicants take part is a deterministic choice (ordered by id) among the eligible
+staff — named people first, then the synthetic population if one is loaded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from xietong.accounts import audit
+from xietong.accounts.access import Actor, Grant
+from xietong.accounts.models import Role
+from xietong.core.delimited import needle
+from xietong.demo import named
+from xietong.exchanges import services
+from xietong.exchanges.access import area_q
+from xietong.exchanges.choices import (
+    AppStatus,
+    DutyKind,
+    ProgramKind,
+    ProgramStatus,
+    ReportKind,
+    RunMode,
+    Side,
+)
+from xietong.exchanges.models import (
+    Application,
+    MatchingRun,
+    Placement,
+    Program,
+)
+from xietong.institutions.models import Institution, Staff
+
+TZ = ZoneInfo("Asia/Shanghai")
+Term = tuple[str, int]  # ("2025-2026", 1)
+
+# How many applicants of the synthetic population each program takes per term (besides
+# the named people): enough to make matching and coverage meaningful, small enough that
+# the whole exchanges demo loads in seconds.
+SYNTHETIC_PER_TERM = {"beisanxian": 6, "xiongan": 4, "rongdong": 0, "higher_ed": 2}
+FINISHED_TERMS = 3
+
+LOG_TEXTS = (
+    "随堂听课{n}节，参加学科组集体备课，整理听课笔记。",
+    "在导师指导下完成一节汇报课，课后与导师逐环节复盘。",
+    "参与年级教研活动和作业设计研讨，学习分层作业的做法。",
+    "跟岗学校管理例会与班主任工作交流，记录可借鉴的制度。",
+)
+
+
+@dataclass(frozen=True)
+class Series:
+    """One program that runs term after term."""
+
+    key: str
+    title: str
+    kind: str
+    organiser: str  # key in named.INSTITUTIONS
+    region: str
+    hosts: tuple[str, ...]  # named keys of the host institutions
+    named_applicants: tuple[str, ...]  # keys in named.STAFF
+    weeks: int
+    max_choices: int = 3
+    sending_areas: tuple[str, ...] = ()
+    sending_institutions: tuple[str, ...] = ()
+    host_areas: tuple[str, ...] = ()
+    elig_positions: tuple[str, ...] = ("teacher", "principal", "vice_principal")
+    elig_stages: tuple[str, ...] = ()
+    min_years: int | None = None
+    repeated: bool = False  # each term a repeat_program of the previous one
+    current: bool = True  # has a program in the current term
+    open_next: bool = False  # has a program open for applications now
+    exclude_sending: tuple[str, ...] = ()  # named institutions whose staff are not picked
+
+
+SERIES: list[Series] = [
+    # facts: 北三县 — 38 schools with shadowing schemes, 300+ principals and backbone
+    # teachers shadowed in Beijing; 250 Hebei principals and teachers a year in Beijing/Tianjin
+    Series(
+        "beisanxian",
+        "北三县中小学校长和骨干教师赴京津跟岗学习",
+        ProgramKind.SHADOWING,
+        organiser="hb_jyt",
+        region="130000",
+        hosts=("bj_school", "luhe", "dc_shijia", "bj4", "tj_sx", "tj1"),
+        named_applicants=("zhg_principal", "zhg_teacher"),
+        weeks=8,
+        sending_areas=("beisanxian",),
+        host_areas=("110000", "120000"),
+        min_years=1,
+        open_next=True,
+    ),
+    # facts: 建三 / 援四 supporting schools and the Tianjin pairs (2024-05)
+    Series(
+        "xiongan",
+        "雄安新区学校教师赴京津支援学校跟岗研修",
+        ProgramKind.SHADOWING,
+        organiser="hb_jyt",
+        region="130000",
+        hosts=("dc_shijia", "zgc3", "bj4", "bj80", "tj1", "tj4", "tj_sx"),
+        named_applicants=("bj4_xa_principal", "xa_shijia_principal", "xx1_principal"),
+        weeks=6,
+        sending_areas=("xiongan",),
+        exclude_sending=("bj80_rd",),
+    ),
+    # article: 北京市第八十中学雄安容东分校每学期组织教师赴京跟岗学习，实现教师跟岗全覆盖
+    Series(
+        "rongdong",
+        "北京市第八十中学雄安容东分校教师赴京跟岗学习",
+        ProgramKind.SHADOWING,
+        organiser="bj_jw",
+        region="110000",
+        hosts=("bj80",),
+        named_applicants=(),  # every eligible teacher of the branch, see _applicants
+        weeks=4,
+        max_choices=1,
+        sending_institutions=("bj80_rd",),
+        repeated=True,
+        open_next=True,
+    ),
+    # article: 实施京津冀高校干部、教师异地挂职交流计划
+    Series(
+        "higher_ed",
+        "京津冀高校干部、教师异地挂职交流计划（河北高校赴京津）",
+        ProgramKind.HIGHER_ED_SECONDMENT,
+        organiser="bj_jw",
+        region="110000",
+        hosts=("bjtu", "cnu", "tjnu"),
+        named_applicants=("hbu_cadre", "hbu_lecturer"),
+        weeks=16,
+        max_choices=2,
+        sending_areas=("130000",),
+        elig_positions=("teacher", "cadre"),
+        elig_stages=("undergrad", "postgrad"),
+    ),
+]
+
+
+@dataclass
+class ExchangesResult:
+    programs: int = 0
+    skipped: int = 0
+    offers: int = 0
+    applications: int = 0
+    runs: int = 0
+    placements: int = 0
+    completed: int = 0
+    in_progress: int = 0
+    logs: int = 0
+    seconds: float = 0.0
+    lines: list[str] = field(default_factory=list)
+
+    @property
+    def created(self) -> int:
+        return self.programs
+
+
+# --- terms and dates --------------------------------------------------------------------------
+
+
+def term_start(term: Term) -> dt.date:
+    first = int(term[0][:4])
+    return dt.date(first, 9, 1) if term[1] == 1 else dt.date(first + 1, 3, 1)
+
+
+def term_end(term: Term) -> dt.date:
+    first = int(term[0][:4])
+    return dt.date(first + 1, 1, 15) if term[1] == 1 else dt.date(first + 1, 7, 5)
+
+
+def next_term(term: Term) -> Term:
+    if term[1] == 1:
+        return term[0], 2
+    first = int(term[0][:4]) + 1
+    return f"{first}-{first + 1}", 1
+
+
+def previous_term(term: Term) -> Term:
+    if term[1] == 2:
+        return term[0], 1
+    first = int(term[0][:4]) - 1
+    return f"{first}-{first + 1}", 2
+
+
+def current_term(today: dt.date) -> Term:
+    """The latest term that has started by ``today``."""
+    year = today.year
+    if today >= dt.date(year, 9, 1):
+        return f"{year}-{year + 1}", 1
+    if today >= dt.date(year, 3, 1):
+        return f"{year - 1}-{year}", 2
+    return f"{year - 1}-{year}", 1
+
+
+def terms(today: dt.date) -> tuple[list[Term], Term, Term]:
+    """(finished terms oldest first, the current term, the next term)."""
+    cur = current_term(today)
+    past: list[Term] = []
+    t = cur
+    for _ in range(FINISHED_TERMS):
+        t = previous_term(t)
+        past.insert(0, t)
+    return past, cur, next_term(cur)
+
+
+def at(day: dt.date, hour: int = 9) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour), tzinfo=TZ)
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """The dates of one program in one term, each step after the one before."""
+
+    term: Term
+    weeks: int
+
+    @property
+    def starts_on(self) -> dt.date:
+        return term_start(self.term) + dt.timedelta(days=14)
+
+    @property
+    def ends_on(self) -> dt.date:
+        return min(term_end(self.term), self.starts_on + dt.timedelta(days=7 * self.weeks - 3))
+
+    @property
+    def opens_at(self) -> dt.datetime:
+        return at(self.starts_on - dt.timedelta(days=80))
+
+    @property
+    def closes_at(self) -> dt.datetime:
+        return at(self.starts_on - dt.timedelta(days=50), 17)
+
+    @property
+    def notice(self) -> tuple[dt.date, dt.date]:
+        start = self.starts_on - dt.timedelta(days=45)
+        return start, start + dt.timedelta(days=6)
+
+    @property
+    def approved_at(self) -> dt.datetime:
+        return at(self.notice[1] + dt.timedelta(days=1), 10)
+
+    @property
+    def published_at(self) -> dt.datetime:
+        return at(self.notice[1] + dt.timedelta(days=5), 15)
+
+    @property
+    def confirmed_at(self) -> dt.datetime:
+        return at(self.notice[1] + dt.timedelta(days=7), 11)
+
+
+# --- actors -----------------------------------------------------------------------------------
+
+
+def home_admin(inst_id: int) -> Actor:
+    return Actor(
+        user_id=None,
+        name="demo (institution admin)",
+        grants=(Grant(Role.INSTITUTION_ADMIN, institution_id=inst_id),),
+    )
+
+
+def teacher(staff: Staff) -> Actor:
+    return Actor(
+        user_id=staff.user_id,
+        name=f"demo ({staff.name})",
+        grants=(Grant(Role.STAFF),),
+        staff_id=staff.pk,
+    )
+
+
+# --- building blocks --------------------------------------------------------------------------
+
+
+def _program_data(s: Series, term: Term, sched: Schedule, window: tuple[Any, Any]) -> dict:
+    data: dict[str, Any] = {
+        "kind": s.kind,
+        "organiser": named.institution(s.organiser).pk,
+        "region": s.region,
+        "title": s.title,
+        "school_year": term[0],
+        "term": term[1],
+        "starts_on": sched.starts_on,
+        "ends_on": sched.ends_on,
+        "duration_weeks": s.weeks,
+        "max_choices": s.max_choices,
+        "opens_at": window[0],
+        "closes_at": window[1],
+        "elig_positions": list(s.elig_positions),
+        "elig_stages": list(s.elig_stages),
+        "min_years": s.min_years,
+        "sending_areas": list(s.sending_areas),
+        "sending_institutions": [named.institution(k).pk for k in s.sending_institutions],
+        "host_areas": list(s.host_areas),
+        "host_institutions": [] if s.host_areas else [named.institution(k).pk for k in s.hosts],
+    }
+    return data
+
+
+def _applicants(s: Series, program: Program, limit: int) -> list[Staff]:
+    """Named people, then synthetic staff not yet sent by this series, all eligible."""
+    people: list[Staff] = []
+    for key in s.named_applicants:
+        st = Staff.objects.filter(id_number=named.id_number(named.STAFF_BY_KEY[key])).first()
+        if st is not None and not services.eligibility_problems(program, st):
+            people.append(st)
+    hosts_stages = {st for key in s.hosts for st in named.institution(key).stage_list}
+    qs = Staff.objects.filter(
+        area_q(program, Side.SENDING, "institution__"), position__in=list(s.elig_positions)
+    )
+    stage_q = Q(pk__in=[])
+    for stage in hosts_stages:
+        stage_q |= Q(stages__contains=needle(stage))
+    qs = qs.filter(stage_q).exclude(pk__in=[p.pk for p in people])
+    for key in s.exclude_sending:
+        qs = qs.exclude(institution=named.institution(key))
+    if s.key == "rongdong":
+        # Full coverage: every eligible teacher of the branch goes, every term.
+        limit = 10_000
+    else:
+        qs = qs.exclude(
+            pk__in=Application.objects.filter(program__title=s.title).values("applicant_id")
+        )
+    for st in qs.select_related("institution").order_by("pk")[: max(limit * 3, limit)]:
+        if len(people) >= len(s.named_applicants) + limit:
+            break
+        if not services.eligibility_problems(program, st):
+            people.append(st)
+    return people
+
+
+def _pair(st: Staff, stages: set[str]) -> tuple[str, str] | None:
+    stage = next((x for x in st.stage_list if x in stages), None)
+    subjects = st.subject_list
+    if stage is None or not subjects:
+        return None
+    return stage, subjects[0]
+
+
+def _mentor(host: Institution) -> int | None:
+    keys = [
+        r.key for r in named.STAFF if r.institution in named.BY_KEY and r.key.endswith("_mentor")
+    ]
+    for key in keys:
+        row = named.STAFF_BY_KEY[key]
+        if named.BY_KEY[row.institution].name == host.name:
+            found = Staff.objects.filter(id_number=named.id_number(row)).first()
+            if found is not None:
+                return found.pk
+    return None
+
+
+def _offers(org: Actor, s: Series, program: Program, people: list[Staff]) -> dict[int, list[int]]:
+    """Host offers whose slots fit the applicants; returns each applicant's ranked offers."""
+    hosts = [named.institution(k) for k in s.hosts]
+    plan: dict[int, dict[tuple[str, str], int]] = {h.pk: {} for h in hosts}
+    pairs: dict[int, tuple[str, str]] = {}
+    for i, st in enumerate(people):
+        pair = _pair(st, {x for h in hosts for x in h.stage_list})
+        if pair is None:
+            continue
+        fitting = [h for h in hosts if pair[0] in h.stage_list]
+        host = fitting[i % len(fitting)]
+        plan[host.pk][pair] = plan[host.pk].get(pair, 0) + 1
+        pairs[st.pk] = pair
+    offers: dict[int, int] = {}
+    for host in hosts:
+        slots = [
+            {"stage": stage, "subject": subject, "capacity": n + 1}
+            for (stage, subject), n in sorted(plan[host.pk].items())
+        ]
+        if not slots:
+            continue
+        offer = services.create_offer(
+            org,
+            program.pk,
+            host=host.pk,
+            mentor=_mentor(host),
+            slots=slots,
+            requirements="跟岗期间服从导师安排，每周提交跟岗日志，结束时提交总结报告。",
+        )
+        offers[host.pk] = offer.pk
+    return _choices(s, pairs, plan, offers)
+
+
+def _choices(
+    s: Series,
+    pairs: dict[int, tuple[str, str]],
+    plan: dict[int, dict[tuple[str, str], int]],
+    offers: dict[int, int],
+) -> dict[int, list[int]]:
+    out: dict[int, list[int]] = {}
+    for staff_id, pair in pairs.items():
+        hosts = [h for h, slots in plan.items() if pair in slots]
+        # the host the plan put them at first, then the others with a fitting slot
+        first = next(h for h in hosts if plan[h][pair] > 0)
+        ranked = [first] + [h for h in hosts if h != first]
+        out[staff_id] = [offers[h] for h in ranked[: s.max_choices]]
+    return out
+
+
+# --- one program ------------------------------------------------------------------------------
+
+
+@dataclass
+class Ctx:
+    org: Actor
+    result: ExchangesResult
+    today: dt.date
+
+
+def _create(ctx: Ctx, s: Series, term: Term, sched: Schedule, window: tuple[Any, Any]) -> Program:
+    if s.repeated:
+        prev = Program.objects.filter(
+            title=s.title, school_year=previous_term(term)[0], term=previous_term(term)[1]
+        ).first()
+        if prev is not None:
+            program = services.repeat_program(
+                ctx.org,
+                prev.pk,
+                {
+                    "school_year": term[0],
+                    "term": term[1],
+                    "starts_on": sched.starts_on,
+                    "ends_on": sched.ends_on,
+                    "opens_at": window[0],
+                    "closes_at": window[1],
+                },
+            )
+            services.set_program_status(ctx.org, program.pk, ProgramStatus.OPEN)
+            return program
+    program = services.create_program(ctx.org, _program_data(s, term, sched, window))
+    services.set_program_status(ctx.org, program.pk, ProgramStatus.OPEN)
+    return program
+
+
+def _apply(ctx: Ctx, program: Program, people: list[Staff], choices: dict[int, list[int]]):
+    apps = []
+    for st in people:
+        if st.pk not in choices:
+            continue
+        app = services.create_application(
+            home_admin(st.institution_id),
+            program.pk,
+            choices=choices[st.pk],
+            applicant=st.pk,
+            statement=f"申请参加“{program.title}”，希望在跟岗中提升{st.subject_list[0]}教学与管理能力。",
+            submit=True,
+        )
+        apps.append(app)
+    ctx.result.applications += len(apps)
+    return apps
+
+
+def _choices_for_repeat(program: Program, people: list[Staff]) -> dict[int, list[int]]:
+    offers = list(program.offers.prefetch_related("slots"))
+    out: dict[int, list[int]] = {}
+    for st in people:
+        fit = [
+            o.pk
+            for o in offers
+            if any(
+                sl.stage in st.stage_list and sl.subject in st.subject_list for sl in o.slots.all()
+            )
+        ]
+        if fit:
+            out[st.pk] = fit[: program.max_choices]
+    return out
+
+
+def _load_program(ctx: Ctx, s: Series, term: Term, phase: str) -> None:
+    """phase: "finished", "current" or "open"."""
+    if Program.objects.filter(title=s.title, school_year=term[0], term=term[1]).exists():
+        ctx.result.skipped += 1
+        return
+    sched = Schedule(term, s.weeks)
+    now = timezone.now()
+    if phase == "open":
+        window = (now - dt.timedelta(days=7), now + dt.timedelta(days=21))
+    else:
+        # Applications are accepted only while the window is open (the services check
+        # "now"); the program is created with the real opening and a closing just ahead,
+        # and the real closing date is set through update_program once applied.
+        window = (sched.opens_at, now + dt.timedelta(hours=1))
+    program = _create(ctx, s, term, sched, window)
+    ctx.result.programs += 1
+    probe = program  # eligibility needs only the program's areas and rules
+    limit = SYNTHETIC_PER_TERM[s.key] if phase != "open" else 3
+    people = _applicants(s, probe, limit)
+    if program.repeated_from_id:
+        choices = _choices_for_repeat(program, people)
+    else:
+        choices = _offers(ctx.org, s, program, people)
+    ctx.result.offers += program.offers.count()
+    if phase == "open":
+        _open_applications(ctx, s, program, people, choices)
+        return
+    apps = _apply(ctx, program, people, choices)
+    services.update_program(ctx.org, program.pk, {"closes_at": sched.closes_at})
+    services.set_program_status(ctx.org, program.pk, ProgramStatus.CLOSED)
+    for app in apps:
+        services.recommend_application(
+            home_admin(app.home_id),
+            app.pk,
+            notice_starts_on=sched.notice[0],
+            notice_ends_on=sched.notice[1],
+            score=80 + (app.pk * 7) % 20,
+        )
+        services.approve_application(ctx.org, app.pk)
+    run = services.start_matching_run(ctx.org, program.pk, RunMode.STABLE, enqueue=False)
+    services.execute_matching_run(run.pk)
+    services.publish_run(ctx.org, run.pk)
+    ctx.result.runs += 1
+    for app in Application.objects.filter(program=program, status=AppStatus.MATCHED).order_by("pk"):
+        _placement(ctx, app, sched, finished=phase == "finished")
+    if phase == "finished":
+        services.set_program_status(ctx.org, program.pk, ProgramStatus.FINISHED)
+    _backdate(program, sched)
+
+
+def _open_applications(
+    ctx: Ctx, s: Series, program: Program, people: list[Staff], choices: dict[int, list[int]]
+) -> None:
+    """Applications in several states; the demo teacher is left free to apply herself."""
+    me = named.staff("bj80_rd_teacher").pk
+    today = ctx.today
+    for i, st in enumerate(p for p in people if p.pk in choices and p.pk != me):
+        app = services.create_application(
+            home_admin(st.institution_id),
+            program.pk,
+            choices=choices[st.pk],
+            applicant=st.pk,
+            statement="希望参加本学期跟岗学习。",
+            submit=i % 3 != 2,
+        )
+        ctx.result.applications += 1
+        if i % 3 == 1:
+            services.recommend_application(
+                home_admin(st.institution_id),
+                app.pk,
+                notice_starts_on=today - dt.timedelta(days=1),
+                notice_ends_on=today + dt.timedelta(days=5),
+            )
+
+
+def _placement(ctx: Ctx, app: Application, sched: Schedule, *, finished: bool) -> None:
+    staff = app.applicant
+    me = teacher(staff)
+    home = home_admin(app.home_id)
+    placement = services.confirm_application(home, app.pk)
+    ctx.result.placements += 1
+    if placement.starts_on > ctx.today:
+        return  # confirmed; starts later this term
+    services.start_placement(ctx.org, placement.pk)
+    monday = placement.starts_on - dt.timedelta(days=placement.starts_on.weekday())
+    weeks = [monday + dt.timedelta(days=7 * k) for k in range(3)]
+    for n, week in enumerate(w for w in weeks if w <= min(ctx.today, placement.ends_on)):
+        services.add_log(
+            me,
+            placement.pk,
+            week_starting=week,
+            content=LOG_TEXTS[(app.pk + n) % len(LOG_TEXTS)].format(n=6 + n),
+            hours=30 + (app.pk + n) % 8,
+        )
+        ctx.result.logs += 1
+    midpoint = placement.starts_on + (placement.ends_on - placement.starts_on) / 2
+    if midpoint <= ctx.today:
+        services.submit_report(
+            me,
+            placement.pk,
+            kind=ReportKind.MIDTERM,
+            content="跟岗过半：已听课二十余节，完成两次汇报课，正在整理可带回本校的做法。",
+        )
+    if not finished:
+        ctx.result.in_progress += 1
+        return
+    services.submit_report(
+        me,
+        placement.pk,
+        kind=ReportKind.COMPLETION,
+        content="跟岗总结：学习了集体备课、分层作业和课堂评价的做法，形成返岗实施计划。",
+    )
+    services.submit_report(
+        ctx.org,
+        placement.pk,
+        kind=ReportKind.COMPLETION,
+        content="接收学校评价：跟岗教师按计划完成听课、上课和教研任务，表现认真。",
+    )
+    score = 85 + (app.pk * 3) % 15
+    services.evaluate_placement(
+        ctx.org, placement.pk, score=score, grade="优秀" if score >= 90 else "良好"
+    )
+    services.complete_placement(ctx.org, placement.pk, hours_credited=8 * 3 * 10)
+    duty = services.add_return_duty(
+        home,
+        placement.pk,
+        kind=DutyKind.OPEN_LESSON,
+        due_on=placement.ends_on + dt.timedelta(days=30),
+        description="返岗后面向本校教师上一节汇报课",
+    )
+    services.complete_return_duty(
+        me,
+        duty.pk,
+        done_on=placement.ends_on + dt.timedelta(days=20),
+        evidence="汇报课教案、课堂照片和听课教师反馈表",
+    )
+    services.complete_application(home, app.pk)
+    ctx.result.completed += 1
+
+
+def _backdate(program: Program, sched: Schedule) -> None:
+    """Put the workflow timestamps of a past program on the program's own dates.
+
+    The services stamp each step with "now" (and must: a real step happens when it is
+    recorded), so a demo that replays past terms today would show a 2024 program applied
+    for, approved and completed in the same second of today. These timestamps — and only
+    these — are moved to the dates of the schedule with a direct update; every row was
+    created, validated and audited by the services above, and the audit log keeps the
+    true time of the load.
+    """
+    apps = Application.objects.filter(program=program)
+    for i, pk in enumerate(apps.order_by("pk").values_list("pk", flat=True)):
+        Application.objects.filter(pk=pk).update(
+            submitted_at=sched.opens_at + dt.timedelta(days=3 + i % 20, hours=i % 7)
+        )
+    apps.filter(recommended_at__isnull=False).update(recommended_at=at(sched.notice[0], 9))
+    apps.filter(approved_at__isnull=False).update(approved_at=sched.approved_at)
+    apps.filter(confirmed_at__isnull=False).update(confirmed_at=sched.confirmed_at)
+    apps.filter(completed_at__isnull=False).update(
+        completed_at=at(sched.ends_on + dt.timedelta(days=25), 16)
+    )
+    Placement.objects.filter(application__program=program, completed_at__isnull=False).update(
+        completed_at=at(sched.ends_on, 17)
+    )
+    MatchingRun.objects.filter(program=program).update(
+        finished_at=sched.published_at - dt.timedelta(days=1),
+        published_at=sched.published_at,
+    )
+
+
+# --- the whole load ---------------------------------------------------------------------------
+
+
+def load_exchanges(
+    today: dt.date | None = None, progress: Callable[[str], None] | None = None
+) -> ExchangesResult:
+    """Create the exchange programs that are missing; see the module docstring."""
+    started = time.monotonic()
+    today = today or timezone.localdate()
+    ctx = Ctx(named.demo_actor(), ExchangesResult(), today)
+    past, cur, nxt = terms(today)
+    for s in SERIES:
+        plan: list[tuple[Term, str]] = [(t, "finished") for t in past]
+        if s.current:
+            plan.append((cur, "current"))
+        if s.open_next:
+            plan.append((nxt, "open"))
+        for term, phase in plan:
+            with transaction.atomic():
+                _load_program(ctx, s, term, phase)
+            if progress:
+                progress(f"{s.title} {term[0]}-{term[1]} ({phase})")
+    ctx.result.seconds = time.monotonic() - started
+    return ctx.result
+
+
+@transaction.atomic
+def unload_exchanges() -> int:
+    """Delete the demo's exchange programs (for ``xietong demo --replace``); returns how many.
+
+    Their applications refer to the synthetic staff that ``--replace`` deletes, and the
+    registry refuses to delete referenced staff. There is no service that deletes a program
+    with its history (a real program's history is never deleted), so the demo's own rows —
+    found by the titles of :data:`SERIES` — are deleted directly, children first, with one
+    audit event; :func:`load_exchanges` creates them again for the new population.
+    """
+    programs = Program.objects.filter(title__in=[s.title for s in SERIES])
+    ids = list(programs.values_list("pk", flat=True))
+    if not ids:
+        return 0
+    placements = Placement.objects.filter(application__program_id__in=ids)
+    counts = {"programs": len(ids), "placements": placements.count()}
+    counts["applications"] = Application.objects.filter(program_id__in=ids).count()
+    placements.delete()
+    MatchingRun.objects.filter(program_id__in=ids).delete()
+    Application.objects.filter(program_id__in=ids).delete()
+    Program.objects.filter(repeated_from_id__in=ids).update(repeated_from=None)
+    programs.delete()
+    audit.record(
+        named.demo_actor(),
+        "demo.exchanges_delete",
+        object_type="exchanges.program",
+        label="demo exchange programs",
+        detail=counts,
+    )
+    return len(ids)
+
+
+def summary(result: ExchangesResult) -> str:
+    if not result.programs:
+        return f"Exchanges: {result.skipped} programs already loaded, nothing to do."
+    return (
+        f"Exchanges: {result.programs} programs ({result.skipped} already there), "
+        f"{result.offers} host offers, {result.applications} applications, {result.runs} "
+        f"published matching runs, {result.placements} placements ({result.completed} "
+        f"completed, {result.in_progress} in progress), {result.logs} weekly logs "
+        f"in {result.seconds:.1f} s"
+    )
+
+
+def rongdong_program(term: Term) -> Program | None:
+    return Program.objects.filter(title=SERIES[2].title, school_year=term[0], term=term[1]).first()
+
+
+__all__: Sequence[str] = ("SERIES", "load_exchanges", "rongdong_program", "summary", "terms")

@@ -1,0 +1,207 @@
+"""The exchange programs of the demo: loaded through the services, consistent, idempotent."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from typing import Any
+
+import pytest
+
+from xietong.accounts.access import Actor, Grant
+from xietong.accounts.models import AuditEvent, Role
+from xietong.demo import exchanges, named
+from xietong.exchanges import selectors, services
+from xietong.exchanges.choices import (
+    AppStatus,
+    PlacementStatus,
+    ProgramKind,
+    ProgramStatus,
+    RunStatus,
+    Side,
+)
+from xietong.exchanges.models import (
+    Application,
+    MatchingRun,
+    MatchResult,
+    Placement,
+    PlacementLog,
+    PlacementReport,
+    Program,
+    ProgramArea,
+    ReturnDuty,
+)
+
+pytestmark = pytest.mark.django_db
+
+TODAY = dt.date(2026, 11, 29)
+PAST, CURRENT, NEXT = exchanges.terms(TODAY)
+BEIJING = Actor(None, "test", grants=(Grant(Role.AUTHORITY_ADMIN, region_path="110000/"),))
+HEBEI = Actor(None, "test", grants=(Grant(Role.AUTHORITY_ADMIN, region_path="130000/"),))
+
+
+@pytest.fixture
+def loaded() -> exchanges.ExchangesResult:
+    named.load_named()
+    return exchanges.load_exchanges(TODAY)
+
+
+def series(key: str) -> exchanges.Series:
+    return next(s for s in exchanges.SERIES if s.key == key)
+
+
+def program(key: str, term: exchanges.Term) -> Program:
+    return Program.objects.get(title=series(key).title, school_year=term[0], term=term[1])
+
+
+def teacher_actor() -> Actor:
+    return exchanges.teacher(named.staff("bj80_rd_teacher"))
+
+
+def test_it_places_the_terms_around_today() -> None:
+    assert PAST == [("2024-2025", 2), ("2025-2026", 1), ("2025-2026", 2)]
+    assert CURRENT == ("2026-2027", 1) and NEXT == ("2026-2027", 2)
+    assert exchanges.current_term(dt.date(2027, 2, 10)) == ("2026-2027", 1)
+    assert exchanges.current_term(dt.date(2027, 3, 1)) == ("2026-2027", 2)
+
+
+def check_it_creates_the_programs_with_their_kinds_and_areas(loaded: Any) -> None:
+    assert loaded.programs == Program.objects.count() == 18
+    bsx = program("beisanxian", PAST[0])
+    assert bsx.kind == ProgramKind.SHADOWING
+    sending = ProgramArea.objects.get(program=bsx, side=Side.SENDING)
+    assert sending.group is not None and sending.group.key == "beisanxian"
+    hosts = ProgramArea.objects.filter(program=bsx, side=Side.HOST)
+    assert sorted(a.region.code for a in hosts) == ["110000", "120000"]
+    xa = program("xiongan", PAST[0])
+    xa_hosts = set(
+        ProgramArea.objects.filter(program=xa, side=Side.HOST).values_list(
+            "institution__name", flat=True
+        )
+    )
+    assert {"北京市第八十中学", "天津市第一中学"} <= xa_hosts or "北京市第八十中学" in xa_hosts
+    he = program("higher_ed", PAST[0])
+    assert he.kind == ProgramKind.HIGHER_ED_SECONDMENT
+    assert he.applications.filter(home=named.institution("hbu")).exists()
+    rd = [program("rongdong", t) for t in [*PAST, CURRENT, NEXT]]
+    assert rd[0].repeated_from is None
+    assert all(p.repeated_from_id == prev.pk for prev, p in itertools.pairwise(rd))
+
+
+def check_it_finishes_past_terms_and_keeps_the_current_one_running(loaded: Any) -> None:
+    for key in ("beisanxian", "xiongan", "rongdong", "higher_ed"):
+        for term in PAST:
+            p = program(key, term)
+            assert p.status == ProgramStatus.FINISHED
+            assert MatchingRun.objects.filter(program=p, status=RunStatus.PUBLISHED).count() == 1
+            assert not p.applications.exclude(status=AppStatus.COMPLETED).exists()
+        cur = program(key, CURRENT)
+        assert cur.status == ProgramStatus.PUBLISHED
+    assert Placement.objects.filter(
+        status=PlacementStatus.ACTIVE, application__program__school_year=CURRENT[0]
+    ).exists()
+    open_now = program("beisanxian", NEXT)
+    assert open_now.status == ProgramStatus.OPEN
+    assert open_now.opens_at <= dt.datetime.now(dt.UTC) < open_now.closes_at
+
+
+def check_completed_placements_have_logs_reports_evaluation_and_return_duty(loaded: Any) -> None:
+    done = Placement.objects.filter(status=PlacementStatus.COMPLETED)
+    assert done.count() == Application.objects.filter(status=AppStatus.COMPLETED).count() > 0
+    for p in done:
+        assert p.score is not None and p.grade and p.hours_credited
+        assert PlacementLog.objects.filter(placement=p).count() >= 2
+        kinds = set(PlacementReport.objects.filter(placement=p).values_list("kind", "side"))
+        assert {("completion", "teacher"), ("completion", "host"), ("midterm", "teacher")} <= kinds
+        duties = ReturnDuty.objects.filter(placement=p)
+        assert duties.exists() and not duties.filter(done_on__isnull=True).exists()
+        assert p.completed_at.date() == p.ends_on
+        assert p.ends_on < TODAY
+
+
+def check_workflow_timestamps_follow_the_term(loaded: Any) -> None:
+    p = program("beisanxian", PAST[1])
+    for app in p.applications.all():
+        assert p.opens_at <= app.submitted_at <= p.closes_at
+        assert app.notice_ends_on < app.approved_at.date() < p.starts_on
+        assert app.approved_at < app.confirmed_at < app.completed_at
+    run = MatchingRun.objects.get(program=p)
+    assert p.closes_at < run.published_at < min(a.confirmed_at for a in p.applications.all())
+
+
+def check_rongdong_has_full_coverage_in_past_terms(loaded: Any) -> None:
+    branch = named.institution("bj80_rd")
+    for term in PAST:
+        rows = selectors.coverage_by_institution(
+            HEBEI,
+            selectors.CoverageFilters(school_year=term[0], term=term[1], institution_id=branch.pk),
+        )
+        assert len(rows) == 1
+        assert rows[0]["eligible"] == rows[0]["completed"] == 5
+        assert rows[0]["full_coverage"] is True
+
+
+def check_the_demo_teacher_has_completed_exchanges_and_may_apply_now(loaded: Any) -> None:
+    me = named.staff("bj80_rd_teacher")
+    assert Application.objects.filter(applicant=me, status=AppStatus.COMPLETED).count() == 3
+    results = list(selectors.my_results(teacher_actor()))
+    assert results and all(r.slot_id for r in results)
+    assert all(r.explanation_zh and r.explanation_en for r in results)
+    open_rd = program("rongdong", NEXT)
+    assert open_rd.status == ProgramStatus.OPEN
+    assert services.eligibility_problems(open_rd, me, TODAY) == []
+    assert not Application.objects.filter(program=open_rd, applicant=me).exists()
+
+
+def check_offers_have_slots_and_mentors_at_the_hosts(loaded: Any) -> None:
+    rd = program("rongdong", PAST[0])
+    offer = rd.offers.get()
+    assert offer.host == named.institution("bj80")
+    assert offer.mentor == named.staff("bj80_mentor")
+    assert offer.slots.count() >= 3
+
+
+def test_the_loaded_demo_is_complete_and_consistent(loaded: Any) -> None:
+    """One load (≈8 s) checked from every side, rather than one load per check."""
+    check_it_creates_the_programs_with_their_kinds_and_areas(loaded)
+    check_it_finishes_past_terms_and_keeps_the_current_one_running(loaded)
+    check_completed_placements_have_logs_reports_evaluation_and_return_duty(loaded)
+    check_workflow_timestamps_follow_the_term(loaded)
+    check_rongdong_has_full_coverage_in_past_terms(loaded)
+    check_the_demo_teacher_has_completed_exchanges_and_may_apply_now(loaded)
+    check_offers_have_slots_and_mentors_at_the_hosts(loaded)
+    check_every_write_went_through_the_audited_services(loaded)
+
+
+def test_a_second_load_creates_nothing_and_audits_nothing(loaded: Any) -> None:
+    counts = (
+        Program.objects.count(),
+        Application.objects.count(),
+        Placement.objects.count(),
+        MatchResult.objects.count(),
+        AuditEvent.objects.count(),
+    )
+    again = exchanges.load_exchanges(TODAY)
+    assert again.programs == 0 and again.skipped == 18
+    assert counts == (
+        Program.objects.count(),
+        Application.objects.count(),
+        Placement.objects.count(),
+        MatchResult.objects.count(),
+        AuditEvent.objects.count(),
+    )
+    assert "nothing to do" in exchanges.summary(again)
+
+
+def check_every_write_went_through_the_audited_services(loaded: Any) -> None:
+    events = AuditEvent.objects.filter(action__startswith="exchanges.")
+    assert events.filter(action="exchanges.program.create").count() == 14
+    assert events.filter(action="exchanges.program.repeat").count() == 4
+    assert events.filter(action="exchanges.run.publish").count() == loaded.runs == 16
+    assert (
+        events.filter(action="exchanges.application.completed").count()
+        == loaded.completed
+        == Application.objects.filter(status=AppStatus.COMPLETED).count()
+    )
+    assert BEIJING  # the organiser of Rongdong is the Beijing commission
+    assert program("rongdong", PAST[0]).organiser == named.institution("bj_jw")

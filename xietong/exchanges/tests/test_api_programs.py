@@ -1,0 +1,162 @@
+"""Programs, offers and matching runs over HTTP, with the "my result" endpoint."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from xietong.api_tests.conftest import Api, assert_error
+from xietong.exchanges.tests.conftest import Ex, approve, close, program_data
+
+pytestmark = pytest.mark.urls("xietong.exchanges.tests.urls")
+A = "/api/exchanges"
+
+
+@pytest.fixture
+def api(ex: Ex) -> Api:
+    return Api(ex.cast)
+
+
+def jsonable(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in data.items()}
+
+
+def test_it_creates_changes_and_repeats_a_program(api: Api, ex: Ex) -> None:
+    data = jsonable(program_data(ex.sanhe_bureau, title="新项目"))
+    r = api.post(f"{A}/programs", data, as_="sanhe")
+    assert r.status_code == 201, r.content
+    pk = r.json()["id"]
+    assert r.json()["status"] == "draft" and r.json()["can_manage"] is True
+    r = api.patch(f"{A}/programs/{pk}", {"title": "新项目（修订）", "max_choices": 3}, as_="sanhe")
+    assert r.status_code == 200 and r.json()["title"] == "新项目（修订）"
+    assert_error(api.patch(f"{A}/programs/{pk}", {"title": "x"}, as_="tongzhou"), 403)
+    body = assert_error(api.patch(f"{A}/programs/{pk}", {"max_choices": 0}, as_="sanhe"), 422)
+    assert body["fields"]
+    body = assert_error(
+        api.patch(f"{A}/programs/{pk}", {"ends_on": "2020-01-01"}, as_="sanhe"), 422
+    )
+    assert "ends_on" in body["fields"]
+    r = api.post(f"{A}/programs/{pk}/status", {"status": "open"}, as_="sanhe")
+    assert r.status_code == 200 and r.json()["status"] == "open"
+    assert_error(api.post(f"{A}/programs/{pk}/status", {"status": "finished"}, as_="sanhe"), 409)
+    r = api.post(f"{A}/programs/{ex.program.pk}/repeat", {}, as_="sanhe")
+    assert r.status_code == 201, r.content
+    assert (r.json()["school_year"], r.json()["term"]) == ("2024-2025", 2)
+    assert len(api.get(f"{A}/programs/{r.json()['id']}/offers", as_="sanhe").json()) == 1
+    assert_error(api.post(f"{A}/programs/{ex.program.pk}/repeat", {}, as_="sanhe"), 409)
+    assert_error(api.post(f"{A}/programs/{ex.program.pk}/repeat", {}, as_="tongzhou"), 403)
+
+
+def test_it_refuses_bad_programs_with_fields(api: Api, ex: Ex) -> None:
+    data = jsonable(program_data(ex.sanhe_bureau, school_year="2024-2026"))
+    body = assert_error(api.post(f"{A}/programs", data, as_="sanhe"), 422)
+    assert "school_year" in body["fields"]
+    data = jsonable(program_data(ex.sanhe_bureau, sending_areas=["nowhere"]))
+    body = assert_error(api.post(f"{A}/programs", data, as_="sanhe"), 422)
+    assert "sending_areas" in body["fields"]
+    data = jsonable(program_data(ex.cast.tongzhou_school))
+    body = assert_error(api.post(f"{A}/programs", data, as_="sanhe"), 422)
+    assert "organiser" in body["fields"]
+    body = assert_error(api.post(f"{A}/programs", {"kind": "party"}, as_="sanhe"), 422)
+    assert body["fields"]
+    data = jsonable(program_data(ex.sanhe_bureau))
+    assert_error(api.post(f"{A}/programs", data, as_="teacher"), 403)
+    assert_error(api.get(f"{A}/programs/999999", as_="sanhe"), 404, "not_found")
+
+
+def test_it_manages_offers(api: Api, ex: Ex) -> None:
+    url = f"{A}/programs/{ex.program.pk}/offers"
+    slots = [{"stage": "primary", "subject": "语文", "capacity": 1}]
+    assert_error(
+        api.post(url, {"host": ex.cast.tongzhou_school.pk, "slots": slots}, as_="sanhe"), 403
+    )
+    body = assert_error(
+        api.post(
+            url,
+            {"host": ex.cast.tongzhou_school.pk, "slots": [{**slots[0], "stage": "x"}]},
+            as_="tongzhou",
+        ),
+        422,
+    )
+    assert "slots.0" in body["fields"]
+    r = api.post(url, {"host": ex.cast.tongzhou_school.pk, "slots": slots}, as_="tongzhou")
+    assert r.status_code == 201, r.content
+    offer = r.json()
+    slot = offer["slots"][0]["id"]
+    r = api.patch(f"{A}/offers/{offer['id']}", {"capacities": {str(slot): 4}}, as_="tongzhou")
+    assert r.status_code == 200 and r.json()["slots"][0]["capacity"] == 4
+    body = assert_error(
+        api.patch(
+            f"{A}/offers/{offer['id']}", {"mentor": ex.cast.sanhe_teacher.pk}, as_="tongzhou"
+        ),
+        422,
+    )
+    assert "mentor" in body["fields"]
+    assert_error(api.delete(f"{A}/offers/{offer['id']}", as_="sanhe"), 403)
+    r = api.delete(f"{A}/offers/{offer['id']}", as_="tongzhou")
+    assert r.status_code == 204
+    assert_error(api.get(f"{A}/offers/{offer['id']}", as_="tongzhou"), 404)
+    api.post(
+        f"{A}/programs/{ex.program.pk}/applications", {"choices": [ex.offer.pk]}, as_="teacher"
+    )
+    assert_error(api.delete(f"{A}/offers/{ex.offer.pk}", as_="tongzhou"), 409, "conflict")
+
+
+def test_it_runs_publishes_and_shows_my_result(
+    api: Api, ex: Ex, django_capture_on_commit_callbacks: Any
+) -> None:
+    r = api.post(
+        f"{A}/programs/{ex.program.pk}/applications",
+        {"choices": [ex.offer.pk], "submit": True},
+        as_="teacher",
+    )
+    app = r.json()["id"]
+    approve(ex, app)
+    assert_error(
+        api.post(f"{A}/programs/{ex.program.pk}/runs", {"mode": "stable"}, as_="sanhe"), 409
+    )
+    close(ex)
+    body = assert_error(
+        api.post(f"{A}/programs/{ex.program.pk}/runs", {"mode": "magic"}, as_="sanhe"), 422
+    )
+    assert body["fields"]
+    assert_error(
+        api.post(f"{A}/programs/{ex.program.pk}/runs", {"mode": "stable"}, as_="tongzhou"), 403
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        r = api.post(f"{A}/programs/{ex.program.pk}/runs", {"mode": "stable"}, as_="sanhe")
+    assert r.status_code == 202, r.content
+    run = r.json()["id"]
+    r = api.get(f"{A}/runs/{run}", as_="sanhe")
+    assert r.json()["status"] == "done" and r.json()["progress"] == 100
+    assert r.json()["statistics"]["matched"] == 1
+    results = api.get(f"{A}/runs/{run}/results", as_="sanhe").json()
+    assert results["count"] == 1 and results["items"][0]["explanation_en"]
+    assert_error(api.get(f"{A}/runs/{run}/results", as_="teacher"), 403)
+    assert api.get(f"{A}/my/results", as_="teacher").json() == []
+    assert api.get(f"{A}/applications/{app}/result", as_="teacher").json() is None
+    assert_error(api.post(f"{A}/runs/{run}/publish", as_="tongzhou"), 403)
+    r = api.post(f"{A}/runs/{run}/publish", as_="sanhe")
+    assert r.status_code == 200 and r.json()["status"] == "published"
+    assert_error(api.post(f"{A}/runs/{run}/publish", as_="sanhe"), 409)
+    mine = api.get(f"{A}/my/results", as_="teacher").json()
+    assert len(mine) == 1 and mine[0]["explanation_zh"]
+    assert api.get(f"{A}/applications/{app}/result", as_="teacher").json()["rank"] == 1
+    assert api.get(f"{A}/applications/{app}", as_="teacher").json()["status"] == "matched"
+    assert_error(api.get(f"{A}/runs/999999", as_="sanhe"), 404)
+
+
+def test_it_keeps_the_window_of_applications(api: Api, ex: Ex) -> None:
+    now = timezone.now()
+    later = {
+        "opens_at": (now + dt.timedelta(days=2)).isoformat(),
+        "closes_at": (now + dt.timedelta(days=9)).isoformat(),
+    }
+    assert api.patch(f"{A}/programs/{ex.program.pk}", later, as_="sanhe").status_code == 200
+    r = api.post(
+        f"{A}/programs/{ex.program.pk}/applications", {"choices": [ex.offer.pk]}, as_="teacher"
+    )
+    assert_error(r, 422)
