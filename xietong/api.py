@@ -134,6 +134,12 @@ def _explain_pydantic(err: dict[str, Any]) -> str:
     return str(messages.get(kind, err.get("msg", _("This value is not valid."))))
 
 
+@api.exception_handler(OverflowError)
+def on_overflow(request: HttpRequest, exc: OverflowError) -> HttpResponse:
+    """A number too large for the database (SQLite's 64-bit integers) anywhere in the request."""
+    return _error(request, 422, "invalid", _("A number in the request is out of range."))
+
+
 @api.exception_handler(AuthenticationError)
 def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return _error(request, 401, "unauthenticated", _("Sign in or send a valid API token."))

@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("xietong.accounts.urls")),
     path("regions/", include("xietong.regions.urls")),
     path("institutions/", include("xietong.institutions.urls")),
+    path("exchanges/", include("xietong.exchanges.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/", api.urls),
 ]

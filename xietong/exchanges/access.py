@@ -84,9 +84,9 @@ def area_q(program: Program, side: str, prefix: str = "") -> Q:
     paths: list[str] = []
     ids: list[int] = []
     for row in rows:
-        if row.region_id:
+        if row.region is not None:
             paths.append(row.region.path)
-        elif row.group_id:
+        elif row.group is not None:
             paths.extend(m.path for m in row.group.members.all())
         elif row.institution_id:
             ids.append(row.institution_id)

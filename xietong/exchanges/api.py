@@ -128,7 +128,7 @@ def _application_out(a: Application) -> dict[str, Any]:
         ],
         "notice_starts_on": a.notice_starts_on,
         "notice_ends_on": a.notice_ends_on,
-        "matched_host": a.matched_slot.offer.host.name if a.matched_slot_id else None,
+        "matched_host": a.matched_slot.offer.host.name if a.matched_slot else None,
         "matched_rank": a.matched_rank,
         "reject_reason": a.reject_reason,
     }
@@ -138,7 +138,7 @@ def _result_out(r: MatchResult) -> dict[str, Any]:
     return {
         "application_id": r.application_id,
         "applicant": str(r.application.applicant) if hasattr(r, "application") else "",
-        "host": r.slot.offer.host.name if r.slot_id else None,
+        "host": r.slot.offer.host.name if r.slot else None,
         "slot_id": r.slot_id,
         "rank": r.rank,
         "explanation_zh": r.explanation_zh,
@@ -491,8 +491,8 @@ def national_rule(request: HttpRequest, query: Query[CoverageQuery]) -> Any:
 
 
 class ReciprocityQuery(Schema):
-    a: int
-    b: int
+    a: int = Field(ge=1, le=2**63 - 1, description="id of one institution")
+    b: int = Field(ge=1, le=2**63 - 1, description="id of the other institution")
     school_year: str = ""
 
 

@@ -138,7 +138,7 @@ def application_detail(actor: Actor, pk: int) -> Application:
 def runs_for(actor: Actor, program_id: int) -> QuerySet[MatchingRun]:
     program = program_detail(actor, program_id)
     if (
-        not program.can_manage
+        not program.can_manage  # type: ignore[attr-defined]  # annotated by programs_for
         and not Program.objects.filter(
             under_paths_q(actor.authority_region_paths, "region__path"), pk=program.pk
         ).exists()
@@ -201,6 +201,8 @@ def placement_detail(actor: Actor, pk: int) -> Placement:
 
 
 def notifications_for(actor: Actor, *, unread: bool = False) -> QuerySet[Notification]:
+    if actor.user_id is None:
+        return Notification.objects.none()
     qs = Notification.objects.filter(user_id=actor.user_id)
     return qs.filter(read_at__isnull=True) if unread else qs
 
@@ -351,3 +353,44 @@ def reciprocity(actor: Actor, a_id: int, b_id: int, school_year: str = "") -> di
         b_to_a=Count("pk", filter=Q(home_id=b_id, placement__host_id=a_id)),
     )
     return {**agg, "balance": agg["a_to_b"] - agg["b_to_a"]}
+
+
+# --- work queues and sides (for the web UI) -----------------------------------------------------
+
+
+def applications_to_recommend(actor: Actor) -> QuerySet[Application]:
+    """Submitted applications whose home institution the actor administers (the school step)."""
+    from xietong.exchanges.access import home_admin_q
+
+    return applications_for(actor, status=AppStatus.SUBMITTED).filter(home_admin_q(actor, "home__"))
+
+
+def applications_to_approve(actor: Actor) -> QuerySet[Application]:
+    """Recommended applications under the actor's authority region (the authority step)."""
+    from xietong.exchanges.access import authority_admin_q
+
+    return applications_for(actor, status=AppStatus.RECOMMENDED).filter(
+        authority_admin_q(actor, "home__")
+    )
+
+
+def placement_sides(actor: Actor, placement: Placement) -> set[str]:
+    """The parts the actor plays in a placement: teacher, host, home, manager (may be several).
+
+    The same rules as the placement services use; the pages only show the matching forms.
+    """
+    sides: set[str] = set()
+    if actor.own_staff_id is not None:
+        if actor.own_staff_id == placement.application.applicant_id:
+            sides.add("teacher")
+        if actor.own_staff_id == placement.mentor_id:
+            sides.add("host")
+    checks = {
+        "host": administered_institutions_q(actor, "host__"),
+        "home": administered_institutions_q(actor, "home__"),
+        "manager": manage_program_q(actor, "application__program__"),
+    }
+    for side, q in checks.items():
+        if Placement.objects.filter(q, pk=placement.pk).exists():
+            sides.add(side)
+    return sides

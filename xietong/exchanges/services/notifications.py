@@ -12,6 +12,8 @@ from xietong.exchanges.models import Notification
 
 def mark_read(actor: Actor, ids: Sequence[int] | None = None) -> int:
     """Mark the given (or all) unread notifications of the actor read; returns how many."""
+    if actor.user_id is None:
+        return 0
     qs = Notification.objects.filter(user_id=actor.user_id, read_at__isnull=True)
     if ids is not None:
         qs = qs.filter(pk__in=list(ids))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import transaction
@@ -61,7 +61,7 @@ CODE_LISTS = {
     "elig_positions": set(Position.values),
     "elig_subjects": None,
 }
-REQUIRED = ("kind", "organiser", "region", "title", "school_year", "term")
+REQUIRED: tuple[str, ...] = ("kind", "organiser", "region", "title", "school_year", "term")
 REQUIRED += ("starts_on", "ends_on", "opens_at", "closes_at")
 SCHOOL_YEAR = re.compile(r"^(\d{4})-(\d{4})$")
 EDITABLE_STATUSES = {ProgramStatus.DRAFT, ProgramStatus.OPEN, ProgramStatus.CLOSED}
@@ -350,7 +350,7 @@ def create_offer(
     program_id: int,
     *,
     host: int,
-    slots: list[Mapping[str, Any]],
+    slots: Sequence[Mapping[str, Any]],
     mentor: int | None = None,
     requirements: str = "",
 ) -> HostOffer:

@@ -397,7 +397,8 @@ def publish_run(actor: Actor, run_id: int) -> MatchingRun:
         if app.status != AppStatus.APPROVED:
             skipped += 1  # withdrawn or rejected since the run
             continue
-        if res.slot_id is None:
+        slot = res.slot
+        if slot is None:
             unmatched += 1
             notify(
                 [app.applicant.user_id],
@@ -406,14 +407,14 @@ def publish_run(actor: Actor, run_id: int) -> MatchingRun:
                 link(app),
             )
             continue
-        if not take_place(res.slot_id):
+        if not take_place(slot.pk):
             raise Conflict(
                 _("The slot %(slot)s has been filled since the run; start a new run.")
-                % {"slot": res.slot}
+                % {"slot": slot}
             )
         Application.objects.filter(pk=app.pk).update(
             status=AppStatus.MATCHED,
-            matched_slot=res.slot_id,
+            matched_slot=slot.pk,
             matched_rank=res.rank,
             updated_at=now,
         )
@@ -421,7 +422,7 @@ def publish_run(actor: Actor, run_id: int) -> MatchingRun:
         notify(
             [app.applicant.user_id],
             _("Matching for “%(program)s” is published: you were matched to %(host)s.")
-            % {"program": program.title, "host": res.slot.offer.host.name},
+            % {"program": program.title, "host": slot.offer.host.name},
             link(app),
         )
     run.status, run.published_at = RunStatus.PUBLISHED, now

@@ -1,0 +1,500 @@
+"""Forms of the exchange pages: they parse and render; the services validate and write.
+
+Field names are the services' own, so an ``InvalidInput.fields`` key lands on its field
+(``choices`` and ``eligibility`` are hidden fields that only carry those messages).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any, cast
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from xietong.exchanges.choices import (
+    PROGRAM_STATUS_MOVES,
+    DutyKind,
+    ProgramKind,
+    ProgramStatus,
+    ReportKind,
+    RunMode,
+)
+from xietong.exchanges.models import HostOffer, Program
+from xietong.institutions.choices import SUBJECTS, Position, Stage, Title
+from xietong.institutions.forms import area_choices, page_size_field
+
+Choices = list[tuple[Any, Any]]
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+TERMS = [(1, _("First term")), (2, _("Second term"))]
+
+
+def _subjects(raw: str) -> list[str]:
+    text = (raw or "").replace("，", ",").replace("、", ",")
+    return [s.strip() for s in text.split(",") if s.strip()]
+
+
+def current_school_year(today: dt.date | None = None) -> str:
+    today = today or timezone.localdate()
+    first = today.year if today.month >= 8 else today.year - 1
+    return f"{first}-{first + 1}"
+
+
+# --- programs ----------------------------------------------------------------------------------
+
+
+class ProgramFilterForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("All kinds")), *ProgramKind.choices]
+    )
+    school_year = forms.CharField(
+        label=_("School year"),
+        required=False,
+        max_length=9,
+        widget=forms.TextInput(attrs={"placeholder": "2024-2025"}),
+    )
+    term = forms.TypedChoiceField(
+        label=_("Term"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", _("Both terms")), *TERMS],
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All statuses")), *ProgramStatus.choices],
+    )
+    area = forms.ChoiceField(label=_("Area"), required=False)
+    page_size = page_size_field()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["area"]).choices = area_choices()
+
+
+class ProgramForm(forms.Form):
+    title = forms.CharField(label=_("Program title"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", "—"), *ProgramKind.choices])
+    organiser = forms.TypedChoiceField(
+        label=_("Organising authority"), coerce=int, empty_value=None
+    )
+    region = forms.CharField(label=_("Owning region"), widget=forms.Select)
+    school_year = forms.CharField(
+        label=_("School year"),
+        max_length=9,
+        help_text=_("Two consecutive years, e.g. 2024-2025."),
+    )
+    term = forms.TypedChoiceField(label=_("Term"), coerce=int, choices=TERMS)
+    starts_on = forms.DateField(label=_("Starts on"), widget=DATE)
+    ends_on = forms.DateField(label=_("Ends on"), widget=DATE)
+    duration_weeks = forms.IntegerField(
+        label=_("Duration in weeks"), required=False, min_value=1, max_value=104
+    )
+    opens_at = forms.DateTimeField(label=_("Applications open"), widget=DATETIME)
+    closes_at = forms.DateTimeField(label=_("Applications close"), widget=DATETIME)
+    max_choices = forms.IntegerField(
+        label=_("Maximum choices"), min_value=1, max_value=10, initial=3
+    )
+    quota = forms.IntegerField(label=_("Quota"), required=False, min_value=0)
+    sending_areas = forms.MultipleChoiceField(
+        label=_("Sending area"),
+        required=False,
+        help_text=_("Regions or region groups teachers come from; none means anywhere."),
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    host_areas = forms.MultipleChoiceField(
+        label=_("Host area"),
+        required=False,
+        help_text=_("Regions or region groups that host; none means anywhere."),
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    elig_stages = forms.MultipleChoiceField(
+        label=_("Eligible stages"),
+        required=False,
+        choices=Stage.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    elig_subjects = forms.CharField(
+        label=_("Eligible subjects"),
+        required=False,
+        max_length=300,
+        help_text=_("Separate several subjects with commas; blank means any subject."),
+        widget=forms.TextInput(attrs={"list": "xt-subjects"}),
+    )
+    elig_titles = forms.MultipleChoiceField(
+        label=_("Eligible titles"),
+        required=False,
+        choices=Title.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    elig_positions = forms.MultipleChoiceField(
+        label=_("Eligible positions"),
+        required=False,
+        choices=Position.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    min_years = forms.IntegerField(
+        label=_("Minimum years at the institution"), required=False, min_value=0, max_value=60
+    )
+    min_age = forms.IntegerField(label=_("Minimum age"), required=False, min_value=18)
+    max_age = forms.IntegerField(label=_("Maximum age"), required=False, max_value=70)
+
+    subject_suggestions = SUBJECTS
+
+    def __init__(self, *args: Any, organisers: Choices, regions: Choices, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.TypedChoiceField, self.fields["organiser"]).choices = [("", "—"), *organisers]
+        self.fields["region"].widget.choices = [("", "—"), *regions]
+        areas = area_choices()[1:]
+        for name in ("sending_areas", "host_areas"):
+            cast(forms.MultipleChoiceField, self.fields[name]).choices = areas
+
+    @staticmethod
+    def initial_for(p: Program) -> dict[str, Any]:
+        areas: dict[str, list[str]] = {"sending": [], "host": []}
+        for a in p.areas.all():
+            if a.region is not None:
+                areas[a.side].append(a.region.code)
+            elif a.group is not None:
+                areas[a.side].append(a.group.key)
+        return {
+            "title": p.title,
+            "kind": p.kind,
+            "organiser": p.organiser_id,
+            "region": p.region.code,
+            "school_year": p.school_year,
+            "term": p.term,
+            "starts_on": p.starts_on,
+            "ends_on": p.ends_on,
+            "duration_weeks": p.duration_weeks,
+            "opens_at": timezone.localtime(p.opens_at),
+            "closes_at": timezone.localtime(p.closes_at),
+            "max_choices": p.max_choices,
+            "quota": p.quota,
+            "sending_areas": areas["sending"],
+            "host_areas": areas["host"],
+            "elig_stages": p.codes("elig_stages"),
+            "elig_subjects": ", ".join(p.codes("elig_subjects")),
+            "elig_titles": p.codes("elig_titles"),
+            "elig_positions": p.codes("elig_positions"),
+            "min_years": p.min_years,
+            "min_age": p.min_age,
+            "max_age": p.max_age,
+        }
+
+    def service_data(self, *, changed_only: bool = False) -> dict[str, Any]:
+        d = dict(self.cleaned_data)
+        d["elig_subjects"] = _subjects(d.get("elig_subjects") or "")
+        names = self.changed_data if changed_only else list(self.fields)
+        return {name: d[name] for name in names}
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(choices=ProgramStatus.choices)
+
+
+def status_moves(program: Program) -> list[tuple[str, Any]]:
+    """The manual status changes open to a program now, with their labels."""
+    moves = PROGRAM_STATUS_MOVES.get(program.status, set())
+    return [(s, ProgramStatus(s).label) for s in ProgramStatus.values if s in moves]
+
+
+# --- offers ----------------------------------------------------------------------------------
+
+SLOT_ROWS = 4
+STAGES = dict(Stage.choices)
+
+
+class OfferForm(forms.Form):
+    host = forms.TypedChoiceField(label=_("Host institution"), coerce=int, empty_value=None)
+    mentor = forms.TypedChoiceField(label=_("Mentor"), coerce=int, empty_value=None, required=False)
+    requirements = forms.CharField(
+        label=_("Requirements"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    slots = forms.CharField(required=False, widget=forms.HiddenInput)  # carries slot messages
+
+    def __init__(
+        self,
+        *args: Any,
+        hosts: Choices,
+        mentors: Choices,
+        offer: HostOffer | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.offer = offer
+        host = cast(forms.TypedChoiceField, self.fields["host"])
+        host.choices = [("", "—"), *hosts]
+        mentor = cast(forms.TypedChoiceField, self.fields["mentor"])
+        mentor.choices = [("", _("No mentor yet")), *mentors]
+        if offer is not None:
+            host.required = False
+            host.disabled = True
+            for slot in offer.slots.all():
+                self.fields[f"capacity_{slot.pk}"] = forms.IntegerField(
+                    label=f"{STAGES.get(slot.stage, slot.stage)} · {slot.subject}",
+                    min_value=0,
+                    max_value=1000,
+                    initial=slot.capacity,
+                )
+        else:
+            for i in range(SLOT_ROWS):
+                self.fields[f"stage_{i}"] = forms.ChoiceField(
+                    label=_("Stage"), required=False, choices=[("", "—"), *Stage.choices]
+                )
+                self.fields[f"subject_{i}"] = forms.CharField(
+                    label=_("Subject"),
+                    required=False,
+                    max_length=30,
+                    widget=forms.TextInput(attrs={"list": "xt-subjects"}),
+                )
+                self.fields[f"capacity_{i}"] = forms.IntegerField(
+                    label=_("Places"), required=False, min_value=0, max_value=1000
+                )
+
+    subject_suggestions = SUBJECTS
+
+    def slot_rows(self) -> list[tuple[Any, Any, Any]]:
+        return [
+            (self[f"stage_{i}"], self[f"subject_{i}"], self[f"capacity_{i}"])
+            for i in range(SLOT_ROWS)
+        ]
+
+    def capacity_fields(self) -> list[Any]:
+        return [self[name] for name in self.fields if name.startswith("capacity_")]
+
+    def slot_data(self) -> list[Mapping[str, Any]]:
+        d = self.cleaned_data
+        rows: list[Mapping[str, Any]] = []
+        for i in range(SLOT_ROWS):
+            stage, subject, capacity = d[f"stage_{i}"], d[f"subject_{i}"], d[f"capacity_{i}"]
+            if stage or subject or capacity is not None:
+                rows.append({"stage": stage, "subject": subject, "capacity": capacity})
+        return rows
+
+    def capacities(self) -> dict[int, int]:
+        return {
+            int(name.split("_")[1]): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("capacity_")
+        }
+
+
+# --- applications ---------------------------------------------------------------------------
+
+
+class ApplicationForm(forms.Form):
+    """Up to N ranked choices as N selects (works without JavaScript), and a statement."""
+
+    statement = forms.CharField(
+        label=_("Statement"),
+        required=False,
+        max_length=4000,
+        help_text=_("Why you apply and what you hope to learn or contribute."),
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    choices = forms.CharField(required=False, widget=forms.HiddenInput)  # carries messages
+    eligibility = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(
+        self, *args: Any, offers: Choices, max_choices: int, statement: bool = True, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        # More choices than allowed are read too (a crafted request), so the service refuses
+        # them with its message rather than the form dropping them silently.
+        sent = [
+            int(k.removeprefix("choice_"))
+            for k in (self.data or {})
+            if k.startswith("choice_") and k.removeprefix("choice_").isdigit()
+        ]
+        self.max_choices = max([max_choices, *(n for n in sent if n <= 20)])
+        if not statement:
+            del self.fields["statement"]
+        for i in range(1, self.max_choices + 1):
+            self.fields[f"choice_{i}"] = forms.TypedChoiceField(
+                label=_("Choice %(n)d") % {"n": i},
+                required=False,
+                coerce=int,
+                empty_value=None,
+                choices=[("", _("— none —")), *offers],
+            )
+
+    def choice_fields(self) -> list[Any]:
+        return [self[f"choice_{i}"] for i in range(1, self.max_choices + 1)]
+
+    def ranked(self) -> list[int]:
+        """The chosen offers in rank order; gaps close up, repeats are left for the service."""
+        return [
+            v
+            for i in range(1, self.max_choices + 1)
+            if (v := self.cleaned_data.get(f"choice_{i}")) is not None
+        ]
+
+
+class RecommendForm(forms.Form):
+    notice_starts_on = forms.DateField(label=_("Public notice from"), widget=DATE)
+    notice_ends_on = forms.DateField(label=_("Public notice until"), widget=DATE)
+    score = forms.DecimalField(
+        label=_("Assessment score"),
+        required=False,
+        max_digits=5,
+        decimal_places=1,
+        help_text=_("Optional; used by the matching rule “score first”."),
+    )
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for rejection"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The applicant sees this reason."),
+    )
+
+
+# --- matching runs --------------------------------------------------------------------------
+
+RANKING_PRESETS: dict[str, tuple[Any, list[str]]] = {
+    "backbone": (
+        _("Backbone teachers first, then years, then score"),
+        ["backbone_first", "years_desc", "score_desc"],
+    ),
+    "score": (_("Assessment score first, then years"), ["score_desc", "years_desc"]),
+    "title": (_("Professional title first, then years"), ["title_desc", "years_desc"]),
+    "applied": (_("First come, first served"), ["applied_first"]),
+}
+
+
+class RunForm(forms.Form):
+    mode = forms.ChoiceField(label=_("Algorithm"), choices=RunMode.choices, initial=RunMode.STABLE)
+    ranking = forms.ChoiceField(
+        label=_("How hosts rank applicants"),
+        choices=[(k, label) for k, (label, _rules) in RANKING_PRESETS.items()],
+        initial="backbone",
+    )
+
+    def parameters(self) -> dict[str, Any]:
+        return {"ranking": RANKING_PRESETS[self.cleaned_data["ranking"]][1]}
+
+
+# --- placements ------------------------------------------------------------------------------
+
+
+class _OwnIds(forms.Form):
+    """Several of these forms share a page: each gets its own element ids (log_content …)."""
+
+    id_prefix = "id"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
+class LogForm(_OwnIds):
+    id_prefix = "log"
+    week_starting = forms.DateField(label=_("Week starting"), widget=DATE)
+    hours = forms.IntegerField(label=_("Hours"), min_value=0, max_value=80, initial=0)
+    content = forms.CharField(
+        label=_("What happened this week"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ReportForm(_OwnIds):
+    id_prefix = "report"
+    kind = forms.ChoiceField(label=_("Report"), choices=ReportKind.choices)
+    content = forms.CharField(label=_("Content"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class EvaluateForm(_OwnIds):
+    id_prefix = "evaluate"
+    score = forms.DecimalField(
+        label=_("Evaluation score"), min_value=0, max_value=100, max_digits=5, decimal_places=1
+    )
+    grade = forms.ChoiceField(
+        label=_("Evaluation grade"),
+        choices=[
+            ("优秀", _("Excellent")),
+            ("良好", _("Good")),
+            ("合格", _("Pass")),
+            ("不合格", _("Fail")),
+        ],
+    )
+
+
+class CompletePlacementForm(_OwnIds):
+    id_prefix = "complete"
+    hours_credited = forms.IntegerField(
+        label=_("Hours credited"), min_value=0, max_value=5000, initial=0
+    )
+
+
+class DutyForm(_OwnIds):
+    id_prefix = "duty"
+    kind = forms.ChoiceField(label=_("Return duty"), choices=DutyKind.choices)
+    due_on = forms.DateField(label=_("Due on"), widget=DATE)
+    description = forms.CharField(label=_("Description"), required=False, max_length=300)
+
+
+class DutyDoneForm(_OwnIds):
+    id_prefix = "done"
+    done_on = forms.DateField(label=_("Done on"), widget=DATE)
+    evidence = forms.CharField(
+        label=_("Evidence"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For example the date, place and audience of the open lesson."),
+    )
+
+
+# --- coverage ---------------------------------------------------------------------------------
+
+
+class CoverageForm(forms.Form):
+    school_year = forms.CharField(label=_("School year"), max_length=9)
+    term = forms.TypedChoiceField(
+        label=_("Term"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", _("Whole school year")), *TERMS],
+    )
+    area = forms.ChoiceField(label=_("Area"), required=False)
+    institution = forms.TypedChoiceField(
+        label=_("Institution"), required=False, coerce=int, empty_value=None
+    )
+
+    def __init__(self, *args: Any, institutions: Choices, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["area"]).choices = area_choices()
+        inst = cast(forms.TypedChoiceField, self.fields["institution"])
+        inst.choices = [("", _("All institutions")), *institutions]
+
+    def clean_school_year(self) -> str:
+        value = self.cleaned_data["school_year"].strip()
+        parts = value.split("-")
+        if (
+            len(parts) != 2
+            or not all(p.isdigit() for p in parts)
+            or int(parts[1]) != int(parts[0]) + 1
+        ):
+            raise forms.ValidationError(
+                _("Give the school year as two consecutive years: 2024-2025.")
+            )
+        return value
+
+
+class ReciprocityForm(forms.Form):
+    a = forms.TypedChoiceField(label=_("Institution A"), coerce=int, empty_value=None)
+    b = forms.TypedChoiceField(label=_("Institution B"), coerce=int, empty_value=None)
+
+    def __init__(self, *args: Any, institutions: Choices, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("a", "b"):
+            cast(forms.TypedChoiceField, self.fields[name]).choices = [("", "—"), *institutions]
