@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -14,7 +14,7 @@ from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import gettext as _
 
-from xietong.core.errors import InvalidInput, NotFound, PermissionDenied, ServiceError
+from xietong.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied, ServiceError
 from xietong.institutions.selectors import institution_counts
 from xietong.regions.models import Region, RegionGroup
 
@@ -30,6 +30,9 @@ def home(request: HttpRequest) -> HttpResponse:
         "group_count": RegionGroup.objects.count(),
     }
     return render(request, "core/home.html", context)
+
+
+T = TypeVar("T")
 
 
 # --- refusals --------------------------------------------------------------------------
@@ -59,6 +62,21 @@ def refusals(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
             )
 
     return wrapper
+
+
+def through_service(form: forms.BaseForm, write: Callable[[], T]) -> T | None:
+    """Run a service's write; a refusal lands on the form (fields inline, the rest above).
+
+    Returns what the service returned, or None when it refused. NotFound is left to
+    :func:`refusals`, which answers it with a 404.
+    """
+    try:
+        return write()
+    except InvalidInput as e:
+        apply_errors(form, e)
+    except (PermissionDenied, Conflict) as e:
+        form.add_error(None, str(e.message))
+    return None
 
 
 def apply_errors(form: forms.BaseForm, error: InvalidInput) -> None:

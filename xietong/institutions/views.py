@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from xietong.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from xietong.core.paging import paginate
-from xietong.core.views import apply_errors, refusals
+from xietong.core.views import apply_errors, refusals, through_service
 from xietong.institutions import selectors, services
 from xietong.institutions.forms import (
     InstitutionFilterForm,
@@ -120,13 +120,10 @@ def institution_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = InstitutionForm(request.POST, **kwargs)
         if form.is_valid():
-            try:
-                inst = services.create_institution(actor, form.service_data())
-            except InvalidInput as e:
-                apply_errors(form, e)
-            except (PermissionDenied, Conflict) as e:
-                form.add_error(None, str(e.message))
-            else:
+            inst = through_service(
+                form, lambda: services.create_institution(actor, form.service_data())
+            )
+            if inst is not None:
                 messages.success(request, _("%(name)s was registered.") % {"name": inst.name})
                 return redirect("institutions:detail", pk=inst.pk)
     else:
@@ -160,13 +157,8 @@ def institution_edit(request: HttpRequest, pk: int) -> HttpResponse:
             if not data:
                 messages.info(request, _("Nothing was changed."))
                 return redirect("institutions:detail", pk=pk)
-            try:
-                services.update_institution(actor, pk, data)
-            except InvalidInput as e:
-                apply_errors(form, e)
-            except (PermissionDenied, Conflict) as e:
-                form.add_error(None, str(e.message))
-            else:
+            saved = through_service(form, lambda: services.update_institution(actor, pk, data))
+            if saved is not None:
                 messages.success(request, _("The changes were saved."))
                 return redirect("institutions:detail", pk=pk)
     else:
@@ -299,13 +291,8 @@ def staff_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = StaffForm(request.POST, institutions=institutions)
         if form.is_valid():
-            try:
-                staff = services.create_staff(actor, form.service_data())
-            except InvalidInput as e:
-                apply_errors(form, e)
-            except (PermissionDenied, Conflict) as e:
-                form.add_error(None, str(e.message))
-            else:
+            staff = through_service(form, lambda: services.create_staff(actor, form.service_data()))
+            if staff is not None:
                 messages.success(request, _("%(name)s was registered.") % {"name": staff.name})
                 return redirect("institutions:staff_detail", pk=staff.pk)
     else:
@@ -341,13 +328,8 @@ def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
             if not data:
                 messages.info(request, _("Nothing was changed."))
                 return redirect("institutions:staff_detail", pk=pk)
-            try:
-                services.update_staff(actor, pk, data)
-            except InvalidInput as e:
-                apply_errors(form, e)
-            except (PermissionDenied, Conflict) as e:
-                form.add_error(None, str(e.message))
-            else:
+            saved = through_service(form, lambda: services.update_staff(actor, pk, data))
+            if saved is not None:
                 messages.success(request, _("The changes were saved."))
                 return redirect("institutions:staff_detail", pk=pk)
     else:
