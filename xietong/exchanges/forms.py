@@ -7,7 +7,7 @@ Field names are the services' own, so an ``InvalidInput.fields`` key lands on it
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
 from django import forms
@@ -305,9 +305,22 @@ class ApplicationForm(forms.Form):
     eligibility = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(
-        self, *args: Any, offers: Choices, max_choices: int, statement: bool = True, **kwargs: Any
+        self,
+        *args: Any,
+        offers: Choices,
+        max_choices: int,
+        statement: bool = True,
+        applicants: Sequence[tuple[int, str]] = (),
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        if applicants:  # an administrator applies on a teacher's behalf
+            self.fields["applicant"] = forms.TypedChoiceField(
+                label=_("Teacher"),
+                coerce=int,
+                choices=[("", _("— choose the teacher —")), *applicants],
+                error_messages={"required": _("Choose the teacher you apply for.")},
+            )
         # More choices than allowed are read too (a crafted request), so the service refuses
         # them with its message rather than the form dropping them silently.
         sent = [

@@ -436,18 +436,41 @@ def _own_staff(actor: Any) -> Any:
     return registry.staff_detail(actor, actor.own_staff_id)
 
 
+APPLICANT_CHOICES_LIMIT = 500
+
+
+def _applicant_choices(actor: Any) -> list[tuple[int, str]]:
+    """Staff an administrator may apply for (the school's or the authority's own staff)."""
+    if not (actor.admin_institution_ids or actor.admin_region_paths):
+        return []
+    rows = registry.staff_for(actor, StaffFilters(mine=True)).order_by("institution__name", "name")
+    return [(s.pk, f"{s.name} · {s.institution.name}") for s in rows[:APPLICANT_CHOICES_LIMIT]]
+
+
+def _chosen_applicant(actor: Any, request: HttpRequest, choices: list[tuple[int, str]]) -> Any:
+    """The teacher applied for: chosen by an administrator, else the signed-in teacher."""
+    if not choices:
+        return _own_staff(actor)
+    raw = request.POST.get("applicant") or request.GET.get("applicant") or ""
+    if raw.isdigit() and int(raw) in {pk for pk, _label in choices}:
+        return registry.staff_detail(actor, int(raw))
+    return None
+
+
 @login_required
 @refusals
 def apply(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     program = selectors.program_detail(actor, pk)
-    staff = _own_staff(actor)
+    applicants = _applicant_choices(actor)
+    staff = _chosen_applicant(actor, request, applicants)
     offers = _label_slots(list(selectors.offers_for(actor, pk)))
     kwargs: dict[str, Any] = {
         "offers": _offer_choices(offers),
         "max_choices": program.max_choices,
+        "applicants": applicants,
     }
-    problems = services.eligibility_problems(program, staff)
+    problems = services.eligibility_problems(program, staff) if staff is not None else []
     if request.method == "POST":
         form = f.ApplicationForm(request.POST, **kwargs)
         if form.is_valid():
@@ -458,6 +481,7 @@ def apply(request: HttpRequest, pk: int) -> HttpResponse:
                     pk,
                     choices=form.ranked(),
                     statement=form.cleaned_data["statement"],
+                    applicant=form.cleaned_data.get("applicant"),
                     submit=submit,
                 )
             except (InvalidInput, PermissionDenied, Conflict) as e:
@@ -465,7 +489,9 @@ def apply(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    _("Your application was submitted to your school.")
+                    _("The application was submitted to the school.")
+                    if applicants and submit
+                    else _("Your application was submitted to your school.")
                     if submit
                     else _("Your application was saved as a draft."),
                 )

@@ -356,6 +356,7 @@ def approve_application(actor: Actor, app_id: int) -> Application:
             _("The public notice runs until %(date)s; approve after it has ended.")
             % {"date": app.notice_ends_on}
         )
+    _check_quota(app.program_id)
     app.approved_at = timezone.now()
     return _move(
         actor,
@@ -365,6 +366,28 @@ def approve_application(actor: Actor, app_id: int) -> Application:
         message=_("Your application to “%(program)s” was approved.")
         % {"program": app.program.title},
     )
+
+
+APPROVED_OR_LATER = [
+    AppStatus.APPROVED,
+    AppStatus.MATCHED,
+    AppStatus.CONFIRMED,
+    AppStatus.IN_PROGRESS,
+    AppStatus.COMPLETED,
+]
+
+
+def _check_quota(program_id: int) -> None:
+    """At most ``quota`` approved participants; the program row is locked while counting."""
+    program = Program.objects.select_for_update().get(pk=program_id)
+    if program.quota is None:
+        return
+    approved = Application.objects.filter(program=program, status__in=APPROVED_OR_LATER).count()
+    if approved >= program.quota:
+        raise Conflict(
+            _("The program's quota of %(n)d approved participants is reached.")
+            % {"n": program.quota}
+        )
 
 
 # --- reject, withdraw -----------------------------------------------------------------------

@@ -10,8 +10,9 @@ from django.utils import timezone
 from xietong.conftest import make_staff
 from xietong.core.errors import Conflict, InvalidInput, PermissionDenied
 from xietong.exchanges import services
+from xietong.exchanges.choices import AppStatus
 from xietong.exchanges.models import Application, HostOffer, OfferSlot, Program
-from xietong.exchanges.tests.conftest import program_data
+from xietong.exchanges.tests.conftest import approve, program_data
 
 
 def _second_offer(ex, capacity=1, stage="primary", subject="数学"):
@@ -157,3 +158,22 @@ def test_it_repeats_a_program_for_the_next_term_with_its_offers(ex):
     assert (again.school_year, again.term) == ("2025-2026", 1)
     with pytest.raises(Conflict):
         services.repeat_program(ex.actor("sanhe"), ex.program.pk)
+
+
+def test_it_refuses_approval_beyond_the_programs_quota(ex):
+    Program.objects.filter(pk=ex.program.pk).update(quota=1)
+    admin = ex.actor("school_admin")
+    apps = [
+        services.create_application(
+            admin,
+            ex.program.pk,
+            choices=[ex.offer.pk],
+            applicant=make_staff(f"限额{i}", ex.cast.sanhe_school, 60 + i).pk,
+            submit=True,
+        )
+        for i in range(2)
+    ]
+    approve(ex, apps[0].pk)
+    with pytest.raises(Conflict, match="quota of 1"):
+        approve(ex, apps[1].pk)
+    assert Application.objects.get(pk=apps[1].pk).status == AppStatus.RECOMMENDED

@@ -299,8 +299,8 @@ def test_it_lists_eligibility_problems_before_and_after_submitting(client: Any, 
     assert not Application.objects.exists()
 
 
-def test_it_refuses_the_apply_form_to_someone_without_a_staff_record(client: Any, ex: Ex) -> None:
-    assert login(client, ex, "sanhe").get(url("apply", ex.program.pk)).status_code == 403
+def test_it_refuses_the_apply_form_to_a_viewer_without_a_staff_record(client: Any, ex: Ex) -> None:
+    assert login(client, ex, "hebei_viewer").get(url("apply", ex.program.pk)).status_code == 403
 
 
 def test_it_lists_my_applications_with_status_and_timeline(client: Any, ex: Ex) -> None:
@@ -570,3 +570,39 @@ def test_it_lists_the_review_queue_in_a_bounded_number_of_queries(
     with django_assert_max_num_queries(14):
         page = html(c.get(url("review"), {"page_size": page_size}))
     assert page.count("/recommend/") == page_size
+
+
+def test_it_lets_a_school_admin_apply_on_a_teachers_behalf(ex, client):
+    from django.urls import reverse
+
+    from xietong.exchanges.models import Application
+
+    client.force_login(ex.cast.users["school_admin"])
+    url = reverse("exchanges:apply", args=[ex.program.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and 'name="applicant"' in page.content.decode()
+    missing = client.post(url, {"choice_1": ex.offer.pk, "action": "submit"})
+    assert missing.status_code == 422 and not Application.objects.exists()
+    done = client.post(
+        url,
+        {"applicant": ex.cast.sanhe_teacher.pk, "choice_1": ex.offer.pk, "action": "submit"},
+    )
+    assert done.status_code == 302
+    app = Application.objects.get()
+    assert app.applicant == ex.cast.sanhe_teacher and app.status == "submitted"
+    assert app.created_by_id == ex.cast.users["school_admin"].pk
+
+
+def test_it_does_not_let_an_admin_apply_for_staff_outside_their_school(ex, client):
+    from django.urls import reverse
+
+    from xietong.exchanges.models import Application
+
+    client.force_login(ex.cast.users["school_admin"])
+    url = reverse("exchanges:apply", args=[ex.program.pk])
+    forged = client.post(
+        url,
+        {"applicant": ex.cast.beijing_teacher.pk, "choice_1": ex.offer.pk, "action": "submit"},
+    )
+    assert forged.status_code == 422
+    assert not Application.objects.exists()
