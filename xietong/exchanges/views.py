@@ -622,6 +622,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "own": own,
         "timeline": _timeline(app, placement),
         "withdrawable": own and app.status in WITHDRAWABLE,
+        "rejectable": services.may_reject(actor, app),
         "notice_over": app.notice_ends_on is not None and app.notice_ends_on < timezone.localdate(),
     }
     return render(request, "exchanges/application_detail.html", context)

@@ -393,7 +393,8 @@ def _check_quota(program_id: int) -> None:
 # --- reject, withdraw -----------------------------------------------------------------------
 
 
-def _may_reject(actor: Actor, app: Application) -> bool:
+def may_reject(actor: Actor, app: Application) -> bool:
+    """Whether the actor may reject the application at its current step."""
     if app.status == AppStatus.SUBMITTED:
         return allowed(Institution, home_admin_q(actor), app.home_id)
     if app.status == AppStatus.RECOMMENDED:
@@ -413,7 +414,7 @@ def reject_application(actor: Actor, app_id: int, reason: str) -> Application:
         AppStatus.MATCHED,
     ):
         raise _wrong_state(app)
-    if not _may_reject(actor, app):
+    if not may_reject(actor, app):
         raise PermissionDenied(_("You may not decide on the application at this step."))
     reason = (reason or "").strip()
     if not reason:

@@ -606,3 +606,19 @@ def test_it_does_not_let_an_admin_apply_for_staff_outside_their_school(ex, clien
     )
     assert forged.status_code == 422
     assert not Application.objects.exists()
+
+
+def test_it_offers_the_program_manager_a_reject_button_on_an_approved_application(ex, client):
+    from django.urls import reverse
+
+    from xietong.exchanges.tests.conftest import approve
+
+    app = services.create_application(
+        ex.actor("teacher"), ex.program.pk, choices=[ex.offer.pk], submit=True
+    )
+    approve(ex, app.pk)
+    detail = reverse("exchanges:application_detail", args=[app.pk])
+    client.force_login(ex.cast.users["sanhe"])
+    assert 'data-testid="reject"' in client.get(detail).content.decode()
+    client.force_login(ex.cast.users["teacher"])
+    assert 'data-testid="reject"' not in client.get(detail).content.decode()
