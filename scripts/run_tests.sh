@@ -14,14 +14,21 @@ sqlite_rc=$?
 
 echo "=== Test leg 2/2: PostgreSQL ($PG_URL)"
 if .venv/bin/python - "$PG_URL" <<'PY'
-import sys, dj_database_url, psycopg
+import sys, dj_database_url, psycopg, psycopg.sql
 cfg = dj_database_url.parse(sys.argv[1])
 try:
-    psycopg.connect(host=cfg["HOST"], port=cfg["PORT"] or 5432, user=cfg["USER"],
-                    password=cfg["PASSWORD"] or None, dbname="postgres", connect_timeout=5).close()
+    conn = psycopg.connect(host=cfg["HOST"], port=cfg["PORT"] or 5432, user=cfg["USER"],
+                           password=cfg["PASSWORD"] or None, dbname="postgres",
+                           connect_timeout=5, autocommit=True)
 except Exception as exc:
     print(f"PostgreSQL not reachable: {exc}".strip())
     sys.exit(1)
+# A test database left by an interrupted run (even with a session still attached) would
+# make the run fail before its first test.
+test_db = "test_" + cfg["NAME"]
+conn.execute(psycopg.sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+    psycopg.sql.Identifier(test_db)))
+conn.close()
 PY
 then
   DATABASE_URL="$PG_URL" "${PYTEST[@]}"
