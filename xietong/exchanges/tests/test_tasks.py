@@ -16,9 +16,14 @@ DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
 def test_it_queues_a_run_for_the_worker_and_the_worker_completes_it(
-    ex, settings, django_capture_on_commit_callbacks
+    ex, settings, django_capture_on_commit_callbacks, monkeypatch
 ):
     settings.TASKS = DATABASE_TASKS
+    # The worker closes stale connections between tasks; here the one connection holds the
+    # test's transaction, so it must stay open.
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
     _applicants(ex, 3)
     close(ex)
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
