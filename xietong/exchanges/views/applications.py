@@ -1,0 +1,418 @@
+"""Pages of applications: applying, the applicant's own list, reviews."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from xietong.core.errors import Conflict, InvalidInput, PermissionDenied
+from xietong.core.paging import paginate
+from xietong.core.views import refusals
+from xietong.exchanges import forms as f
+from xietong.exchanges import selectors, services
+from xietong.exchanges.choices import (
+    WITHDRAWABLE,
+    AppStatus,
+    PlacementStatus,
+)
+from xietong.exchanges.models import Application, HostOffer, Placement
+from xietong.exchanges.views.common import (
+    STAGES,
+    _actor,
+    _label_slots,
+    _refused,
+    _reviews,
+)
+from xietong.institutions import selectors as registry
+from xietong.institutions.selectors import StaffFilters
+
+# --- applying ---------------------------------------------------------------------------------
+
+
+def _offer_choices(offers: list[HostOffer]) -> list[tuple[int, str]]:
+    out = []
+    for o in offers:
+        slots = list(o.slots.all())
+        free = sum(s.capacity - s.taken for s in slots)
+        parts = "、".join(f"{STAGES.get(s.stage, s.stage)}·{s.subject}" for s in slots)
+        label = f"{o.host.name} · {parts} · " + (
+            _("%(n)d places free") % {"n": free} if free else _("full")
+        )
+        out.append((o.pk, label))
+    return out
+
+
+def _own_staff(actor: Any) -> Any:
+    if actor.own_staff_id is None:
+        raise PermissionDenied(_("Only teachers with a staff record apply for exchanges."))
+    return registry.staff_detail(actor, actor.own_staff_id)
+
+
+APPLICANT_CHOICES_LIMIT = 500
+
+
+def _applicant_choices(actor: Any) -> list[tuple[int, str]]:
+    """Staff an administrator may apply for (the school's or the authority's own staff)."""
+    if not (actor.admin_institution_ids or actor.admin_region_paths):
+        return []
+    rows = registry.staff_for(actor, StaffFilters(mine=True)).order_by("institution__name", "name")
+    return [(s.pk, f"{s.name} · {s.institution.name}") for s in rows[:APPLICANT_CHOICES_LIMIT]]
+
+
+def _chosen_applicant(actor: Any, request: HttpRequest, choices: list[tuple[int, str]]) -> Any:
+    """The teacher applied for: chosen by an administrator, else the signed-in teacher."""
+    if not choices:
+        return _own_staff(actor)
+    raw = request.POST.get("applicant") or request.GET.get("applicant") or ""
+    if raw.isdigit() and int(raw) in {pk for pk, _label in choices}:
+        return registry.staff_detail(actor, int(raw))
+    return None
+
+
+@login_required
+@refusals
+def apply(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    program = selectors.program_detail(actor, pk)
+    applicants = _applicant_choices(actor)
+    staff = _chosen_applicant(actor, request, applicants)
+    offers = _label_slots(list(selectors.offers_for(actor, pk)))
+    kwargs: dict[str, Any] = {
+        "offers": _offer_choices(offers),
+        "max_choices": program.max_choices,
+        "applicants": applicants,
+    }
+    problems = services.eligibility_problems(program, staff) if staff is not None else []
+    if request.method == "POST":
+        form = f.ApplicationForm(request.POST, **kwargs)
+        if form.is_valid():
+            submit = request.POST.get("action") == "submit"
+            try:
+                app = services.create_application(
+                    actor,
+                    pk,
+                    choices=form.ranked(),
+                    statement=form.cleaned_data["statement"],
+                    applicant=form.cleaned_data.get("applicant"),
+                    submit=submit,
+                )
+            except (InvalidInput, PermissionDenied, Conflict) as e:
+                _refused(form, e)
+            else:
+                messages.success(
+                    request,
+                    _("The application was submitted to the school.")
+                    if applicants and submit
+                    else _("Your application was submitted to your school.")
+                    if submit
+                    else _("Your application was saved as a draft."),
+                )
+                return redirect("exchanges:application_detail", pk=app.pk)
+    else:
+        form = f.ApplicationForm(**kwargs)
+    context = {
+        "form": form,
+        "program": program,
+        "offers": offers,
+        "staff": staff,
+        "problems": problems,
+        "app": None,
+    }
+    return render(request, "exchanges/apply.html", context, status=422 if form.errors else 200)
+
+
+@login_required
+@refusals
+def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change the ranked choices of a draft (the statement is kept)."""
+    actor = _actor(request)
+    app = selectors.application_detail(actor, pk)
+    program = app.program
+    offers = _label_slots(list(selectors.offers_for(actor, program.pk)))
+    kwargs: dict[str, Any] = {
+        "offers": _offer_choices(offers),
+        "max_choices": program.max_choices,
+        "statement": False,
+    }
+    if request.method == "POST":
+        form = f.ApplicationForm(request.POST, **kwargs)
+        if form.is_valid():
+            try:
+                services.update_choices(actor, pk, form.ranked())
+                if request.POST.get("action") == "submit":
+                    services.submit_application(actor, pk)
+            except (InvalidInput, PermissionDenied, Conflict) as e:
+                _refused(form, e)
+            else:
+                messages.success(request, _("The application was saved."))
+                return redirect("exchanges:application_detail", pk=pk)
+    else:
+        initial = {f"choice_{c.rank}": c.offer_id for c in app.choices.all()}
+        form = f.ApplicationForm(initial=initial, **kwargs)
+    context = {
+        "form": form,
+        "program": program,
+        "offers": offers,
+        "staff": app.applicant,
+        "problems": [],
+        "app": app,
+    }
+    return render(request, "exchanges/apply.html", context, status=422 if form.errors else 200)
+
+
+@login_required
+@refusals
+def my_applications(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    if actor.own_staff_id is None:
+        raise PermissionDenied(_("Only teachers with a staff record apply for exchanges."))
+    qs = selectors.applications_for(actor).filter(applicant_id=actor.own_staff_id)
+    page = paginate(qs, request.GET.get("page"), request.GET.get("page_size"))
+    results = {r.application_id: r for r in selectors.my_results(actor)[:200]}
+    for app in page.object_list:
+        app.result = results.get(app.pk)
+    return render(request, "exchanges/my_applications.html", {"page": page})
+
+
+def _timeline(app: Application, placement: Placement | None) -> list[dict[str, Any]]:
+    started = placement is not None and placement.status != PlacementStatus.PLANNED
+    steps: list[tuple[str, Any]] = [
+        (AppStatus.DRAFT, app.created_at),
+        (AppStatus.SUBMITTED, app.submitted_at),
+        (AppStatus.RECOMMENDED, app.recommended_at),
+        (AppStatus.APPROVED, app.approved_at),
+        (AppStatus.MATCHED, bool(app.matched_slot_id)),
+        (AppStatus.CONFIRMED, app.confirmed_at),
+        (AppStatus.IN_PROGRESS, started),
+        (AppStatus.COMPLETED, app.completed_at),
+    ]
+    order = [s for s, _at in steps]
+    if app.status in order:
+        reached = order.index(app.status)
+    else:  # withdrawn or rejected: as far as it had got
+        reached = max((i for i, (_s, at) in enumerate(steps) if at), default=0)
+    out: list[dict[str, Any]] = [
+        {
+            "label": AppStatus(status).label,
+            "at": at if isinstance(at, dt.datetime) else None,
+            "done": i <= reached,
+            "current": status == app.status,
+        }
+        for i, (status, at) in enumerate(steps)
+    ]
+    if app.status in (AppStatus.WITHDRAWN, AppStatus.REJECTED):
+        out = out[: reached + 1]
+        out.append(
+            {
+                "label": AppStatus(app.status).label,
+                "at": app.closed_at,
+                "done": True,
+                "current": True,
+                "closed": True,
+            }
+        )
+    return out
+
+
+@login_required
+@refusals
+def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    app = selectors.application_detail(actor, pk)
+    result = selectors.application_result(actor, pk)
+    placement = selectors.placements_for(actor).filter(application_id=pk).first()
+    explanation = ""
+    if result is not None:
+        english = (get_language() or "").startswith("en")
+        explanation = result.explanation_en if english else result.explanation_zh
+    own = actor.own_staff_id is not None and actor.own_staff_id == app.applicant_id
+    context = {
+        "app": app,
+        "result": result,
+        "explanation": explanation,
+        "placement": placement,
+        "own": own,
+        "timeline": _timeline(app, placement),
+        "withdrawable": own and app.status in WITHDRAWABLE,
+        "rejectable": services.may_reject(actor, app),
+        "notice_over": app.notice_ends_on is not None and app.notice_ends_on < timezone.localdate(),
+    }
+    return render(request, "exchanges/application_detail.html", context)
+
+
+def _app_action(request: HttpRequest, pk: int, action: Any, done: str) -> HttpResponse:
+    try:
+        action()
+    except (Conflict, InvalidInput) as e:
+        messages.error(request, str(e.message))
+    else:
+        messages.success(request, done)
+    return redirect("exchanges:application_detail", pk=pk)
+
+
+@login_required
+@require_POST
+@refusals
+def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    return _app_action(
+        request,
+        pk,
+        lambda: services.submit_application(actor, pk),
+        _("Your application was submitted to your school."),
+    )
+
+
+@login_required
+@require_POST
+@refusals
+def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    return _app_action(
+        request,
+        pk,
+        lambda: services.withdraw_application(actor, pk),
+        _("The application was withdrawn."),
+    )
+
+
+@login_required
+@require_POST
+@refusals
+def application_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    return _app_action(
+        request,
+        pk,
+        lambda: services.confirm_application(actor, pk),
+        _("You confirmed the place; your placement is planned."),
+    )
+
+
+@login_required
+@require_POST
+@refusals
+def application_complete(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    return _app_action(
+        request,
+        pk,
+        lambda: services.complete_application(actor, pk),
+        _("The exchange is complete."),
+    )
+
+
+# --- reviews ----------------------------------------------------------------------------------
+
+
+@login_required
+@refusals
+def review(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    if not _reviews(actor):
+        raise PermissionDenied(_("Applications are reviewed by institution and authority admins."))
+    size = request.GET.get("page_size")
+    context = {
+        "recommend": paginate(
+            selectors.applications_to_recommend(actor), request.GET.get("page"), size
+        )
+        if actor.admin_institution_ids
+        else None,
+        "approve": paginate(selectors.applications_to_approve(actor), request.GET.get("page"), size)
+        if actor.admin_region_paths
+        else None,
+        "today": timezone.localdate(),
+    }
+    return render(request, "exchanges/review.html", context)
+
+
+@login_required
+@refusals
+def application_recommend(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    app = selectors.application_detail(actor, pk)
+    if request.method == "POST":
+        form = f.RecommendForm(request.POST)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                services.recommend_application(
+                    actor,
+                    pk,
+                    notice_starts_on=d["notice_starts_on"],
+                    notice_ends_on=d["notice_ends_on"],
+                    score=float(d["score"]) if d["score"] is not None else None,
+                )
+            except (InvalidInput, Conflict) as e:
+                _refused(form, e)
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s was recommended; the authority is notified.")
+                    % {"name": app.applicant.name},
+                )
+                return redirect("exchanges:review")
+    else:
+        today = timezone.localdate()
+        form = f.RecommendForm(
+            initial={
+                "notice_starts_on": today,
+                "notice_ends_on": today + dt.timedelta(days=5),
+            }
+        )
+    context = {"app": app, "form": form, "step": "recommend"}
+    return render(request, "exchanges/decide.html", context, status=422 if form.errors else 200)
+
+
+@login_required
+@refusals
+def application_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    app = selectors.application_detail(actor, pk)
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            services.approve_application(actor, pk)
+        except (Conflict, InvalidInput) as e:
+            errors.append(str(e.message))
+        else:
+            messages.success(
+                request,
+                _("The application of %(name)s was approved.") % {"name": app.applicant.name},
+            )
+            return redirect("exchanges:review")
+    context = {"app": app, "form": None, "step": "approve", "errors": errors}
+    return render(request, "exchanges/decide.html", context, status=409 if errors else 200)
+
+
+@login_required
+@refusals
+def application_reject(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    app = selectors.application_detail(actor, pk)
+    if request.method == "POST":
+        form = f.RejectForm(request.POST)
+        if form.is_valid():
+            try:
+                services.reject_application(actor, pk, form.cleaned_data["reason"])
+            except (InvalidInput, Conflict) as e:
+                _refused(form, e)
+            else:
+                messages.success(
+                    request,
+                    _("The application of %(name)s was rejected.") % {"name": app.applicant.name},
+                )
+                return redirect("exchanges:review")
+    else:
+        form = f.RejectForm()
+    context = {"app": app, "form": form, "step": "reject"}
+    return render(request, "exchanges/decide.html", context, status=422 if form.errors else 200)

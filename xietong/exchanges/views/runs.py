@@ -1,0 +1,149 @@
+"""Pages of matching runs: the queue, a run's results and charts, publishing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from xietong.core.errors import Conflict, InvalidInput, PermissionDenied
+from xietong.core.paging import paginate
+from xietong.core.views import refusals
+from xietong.exchanges import forms as f
+from xietong.exchanges import selectors, services
+from xietong.exchanges.choices import (
+    ProgramStatus,
+    RunStatus,
+)
+from xietong.exchanges.views.common import (
+    PROGRAM_ORDER,
+    STAGES,
+    _actor,
+    _is_program_manager,
+    _refused,
+)
+
+# --- matching runs ----------------------------------------------------------------------------
+
+
+@login_required
+@refusals
+def matching(request: HttpRequest) -> HttpResponse:
+    """Programs the actor manages that are ready for, or in, matching."""
+    actor = _actor(request)
+    if not _is_program_manager(actor):
+        raise PermissionDenied(_("Matching runs are seen by the program's authorities only."))
+    qs = (
+        selectors.programs_for(actor)
+        .filter(  # type: ignore[misc]
+            can_manage=True,
+            status__in=[ProgramStatus.CLOSED, ProgramStatus.MATCHING, ProgramStatus.PUBLISHED],
+        )
+        .annotate(run_count=Count("runs", distinct=True))
+        .order_by(*PROGRAM_ORDER)
+    )
+    page = paginate(qs, request.GET.get("page"), request.GET.get("page_size"))
+    return render(request, "exchanges/matching.html", {"page": page})
+
+
+@login_required
+@refusals
+def program_runs(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    program = selectors.program_detail(actor, pk)
+    runs = list(selectors.runs_for(actor, pk)[:50])
+    if request.method == "POST":
+        form = f.RunForm(request.POST)
+        if form.is_valid():
+            try:
+                run = services.start_matching_run(
+                    actor, pk, form.cleaned_data["mode"], form.parameters()
+                )
+            except (InvalidInput, Conflict) as e:
+                _refused(form, e)
+            else:
+                messages.success(request, _("The matching run was started."))
+                return redirect("exchanges:run_detail", pk=run.pk)
+    else:
+        form = f.RunForm()
+    context = {"program": program, "runs": runs, "form": form}
+    return render(request, "exchanges/runs.html", context, status=422 if form.errors else 200)
+
+
+def _chart_data(run: Any) -> dict[str, Any]:
+    stats = run.statistics or {}
+    dist = stats.get("rank_distribution", {})
+    ranks = sorted((k for k in dist if k != "unmatched"), key=int)
+    by_region = stats.get("by_region", {})
+    return {
+        "ranks": {
+            "labels": [_("Choice %(n)s") % {"n": k} for k in ranks] + [_("Not matched")],
+            "values": [dist[k] for k in ranks] + [dist.get("unmatched", 0)],
+        },
+        "share": {
+            "matched": stats.get("matched", 0),
+            "unmatched": stats.get("applicants", 0) - stats.get("matched", 0),
+            "labels": [_("Matched"), _("Not matched")],
+        },
+        "regions": {
+            "labels": [r["name"] for r in by_region.values()],
+            "applicants": [r["applicants"] for r in by_region.values()],
+            "matched": [r["matched"] for r in by_region.values()],
+            "names": [_("Applicants"), _("Matched")],
+        },
+    }
+
+
+@login_required
+@refusals
+def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    run = selectors.run_detail(actor, pk)
+    program = selectors.program_detail(actor, run.program_id)
+    page = None
+    if run.status in (RunStatus.DONE, RunStatus.PUBLISHED):
+        page = paginate(selectors.run_results(actor, pk), request.GET.get("page"), 50)
+        english = (get_language() or "").startswith("en")
+        for r in page.object_list:
+            r.explanation = r.explanation_en if english else r.explanation_zh
+            if r.slot_id:
+                r.slot.stage_label = STAGES.get(r.slot.stage, r.slot.stage)
+    context = {
+        "run": run,
+        "program": program,
+        "page": page,
+        "charts": _chart_data(run),
+        "stats": run.statistics or {},
+    }
+    return render(request, "exchanges/run_detail.html", context)
+
+
+@login_required
+@refusals
+def run_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The small progress fragment htmx polls; a finished run reloads the whole page."""
+    run = selectors.run_detail(_actor(request), pk)
+    response = render(request, "exchanges/_run_status.html", {"run": run})
+    if run.status not in (RunStatus.QUEUED, RunStatus.RUNNING) and getattr(request, "htmx", None):
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@login_required
+@require_POST
+@refusals
+def run_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        services.publish_run(_actor(request), pk)
+    except (Conflict, InvalidInput) as e:
+        messages.error(request, str(e.message))
+    else:
+        messages.success(request, _("The results were published; applicants are notified."))
+    return redirect("exchanges:run_detail", pk=pk)
