@@ -99,7 +99,11 @@ def on_service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
 def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     fields: dict[str, list[str]] = {}
     for err in exc.errors:
-        loc = [str(p) for p in err.get("loc", []) if p not in ("body", "query", "path", "payload")]
+        loc = [
+            str(p)
+            for p in err.get("loc", [])
+            if p not in ("body", "query", "path", "payload", "form", "file")
+        ]
         key = ".".join(loc) or "__all__"
         fields.setdefault(key, []).append(_explain_pydantic(err))
     return _error(request, 422, "invalid", _("Some fields are not valid."), fields=fields)

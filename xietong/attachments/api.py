@@ -16,6 +16,7 @@ from xietong.attachments.schemas import AttachmentOut
 from xietong.institutions.schemas import Error
 
 router = Router(tags=["attachments"])
+NO_FILE: Any = File(None)  # optional: the service explains a missing file, as on the page
 ERRORS: dict[int, Any] = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 422: Error}
 
 
@@ -65,7 +66,7 @@ def upload_attachment(
     owner_id: Form[int],
     kind: Form[str] = "",
     label: Form[str] = "",
-    file: File[UploadedFile] | None = None,
+    file: UploadedFile | None = NO_FILE,
 ) -> Any:
     actor = _actor(request)
     owner = registry.resolve_owner(actor, owner_type, owner_id)

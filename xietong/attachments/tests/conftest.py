@@ -17,7 +17,7 @@ from xietong.accounts.models import Role
 from xietong.conftest import make_user
 from xietong.exchanges import services
 from xietong.exchanges.models import Placement, PlacementLog, PlacementReport
-from xietong.exchanges.tests.conftest import Ex, approve, close, english, ex  # noqa: F401
+from xietong.exchanges.tests.conftest import Ex, approve, close, english, ex
 
 __all__ = ["english", "ex"]
 
@@ -55,7 +55,9 @@ def placement(ex: Ex, django_capture_on_commit_callbacks: Any) -> Placement:
     services.publish_run(sanhe, run.pk)
     p = services.confirm_application(teacher, app.pk)
     services.start_placement(ex.actor("tongzhou"), p.pk)
-    make_user("xiongxian_admin", Role.INSTITUTION_ADMIN, institution=ex.cast.xiongxian_school)
+    ex.cast.users["xiongxian_admin"] = make_user(
+        "xiongxian_admin", Role.INSTITUTION_ADMIN, institution=ex.cast.xiongxian_school
+    )
     return p
 
 

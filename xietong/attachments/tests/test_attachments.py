@@ -22,11 +22,12 @@ READERS = ["teacher", "school_admin", "sanhe", "hebei_viewer", "tongzhou", "beij
 OUTSIDERS = ["xiongxian_admin", "nobody", "auditor", "secadmin"]
 
 
-def test_it_stores_a_pdf_under_its_hash_with_the_facts_of_its_content(
-    ex, teacher_report, media
-):
+def test_it_stores_a_pdf_under_its_hash_with_the_facts_of_its_content(ex, teacher_report, media):
     att = services.attach(
-        ex.actor("teacher"), teacher_report, upload("../../期中 小结\x07.pdf", c.PDF), kind="evidence"
+        ex.actor("teacher"),
+        teacher_report,
+        upload("../../期中 小结\x07.pdf", c.PDF),
+        kind="evidence",
     )
     att.refresh_from_db()
     sha = hashlib.sha256(c.PDF).hexdigest()
@@ -200,9 +201,7 @@ def test_it_refuses_a_file_over_the_configured_limit_or_the_callers_lower_one(
     assert Attachment.objects.count() == 1 and len(stored_files(media)) == 1
 
 
-def test_it_refuses_a_type_the_caller_or_the_settings_do_not_allow(
-    ex, teacher_report, settings
-):
+def test_it_refuses_a_type_the_caller_or_the_settings_do_not_allow(ex, teacher_report, settings):
     teacher = ex.actor("teacher")
     with pytest.raises(InvalidInput, match="a PNG image, which is not accepted here"):
         services.attach(teacher, teacher_report, upload("a.png", c.PNG), types={"pdf"})
