@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Model
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -19,7 +19,7 @@ from xietong.attachments import registry, selectors, services, validation
 from xietong.attachments.forms import UploadForm
 from xietong.attachments.models import Attachment
 from xietong.attachments.responses import file_response
-from xietong.core.errors import Conflict, InvalidInput, PermissionDenied
+from xietong.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from xietong.core.views import refusals
 
 
@@ -100,9 +100,12 @@ def panel(request: HttpRequest, owner: Model, *, kind: str = "", title: str = ""
 
 @login_required
 @require_GET
-@refusals
-def download(request: HttpRequest, pk: int) -> HttpResponse:
-    return file_response(services.open_download(_actor(request), pk))
+def download(request: HttpRequest, pk: int) -> HttpResponseBase:
+    try:
+        found = services.open_download(_actor(request), pk)
+    except NotFound as e:
+        raise Http404(str(e.message)) from None
+    return file_response(found)
 
 
 @login_required
