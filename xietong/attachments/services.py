@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xietong.accounts import audit
@@ -19,6 +21,7 @@ from xietong.attachments import registry, selectors, validation
 from xietong.attachments.models import Attachment
 from xietong.core.errors import InvalidInput, NotFound
 
+STORAGE_ROOT = "attachments"
 KIND_LIMIT = 40
 LABEL_LIMIT = 200
 
@@ -27,7 +30,7 @@ def storage_name(checked: validation.Checked) -> str:
     """Where the content lives: by its hash plus a random token, never the uploader's name."""
     sha = checked.sha256
     token = secrets.token_hex(8)
-    return f"attachments/{sha[:2]}/{sha[2:4]}/{sha}-{token}.{checked.file_type.extension}"
+    return f"{STORAGE_ROOT}/{sha[:2]}/{sha[2:4]}/{sha}-{token}.{checked.file_type.extension}"
 
 
 def _audit_detail(att: Attachment) -> dict[str, Any]:
@@ -120,3 +123,30 @@ def open_download(actor: Actor, pk: int) -> Download:
         raise NotFound(_("The file of this attachment is missing from storage.")) from None
     audit.record(actor, "attachment.download", target=att, detail=_audit_detail(att))
     return Download(att, handle)
+
+
+def _stored_names(directory: str) -> list[str]:
+    dirs, files = default_storage.listdir(directory)
+    names = [f"{directory}/{f}" for f in files]
+    for d in dirs:
+        names += _stored_names(f"{directory}/{d}")
+    return names
+
+
+def sweep_orphan_files(min_age: dt.timedelta = dt.timedelta(hours=6)) -> list[str]:
+    """Delete stored files that no attachment names, older than ``min_age``.
+
+    :func:`attach` deletes its file when its own transaction fails; a caller's enclosing
+    transaction that rolls back later leaves the file without a row. This finds those.
+    """
+    if not default_storage.exists(STORAGE_ROOT):
+        return []
+    cutoff = timezone.now() - min_age
+    known = set(Attachment.objects.values_list("file", flat=True))
+    removed = []
+    for name in _stored_names(STORAGE_ROOT):
+        if name in known or default_storage.get_modified_time(name) > cutoff:
+            continue
+        default_storage.delete(name)
+        removed.append(name)
+    return removed

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -296,3 +297,18 @@ def test_it_answers_a_file_missing_from_storage_as_not_found(ex, teacher_report,
 )
 def test_it_cleans_file_names_of_paths_and_reserved_characters(raw, clean):
     assert validation.clean_name(raw) == clean
+
+
+def test_it_sweeps_files_left_by_an_enclosing_transaction_that_rolled_back(
+    ex, teacher_report, media
+):
+    from django.core.management import call_command
+
+    kept = services.attach(ex.actor("teacher"), teacher_report, upload("kept.pdf", c.PDF))
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.attach(ex.actor("teacher"), teacher_report, upload("lost.png", c.PNG))
+        raise RuntimeError("the caller's next step failed")
+    assert len(stored_files(media)) == 2 and Attachment.objects.count() == 1
+    assert services.sweep_orphan_files() == []  # too young to be sure it is an orphan
+    call_command("attachments_sweep", "--hours", "0", stdout=io.StringIO())
+    assert [p.name for p in stored_files(media)] == [kept.file.name.rsplit("/", 1)[1]]
