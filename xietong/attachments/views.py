@@ -3,6 +3,7 @@ and the helpers another app's views use to show the partial and to take an uploa
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from django.contrib import messages
@@ -16,7 +17,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from xietong.attachments import registry, selectors, services, validation
-from xietong.attachments.forms import UploadForm
 from xietong.attachments.models import Attachment
 from xietong.attachments.responses import file_response
 from xietong.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -44,24 +44,20 @@ def handle_upload(
     *,
     kind: str = "",
     max_bytes: int | None = None,
-    types: Any = None,
+    types: Collection[str] | None = None,
 ) -> Attachment | None:
     """Take the partial's upload POST for ``owner`` through :func:`services.attach`.
 
     Puts a success or the refusal's message on the request (messages framework) and returns
     the attachment, or None when it was refused. NotFound is left to :func:`refusals`.
     """
-    form = UploadForm(request.POST, request.FILES)
-    form.is_valid()
-    data = getattr(form, "cleaned_data", {})
-    label = data.get("label", "") if "label" not in form.errors else request.POST.get("label", "")
     try:
         att = services.attach(
             _actor(request),
             owner,
             request.FILES.get("file"),
             kind=kind or request.POST.get("kind", ""),
-            label=label,
+            label=request.POST.get("label", ""),
             max_bytes=max_bytes,
             types=types,
         )
