@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "xietong.core.api_errors.ApiJsonErrorsMiddleware",
     "xietong.accounts.middleware.ActorMiddleware",
+    "xietong.accounts.middleware.PasswordChangeRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "xietong.urls"
@@ -123,6 +124,11 @@ AUTH_PASSWORD_VALIDATORS = [
 # Lockout and idle timeout (DESIGN.md "Access").
 XIETONG_MAX_FAILED_LOGINS = 5
 XIETONG_LOCKOUT_MINUTES = 15
+XIETONG_MAX_SESSIONS = int(os.environ.get("XIETONG_MAX_SESSIONS", "3"))  # per account
+XIETONG_PASSWORD_HISTORY = 5  # a new password may not repeat the last five
+# Passwords expire after this many days (0: never); the user then chooses a new one.
+XIETONG_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("XIETONG_PASSWORD_MAX_AGE_DAYS", "90"))
+XIETONG_TOKEN_MAX_DAYS = 365  # every API token expires, after a year at the most
 SESSION_COOKIE_AGE = int(os.environ.get("XIETONG_IDLE_MINUTES", "30")) * 60
 SESSION_SAVE_EVERY_REQUEST = True  # the age counts from the last request: an idle timeout
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

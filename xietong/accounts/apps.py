@@ -8,6 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
+        from xietong.accounts import sessions  # noqa: F401  (its sign-in signal receivers)
         from xietong.core.navigation import NavItem, register
 
         security = _("Security")
