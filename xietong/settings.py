@@ -129,6 +129,10 @@ XIETONG_PASSWORD_HISTORY = 5  # a new password may not repeat the last five
 # Passwords expire after this many days (0: never); the user then chooses a new one.
 XIETONG_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("XIETONG_PASSWORD_MAX_AGE_DAYS", "90"))
 XIETONG_TOKEN_MAX_DAYS = 365  # every API token expires, after a year at the most
+# ID numbers registered outside the actor's scope, tried within a day, before entering ID
+# numbers pauses for the actor and the security admin is alerted.
+XIETONG_DUPLICATE_ID_LIMIT = 5
+XIETONG_STAFF_CREATES_PER_HOUR = 200  # one by one (form, API) by one actor; imports are apart
 SESSION_COOKIE_AGE = int(os.environ.get("XIETONG_IDLE_MINUTES", "30")) * 60
 SESSION_SAVE_EVERY_REQUEST = True  # the age counts from the last request: an idle timeout
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -19,10 +19,10 @@ from django.utils import timezone
 
 from xietong.accounts.access import Actor
 from xietong.accounts.models import AuditEvent, AuditHead
-from xietong.core.masking import mask_id_number, mask_phone
+from xietong.core.masking import mask_date, mask_id_number, mask_phone
 
 GENESIS = "0" * 64
-PERSONAL_FIELDS = {"id_number": mask_id_number, "phone": mask_phone}
+PERSONAL_FIELDS = {"id_number": mask_id_number, "phone": mask_phone, "birth_date": mask_date}
 
 
 def _jsonable(value: Any) -> Any:

@@ -109,13 +109,3 @@ def zh_catalog(settings: Any, tmp_path: Path) -> dict[str, str]:
         for e in merged(LOCALE_DIR / "zh_Hans" / "LC_MESSAGES")
         if e.msgstr and not e.obsolete and "fuzzy" not in e.flags
     }
-    shutil.copytree(LOCALE_DIR, tmp_path / "locale")
-    for mo in (tmp_path / "locale").glob("*/LC_MESSAGES/*.mo"):
-        mo.unlink()
-    compile_all(tmp_path / "locale")
-    settings.LOCALE_PATHS = [tmp_path / "locale"]  # resets Django's translation caches
-    return {
-        e.msgid: e.msgstr
-        for e in polib.pofile(str(po))
-        if e.msgstr and not e.obsolete and "fuzzy" not in e.flags
-    }
