@@ -163,3 +163,20 @@ def test_it_removes_through_the_form_for_the_manager_only(
         r = client.post(remove, {"next": page(placement)}, follow=True)
     assert "“a.pdf” was removed." in r.content.decode()
     assert not Attachment.objects.exists() and stored_files(media) == []
+
+
+def test_it_costs_the_placement_page_the_same_queries_however_many_files_a_report_has(
+    client, ex, placement, teacher_report, host_report, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    login(client, ex, "teacher")
+    with CaptureQueriesContext(connection) as empty:
+        client.get(page(placement))
+    for i in range(5):
+        services.attach(ex.actor("teacher"), teacher_report, upload(f"{i}.pdf", c.PDF))
+        services.attach(ex.actor("tongzhou"), host_report, upload(f"{i}.png", c.PNG))
+    with django_assert_max_num_queries(len(empty.captured_queries)):
+        body = client.get(page(placement)).content.decode()
+    assert body.count('data-testid="attachment-link"') == 10
