@@ -26,7 +26,12 @@ pytestmark = [
 
 
 def test_it_attaches_downloads_and_refuses_through_the_placement_page(
-    transactional_db: Any, live_server: Any, ex: Any, placement: Any, teacher_report: Any
+    transactional_db: Any,
+    django_db_serialized_rollback: Any,  # the flush afterwards keeps the regions for the rest
+    live_server: Any,
+    ex: Any,
+    placement: Any,
+    teacher_report: Any,
 ) -> None:
     from playwright.sync_api import expect, sync_playwright
 
