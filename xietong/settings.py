@@ -30,6 +30,8 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 DEBUG = os.environ.get("XIETONG_DEBUG", "") == "1"
+# A production deployment: keys must be provided (never made on the fly).
+PRODUCTION = os.environ.get("XIETONG_PRODUCTION", "") == "1"
 ALLOWED_HOSTS = os.environ.get("XIETONG_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
 INSTALLED_APPS = [
@@ -123,6 +125,13 @@ AUTH_PASSWORD_VALIDATORS = [
 # Lockout and idle timeout (DESIGN.md "Access").
 XIETONG_MAX_FAILED_LOGINS = 5
 XIETONG_LOCKOUT_MINUTES = 15
+# Keys outside the database (xietong.core.keys): a folder of key files, or XIETONG_KEY_<NAME>.
+XIETONG_KEY_DIR = Path(os.environ.get("XIETONG_KEY_DIR", VAR_DIR / "keys"))
+XIETONG_CREATE_KEYS = not PRODUCTION
+# The audit chain's head, written outside the database after each commit (`audit verify`
+# checks the chain against it); in production a path on another volume or a WORM store.
+XIETONG_AUDIT_ANCHOR = Path(os.environ.get("XIETONG_AUDIT_ANCHOR", VAR_DIR / "audit-anchor.json"))
+XIETONG_AUDIT_RETENTION_DAYS = 180  # nothing younger can be purged (等保 2.0: ≥ 6 months)
 XIETONG_MAX_SESSIONS = int(os.environ.get("XIETONG_MAX_SESSIONS", "3"))  # per account
 XIETONG_PASSWORD_HISTORY = 5  # a new password may not repeat the last five
 # Passwords expire after this many days (0: never); the user then chooses a new one.

@@ -191,6 +191,9 @@ class AuditHead(models.Model):
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     last_hash = models.CharField(max_length=64, default="0" * 64)
     count = models.BigIntegerField(default=0)
+    # After an archive: the hash the first remaining event links to, and how many went.
+    base_hash = models.CharField(max_length=64, default="0" * 64)
+    archived = models.BigIntegerField(default=0)
 
     def __str__(self) -> str:
         return f"{self.count} events, last {self.last_hash[:12]}"

@@ -463,7 +463,8 @@ def create_staff(actor: Actor, data: Mapping[str, Any]) -> Staff:
     try:
         return _create_staff(actor, data)
     except _RegisteredElsewhere:
-        inst = Institution.objects.filter(pk=_int_or_none(data.get("institution"))).first()
+        inst_pk = _int_or_none(data.get("institution"))
+        inst = Institution.objects.filter(pk=inst_pk).first() if inst_pk else None
         raise _refuse_registered_elsewhere(actor, inst) from None
 
 
