@@ -18,15 +18,17 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, SessionAuth
 
 from xietong.accounts.access import actor_for
-from xietong.accounts.services import user_for_token
+from xietong.accounts.services import token_for
 from xietong.core.errors import ServiceError
 
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = user_for_token(token)
-        if user is None:
+        row = token_for(token)
+        if row is None:
             return None
+        user = row.user
+        request.api_token = row  # type: ignore[attr-defined]
         request.user = user
         request.actor = actor_for(user)  # type: ignore[attr-defined]
         return user

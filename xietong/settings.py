@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "xietong.core.api_errors.ApiJsonErrorsMiddleware",
     "xietong.accounts.middleware.ActorMiddleware",
+    "xietong.accounts.middleware.SecondFactorMiddleware",
     "xietong.accounts.middleware.PasswordChangeRequiredMiddleware",
 ]
 
@@ -132,6 +133,11 @@ XIETONG_CREATE_KEYS = not PRODUCTION
 # checks the chain against it); in production a path on another volume or a WORM store.
 XIETONG_AUDIT_ANCHOR = Path(os.environ.get("XIETONG_AUDIT_ANCHOR", VAR_DIR / "audit-anchor.json"))
 XIETONG_AUDIT_RETENTION_DAYS = 180  # nothing younger can be purged (等保 2.0: ≥ 6 months)
+# The second factor (TOTP) for administrative and authority roles, and re-authentication
+# before sensitive operations: on unless turned off (`make demo` turns the first off).
+XIETONG_REQUIRE_2FA = os.environ.get("XIETONG_REQUIRE_2FA", "1") == "1"
+XIETONG_REQUIRE_REAUTH = os.environ.get("XIETONG_REQUIRE_REAUTH", "1") == "1"
+XIETONG_REAUTH_MINUTES = 10
 XIETONG_MAX_SESSIONS = int(os.environ.get("XIETONG_MAX_SESSIONS", "3"))  # per account
 XIETONG_PASSWORD_HISTORY = 5  # a new password may not repeat the last five
 # Passwords expire after this many days (0: never); the user then chooses a new one.
