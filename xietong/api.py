@@ -6,10 +6,8 @@ Interactive docs at ``/api/docs``; the schema at ``/api/openapi.json``.
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
-from django.core.validators import ProhibitNullCharactersValidator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -72,24 +70,6 @@ def _error(
     request: HttpRequest, status: int, code: str, message: str, **extra: Any
 ) -> HttpResponse:
     return api.create_response(request, {"code": code, "message": message, **extra}, status=status)
-
-
-def _refuse_null_characters(run: Any) -> Any:
-    """Refuse NUL characters anywhere in a request: PostgreSQL cannot store or compare them."""
-
-    @functools.wraps(run)
-    def wrapper(request: HttpRequest, **kw: Any) -> Any:
-        query = [s for key, values in request.GET.lists() for s in (key, *values)]
-        body = request.body.lower() if request.content_type != "multipart/form-data" else b""
-        if "\x00" in request.path or any("\x00" in s for s in query) or b"\\u0000" in body:
-            message = str(ProhibitNullCharactersValidator.message)
-            return _error(request, 422, "invalid", message)
-        return run(request, **kw)
-
-    return wrapper
-
-
-api.add_decorator(_refuse_null_characters, mode="view")
 
 
 @api.exception_handler(ServiceError)

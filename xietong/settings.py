@@ -55,6 +55,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outermost but for the above: it answers in JSON what Django refuses before a view runs.
+    "xietong.core.api_errors.ApiJsonErrorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "xietong.core.locale.ChineseFirstLocaleMiddleware",
@@ -64,10 +66,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "xietong.core.api_errors.ApiJsonErrorsMiddleware",
     "xietong.accounts.middleware.ActorMiddleware",
     "xietong.accounts.middleware.SecondFactorMiddleware",
     "xietong.accounts.middleware.PasswordChangeRequiredMiddleware",
+    "xietong.core.text_safety.BadCharactersMiddleware",
 ]
 
 ROOT_URLCONF = "xietong.urls"
