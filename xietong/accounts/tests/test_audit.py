@@ -286,7 +286,7 @@ def allow_tampering() -> None:
     """Lift the append-only triggers inside the test's transaction (rolled back after it)."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE accounts_auditevent DISABLE TRIGGER audit_append_only")
+            cursor.execute("ALTER TABLE accounts_auditevent DISABLE TRIGGER USER")
         else:
             cursor.execute("DROP TRIGGER audit_no_update")
             cursor.execute("DROP TRIGGER audit_no_delete")
