@@ -101,6 +101,7 @@ EXPECTED_ROLES = {
     "beijing": (Role.AUTHORITY_ADMIN, "110000", None),
     "tianjin": (Role.AUTHORITY_ADMIN, "120000", None),
     "hebei": (Role.AUTHORITY_ADMIN, "130000", None),
+    "langfang": (Role.AUTHORITY_ADMIN, "131000", None),
     "tongzhou": (Role.AUTHORITY_ADMIN, "110112", None),
     "sanhe": (Role.AUTHORITY_ADMIN, "131082", None),
     "hebei_viewer": (Role.AUTHORITY_VIEWER, "130000", None),
@@ -114,7 +115,7 @@ EXPECTED_ROLES = {
 
 def test_it_creates_one_demo_user_per_role_with_its_scope():
     out = run("demo_users")
-    assert len(DEMO_USERS) == len(EXPECTED_ROLES) == 11
+    assert len(DEMO_USERS) == len(EXPECTED_ROLES) == 12
     for username, (role, region, institution) in EXPECTED_ROLES.items():
         user = User.objects.get(username=username)
         assert user.check_password(settings.XIETONG_DEMO_PASSWORD)
@@ -125,7 +126,7 @@ def test_it_creates_one_demo_user_per_role_with_its_scope():
         assert (ra.institution.name if ra.institution else None) == institution
         assert username in out
     assert settings.XIETONG_DEMO_PASSWORD in out
-    assert "11 users created" in out
+    assert "12 users created" in out
     separated = RoleAssignment.objects.filter(role__in=SEPARATED_ROLES)
     assert separated.values("user").distinct().count() == 3
 
@@ -142,7 +143,7 @@ def test_it_links_the_demo_teacher_to_a_named_teacher_in_xiongan():
 def test_it_audits_each_user_once_and_is_idempotent():
     run("demo_users")
     created = AuditEvent.objects.filter(action="user.create", actor_name="demo")
-    assert created.count() == 11
+    assert created.count() == 12
     users, roles, events = (
         User.objects.count(),
         RoleAssignment.objects.count(),
@@ -150,7 +151,7 @@ def test_it_audits_each_user_once_and_is_idempotent():
     )
     User.objects.filter(username="beijing").update(display_name="changed by hand")
     out = run("demo_users")
-    assert "0 users created, 11 already there" in out
+    assert "0 users created, 12 already there" in out
     assert (User.objects.count(), RoleAssignment.objects.count()) == (users, roles)
     assert AuditEvent.objects.count() == events
     assert User.objects.get(username="beijing").display_name == "changed by hand"

@@ -1,0 +1,126 @@
+"""Staff tallies (the roll-up of staff per institution and position), the staff list's order
+index and, on PostgreSQL, trigram indexes for searching staff and institution names.
+
+See docs/decisions/0004-staff-tallies.md.
+"""
+
+import django.db.models.deletion
+from django.conf import settings
+from django.db import DatabaseError, migrations, models, transaction
+
+TRIGRAM_INDEXES = {
+    "staff_name_trgm": ("institutions_staff", "name"),
+    "institution_name_trgm": ("institutions_institution", "name"),
+}
+
+
+def trigram_indexes(apps, schema_editor):
+    """``icontains`` on PostgreSQL is ``UPPER(col) LIKE UPPER('%…%')``: index that expression.
+
+    pg_trgm is a trusted extension (the database owner may create it); where it cannot be
+    created the search works as before, by a scan.
+    """
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    try:
+        with transaction.atomic(), schema_editor.connection.cursor() as cur:
+            cur.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    except DatabaseError:
+        return
+    with schema_editor.connection.cursor() as cur:
+        for name, (table, column) in TRIGRAM_INDEXES.items():
+            cur.execute(
+                f'CREATE INDEX IF NOT EXISTS {name} ON "{table}" '
+                f'USING gin ((UPPER("{column}"::text)) gin_trgm_ops)'
+            )
+
+
+def drop_trigram_indexes(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    with schema_editor.connection.cursor() as cur:
+        for name in TRIGRAM_INDEXES:
+            cur.execute(f"DROP INDEX IF EXISTS {name}")
+
+
+def count_existing_staff(apps, schema_editor):
+    with schema_editor.connection.cursor() as cur:
+        cur.execute(
+            "INSERT INTO institutions_stafftally "
+            "(institution_id, position, staff, region_id, region_path) "
+            "SELECT s.institution_id, s.position, s.n, i.region_id, i.region_path "
+            "FROM (SELECT institution_id, position, COUNT(*) AS n FROM institutions_staff "
+            "GROUP BY institution_id, position) s "
+            "JOIN institutions_institution i ON i.id = s.institution_id"
+        )
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("institutions", "0001_initial"),
+        ("regions", "0002_load_regions"),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+    ]
+
+    operations = [
+        migrations.CreateModel(
+            name="StaffTally",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("region_path", models.CharField(max_length=40)),
+                (
+                    "position",
+                    models.CharField(
+                        choices=[
+                            ("teacher", "Teacher"),
+                            ("principal", "Principal"),
+                            ("vice_principal", "Vice-principal"),
+                            ("cadre", "Cadre"),
+                            ("researcher", "Researcher"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("staff", models.PositiveIntegerField()),
+            ],
+        ),
+        migrations.AddIndex(
+            model_name="staff",
+            index=models.Index(fields=["institution", "name", "id"], name="staff_list_order"),
+        ),
+        migrations.AddField(
+            model_name="stafftally",
+            name="institution",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="institutions.institution",
+            ),
+        ),
+        migrations.AddField(
+            model_name="stafftally",
+            name="region",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="+", to="regions.region"
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="stafftally",
+            index=models.Index(
+                fields=["region_path", "position"], name="institution_region__4768f1_idx"
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="stafftally",
+            constraint=models.UniqueConstraint(
+                fields=("institution", "position"), name="staff_tally_one_per_position"
+            ),
+        ),
+        migrations.RunPython(count_existing_staff, migrations.RunPython.noop),
+        migrations.RunPython(trigram_indexes, drop_trigram_indexes),
+    ]
