@@ -102,10 +102,29 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[rank - 1]
 
 
+class _QueryCounter:
+    """Counts SQL statements (Django's query log is reset when each request starts)."""
+
+    def __init__(self) -> None:
+        self.n = 0
+        self.seconds = 0.0
+        self.slowest: tuple[float, str] = (0.0, "")
+
+    def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        self.n += 1
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            took = time.perf_counter() - started
+            self.seconds += took
+            if took > self.slowest[0]:
+                self.slowest = (took, sql)
+
+
 def measure(viewer: str, pages: list[PageSpec], repeat: int) -> list[dict[str, Any]]:
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from xietong.accounts.models import User
 
@@ -118,7 +137,8 @@ def measure(viewer: str, pages: list[PageSpec], repeat: int) -> list[dict[str, A
     out = []
     for page in pages:
         address = page.address(region)
-        with CaptureQueriesContext(connection) as ctx:
+        counter = _QueryCounter()
+        with connection.execute_wrapper(counter):
             first = client.get(address)
         times = []
         statuses = {first.status_code}
@@ -134,7 +154,10 @@ def measure(viewer: str, pages: list[PageSpec], repeat: int) -> list[dict[str, A
                 "viewer": viewer,
                 "address": address,
                 "status": sorted(statuses),
-                "queries": len(ctx.captured_queries),
+                "queries": counter.n,
+                "warmup_db_ms": round(counter.seconds * 1000, 1),
+                "warmup_slowest_query_ms": round(counter.slowest[0] * 1000, 1),
+                "warmup_slowest_query": counter.slowest[1][:2000],
                 "p50_ms": round(statistics.median(times), 1),
                 "p95_ms": round(_percentile(times, 95), 1),
                 "max_ms": round(max(times), 1),

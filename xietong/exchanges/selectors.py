@@ -9,6 +9,8 @@ from django.db.models import (
     BooleanField,
     Case,
     Count,
+    Exists,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
@@ -47,7 +49,7 @@ from xietong.exchanges.models import (
     Placement,
     Program,
 )
-from xietong.institutions.models import Institution, Staff, StaffTally
+from xietong.institutions.models import Institution, RegionMix, RegionTally, Staff, StaffTally
 from xietong.institutions.selectors import administered_institutions_q
 from xietong.regions.selectors import path_prefixes_for, under_paths_q
 
@@ -222,13 +224,16 @@ class CoverageFilters:
     program_id: int | None = None  # apply this program's eligibility
 
 
-def _coverage_scope_q(actor: Actor, prefix: str = "") -> Q:
-    """Staff (``prefix`` leads from the row to the staff member) coverage may count."""
+def _coverage_institutions_q(actor: Actor, prefix: str = "") -> Q:
+    """Institutions (``prefix`` leads from the row to one) whose staff coverage counts."""
     if not (actor.authority_region_paths or actor.admin_institution_ids):
         raise PermissionDenied(_("Coverage is read by authorities and institution admins."))
-    return authority_read_q(actor, f"{prefix}institution__") | administered_institutions_q(
-        actor, f"{prefix}institution__"
-    )
+    return authority_read_q(actor, prefix) | administered_institutions_q(actor, prefix)
+
+
+def _coverage_scope_q(actor: Actor, prefix: str = "") -> Q:
+    """Staff (``prefix`` leads from the row to the staff member) coverage may count."""
+    return _coverage_institutions_q(actor, f"{prefix}institution__")
 
 
 @dataclass(frozen=True)
@@ -347,31 +352,130 @@ def coverage_rows(actor: Actor, f: CoverageFilters) -> list[dict[str, Any]]:
     rule = _eligibility(actor, f)
     exchanged = _exchanged_by_institution(actor, f, rule)
     none = {"completed": 0, "rotated": 0, "backbone_rotated": 0}
-    out = []
-    for r in _eligible_by_institution(actor, f, rule):
-        eligible = r["n"]
-        if not eligible:
-            continue
-        x = exchanged.get(r["institution_id"], none)
-        rotated_share = _share(x["rotated"], eligible)
-        backbone_share = _share(x["backbone_rotated"], x["rotated"])
-        out.append(
-            {
-                "institution_id": r["institution_id"],
-                "institution": r["institution__name"],
-                "eligible": eligible,
-                "completed": x["completed"],
-                "share": _share(x["completed"], eligible),
-                "full_coverage": x["completed"] == eligible,
-                "rotated": x["rotated"],
-                "backbone_rotated": x["backbone_rotated"],
-                "rotated_share": rotated_share,
-                "backbone_share": backbone_share,
-                "rotation_ok": rotated_share >= 0.10,
-                "backbone_ok": x["rotated"] > 0 and backbone_share >= 0.20,
-            }
+    return [
+        _coverage_row(
+            r["institution_id"],
+            r["institution__name"],
+            r["n"],
+            exchanged.get(r["institution_id"], none),
         )
-    return out
+        for r in _eligible_by_institution(actor, f, rule)
+        if r["n"]
+    ]
+
+
+def _coverage_row(pk: int, name: str, eligible: int, x: dict[str, int]) -> dict[str, Any]:
+    rotated_share = _share(x["rotated"], eligible)
+    backbone_share = _share(x["backbone_rotated"], x["rotated"])
+    return {
+        "institution_id": pk,
+        "institution": name,
+        "eligible": eligible,
+        "completed": x["completed"],
+        "share": _share(x["completed"], eligible),
+        "full_coverage": eligible > 0 and x["completed"] == eligible,
+        "rotated": x["rotated"],
+        "backbone_rotated": x["backbone_rotated"],
+        "rotated_share": rotated_share,
+        "backbone_share": backbone_share,
+        "rotation_ok": rotated_share >= 0.10,
+        "backbone_ok": x["rotated"] > 0 and backbone_share >= 0.20,
+    }
+
+
+def _eligible_total(actor: Actor, f: CoverageFilters, rule: _Eligibility) -> int:
+    if not rule.by_position_only:
+        return eligible_staff(actor, f, rule).count()
+    if actor.admin_institution_ids or f.institution_id is not None:
+        tally = StaffTally.objects.filter(_eligible_q(actor, f, rule))
+    else:
+        # A scope of region paths only: the same rule on the region tallies' paths.
+        tally = RegionTally.objects.filter(
+            _coverage_institutions_q(actor), position__in=rule.positions
+        )
+        if rule.paths is not None:
+            tally = tally.filter(under_paths_q(list(rule.paths), "region_path"))
+    return tally.aggregate(n=Sum("staff"))["n"] or 0
+
+
+def coverage_summary(actor: Actor, f: CoverageFilters, limit: int = 300) -> dict[str, Any]:
+    """What the coverage page shows: the first ``limit`` institutions by name (as
+    :func:`coverage_rows`), how many there are in all, the totals, how many have full
+    coverage and how many fall below the national rule.
+
+    Only institutions that sent someone can be fully covered or meet the rule, so those
+    counts come from the year's applications; the rest from the tallies and one count of
+    the institutions that have eligible staff.
+    """
+    rule = _eligibility(actor, f)
+    if not rule.by_position_only:
+        rows = coverage_rows(actor, f)
+        return _summary(rows[:limit], len(rows), _eligible_total(actor, f, rule), rows)
+    institutions = Institution.objects.filter(_coverage_institutions_q(actor)).filter(
+        Exists(StaffTally.objects.filter(institution=OuterRef("pk"), position__in=rule.positions))
+    )
+    if rule.paths is not None:
+        institutions = institutions.filter(under_paths_q(list(rule.paths)))
+    if f.institution_id is not None:
+        institutions = institutions.filter(pk=f.institution_id)
+    first = list(institutions.order_by("name", "pk").values_list("pk", "name")[:limit])
+    exchanged = _exchanged_by_institution(actor, f, rule)
+    eligible = dict(
+        StaffTally.objects.filter(
+            institution_id__in={pk for pk, _ in first} | set(exchanged),
+            position__in=rule.positions,
+        )
+        .order_by()
+        .values_list("institution_id")
+        .annotate(n=Sum("staff"))
+    )
+    names = dict(first)
+    sent = [
+        _coverage_row(pk, names.get(pk, ""), eligible[pk], x)
+        for pk, x in exchanged.items()
+        if eligible.get(pk)
+    ]
+    none = {"completed": 0, "rotated": 0, "backbone_rotated": 0}
+    shown = [
+        _coverage_row(pk, name, eligible.get(pk, 0), exchanged.get(pk, none)) for pk, name in first
+    ]
+    if len(first) < limit:
+        count = len(first)
+    elif actor.admin_institution_ids or f.institution_id is not None:
+        count = institutions.count()
+    else:
+        count = _institutions_with(actor, rule)
+    return _summary(shown, count, _eligible_total(actor, f, rule), sent)
+
+
+def _institutions_with(actor: Actor, rule: _Eligibility) -> int:
+    """Institutions in a region-only scope with staff in any of the rule's positions."""
+    any_position = NOTHING
+    for p in rule.positions:
+        any_position |= Q(positions__contains=needle(p))
+    mixes = RegionMix.objects.filter(_coverage_institutions_q(actor), any_position)
+    if rule.paths is not None:
+        mixes = mixes.filter(under_paths_q(list(rule.paths), "region_path"))
+    return mixes.aggregate(n=Sum("institutions"))["n"] or 0
+
+
+def _summary(
+    shown: list[dict[str, Any]], count: int, eligible: int, sent: list[dict[str, Any]]
+) -> dict[str, Any]:
+    completed = sum(r["completed"] for r in sent)
+    met = sum(1 for r in sent if r["rotation_ok"] and r["backbone_ok"])
+    return {
+        "rows": shown,
+        "count": count,
+        "more": count - len(shown),
+        "total": {
+            "eligible": eligible,
+            "completed": completed,
+            "share": _share(completed, eligible),
+        },
+        "full": sum(1 for r in sent if r["full_coverage"]),
+        "flagged": count - met,
+    }
 
 
 COVERAGE_KEYS = ("institution_id", "institution", "eligible", "completed", "share", "full_coverage")
@@ -398,11 +502,7 @@ def coverage_by_institution(actor: Actor, f: CoverageFilters) -> list[dict[str, 
 
 def coverage_total(actor: Actor, f: CoverageFilters) -> dict[str, Any]:
     rule = _eligibility(actor, f)
-    if rule.by_position_only:
-        tally = StaffTally.objects.filter(_eligible_q(actor, f, rule))
-        eligible = tally.aggregate(n=Sum("staff"))["n"] or 0
-    else:
-        eligible = eligible_staff(actor, f, rule).count()
+    eligible = _eligible_total(actor, f, rule)
     completed = sum(r["completed"] for r in _exchanged_by_institution(actor, f, rule).values())
     return {"eligible": eligible, "completed": completed, "share": _share(completed, eligible)}
 

@@ -23,7 +23,7 @@ from xietong.accounts.access import Actor
 from xietong.core.counting import RowCount, estimated_count
 from xietong.core.delimited import needle
 from xietong.core.errors import NotFound, PermissionDenied
-from xietong.institutions.models import Institution, Lab, Staff, StaffTally
+from xietong.institutions.models import Institution, Lab, RegionTally, Staff, StaffTally
 from xietong.regions.selectors import path_prefixes_for, under_paths_q
 
 NOTHING = Q(pk__in=[])
@@ -79,22 +79,32 @@ def staff_read_q(actor: Actor) -> Q:
     return staff_owning_q(actor)
 
 
-def _tally_scope(actor: Actor, *, owning: bool) -> tuple[Q, Staff | None]:
-    """``staff_read_q`` (or ``staff_owning_q``) split for the tallies, whose grain is the
-    institution: the institutions whose whole staff count, plus the actor's own record when
-    it lies outside them (a staff member sees, and owns, their own record)."""
-    if actor.reads_all_staff and not owning:
-        return Q(), None
-    q = administered_institutions_q(actor, "institution__")
+def _tally_scope(
+    actor: Actor, *, owning: bool, by_institution: bool = False
+) -> tuple[QuerySet[Any], Staff | None]:
+    """``staff_read_q`` (or ``staff_owning_q``) on the tallies: the tally rows whose staff
+    count, plus the actor's own record when it lies outside them (a staff member sees, and
+    owns, their own record).
+
+    The region tallies serve when the scope is made of regions only (an authority), the
+    institution tallies when it names institutions or ``by_institution`` is asked for. Both
+    carry ``region_path``, so the same ``Q`` builders apply to them.
+    """
     own = None
-    if actor.own_staff_id is not None:
+    if actor.own_staff_id is not None and (owning or not actor.reads_all_staff):
         own = (
             Staff.objects.filter(pk=actor.own_staff_id)
             .exclude(administered_institutions_q(actor, "institution__"))
             .select_related("institution")
             .first()
         )
-    return q, own
+    if actor.reads_all_staff and not owning:
+        rows = StaffTally.objects.all() if by_institution else RegionTally.objects.all()
+        return rows, own
+    if by_institution or actor.admin_institution_ids:
+        return StaffTally.objects.filter(administered_institutions_q(actor, "institution__")), own
+    # Without institution grants the rule is one of region paths, which region rows answer.
+    return RegionTally.objects.filter(administered_institutions_q(actor)), own
 
 
 # --- institutions ---------------------------------------------------------------
@@ -169,8 +179,8 @@ def institution_counts(actor: Actor) -> dict[str, int]:
     staff = {"total": 0, "mine": 0}
     if actor.reads_all_staff or actor.admin_institution_ids or actor.own_staff_id:
         for key, owning in (("total", False), ("mine", True)):
-            q, own = _tally_scope(actor, owning=owning)
-            staff[key] = _tallied(q) + (1 if own is not None else 0)
+            rows, own = _tally_scope(actor, owning=owning)
+            staff[key] = _summed(rows) + (1 if own is not None else 0)
     return {
         "institutions": inst["total"],
         "my_institutions": inst["mine"],
@@ -179,8 +189,8 @@ def institution_counts(actor: Actor) -> dict[str, int]:
     }
 
 
-def _tallied(q: Q, **filters: Any) -> int:
-    return StaffTally.objects.filter(q, **filters).aggregate(n=Sum("staff"))["n"] or 0
+def _summed(rows: QuerySet[Any]) -> int:
+    return rows.aggregate(n=Sum("staff"))["n"] or 0
 
 
 # --- staff -------------------------------------------------------------------------
@@ -245,15 +255,14 @@ def staff_total(actor: Actor, filters: StaffFilters | None = None) -> RowCount:
         return RowCount(0, exact=True)
     if f.title or f.honour or f.stage or f.subject or f.q:
         return estimated_count(staff_for(actor, f))
-    q, own = _tally_scope(actor, owning=f.mine)
-    tally = StaffTally.objects.filter(q)
+    tally, own = _tally_scope(actor, owning=f.mine, by_institution=f.institution_id is not None)
     if f.area:
         tally = tally.filter(under_paths_q(path_prefixes_for(f.area), "region_path"))
     if f.institution_id is not None:
         tally = tally.filter(institution_id=f.institution_id)
     if f.position:
         tally = tally.filter(position=f.position)
-    n = tally.aggregate(n=Sum("staff"))["n"] or 0
+    n = _summed(tally)
     if own is not None and staff_for(actor, f).filter(pk=own.pk).exists():
         n += 1
     return RowCount(n, exact=True)
@@ -290,10 +299,8 @@ def counts_by_region(actor: Actor) -> dict[int, dict[str, int]]:
     inst_rows = institutions_for(actor).order_by().values("region_id").annotate(n=Count("pk"))
     staff_rows: list[dict[str, Any]] = []
     if actor.reads_all_staff or actor.admin_institution_ids or actor.own_staff_id:
-        q, own = _tally_scope(actor, owning=False)
-        staff_rows = list(
-            StaffTally.objects.filter(q).order_by().values("region").annotate(n=Sum("staff"))
-        )
+        rows, own = _tally_scope(actor, owning=False)
+        staff_rows = list(rows.order_by().values("region").annotate(n=Sum("staff")))
         if own is not None:
             staff_rows.append({"region": own.institution.region_id, "n": 1})
     direct: dict[int, dict[str, int]] = {}
