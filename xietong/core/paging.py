@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from django.conf import settings
@@ -25,26 +26,33 @@ def paginate(
 ) -> Page[Any]:
     """A page of ``qs``; ``count`` (from a roll-up or an estimate) replaces its COUNT(*).
 
-    An estimated total is corrected by what the page shows: a page that is not full ends
-    the list, so the total is then exact; a full page past the estimate raises it.
-    ``page.paginator.estimated`` tells the template to say "about".
+    An estimated total is corrected by what the page shows: the page is read with one row
+    more than it shows, so a page that is not full ends the list (the total is then exact)
+    and a full page with more behind it raises a low estimate. ``page.paginator.estimated``
+    tells the template to say "about".
     """
     paginator = Paginator(qs, page_size_from(size))
     if count is None:
         return paginator.get_page(page)
-    paginator.count = count.n  # a cached_property: the known total, no COUNT(*) query
     paginator.estimated = not count.exact  # type: ignore[attr-defined]
-    result = paginator.get_page(page)
     if count.exact:
-        return result
-    rows = list(result.object_list)
-    result.object_list = rows
-    shown = (result.number - 1) * paginator.per_page + len(rows)
-    if len(rows) < paginator.per_page and (rows or result.number == 1):
+        paginator.count = count.n  # a cached_property: the known total, no COUNT(*) query
+        return paginator.get_page(page)
+    per = paginator.per_page
+    try:
+        number = max(1, int(page))
+    except (TypeError, ValueError):
+        number = 1
+    number = min(number, max(1, math.ceil(count.n / per)))
+    rows = list(qs[(number - 1) * per : number * per + 1])
+    shown = (number - 1) * per + min(len(rows), per)
+    if len(rows) > per:
+        total = max(count.n, shown + 1)
+    elif rows or number == 1:
         total, paginator.estimated = shown, False  # type: ignore[attr-defined]
-    else:
-        total = max(count.n, shown)
+    else:  # the estimate reached past the end: count once
+        total, paginator.estimated = qs.count(), False  # type: ignore[attr-defined]
+        number = max(1, math.ceil(total / per))
+        rows = list(qs[(number - 1) * per : number * per])
     paginator.count = total
-    paginator.__dict__.pop("num_pages", None)
-    paginator.__dict__.pop("page_range", None)
-    return result
+    return Page(rows[:per], number, paginator)
