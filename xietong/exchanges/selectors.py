@@ -298,6 +298,7 @@ def _eligible_by_institution(
 ) -> list[dict[str, Any]]:
     """(institution id, name, eligible) ordered by name: from the tallies by position; a
     program's stage, subject or title conditions need the staff themselves."""
+    rows: QuerySet[Any, dict[str, Any]]
     if rule.by_position_only:
         tally = StaffTally.objects.filter(_eligible_q(actor, f, rule))
         rows = tally.values("institution_id", "institution__name").annotate(n=Sum("staff"))
@@ -347,7 +348,7 @@ def coverage_rows(actor: Actor, f: CoverageFilters) -> list[dict[str, Any]]:
     """Per institution with eligible staff, by name: coverage and the national rule.
 
     Eligible counts come from the staff tallies, exchanges from the applications: two
-    grouped queries, neither reading the staff table (see docs/decisions/0004).
+    grouped queries, neither reading the staff table (see docs/decisions/0010).
     """
     rule = _eligibility(actor, f)
     exchanged = _exchanged_by_institution(actor, f, rule)
@@ -386,6 +387,7 @@ def _coverage_row(pk: int, name: str, eligible: int, x: dict[str, int]) -> dict[
 def _eligible_total(actor: Actor, f: CoverageFilters, rule: _Eligibility) -> int:
     if not rule.by_position_only:
         return eligible_staff(actor, f, rule).count()
+    tally: QuerySet[Any]
     if actor.admin_institution_ids or f.institution_id is not None:
         tally = StaffTally.objects.filter(_eligible_q(actor, f, rule))
     else:

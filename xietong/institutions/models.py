@@ -223,7 +223,7 @@ class StaffTally(models.Model):
     The home page, the region browser, coverage and the staff list's totals sum these rows
     (about ten per hundred staff) instead of counting 1.4 M staff on every view. Kept by
     ``xietong.institutions.tallies``, which the services and the demo loader call; see
-    docs/decisions/0004-staff-tallies.md.
+    docs/decisions/0010-staff-tallies.md.
     """
 
     institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="+")

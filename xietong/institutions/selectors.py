@@ -314,9 +314,9 @@ def counts_by_region(actor: Actor) -> dict[int, dict[str, int]]:
     totals = {r.id: {"institutions": 0, "staff": 0} for r in regions}
     # Deepest first, so each region's total is complete before it is added to its parent.
     for r in sorted(regions, key=lambda r: -r.path.count("/")):
-        own = direct.get(r.id, {"institutions": 0, "staff": 0})
-        totals[r.id]["institutions"] += own["institutions"]
-        totals[r.id]["staff"] += own["staff"]
+        here = direct.get(r.id, {"institutions": 0, "staff": 0})
+        totals[r.id]["institutions"] += here["institutions"]
+        totals[r.id]["staff"] += here["staff"]
         if r.parent_id:
             totals[r.parent_id]["institutions"] += totals[r.id]["institutions"]
             totals[r.parent_id]["staff"] += totals[r.id]["staff"]

@@ -5,7 +5,7 @@ them calls :func:`refresh` for the institutions it touched, in its own transacti
 tallies of those institutions are recounted from their staff (an index range per
 institution), so they cannot drift however the write changed the rows. Bulk loaders (the
 demo, an importer) call :func:`rebuild` once at the end; ``xietong refresh_counts``
-rebuilds or checks them by hand. See docs/decisions/0004-staff-tallies.md.
+rebuilds or checks them by hand. See docs/decisions/0010-staff-tallies.md.
 """
 
 from __future__ import annotations

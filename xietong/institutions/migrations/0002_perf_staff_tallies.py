@@ -1,7 +1,7 @@
 """Staff tallies (the roll-up of staff per institution and position), the staff list's order
 index and, on PostgreSQL, trigram indexes for searching staff and institution names.
 
-See docs/decisions/0004-staff-tallies.md.
+See docs/decisions/0010-staff-tallies.md.
 """
 
 import django.db.models.deletion

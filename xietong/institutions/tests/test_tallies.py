@@ -8,6 +8,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.db.models import Count
 
 from xietong.conftest import make_id_number, region
@@ -191,8 +192,12 @@ def test_it_totals_the_staff_list_as_a_count_would(cast, username, filters):
     if filters.institution_id == -1:
         filters = selectors.StaffFilters(institution_id=cast.sanhe_school.pk)
     total = selectors.staff_total(actor, filters)
-    assert total.exact  # SQLite, or a filter the tallies answer
-    assert total.n == selectors.staff_for(actor, filters).count()
+    person_level = bool(filters.title or filters.q)
+    if connection.vendor == "postgresql" and person_level:
+        assert not total.exact  # the planner's estimate, shown as "about"
+    else:
+        assert total.exact  # SQLite, or a filter the tallies answer
+        assert total.n == selectors.staff_for(actor, filters).count()
 
 
 def test_it_counts_the_home_page_in_a_bounded_number_of_queries(
