@@ -102,6 +102,7 @@ EXPECTED_ROLES = {
     "beijing": (Role.AUTHORITY_ADMIN, "110000", None),
     "tianjin": (Role.AUTHORITY_ADMIN, "120000", None),
     "hebei": (Role.AUTHORITY_ADMIN, "130000", None),
+    "langfang": (Role.AUTHORITY_ADMIN, "131000", None),
     "tongzhou": (Role.AUTHORITY_ADMIN, "110112", None),
     "sanhe": (Role.AUTHORITY_ADMIN, "131082", None),
     "hebei_viewer": (Role.AUTHORITY_VIEWER, "130000", None),
