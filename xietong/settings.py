@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "xietong.institutions",
     "xietong.accounts",
     "xietong.exchanges",
+    "xietong.notifications",
     "xietong.demo",
 ]
 
