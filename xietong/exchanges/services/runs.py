@@ -351,7 +351,7 @@ def publish_run(actor: Actor, run_id: int) -> MatchingRun:
     # Withdrawn or rejected since the run: skipped. The rest is locked until we commit.
     approved = set(
         Application.objects.select_for_update()
-        .filter(pk__in=[r.application_id for r in results], status=AppStatus.APPROVED)
+        .filter(program=program, status=AppStatus.APPROVED)
         .values_list("pk", flat=True)
     )
     live = [r for r in results if r.application_id in approved]

@@ -12,10 +12,10 @@ from xietong.core.errors import Conflict, PermissionDenied
 from xietong.exchanges import selectors, services
 from xietong.exchanges.choices import AppStatus, PlacementStatus, RunStatus
 from xietong.exchanges.models import OfferSlot
+from xietong.exchanges.tests.conftest import approve, close
 from xietong.notifications import selectors as notices
 from xietong.notifications import services as notice_services
 from xietong.notifications.models import Notification
-from xietong.exchanges.tests.conftest import approve, close
 
 
 def test_it_takes_a_sanhe_teacher_from_application_to_completion(
