@@ -64,11 +64,11 @@ def explain_all(inst: Instance, assignment: list[int], mode: str) -> list[Explan
     return out
 
 
-def _step(step: Mapping[str, Any], ranks: list[int], slots: list[dict[str, str]]) -> Explanation:
-    out = {k: v for k, v in step.items() if k not in ("host", "position")}
-    out["choice"] = ranks[int(step["position"]) - 1]
-    out.update(slots[int(step["host"])])
-    return out
+def _step(step: dict[str, Any], ranks: list[int], slots: list[dict[str, str]]) -> Explanation:
+    """A matching step with the application's choice rank and the slot's names (in place)."""
+    step["choice"] = ranks[step.pop("position") - 1]
+    step.update(slots[step.pop("host")])
+    return step
 
 
 # --- rendering (when it is read) ----------------------------------------------------------------

@@ -68,7 +68,9 @@ def reasons(
     def rank_of(h: np.ndarray, a: np.ndarray) -> np.ndarray:
         """0-based rank of applicant a at host h, or -1 where h does not list a."""
         keys = h * width + a
-        at = np.searchsorted(host_keys, keys)
+        at = np.empty(keys.shape[0], dtype=np.int64)
+        by_key = np.argsort(keys, kind="stable")
+        at[by_key] = np.searchsorted(host_keys, keys[by_key])  # sorted needles: cache-friendly
         found = at < host_keys.shape[0]
         found[found] = host_keys[at[found]] == keys[found]
         out = np.full(keys.shape[0], -1, dtype=np.int64)
@@ -106,25 +108,29 @@ def reasons(
         held_keys, h * span + my_rank, side="right"
     )
 
+    cap = caps[h]
+    held = count[h]
+    kind = np.select(
+        [own, my_rank < 0, cap == 0, held < cap, lower > 0], [0, 1, 2, 3, 4], default=5
+    )
     out: list[list[Step]] = [[] for _ in range(n_app)]
-    for a, host, p, mine, r, low in zip(
-        row.tolist(), h.tolist(), pos.tolist(), own.tolist(), my_rank.tolist(), lower.tolist(),
-        strict=True,
-    ):  # fmt: skip
-        step: Step = {"code": "admitted", "host": host, "position": p + 1}
-        cap = int(caps[host])
-        if mine:
-            pass
-        elif r < 0:
-            step["code"] = "not_listed"
-        elif cap == 0:
-            step["code"] = "no_places"
-        elif count[host] < cap:
-            step.update(code="free_places", capacity=cap, free=cap - int(count[host]))
-        elif low > 0:
-            step.update(code="holds_lower", capacity=cap, lower=int(low), rank=r + 1)
+    columns = (row, kind, h, pos + 1, cap, cap - held, lower, my_rank + 1, cutoff[h] + 1)
+    for a, k, host, p, c, free, low, r, cut in zip(*(x.tolist() for x in columns), strict=True):
+        if k == 0:
+            step: Step = {"code": "admitted", "host": host, "position": p}
+        elif k == 5:
+            step = {"code": "full", "host": host, "position": p, "capacity": c, "cutoff": cut,
+                    "rank": r}  # fmt: skip
+        elif k == 1:
+            step = {"code": "not_listed", "host": host, "position": p}
+        elif k == 2:
+            step = {"code": "no_places", "host": host, "position": p}
+        elif k == 3:
+            step = {"code": "free_places", "host": host, "position": p, "capacity": c,
+                    "free": free}  # fmt: skip
         else:
-            step.update(code="full", capacity=cap, cutoff=int(cutoff[host]) + 1, rank=r + 1)
+            step = {"code": "holds_lower", "host": host, "position": p, "capacity": c,
+                    "lower": low, "rank": r}  # fmt: skip
         out[a].append(step)
     for steps in out:
         if not steps:
