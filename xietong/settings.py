@@ -32,6 +32,16 @@ SECRET_KEY = _secret_key()
 DEBUG = os.environ.get("XIETONG_DEBUG", "") == "1"
 # A production deployment: keys must be provided (never made on the fly).
 PRODUCTION = os.environ.get("XIETONG_PRODUCTION", "") == "1"
+# Served over HTTPS (behind a TLS proxy that sets X-Forwarded-Proto): HSTS, Secure cookies
+# and the redirect to https all follow from this one setting.
+XIETONG_HTTPS = os.environ.get("XIETONG_HTTPS", "") == "1"
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = XIETONG_HTTPS
+SECURE_SSL_REDIRECT = XIETONG_HTTPS
+SECURE_HSTS_SECONDS = 31_536_000 if XIETONG_HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_PRELOAD = XIETONG_HTTPS
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if XIETONG_HTTPS else None
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
 ALLOWED_HOSTS = os.environ.get("XIETONG_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
 INSTALLED_APPS = [
@@ -56,6 +66,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "xietong.core.security_headers.SecurityHeadersMiddleware",
     # Outermost but for the above: it answers in JSON what Django refuses before a view runs.
     "xietong.core.api_errors.ApiJsonErrorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
