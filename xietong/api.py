@@ -164,6 +164,7 @@ def _mount() -> None:
     from xietong.exchanges.api import router as exchanges_router
     from xietong.institutions.api import router as institutions_router
     from xietong.institutions.api import staff_router
+    from xietong.notifications.api import router as notifications_router
     from xietong.regions.api import router as regions_router
 
     api.add_router("/regions", regions_router)
@@ -172,6 +173,7 @@ def _mount() -> None:
     api.add_router("/accounts", accounts_router)
     api.add_router("/exchanges", exchanges_router)
     api.add_router("/attachments", attachments_router)
+    api.add_router("/notifications", notifications_router)
 
 
 _mount()

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "xietong.accounts",
     "xietong.attachments",
     "xietong.exchanges",
+    "xietong.notifications",
     "xietong.demo",
 ]
 

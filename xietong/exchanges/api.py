@@ -10,6 +10,7 @@ from pydantic import Field
 
 from xietong.core.paging import paginate
 from xietong.exchanges import selectors, services
+from xietong.exchanges.explanations import render as render_explanation
 from xietong.exchanges.models import Application, HostOffer, MatchResult, Placement, Program
 from xietong.exchanges.schemas import (
     ApplicationIn,
@@ -26,8 +27,6 @@ from xietong.exchanges.schemas import (
     EvaluateIn,
     LogIn,
     LogOut,
-    MarkReadIn,
-    NotificationPage,
     OfferIn,
     OfferOut,
     OfferPatch,
@@ -48,6 +47,13 @@ from xietong.exchanges.schemas import (
     RunIn,
     RunOut,
     StatusIn,
+)
+from xietong.notifications import api as notifications_api
+from xietong.notifications.schemas import (
+    MarkedOut,
+    MarkReadIn,
+    NotificationPage,
+    NotificationQuery,
 )
 
 router = Router(tags=["exchanges"])
@@ -141,8 +147,8 @@ def _result_out(r: MatchResult) -> dict[str, Any]:
         "host": r.slot.offer.host.name if r.slot else None,
         "slot_id": r.slot_id,
         "rank": r.rank,
-        "explanation_zh": r.explanation_zh,
-        "explanation_en": r.explanation_en,
+        "explanation": render_explanation(r.explanation),
+        "reasons": r.explanation,
     }
 
 
@@ -501,19 +507,24 @@ def reciprocity(request: HttpRequest, query: Query[ReciprocityQuery]) -> Any:
     return selectors.reciprocity(_actor(request), query.a, query.b, query.school_year)
 
 
-# --- notifications --------------------------------------------------------------------------
+# --- notifications (moved to /api/notifications/; these addresses keep working) -------------
 
 
-class NotificationQuery(PageQuery):
-    unread: bool = False
-
-
-@router.get("/notifications", response={200: NotificationPage, **ERRORS})
+@router.get(
+    "/notifications",
+    response={200: NotificationPage, **ERRORS},
+    deprecated=True,
+    summary="Your notifications (use GET /api/notifications/)",
+)
 def list_notifications(request: HttpRequest, query: Query[NotificationQuery]) -> Any:
-    qs = selectors.notifications_for(_actor(request), unread=query.unread)
-    return _page(qs, query.page, query.page_size, lambda n: n)
+    return notifications_api.page(request, query)
 
 
-@router.post("/notifications/read", response={200: dict[str, int], **ERRORS})
+@router.post(
+    "/notifications/read",
+    response={200: MarkedOut, **ERRORS},
+    deprecated=True,
+    summary="Mark notifications read (use POST /api/notifications/read)",
+)
 def mark_read(request: HttpRequest, payload: MarkReadIn) -> Any:
-    return {"marked": services.mark_read(_actor(request), payload.ids)}
+    return notifications_api.mark_read(request, payload)

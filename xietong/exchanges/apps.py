@@ -50,7 +50,6 @@ class ExchangesConfig(AppConfig):
                 "pie-chart",
                 lambda a: bool(a.authority_region_paths or a.admin_institution_ids),
             ),
-            (_("Notifications"), "notifications", "bell", lambda a: True),
         ]
         for order, (label, name, icon, visible) in enumerate(entries, start=40):
             register(

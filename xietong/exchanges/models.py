@@ -269,23 +269,6 @@ class ApplicationChoice(models.Model):
         return f"{self.rank}. {self.offer}"
 
 
-class Notification(models.Model):
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exchange_notifications"
-    )
-    text = models.CharField(_("text"), max_length=500)
-    link = models.CharField(_("link"), max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-id"]
-        indexes = [models.Index(fields=["user", "read_at"])]
-
-    def __str__(self) -> str:
-        return self.text
-
-
 class MatchingRun(models.Model):
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="runs")
     mode = models.CharField(_("mode"), max_length=10, choices=RunMode.choices)
@@ -321,8 +304,8 @@ class MatchResult(models.Model):
     )
     slot = models.ForeignKey(OfferSlot, on_delete=models.PROTECT, null=True, blank=True)
     rank = models.PositiveSmallIntegerField(null=True, blank=True)
-    explanation_zh = models.TextField(blank=True)
-    explanation_en = models.TextField(blank=True)
+    # Reason codes with parameters (see xietong.exchanges.explanations), rendered when read.
+    explanation = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["run_id", "application_id"]

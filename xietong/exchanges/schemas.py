@@ -231,8 +231,8 @@ class ResultOut(Schema):
     host: str | None
     slot_id: int | None
     rank: int | None
-    explanation_zh: str
-    explanation_en: str
+    explanation: str = Field(description="why, in the caller's language")
+    reasons: dict[str, Any] = Field(description="the reason codes and parameters it renders")
 
 
 class ResultPage(Schema):
@@ -326,23 +326,3 @@ class PlacementPage(Schema):
     page_size: int
     pages: int
     items: list[PlacementOut]
-
-
-class NotificationOut(Schema):
-    id: int
-    text: str
-    link: str
-    created_at: dt.datetime
-    read_at: dt.datetime | None
-
-
-class NotificationPage(Schema):
-    count: int
-    page: int
-    page_size: int
-    pages: int
-    items: list[NotificationOut]
-
-
-class MarkReadIn(Strict):
-    ids: list[int] | None = None

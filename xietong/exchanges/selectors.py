@@ -44,7 +44,6 @@ from xietong.exchanges.models import (
     HostOffer,
     MatchingRun,
     MatchResult,
-    Notification,
     OfferSlot,
     Placement,
     Program,
@@ -196,20 +195,6 @@ def placements_for(actor: Actor) -> QuerySet[Placement]:
 
 def placement_detail(actor: Actor, pk: int) -> Placement:
     return _one(placements_for(actor).prefetch_related("logs", "reports", "duties"), pk)
-
-
-# --- notifications ------------------------------------------------------------------------------
-
-
-def notifications_for(actor: Actor, *, unread: bool = False) -> QuerySet[Notification]:
-    if actor.user_id is None:
-        return Notification.objects.none()
-    qs = Notification.objects.filter(user_id=actor.user_id)
-    return qs.filter(read_at__isnull=True) if unread else qs
-
-
-def unread_count(actor: Actor) -> int:
-    return notifications_for(actor, unread=True).count()
 
 
 # --- coverage ----------------------------------------------------------------------------------

@@ -49,10 +49,6 @@ from xietong.institutions.selectors import administered_institutions_q
 RELATED = ["program", "applicant", "applicant__user", "home", "home__region"]
 
 
-def link(app: Application) -> str:
-    return f"/api/exchanges/applications/{app.pk}"
-
-
 # --- places: the one atomic counter -------------------------------------------------------
 
 
@@ -261,7 +257,7 @@ def _move(
     *,
     fields: Sequence[str] = (),
     notify_users: Sequence[int | None] = (),
-    message: str = "",
+    notice: tuple[str, dict[str, Any]],
     detail: dict[str, Any] | None = None,
 ) -> Application:
     old = app.status
@@ -275,7 +271,8 @@ def _move(
         after={"status": to},
         detail=detail,
     )
-    notify([app.applicant.user_id, *notify_users], message, link(app))
+    code, params = notice
+    notify([app.applicant.user_id, *notify_users], code, target=app, params=params)
     return app
 
 
@@ -290,8 +287,10 @@ def _submit(actor: Actor, app: Application) -> Application:
         AppStatus.SUBMITTED,
         fields=["submitted_at"],
         notify_users=institution_admin_users(app.home),
-        message=_("Application of %(name)s to “%(program)s” submitted.")
-        % {"name": app.applicant.name, "program": app.program.title},
+        notice=(
+            "exchanges.application_submitted",
+            {"name": app.applicant.name, "program": app.program.title},
+        ),
     )
 
 
@@ -335,8 +334,10 @@ def recommend_application(
         AppStatus.RECOMMENDED,
         fields=["notice_starts_on", "notice_ends_on", "score", "recommended_at"],
         notify_users=authority_admin_users(app.home),
-        message=_("%(home)s recommends %(name)s for “%(program)s”.")
-        % {"home": app.home.name, "name": app.applicant.name, "program": app.program.title},
+        notice=(
+            "exchanges.application_recommended",
+            {"home": app.home.name, "name": app.applicant.name, "program": app.program.title},
+        ),
         detail={"notice": [str(notice_starts_on), str(notice_ends_on)]},
     )
 
@@ -363,8 +364,7 @@ def approve_application(actor: Actor, app_id: int) -> Application:
         app,
         AppStatus.APPROVED,
         fields=["approved_at"],
-        message=_("Your application to “%(program)s” was approved.")
-        % {"program": app.program.title},
+        notice=("exchanges.application_approved", {"program": app.program.title}),
     )
 
 
@@ -428,8 +428,10 @@ def reject_application(actor: Actor, app_id: int, reason: str) -> Application:
         app,
         AppStatus.REJECTED,
         fields=["reject_reason", "closed_at"],
-        message=_("Your application to “%(program)s” was rejected: %(reason)s")
-        % {"program": app.program.title, "reason": reason},
+        notice=(
+            "exchanges.application_rejected",
+            {"program": app.program.title, "reason": app.reject_reason},
+        ),
         detail={"reason": reason, "at": app.status},
     )
 
@@ -449,8 +451,10 @@ def withdraw_application(actor: Actor, app_id: int) -> Application:
         AppStatus.WITHDRAWN,
         fields=["closed_at"],
         notify_users=institution_admin_users(app.home),
-        message=_("The application of %(name)s to “%(program)s” was withdrawn.")
-        % {"name": app.applicant.name, "program": app.program.title},
+        notice=(
+            "exchanges.application_withdrawn",
+            {"name": app.applicant.name, "program": app.program.title},
+        ),
     )
 
 
@@ -479,7 +483,7 @@ def assign_place(actor: Actor, app_id: int, slot_id: int) -> Application:
         app,
         AppStatus.MATCHED,
         fields=["matched_slot", "matched_rank"],
-        message=_("You were placed at %(host)s.") % {"host": slot.offer.host.name},
+        notice=("exchanges.application_placed", {"host": slot.offer.host.name}),
     )
 
 
@@ -517,8 +521,10 @@ def confirm_application(
             *institution_admin_users(slot.offer.host),
             *authority_admin_users(slot.offer.host),
         ],
-        message=_("%(name)s confirmed the place at %(host)s from %(start)s.")
-        % {"name": app.applicant.name, "host": slot.offer.host.name, "start": starts_on},
+        notice=(
+            "exchanges.application_confirmed",
+            {"name": app.applicant.name, "host": slot.offer.host.name, "start": str(starts_on)},
+        ),
     )
     audit.record(actor, "exchanges.placement.create", target=placement)
     return placement

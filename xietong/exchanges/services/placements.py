@@ -27,7 +27,6 @@ from xietong.exchanges.models import (
     Program,
     ReturnDuty,
 )
-from xietong.exchanges.services.applications import link
 from xietong.exchanges.services.common import (
     allowed,
     institution_admin_users,
@@ -89,8 +88,9 @@ def start_placement(actor: Actor, placement_id: int) -> Placement:
     audit.record(actor, "exchanges.placement.start", target=p)
     notify(
         [p.application.applicant.user_id],
-        _("Your placement at %(host)s has started.") % {"host": p.host.name},
-        link(app),
+        "exchanges.placement_started",
+        target=p,
+        params={"host": p.host.name},
     )
     return p
 
@@ -183,9 +183,9 @@ def complete_placement(actor: Actor, placement_id: int, *, hours_credited: int) 
     audit.record(actor, "exchanges.placement.complete", target=p, after={"hours": hours_credited})
     notify(
         [p.application.applicant.user_id, *institution_admin_users(p.home)],
-        _("The placement of %(name)s at %(host)s is complete; the return duty at home follows.")
-        % {"name": p.application.applicant.name, "host": p.host.name},
-        link(p.application),
+        "exchanges.placement_completed",
+        target=p,
+        params={"name": p.application.applicant.name, "host": p.host.name},
     )
     return p
 
@@ -207,9 +207,9 @@ def add_return_duty(
     audit.record(actor, "exchanges.duty.create", target=duty, detail={"placement": p.pk})
     notify(
         [p.application.applicant.user_id],
-        _("Return duty at home: %(kind)s by %(date)s.")
-        % {"kind": duty.get_kind_display(), "date": due_on},
-        link(p.application),
+        "exchanges.duty_added",
+        target=p,
+        params={"kind": duty.kind, "date": str(due_on)},
     )
     return duty
 
@@ -259,7 +259,8 @@ def complete_application(actor: Actor, app_id: int) -> Application:
     )
     notify(
         [app.applicant.user_id],
-        _("Your exchange in “%(program)s” is complete.") % {"program": app.program.title},
-        link(app),
+        "exchanges.application_completed",
+        target=app,
+        params={"program": app.program.title},
     )
     return app

@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,6 +37,7 @@ from xietong.exchanges.choices import (
     RunMode,
     RunStatus,
 )
+from xietong.exchanges.explanations import explain_all
 from xietong.exchanges.models import (
     Application,
     ApplicationChoice,
@@ -45,10 +46,11 @@ from xietong.exchanges.models import (
     OfferSlot,
     Program,
 )
-from xietong.exchanges.services.applications import link, take_place
-from xietong.exchanges.services.common import invalid, load, notify
+from xietong.exchanges.services.bulk import update_from_values
+from xietong.exchanges.services.common import invalid, load
 from xietong.exchanges.services.programs import require_manager
-from xietong.institutions.choices import Stage, Title
+from xietong.institutions.choices import Title
+from xietong.notifications.services import Notice, notify_each
 
 log = logging.getLogger("xietong.exchanges")
 
@@ -218,55 +220,7 @@ def build_instance(run: MatchingRun) -> Instance:
     return inst
 
 
-# --- explanations and statistics ---------------------------------------------------------------
-
-
-def _host_name(slot: OfferSlot, lang: str) -> str:
-    stage = dict(Stage.choices).get(slot.stage, slot.stage)
-    return (
-        f"{slot.offer.host.name}（{stage}·{slot.subject}）"
-        if lang == "zh"
-        else (f"{slot.offer.host.name} ({slot.stage}, {slot.subject})")
-    )
-
-
-def _explain(inst: Instance, a: int, assignment: list[int], mode: str) -> tuple[str, str]:
-    app = inst.apps[a]
-    if not inst.prefs[a]:
-        if not app.choices.all():
-            return (
-                "您没有填报任何志愿，因此未参加匹配。",
-                "You ranked no offer, so you were not matched.",
-            )
-        return (
-            "您填报的岗位中没有与您的学段和学科相符且仍有名额的岗位，因此未能匹配。",
-            "None of the offers you ranked has a free slot for your stage and subject, "
-            "so you were not matched.",
-        )
-    if mode == RunMode.STABLE:
-        names = [f"#{x.pk}" for x in inst.apps]
-        out = []
-        for lang in ("zh", "en"):
-            hosts = [_host_name(s, lang) for s in inst.slots]
-            sentences = matching.explain(
-                a, inst.prefs, inst.host_prefs, inst.capacities, assignment,
-                applicant_names=names, host_names=hosts, lang=lang,
-            )  # fmt: skip
-            out.append(("" if lang == "zh" else " ").join(sentences))
-        return out[0], out[1]
-    h = assignment[a]
-    if h < 0:
-        return (
-            "按最小总成本方案，您填报的岗位名额已分配给其他申请人，未能匹配。",
-            "Under the minimum total cost plan the places you ranked went to other "
-            "applicants; you were not matched.",
-        )
-    rank = inst.pref_ranks[a][inst.prefs[a].index(h)]
-    return (
-        f"第{rank}志愿 {_host_name(inst.slots[h], 'zh')}：按最小总成本方案录取。",
-        f"Your choice no. {rank} {_host_name(inst.slots[h], 'en')}: "
-        "assigned under the minimum total cost plan.",
-    )
+# --- statistics ---------------------------------------------------------------
 
 
 def _statistics(inst: Instance, assignment: list[int]) -> dict[str, Any]:
@@ -330,8 +284,8 @@ def execute_matching_run(run_id: int, progress: Callable[[int], None] | None = N
         _progress(run_id, 70, progress)
         with transaction.atomic():
             rows = []
+            explanations = explain_all(inst, assignment, run.mode)
             for a, app in enumerate(inst.apps):
-                zh, en = _explain(inst, a, assignment, run.mode)
                 h = assignment[a]
                 rows.append(
                     MatchResult(
@@ -339,8 +293,7 @@ def execute_matching_run(run_id: int, progress: Callable[[int], None] | None = N
                         application=app,
                         slot=inst.slots[h] if h >= 0 else None,
                         rank=inst.pref_ranks[a][inst.prefs[a].index(h)] if h >= 0 else None,
-                        explanation_zh=zh,
-                        explanation_en=en,
+                        explanation=explanations[a],
                     )
                 )
             MatchResult.objects.bulk_create(rows, batch_size=1000)
@@ -377,7 +330,12 @@ def _fail(run: MatchingRun, message: str) -> None:
 
 @transaction.atomic
 def publish_run(actor: Actor, run_id: int) -> MatchingRun:
-    """Make a run's results official: matched applications get their slot, places are taken."""
+    """Make a run's results official: matched applications get their slot, places are taken.
+
+    A bounded number of queries whatever the number of applicants: the results are read
+    once, the still-approved applications locked once, places taken and applications
+    updated by one statement each (per 5,000 rows), the notifications inserted in bulk.
+    """
     run = load(MatchingRun, run_id, lock=True, related=["program"])
     program = Program.objects.select_for_update().get(pk=run.program_id)
     require_manager(actor, program)
@@ -390,41 +348,26 @@ def publish_run(actor: Actor, run_id: int) -> MatchingRun:
             "application", "application__applicant", "slot", "slot__offer__host"
         ).order_by("application_id")
     )
-    matched = unmatched = skipped = 0
+    # Withdrawn or rejected since the run: skipped. The rest is locked until we commit.
+    approved = set(
+        Application.objects.select_for_update()
+        .filter(program=program, status=AppStatus.APPROVED)
+        .values_list("pk", flat=True)
+    )
+    live = [r for r in results if r.application_id in approved]
+    matched = [r for r in live if r.slot_id is not None]
+    _take_places(Counter(r.slot_id for r in matched))  # type: ignore[misc]
     now = timezone.now()
-    for res in results:
-        app = res.application
-        if app.status != AppStatus.APPROVED:
-            skipped += 1  # withdrawn or rejected since the run
-            continue
-        slot = res.slot
-        if slot is None:
-            unmatched += 1
-            notify(
-                [app.applicant.user_id],
-                _("Matching for “%(program)s” is published: no place this time.")
-                % {"program": program.title},
-                link(app),
-            )
-            continue
-        if not take_place(slot.pk):
-            raise Conflict(
-                _("The slot %(slot)s has been filled since the run; start a new run.")
-                % {"slot": slot}
-            )
-        Application.objects.filter(pk=app.pk).update(
-            status=AppStatus.MATCHED,
-            matched_slot=slot.pk,
-            matched_rank=res.rank,
-            updated_at=now,
-        )
-        matched += 1
-        notify(
-            [app.applicant.user_id],
-            _("Matching for “%(program)s” is published: you were matched to %(host)s.")
-            % {"program": program.title, "host": slot.offer.host.name},
-            link(app),
-        )
+    update_from_values(
+        Application,
+        [("matched_slot_id", "bigint"), ("matched_rank", "integer")],
+        [(r.application_id, r.slot_id, r.rank) for r in matched],
+        fixed={
+            "status": AppStatus.MATCHED,
+            "updated_at": connection.ops.adapt_datetimefield_value(now),
+        },
+    )
+    notify_each(_publish_notice(r, program) for r in live)
     run.status, run.published_at = RunStatus.PUBLISHED, now
     run.save(update_fields=["status", "published_at"])
     program.status = ProgramStatus.PUBLISHED
@@ -433,6 +376,48 @@ def publish_run(actor: Actor, run_id: int) -> MatchingRun:
         actor,
         "exchanges.run.publish",
         target=run,
-        detail={"matched": matched, "unmatched": unmatched, "skipped": skipped},
+        detail={
+            "matched": len(matched),
+            "unmatched": len(live) - len(matched),
+            "skipped": len(results) - len(live),
+        },
     )
     return run
+
+
+def _take_places(per_slot: Mapping[int, int]) -> None:
+    """Take ``n`` places of each slot in one conditional UPDATE; refuse if one is too full."""
+    rows = sorted(per_slot.items())
+    taken = update_from_values(
+        OfferSlot,
+        [("taken", "integer")],
+        rows,
+        set_sql="taken = t.taken + CAST(v.column2 AS integer)",
+        where="t.taken + CAST(v.column2 AS integer) <= t.capacity",
+    )
+    if taken != len(rows):
+        full = next(
+            s
+            for s in OfferSlot.objects.filter(pk__in=list(per_slot)).order_by("pk")
+            if s.taken + per_slot[s.pk] > s.capacity
+        )
+        raise Conflict(
+            _("The slot %(slot)s has been filled since the run; start a new run.") % {"slot": full}
+        )
+
+
+def _publish_notice(r: MatchResult, program: Program) -> Notice:
+    app = r.application
+    if r.slot is None:
+        return Notice(
+            app.applicant.user_id,
+            "exchanges.run_published_unmatched",
+            target=app,
+            params={"program": program.title},
+        )
+    return Notice(
+        app.applicant.user_id,
+        "exchanges.run_published_matched",
+        target=app,
+        params={"program": program.title, "host": r.slot.offer.host.name},
+    )

@@ -134,7 +134,7 @@ def test_it_runs_publishes_and_shows_my_result(
     assert r.json()["status"] == "done" and r.json()["progress"] == 100
     assert r.json()["statistics"]["matched"] == 1
     results = api.get(f"{A}/runs/{run}/results", as_="sanhe").json()
-    assert results["count"] == 1 and results["items"][0]["explanation_en"]
+    assert results["count"] == 1 and results["items"][0]["reasons"]["code"] == "stable"
     assert_error(api.get(f"{A}/runs/{run}/results", as_="teacher"), 403)
     assert api.get(f"{A}/my/results", as_="teacher").json() == []
     assert api.get(f"{A}/applications/{app}/result", as_="teacher").json() is None
@@ -143,7 +143,10 @@ def test_it_runs_publishes_and_shows_my_result(
     assert r.status_code == 200 and r.json()["status"] == "published"
     assert_error(api.post(f"{A}/runs/{run}/publish", as_="sanhe"), 409)
     mine = api.get(f"{A}/my/results", as_="teacher").json()
-    assert len(mine) == 1 and mine[0]["explanation_zh"]
+    assert len(mine) == 1 and mine[0]["explanation"].endswith(": admitted.")
+    (zh,) = api.get(f"{A}/my/results", as_="teacher", lang="zh-hans").json()
+    assert zh["explanation"].startswith("第1志愿 Tongzhou No. 1（小学·数学）")
+    assert zh["explanation"].endswith("录取。") and zh["reasons"] == mine[0]["reasons"]
     assert api.get(f"{A}/applications/{app}/result", as_="teacher").json()["rank"] == 1
     assert api.get(f"{A}/applications/{app}", as_="teacher").json()["status"] == "matched"
     assert_error(api.get(f"{A}/runs/999999", as_="sanhe"), 404)

@@ -26,7 +26,6 @@ from xietong.exchanges.views.notifications import (
     notifications,
     notifications_badge,
     notifications_read,
-    web_link,
 )
 from xietong.exchanges.views.placements import (
     duty_add,
@@ -98,5 +97,4 @@ __all__ = [
     "run_detail",
     "run_publish",
     "run_status",
-    "web_link",
 ]

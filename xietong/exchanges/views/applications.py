@@ -10,7 +10,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,6 +23,7 @@ from xietong.exchanges.choices import (
     AppStatus,
     PlacementStatus,
 )
+from xietong.exchanges.explanations import render as render_explanation
 from xietong.exchanges.models import Application, HostOffer, Placement
 from xietong.exchanges.views.common import (
     STAGES,
@@ -230,10 +230,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     app = selectors.application_detail(actor, pk)
     result = selectors.application_result(actor, pk)
     placement = selectors.placements_for(actor).filter(application_id=pk).first()
-    explanation = ""
-    if result is not None:
-        english = (get_language() or "").startswith("en")
-        explanation = result.explanation_en if english else result.explanation_zh
+    explanation = render_explanation(result.explanation) if result is not None else ""
     own = actor.own_staff_id is not None and actor.own_staff_id == app.applicant_id
     context = {
         "app": app,

@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,6 +21,7 @@ from xietong.exchanges.choices import (
     ProgramStatus,
     RunStatus,
 )
+from xietong.exchanges.explanations import render as render_explanation
 from xietong.exchanges.views.common import (
     PROGRAM_ORDER,
     STAGES,
@@ -110,9 +110,8 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     page = None
     if run.status in (RunStatus.DONE, RunStatus.PUBLISHED):
         page = paginate(selectors.run_results(actor, pk), request.GET.get("page"), 50)
-        english = (get_language() or "").startswith("en")
         for r in page.object_list:
-            r.explanation = r.explanation_en if english else r.explanation_zh
+            r.explanation_text = render_explanation(r.explanation)
             if r.slot_id:
                 r.slot.stage_label = STAGES.get(r.slot.stage, r.slot.stage)
     context = {
