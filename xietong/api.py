@@ -174,6 +174,7 @@ def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 def _mount() -> None:
     from xietong.accounts.api import router as accounts_router
+    from xietong.core.pickers import router as pickers_router
     from xietong.exchanges.api import router as exchanges_router
     from xietong.institutions.api import router as institutions_router
     from xietong.institutions.api import staff_router
@@ -184,6 +185,7 @@ def _mount() -> None:
     api.add_router("/staff", staff_router)
     api.add_router("/accounts", accounts_router)
     api.add_router("/exchanges", exchanges_router)
+    api.add_router("/pickers", pickers_router)
 
 
 _mount()
