@@ -239,7 +239,9 @@ def filter_schema(cls: type, *, paging: str | None = PAGES) -> type[Schema]:
     elif paging == CURSOR:
         fields["cursor"] = (str, Field("", max_length=200, description="next_cursor of a page"))
         fields["page_size"] = (int, Field(sizes[0], description=size_doc))
-    return typing.cast(type[Schema], create_model(f"{cls.__name__}Query", __base__=Schema, **fields))
+    return typing.cast(
+        type[Schema], create_model(f"{cls.__name__}Query", __base__=Schema, **fields)
+    )
 
 
 def parse_query(cls: type, query: Schema, *, actor: Any = None) -> Any:

@@ -79,7 +79,9 @@ class CursorPageOut(Schema, Generic[T]):
 class BadCursor(InvalidInput):
     def __init__(self) -> None:
         super().__init__(
-            fields={"cursor": [str(_("This page address is not valid; start from the first page."))]}
+            fields={
+                "cursor": [str(_("This page address is not valid; start from the first page."))]
+            }
         )
 
 

@@ -133,6 +133,10 @@ class BoundPicker:
             return None
         return self.rows("").filter(pk=pk).first()
 
+    def label_of(self, pk: Any) -> str:
+        row = self.get(pk)
+        return self.picker.label(row) if row is not None else ""
+
     def only_one(self) -> Any:
         """The id of the only row the actor may pick here, or "" (to preselect it)."""
         rows = list(self.rows("").values_list("pk", flat=True)[:2])
@@ -255,7 +259,9 @@ class PickerField(forms.Field):
         if value is None or value in self.keep:
             return
         if self.bound_picker is None or self.bound_picker.get(value) is None:
-            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
 
 
 class PickerForm(forms.Form):
@@ -332,7 +338,11 @@ class PickerQuery(Schema):
     q: str = Field("", max_length=MAX_QUERY * 100, description="letters, digits or Chinese")
 
 
-@router.get("/{name}", response={200: PickerOut, 401: PickerError, 404: PickerError, 422: PickerError}, summary="Search a picker (autocomplete)")
+@router.get(
+    "/{name}",
+    response={200: PickerOut, 401: PickerError, 404: PickerError, 422: PickerError},
+    summary="Search a picker (autocomplete)",
+)
 def search_picker(request: HttpRequest, name: str, query: Query[PickerQuery]) -> Any:
     items, more = _search(name, request.actor, request.GET)  # type: ignore[attr-defined]
     return {"items": [{"id": pk, "label": label} for pk, label in items], "more": more}

@@ -8,7 +8,8 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from xietong.core.paging import paginate
+from xietong.core.filters import filter_schema, parse_query
+from xietong.core.paging import page_envelope
 from xietong.exchanges import selectors, services
 from xietong.exchanges.models import Application, HostOffer, MatchResult, Placement, Program
 from xietong.exchanges.schemas import (
@@ -58,15 +59,7 @@ def _actor(request: HttpRequest) -> Any:
     return request.actor  # type: ignore[attr-defined]
 
 
-def _page(qs: Any, page: int, page_size: int, render: Any) -> dict[str, Any]:
-    p = paginate(qs, page, page_size)
-    return {
-        "count": p.paginator.count,
-        "page": p.number,
-        "page_size": p.paginator.per_page,
-        "pages": p.paginator.num_pages,
-        "items": [render(obj) for obj in p.object_list],
-    }
+_page = page_envelope
 
 
 def _ref(obj: Any) -> dict[str, Any] | None:
@@ -169,17 +162,17 @@ class PageQuery(Schema):
     page_size: int = Field(20, description="20, 50 or 100")
 
 
-class ProgramQuery(PageQuery):
-    status: str = ""
-    school_year: str = ""
+ProgramQuery = filter_schema(selectors.ProgramFilters)
 
 
 # --- programs -------------------------------------------------------------------------------
 
 
 @router.get("/programs", response={200: ProgramPage, **ERRORS}, summary="List programs")
-def list_programs(request: HttpRequest, query: Query[ProgramQuery]) -> Any:
-    qs = selectors.programs_for(_actor(request), status=query.status, school_year=query.school_year)
+def list_programs(request: HttpRequest, query: Query[ProgramQuery]) -> Any:  # type: ignore[valid-type]
+    actor = _actor(request)
+    filters = parse_query(selectors.ProgramFilters, query, actor=actor)
+    qs = selectors.programs_for(actor, filters)
     return _page(qs, query.page, query.page_size, _program_out)
 
 

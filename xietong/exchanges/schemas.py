@@ -8,6 +8,8 @@ from typing import Any, Literal
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
+from xietong.core.paging import PageOut
+
 
 class Strict(Schema):
     model_config = ConfigDict(extra="forbid")
@@ -103,12 +105,8 @@ class ProgramOut(Schema):
     can_manage: bool
 
 
-class ProgramPage(Schema):
-    count: int
-    page: int
-    page_size: int
-    pages: int
-    items: list[ProgramOut]
+class ProgramPage(PageOut[ProgramOut]):
+    pass
 
 
 class SlotIn(Strict):
@@ -199,12 +197,8 @@ class ApplicationOut(Schema):
     reject_reason: str
 
 
-class ApplicationPage(Schema):
-    count: int
-    page: int
-    page_size: int
-    pages: int
-    items: list[ApplicationOut]
+class ApplicationPage(PageOut[ApplicationOut]):
+    pass
 
 
 class RunIn(Strict):
@@ -235,12 +229,8 @@ class ResultOut(Schema):
     explanation_en: str
 
 
-class ResultPage(Schema):
-    count: int
-    page: int
-    page_size: int
-    pages: int
-    items: list[ResultOut]
+class ResultPage(PageOut[ResultOut]):
+    pass
 
 
 class LogIn(Strict):
@@ -320,12 +310,8 @@ class PlacementDetailOut(PlacementOut):
     duties: list[DutyOut]
 
 
-class PlacementPage(Schema):
-    count: int
-    page: int
-    page_size: int
-    pages: int
-    items: list[PlacementOut]
+class PlacementPage(PageOut[PlacementOut]):
+    pass
 
 
 class NotificationOut(Schema):
@@ -336,12 +322,8 @@ class NotificationOut(Schema):
     read_at: dt.datetime | None
 
 
-class NotificationPage(Schema):
-    count: int
-    page: int
-    page_size: int
-    pages: int
-    items: list[NotificationOut]
+class NotificationPage(PageOut[NotificationOut]):
+    pass
 
 
 class MarkReadIn(Strict):

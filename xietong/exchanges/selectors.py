@@ -18,10 +18,12 @@ from django.db.models import (
     When,
 )
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from xietong.accounts.access import Actor
 from xietong.core.delimited import needle
 from xietong.core.errors import NotFound, PermissionDenied
+from xietong.core.filters import option
 from xietong.exchanges.access import (
     NOTHING,
     application_read_q,
@@ -34,7 +36,10 @@ from xietong.exchanges.choices import (
     BACKBONE_HONOURS,
     ELIGIBLE_POSITIONS,
     ROTATED_STATES,
+    TERMS,
     AppStatus,
+    ProgramKind,
+    ProgramStatus,
     RunStatus,
 )
 from xietong.exchanges.models import (
@@ -49,7 +54,7 @@ from xietong.exchanges.models import (
     Program,
 )
 from xietong.institutions.models import Institution, Staff
-from xietong.institutions.selectors import administered_institutions_q
+from xietong.institutions.selectors import administered_institutions_q, area_choices
 from xietong.regions.selectors import path_prefixes_for, under_paths_q
 
 
@@ -63,12 +68,35 @@ def _one(qs: QuerySet[Any], pk: int) -> Any:
 # --- programs and offers ------------------------------------------------------------------------
 
 
-def programs_for(actor: Actor, *, status: str = "", school_year: str = "") -> QuerySet[Program]:
+@dataclass(frozen=True)
+class ProgramFilters:
+    """The program list's filters (page and API alike)."""
+
+    kind: str = option("", label=_l("Kind"), choices=ProgramKind.choices, empty=_l("All kinds"))
+    school_year: str = option("", label=_l("School year"), max_length=9, placeholder="2024-2025")
+    term: int | None = option(None, label=_l("Term"), choices=TERMS, empty=_l("Both terms"))
+    status: str = option(
+        "", label=_l("Status"), choices=ProgramStatus.choices, empty=_l("All statuses")
+    )
+    area: str = option(
+        "", label=_l("Area"), choices=area_choices, empty=_l("All areas"), max_length=20
+    )
+
+
+def programs_for(actor: Actor, filters: ProgramFilters | None = None) -> QuerySet[Program]:
+    """Programs the actor may read, filtered; each knows whether the actor manages it."""
+    f = filters or ProgramFilters()
     qs = Program.objects.filter(read_program_q(actor)).select_related("organiser", "region")
-    if status:
-        qs = qs.filter(status=status)
-    if school_year:
-        qs = qs.filter(school_year=school_year)
+    if f.kind:
+        qs = qs.filter(kind=f.kind)
+    if f.school_year:
+        qs = qs.filter(school_year=f.school_year)
+    if f.term is not None:
+        qs = qs.filter(term=f.term)
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.area:
+        qs = qs.filter(under_paths_q(path_prefixes_for(f.area), "region__path"))
     return qs.annotate(
         can_manage=Case(
             When(manage_program_q(actor), then=Value(True)),

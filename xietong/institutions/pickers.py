@@ -42,6 +42,4 @@ INSTITUTIONS = register(
         params={"kind": str, "mine": bool},
     )
 )
-STAFF = register(
-    Picker("staff", _staff, _staff_label, params={"institution": int, "mine": bool})
-)
+STAFF = register(Picker("staff", _staff, _staff_label, params={"institution": int, "mine": bool}))

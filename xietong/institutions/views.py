@@ -32,6 +32,7 @@ from xietong.institutions.forms import (
 )
 from xietong.institutions.models import Institution, Staff
 
+
 def _actor(request: HttpRequest) -> Any:
     return request.actor  # type: ignore[attr-defined]
 

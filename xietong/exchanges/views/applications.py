@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from xietong.core.errors import Conflict, InvalidInput, PermissionDenied
 from xietong.core.paging import paginate
+from xietong.core.pickers import BoundPicker, bound
 from xietong.core.views import refusals
 from xietong.exchanges import forms as f
 from xietong.exchanges import selectors, services
@@ -33,7 +34,6 @@ from xietong.exchanges.views.common import (
     _reviews,
 )
 from xietong.institutions import selectors as registry
-from xietong.institutions.selectors import StaffFilters
 
 # --- applying ---------------------------------------------------------------------------------
 
@@ -57,25 +57,19 @@ def _own_staff(actor: Any) -> Any:
     return registry.staff_detail(actor, actor.own_staff_id)
 
 
-APPLICANT_CHOICES_LIMIT = 500
-
-
-def _applicant_choices(actor: Any) -> list[tuple[int, str]]:
+def _applicants(actor: Any) -> BoundPicker | None:
     """Staff an administrator may apply for (the school's or the authority's own staff)."""
     if not (actor.admin_institution_ids or actor.admin_region_paths):
-        return []
-    rows = registry.staff_for(actor, StaffFilters(mine=True)).order_by("institution__name", "name")
-    return [(s.pk, f"{s.name} · {s.institution.name}") for s in rows[:APPLICANT_CHOICES_LIMIT]]
+        return None
+    return bound("staff", actor, mine=True)
 
 
-def _chosen_applicant(actor: Any, request: HttpRequest, choices: list[tuple[int, str]]) -> Any:
+def _chosen_applicant(actor: Any, request: HttpRequest, applicants: BoundPicker | None) -> Any:
     """The teacher applied for: chosen by an administrator, else the signed-in teacher."""
-    if not choices:
+    if applicants is None:
         return _own_staff(actor)
     raw = request.POST.get("applicant") or request.GET.get("applicant") or ""
-    if raw.isdigit() and int(raw) in {pk for pk, _label in choices}:
-        return registry.staff_detail(actor, int(raw))
-    return None
+    return applicants.get(raw) if raw.isdigit() else None
 
 
 @login_required
@@ -83,7 +77,7 @@ def _chosen_applicant(actor: Any, request: HttpRequest, choices: list[tuple[int,
 def apply(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     program = selectors.program_detail(actor, pk)
-    applicants = _applicant_choices(actor)
+    applicants = _applicants(actor)
     staff = _chosen_applicant(actor, request, applicants)
     offers = _label_slots(list(selectors.offers_for(actor, pk)))
     kwargs: dict[str, Any] = {
@@ -111,7 +105,7 @@ def apply(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(
                     request,
                     _("The application was submitted to the school.")
-                    if applicants and submit
+                    if applicants is not None and submit
                     else _("Your application was submitted to your school.")
                     if submit
                     else _("Your application was saved as a draft."),
