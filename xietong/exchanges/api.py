@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
@@ -48,6 +48,7 @@ from xietong.exchanges.schemas import (
     ResultPage,
     RunIn,
     RunOut,
+    RunPage,
     StatusIn,
 )
 
@@ -251,14 +252,35 @@ def delete_offer(request: HttpRequest, pk: int) -> Any:
 # --- applications ---------------------------------------------------------------------------
 
 
-class ApplicationQuery(PageQuery):
-    program: int | None = None
-    status: str = ""
+ApplicationQuery = filter_schema(selectors.ApplicationFilters)
+ReviewQuery = filter_schema(selectors.ReviewFilters)
+QUEUES = {
+    "recommend": selectors.applications_to_recommend,
+    "approve": selectors.applications_to_approve,
+}
 
 
 @router.get("/applications", response={200: ApplicationPage, **ERRORS}, summary="Applications")
-def list_applications(request: HttpRequest, query: Query[ApplicationQuery]) -> Any:
-    qs = selectors.applications_for(_actor(request), program_id=query.program, status=query.status)
+def list_applications(request: HttpRequest, query: Query[ApplicationQuery]) -> Any:  # type: ignore[valid-type]
+    actor = _actor(request)
+    filters = parse_query(selectors.ApplicationFilters, query, actor=actor)
+    qs = selectors.applications_for(actor, filters)
+    return _page(qs, query.page, query.page_size, _application_out)
+
+
+@router.get(
+    "/review/{queue}",
+    response={200: ApplicationPage, **ERRORS},
+    summary="A review queue: recommend (your school) or approve (your authority)",
+)
+def review_queue(
+    request: HttpRequest,
+    queue: Literal["recommend", "approve"],
+    query: Query[ReviewQuery],  # type: ignore[valid-type]
+) -> Any:
+    actor = _actor(request)
+    filters = parse_query(selectors.ReviewFilters, query, actor=actor)
+    qs = QUEUES[queue](actor, filters)
     return _page(qs, query.page, query.page_size, _application_out)
 
 
@@ -361,9 +383,15 @@ def start_run(request: HttpRequest, pk: int, payload: RunIn) -> Any:
     return 202, run
 
 
-@router.get("/programs/{int:pk}/runs", response={200: list[RunOut], **ERRORS}, summary="Runs")
-def list_runs(request: HttpRequest, pk: int) -> Any:
-    return list(selectors.runs_for(_actor(request), pk)[:100])
+RunQuery = filter_schema(selectors.RunFilters)
+
+
+@router.get("/programs/{int:pk}/runs", response={200: RunPage, **ERRORS}, summary="Runs")
+def list_runs(request: HttpRequest, pk: int, query: Query[RunQuery]) -> Any:  # type: ignore[valid-type]
+    actor = _actor(request)
+    filters = parse_query(selectors.RunFilters, query, actor=actor)
+    qs = selectors.runs_for(actor, pk, filters)
+    return _page(qs, query.page, query.page_size, lambda run: run)
 
 
 @router.get("/runs/{int:pk}", response={200: RunOut, **ERRORS}, summary="Status and progress")
@@ -386,9 +414,14 @@ def publish_run(request: HttpRequest, pk: int) -> Any:
 # --- placements -----------------------------------------------------------------------------
 
 
+PlacementQuery = filter_schema(selectors.PlacementFilters)
+
+
 @router.get("/placements", response={200: PlacementPage, **ERRORS}, summary="Placements")
-def list_placements(request: HttpRequest, query: Query[PageQuery]) -> Any:
-    qs = selectors.placements_for(_actor(request))
+def list_placements(request: HttpRequest, query: Query[PlacementQuery]) -> Any:  # type: ignore[valid-type]
+    actor = _actor(request)
+    filters = parse_query(selectors.PlacementFilters, query, actor=actor)
+    qs = selectors.placements_for(actor, filters)
     return _page(qs, query.page, query.page_size, _placement_out)
 
 

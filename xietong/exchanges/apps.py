@@ -10,6 +10,7 @@ class ExchangesConfig(AppConfig):
 
     def ready(self) -> None:
         from xietong.core.navigation import NavItem, register
+        from xietong.exchanges import pickers  # noqa: F401  (registers the programs picker)
 
         section = _("Exchanges")
         entries = [

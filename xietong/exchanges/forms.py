@@ -26,7 +26,12 @@ from xietong.exchanges.choices import (
     RunMode,
 )
 from xietong.exchanges.models import HostOffer, Program
-from xietong.exchanges.selectors import ProgramFilters
+from xietong.exchanges.selectors import (
+    PlacementFilters,
+    ProgramFilters,
+    ReviewFilters,
+    RunFilters,
+)
 from xietong.institutions.choices import SUBJECTS, Position, Stage, Title
 from xietong.institutions.forms import area_choices
 
@@ -51,6 +56,9 @@ def current_school_year(today: dt.date | None = None) -> str:
 
 
 ProgramFilterForm = filter_form(ProgramFilters)
+ReviewFilterForm = filter_form(ReviewFilters)
+PlacementFilterForm = filter_form(PlacementFilters)
+RunFilterForm = filter_form(RunFilters, paging=None)
 
 
 class ProgramForm(PickerForm):

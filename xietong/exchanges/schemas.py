@@ -219,6 +219,10 @@ class RunOut(Schema):
     published_at: dt.datetime | None
 
 
+class RunPage(PageOut[RunOut]):
+    pass
+
+
 class ResultOut(Schema):
     application_id: int
     applicant: str

@@ -38,8 +38,10 @@ from xietong.exchanges.choices import (
     ROTATED_STATES,
     TERMS,
     AppStatus,
+    PlacementStatus,
     ProgramKind,
     ProgramStatus,
+    RunMode,
     RunStatus,
 )
 from xietong.exchanges.models import (
@@ -136,8 +138,51 @@ def offer_detail(actor: Actor, pk: int) -> HostOffer:
 # --- applications --------------------------------------------------------------------------------
 
 
+def _program() -> Any:
+    return option(
+        None, label=_l("Program"), param="program", picker="programs", empty=_l("All programs")
+    )
+
+
+def _applicant_q() -> Any:
+    return option("", label=_l("Teacher"), max_length=50, placeholder=_l("Full name"))
+
+
+@dataclass(frozen=True)
+class ApplicationFilters:
+    """The application list's filters (the API's ``/applications``)."""
+
+    program_id: int | None = _program()
+    status: str = option(
+        "", label=_l("Status"), choices=AppStatus.choices, empty=_l("All statuses")
+    )
+    q: str = _applicant_q()
+
+
+@dataclass(frozen=True)
+class ReviewFilters:
+    """The review queues' filters (the review page and ``/review/{queue}``)."""
+
+    program_id: int | None = _program()
+    q: str = _applicant_q()
+
+
+def _filter_applications(qs: QuerySet[Application], f: Any) -> QuerySet[Application]:
+    if f.program_id is not None:
+        qs = qs.filter(program_id=f.program_id)
+    if getattr(f, "status", ""):
+        qs = qs.filter(status=f.status)
+    if f.q:
+        qs = qs.filter(applicant__name__icontains=f.q)
+    return qs
+
+
 def applications_for(
-    actor: Actor, *, program_id: int | None = None, status: str = ""
+    actor: Actor,
+    filters: ApplicationFilters | None = None,
+    *,
+    program_id: int | None = None,
+    status: str = "",
 ) -> QuerySet[Application]:
     qs = (
         Application.objects.filter(application_read_q(actor))
@@ -153,7 +198,7 @@ def applications_for(
         qs = qs.filter(program_id=program_id)
     if status:
         qs = qs.filter(status=status)
-    return qs
+    return _filter_applications(qs, filters) if filters is not None else qs
 
 
 def application_detail(actor: Actor, pk: int) -> Application:
@@ -163,7 +208,19 @@ def application_detail(actor: Actor, pk: int) -> Application:
 # --- matching runs and results ------------------------------------------------------------------
 
 
-def runs_for(actor: Actor, program_id: int) -> QuerySet[MatchingRun]:
+@dataclass(frozen=True)
+class RunFilters:
+    """The matching runs list's filters (the runs page and the API alike)."""
+
+    status: str = option(
+        "", label=_l("Status"), choices=RunStatus.choices, empty=_l("All statuses")
+    )
+    mode: str = option("", label=_l("Mode"), choices=RunMode.choices, empty=_l("All modes"))
+
+
+def runs_for(
+    actor: Actor, program_id: int, filters: RunFilters | None = None
+) -> QuerySet[MatchingRun]:
     program = program_detail(actor, program_id)
     if (
         not program.can_manage  # type: ignore[attr-defined]  # annotated by programs_for
@@ -172,7 +229,13 @@ def runs_for(actor: Actor, program_id: int) -> QuerySet[MatchingRun]:
         ).exists()
     ):
         raise PermissionDenied(_("Matching runs are seen by the program's authorities only."))
-    return MatchingRun.objects.filter(program_id=program_id).defer("inputs")
+    qs = MatchingRun.objects.filter(program_id=program_id).defer("inputs")
+    f = filters or RunFilters()
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.mode:
+        qs = qs.filter(mode=f.mode)
+    return qs
 
 
 def run_detail(actor: Actor, pk: int) -> MatchingRun:
@@ -215,10 +278,29 @@ def application_result(actor: Actor, app_id: int) -> MatchResult | None:
 # --- placements ---------------------------------------------------------------------------------
 
 
-def placements_for(actor: Actor) -> QuerySet[Placement]:
-    return Placement.objects.filter(placement_read_q(actor)).select_related(
+@dataclass(frozen=True)
+class PlacementFilters:
+    """The placement list's filters (page and API alike)."""
+
+    program_id: int | None = _program()
+    status: str = option(
+        "", label=_l("Status"), choices=PlacementStatus.choices, empty=_l("All statuses")
+    )
+    q: str = _applicant_q()
+
+
+def placements_for(actor: Actor, filters: PlacementFilters | None = None) -> QuerySet[Placement]:
+    qs = Placement.objects.filter(placement_read_q(actor)).select_related(
         "application__applicant", "application__program", "host", "home", "mentor"
     )
+    f = filters or PlacementFilters()
+    if f.program_id is not None:
+        qs = qs.filter(application__program_id=f.program_id)
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.q:
+        qs = qs.filter(application__applicant__name__icontains=f.q)
+    return qs
 
 
 def placement_detail(actor: Actor, pk: int) -> Placement:
@@ -386,20 +468,26 @@ def reciprocity(actor: Actor, a_id: int, b_id: int, school_year: str = "") -> di
 # --- work queues and sides (for the web UI) -----------------------------------------------------
 
 
-def applications_to_recommend(actor: Actor) -> QuerySet[Application]:
+def applications_to_recommend(
+    actor: Actor, filters: ReviewFilters | None = None
+) -> QuerySet[Application]:
     """Submitted applications whose home institution the actor administers (the school step)."""
     from xietong.exchanges.access import home_admin_q
 
-    return applications_for(actor, status=AppStatus.SUBMITTED).filter(home_admin_q(actor, "home__"))
+    qs = applications_for(actor, status=AppStatus.SUBMITTED).filter(home_admin_q(actor, "home__"))
+    return _filter_applications(qs, filters or ReviewFilters())
 
 
-def applications_to_approve(actor: Actor) -> QuerySet[Application]:
+def applications_to_approve(
+    actor: Actor, filters: ReviewFilters | None = None
+) -> QuerySet[Application]:
     """Recommended applications under the actor's authority region (the authority step)."""
     from xietong.exchanges.access import authority_admin_q
 
-    return applications_for(actor, status=AppStatus.RECOMMENDED).filter(
+    qs = applications_for(actor, status=AppStatus.RECOMMENDED).filter(
         authority_admin_q(actor, "home__")
     )
+    return _filter_applications(qs, filters or ReviewFilters())
 
 
 def placement_sides(actor: Actor, placement: Placement) -> set[str]:

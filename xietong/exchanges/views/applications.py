@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xietong.core.errors import Conflict, InvalidInput, PermissionDenied
+from xietong.core.htmx import list_response
 from xietong.core.paging import paginate
 from xietong.core.pickers import BoundPicker, bound
 from xietong.core.views import refusals
@@ -314,19 +315,23 @@ def review(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     if not _reviews(actor):
         raise PermissionDenied(_("Applications are reviewed by institution and authority admins."))
-    size = request.GET.get("page_size")
-    context = {
-        "recommend": paginate(
-            selectors.applications_to_recommend(actor), request.GET.get("page"), size
-        )
-        if actor.admin_institution_ids
-        else None,
-        "approve": paginate(selectors.applications_to_approve(actor), request.GET.get("page"), size)
-        if actor.admin_region_paths
-        else None,
-        "today": timezone.localdate(),
-    }
-    return render(request, "exchanges/review.html", context)
+    form = f.ReviewFilterForm(request.GET, actor=actor)
+    context: dict[str, Any] = {"form": form, "recommend": None, "approve": None, "valid": False}
+    if form.is_valid():
+        filters, size = form.filters(), form.cleaned_data["page_size"]
+        page = request.GET.get("page")
+        context["valid"] = True
+        if actor.admin_institution_ids:
+            queue = selectors.applications_to_recommend(actor, filters)
+            context["recommend"] = paginate(queue, page, size)
+        if actor.admin_region_paths:
+            context["approve"] = paginate(
+                selectors.applications_to_approve(actor, filters), page, size
+            )
+    context["today"] = timezone.localdate()
+    return list_response(
+        request, "exchanges/review.html", "exchanges/_review_results.html", context
+    )
 
 
 @login_required
