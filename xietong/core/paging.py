@@ -137,7 +137,8 @@ def keyset_paginate(qs: QuerySet[Any], cursor: str, size: Any, keys: Sequence[st
         for i in range(len(keys) - 1, -1, -1):
             step = Q(**{f"{keys[i]}__gt": values[i]})
             after = step if i == len(keys) - 1 else step | (Q(**{keys[i]: values[i]}) & after)
-        qs = qs.filter(after)
+        # The leading ``k1 >= v1`` lets a B-tree index on the keys start at the cursor.
+        qs = qs.filter(Q(**{f"{keys[0]}__gte": values[0]}) & after)
     rows = list(qs[: per_page + 1])
     more = len(rows) > per_page
     rows = rows[:per_page]

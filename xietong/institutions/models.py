@@ -172,7 +172,8 @@ class Staff(models.Model):
         verbose_name = _("staff member")
         verbose_name_plural = _("staff")
         indexes = [
-            models.Index(fields=["name"]),
+            # The staff list's keyset order (selectors.STAFF_KEYSET) and name searches.
+            models.Index(fields=["name", "id"], name="staff_name_id"),
             models.Index(fields=["institution", "position"]),
         ]
 
