@@ -27,7 +27,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router, Schema
 from pydantic import Field
@@ -70,16 +70,18 @@ def clean_query(raw: Any) -> str:
     if not q:
         return ""
     if "\x00" in q:
-        raise InvalidInput(fields={"q": [_g("Search text cannot contain NUL characters.")]})
+        raise InvalidInput(fields={"q": [gettext("Search text cannot contain NUL characters.")]})
     if len(q) > MAX_QUERY:
         raise InvalidInput(
             fields={
-                "q": [_g("Search with at most %(n)d characters.") % {"n": MAX_QUERY}],
+                "q": [gettext("Search with at most %(n)d characters.") % {"n": MAX_QUERY}],
             }
         )
     if not any(ch.isalnum() for ch in q):
         raise InvalidInput(
-            fields={"q": [_g("Type at least one letter, digit or Chinese character to search.")]}
+            fields={
+                "q": [gettext("Type at least one letter, digit or Chinese character to search.")]
+            }
         )
     return q
 
@@ -95,7 +97,7 @@ def _parse_params(picker: Picker, raw: Mapping[str, Any]) -> dict[str, Any]:
         elif kind is int:
             text = str(value)
             if not text.isdigit() or not 0 < int(text) < 2**63:
-                raise InvalidInput(fields={name: [_g("Enter a whole number.")]})
+                raise InvalidInput(fields={name: [gettext("Enter a whole number.")]})
             params[name] = int(text)
         else:
             params[name] = str(value)[:MAX_QUERY]

@@ -18,7 +18,7 @@ from django.db.models import (
     When,
 )
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from xietong.accounts.access import Actor
 from xietong.core.delimited import needle
@@ -74,14 +74,27 @@ def _one(qs: QuerySet[Any], pk: int) -> Any:
 class ProgramFilters:
     """The program list's filters (page and API alike)."""
 
-    kind: str = option("", label=_l("Kind"), choices=ProgramKind.choices, empty=_l("All kinds"))
-    school_year: str = option("", label=_l("School year"), max_length=9, placeholder="2024-2025")
-    term: int | None = option(None, label=_l("Term"), choices=TERMS, empty=_l("Both terms"))
+    kind: str = option(
+        "", label=gettext_lazy("Kind"), choices=ProgramKind.choices, empty=gettext_lazy("All kinds")
+    )
+    school_year: str = option(
+        "", label=gettext_lazy("School year"), max_length=9, placeholder="2024-2025"
+    )
+    term: int | None = option(
+        None, label=gettext_lazy("Term"), choices=TERMS, empty=gettext_lazy("Both terms")
+    )
     status: str = option(
-        "", label=_l("Status"), choices=ProgramStatus.choices, empty=_l("All statuses")
+        "",
+        label=gettext_lazy("Status"),
+        choices=ProgramStatus.choices,
+        empty=gettext_lazy("All statuses"),
     )
     area: str = option(
-        "", label=_l("Area"), choices=area_choices, empty=_l("All areas"), max_length=20
+        "",
+        label=gettext_lazy("Area"),
+        choices=area_choices,
+        empty=gettext_lazy("All areas"),
+        max_length=20,
     )
 
 
@@ -140,12 +153,18 @@ def offer_detail(actor: Actor, pk: int) -> HostOffer:
 
 def _program() -> Any:
     return option(
-        None, label=_l("Program"), param="program", picker="programs", empty=_l("All programs")
+        None,
+        label=gettext_lazy("Program"),
+        param="program",
+        picker="programs",
+        empty=gettext_lazy("All programs"),
     )
 
 
 def _applicant_q() -> Any:
-    return option("", label=_l("Teacher"), max_length=50, placeholder=_l("Full name"))
+    return option(
+        "", label=gettext_lazy("Teacher"), max_length=50, placeholder=gettext_lazy("Full name")
+    )
 
 
 @dataclass(frozen=True)
@@ -154,7 +173,10 @@ class ApplicationFilters:
 
     program_id: int | None = _program()
     status: str = option(
-        "", label=_l("Status"), choices=AppStatus.choices, empty=_l("All statuses")
+        "",
+        label=gettext_lazy("Status"),
+        choices=AppStatus.choices,
+        empty=gettext_lazy("All statuses"),
     )
     q: str = _applicant_q()
 
@@ -213,9 +235,14 @@ class RunFilters:
     """The matching runs list's filters (the runs page and the API alike)."""
 
     status: str = option(
-        "", label=_l("Status"), choices=RunStatus.choices, empty=_l("All statuses")
+        "",
+        label=gettext_lazy("Status"),
+        choices=RunStatus.choices,
+        empty=gettext_lazy("All statuses"),
     )
-    mode: str = option("", label=_l("Mode"), choices=RunMode.choices, empty=_l("All modes"))
+    mode: str = option(
+        "", label=gettext_lazy("Mode"), choices=RunMode.choices, empty=gettext_lazy("All modes")
+    )
 
 
 def runs_for(
@@ -284,7 +311,10 @@ class PlacementFilters:
 
     program_id: int | None = _program()
     status: str = option(
-        "", label=_l("Status"), choices=PlacementStatus.choices, empty=_l("All statuses")
+        "",
+        label=gettext_lazy("Status"),
+        choices=PlacementStatus.choices,
+        empty=gettext_lazy("All statuses"),
     )
     q: str = _applicant_q()
 
