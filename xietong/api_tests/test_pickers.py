@@ -44,7 +44,9 @@ def test_it_searches_names_and_says_when_more_match(api: Any) -> None:
 @pytest.mark.parametrize("q", ["!!!", "……、。", "%", "_", "%_%", "  -- ;  "])
 def test_it_refuses_a_search_without_a_letter_or_digit(api: Any, q: str) -> None:
     body = assert_error(api.get(PICK, {"q": q}, as_="sanhe"), 422, "invalid")
-    assert body["fields"]["q"] == ["Type at least one letter, digit or Chinese character to search."]
+    assert body["fields"]["q"] == [
+        "Type at least one letter, digit or Chinese character to search."
+    ]
 
 
 def test_it_refuses_a_search_of_ten_thousand_characters(api: Any) -> None:

@@ -66,7 +66,9 @@ def test_it_answers_a_broken_cursor_with_a_message_not_an_error(
     client: Client, api: Api, cast: Any
 ) -> None:
     body = assert_error(api.get("/api/staff/", {"cursor": "@@@"}, as_="beijing"), 422, "invalid")
-    assert body["fields"]["cursor"] == ["This page address is not valid; start from the first page."]
+    assert body["fields"]["cursor"] == [
+        "This page address is not valid; start from the first page."
+    ]
     forged = encode_cursor([1, "x"])
     assert_error(api.get("/api/staff/", {"cursor": forged}, as_="beijing"), 422, "invalid")
     client.force_login(cast.users["beijing"])

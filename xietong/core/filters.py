@@ -128,7 +128,6 @@ def page_size_field() -> forms.TypedChoiceField:
         choices=[(n, str(n)) for n in settings.XIETONG_PAGE_SIZES],
         coerce=int,
         required=False,
-        empty_value=settings.XIETONG_PAGE_SIZES[0],
     )
 
 

@@ -14,7 +14,9 @@ RESULTS_TARGET = "results"  # the id of the element a filter bar swaps
 def wants_partial(request: HttpRequest, target: str = RESULTS_TARGET) -> bool:
     """An htmx request aimed at ``target`` (not a history restore, which needs the page)."""
     htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request and htmx.target == target
+    if htmx is None or not htmx:
+        return False
+    return not htmx.history_restore_request and htmx.target == target
 
 
 def list_response(

@@ -100,9 +100,11 @@ def decode_cursor(cursor: str, kinds: Sequence[type]) -> list[Any]:
     if not isinstance(values, list) or len(values) != len(kinds):
         raise BadCursor()
     for value, kind in zip(values, kinds, strict=True):
-        if type(value) is not kind or (kind is int and not 0 < value < 2**63):
+        if type(value) is not kind:
             raise BadCursor()
-        if kind is str and "\x00" in value:
+        if isinstance(value, int) and not 0 < value < 2**63:
+            raise BadCursor()
+        if isinstance(value, str) and "\x00" in value:
             raise BadCursor()
     return values
 

@@ -77,11 +77,12 @@ def _staff_out(s: Staff) -> dict[str, Any]:
     }
 
 
-InstitutionQuery = filter_schema(selectors.InstitutionFilters)
+class InstitutionQuery(filter_schema(selectors.InstitutionFilters)):  # type: ignore[misc]
+    """The list's filters (from its selector's dataclass) and paging."""
 
 
 @router.get("/", response={200: InstitutionPage, **ERRORS}, summary="List institutions")
-def list_institutions(request: HttpRequest, query: Query[InstitutionQuery]) -> Any:  # type: ignore[valid-type]
+def list_institutions(request: HttpRequest, query: Query[InstitutionQuery]) -> Any:
     actor = _actor(request)
     filters = parse_query(selectors.InstitutionFilters, query, actor=actor)
     qs = selectors.institutions_for(actor, filters)
@@ -136,7 +137,8 @@ def remove_lab(request: HttpRequest, lab_pk: int) -> Any:
     return 204, None
 
 
-StaffQuery = filter_schema(selectors.StaffFilters, paging=CURSOR)
+class StaffQuery(filter_schema(selectors.StaffFilters, paging=CURSOR)):  # type: ignore[misc]
+    """The list's filters (from its selector's dataclass) and paging."""
 
 
 @staff_router.get(
@@ -144,7 +146,7 @@ StaffQuery = filter_schema(selectors.StaffFilters, paging=CURSOR)
     response={200: StaffPage, **ERRORS},
     summary="List staff by name (keyset pages; personal data masked)",
 )
-def list_staff(request: HttpRequest, query: Query[StaffQuery]) -> Any:  # type: ignore[valid-type]
+def list_staff(request: HttpRequest, query: Query[StaffQuery]) -> Any:
     actor = _actor(request)
     filters = parse_query(selectors.StaffFilters, query, actor=actor)
     page = selectors.staff_page(actor, filters, query.cursor, query.page_size)

@@ -229,8 +229,8 @@ class StaffForm(PickerForm):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        keep = [masked.institution_id] if masked is not None else []
-        self.bind_picker("institution", institutions, keep=keep)
+        kept = [masked.institution_id] if masked is not None else []
+        self.bind_picker("institution", institutions, keep=kept)
         if masked is not None:
             # Editing: personal data is never put into the page; blank keeps the stored value.
             keep = _("Leave blank to keep the stored value.")

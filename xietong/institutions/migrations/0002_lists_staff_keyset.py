@@ -5,19 +5,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('institutions', '0001_initial'),
+        ("institutions", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='staff',
-            name='institution_name_1a26ea_idx',
+            model_name="staff",
+            name="institution_name_1a26ea_idx",
         ),
         migrations.AddIndex(
-            model_name='staff',
-            index=models.Index(fields=['name', 'id'], name='staff_name_id'),
+            model_name="staff",
+            index=models.Index(fields=["name", "id"], name="staff_name_id"),
         ),
     ]
