@@ -124,3 +124,12 @@
   }
   document.addEventListener("htmx:load", function (event) { setUpAll(event.target); });
 })();
+// A filter bar's address carries the chosen id, not the picker's search text.
+document.addEventListener("htmx:configRequest", function (event) {
+  "use strict";
+  if (event.detail.verb !== "get") return;
+  var params = event.detail.parameters;
+  Object.keys(params).forEach(function (key) {
+    if (/__q$/.test(key) || key === "_pick") delete params[key];
+  });
+});
