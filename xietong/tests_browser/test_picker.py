@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -57,6 +58,7 @@ def world(transactional_db: Any, django_db_serialized_rollback: Any) -> Iterator
     )
     target = make_institution("赤城县龙关镇中心小学", "130732")
     mentor = make_staff("赵赤城", target, 7, title="senior")
+    make_staff("钱长安", Institution.objects.filter(region=changan).first(), 8)
     user = make_user("hebei", Role.AUTHORITY_ADMIN, region=region("130000"))
     hebei = actor_for(user)
     first = institutions_for(hebei, InstitutionFilters(mine=True)).values_list("pk", flat=True)
@@ -153,6 +155,14 @@ def test_it_lets_a_hebei_admin_pick_a_far_county_school_by_typing(
     _shot(page, "03-offer-added")
     offer = HostOffer.objects.get(program=program)
     assert (offer.host_id, offer.mentor_id) == (target.pk, mentor.pk)
+    # The staff list's filter bar takes the same picker; the list narrows to that school.
+    page.goto(f"{live_server.url}/institutions/staff/")
+    page.locator("input[name=institution__q]").fill("龙关")
+    page.locator("[role=option]", has_text="赤城县龙关镇中心小学").click()
+    expect(page).to_have_url(re.compile(rf"\?institution={target.pk}&page_size=20$"))
+    expect(page.get_by_test_id("staff-table")).not_to_contain_text("钱长安")
+    expect(page.get_by_test_id("staff-table")).to_contain_text("赵赤城")
+    _shot(page, "05-staff-filtered-by-picker")
 
 
 def test_it_lets_a_hebei_admin_pick_a_far_county_school_without_javascript(

@@ -17,6 +17,8 @@
     input.setAttribute("aria-controls", listId);
     select.hidden = true;
     if (button) button.hidden = true;
+    var group = root.querySelector(".xt-picker-search");
+    if (group) group.classList.remove("mt-1", "input-group-sm");  // it stands in the select's place
     if (!input.value) input.value = input.getAttribute("data-chosen") || "";
     var timer = null;
     var asked = 0;
