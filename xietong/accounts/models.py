@@ -12,6 +12,9 @@ class User(AbstractUser):
     display_name = models.CharField(_("display name"), max_length=50, blank=True)
     failed_logins = models.PositiveSmallIntegerField(default=0)
     locked_until = models.DateTimeField(null=True, blank=True)
+    password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True)
+    # Set when the security admin resets the password: the user chooses a new one first.
+    must_change_password = models.BooleanField(_("must change the password"), default=False)
 
     class Meta:
         verbose_name = _("user")
@@ -111,6 +114,42 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.prefix}…)"
 
 
+class PasswordHistory(models.Model):
+    """A password hash the user had; a new password may not repeat the last few."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=128)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.created_at:%Y-%m-%d}"
+
+
+class UserSession(models.Model):
+    """A signed-in browser session of a user: listed under "my account", limited in number.
+
+    A session whose row is gone (signed out from another device, ended by a password change,
+    a lock or a deactivation) is signed out at its next request.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(default=timezone.now)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-last_seen_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} since {self.created_at:%Y-%m-%d %H:%M}"
+
+
 class AuditEvent(models.Model):
     """One entry of the append-only audit log.
 
@@ -136,7 +175,11 @@ class AuditEvent(models.Model):
         ordering = ["-id"]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            # Rate limits count an actor's recent events of one kind.
+            models.Index(fields=["actor", "action", "at"], name="audit_actor_action_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_name} {self.action} {self.object_label}"
@@ -148,6 +191,9 @@ class AuditHead(models.Model):
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     last_hash = models.CharField(max_length=64, default="0" * 64)
     count = models.BigIntegerField(default=0)
+    # After an archive: the hash the first remaining event links to, and how many went.
+    base_hash = models.CharField(max_length=64, default="0" * 64)
+    archived = models.BigIntegerField(default=0)
 
     def __str__(self) -> str:
         return f"{self.count} events, last {self.last_hash[:12]}"

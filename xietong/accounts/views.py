@@ -20,10 +20,11 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from xietong.accounts import audit, selectors, services
+from xietong.accounts import audit, selectors, services, sessions
 from xietong.accounts.forms import (
     AuditFilterForm,
     PasswordChangeForm,
+    PasswordResetForm,
     RoleGrantForm,
     SignInForm,
     TokenForm,
@@ -92,6 +93,10 @@ def _account_page(request: HttpRequest, status: int = 200, **extra: Any) -> Http
         "password_form": PasswordChangeForm(),
         "token_form": TokenForm(),
         "tokens": list(selectors.tokens_of(actor)),
+        "sessions": sessions.sessions_of(actor),
+        "current_session": request.session.session_key,
+        "max_sessions": settings.XIETONG_MAX_SESSIONS,
+        "must_change": services.password_expired(cast(User, request.user)),
         "roles": list(selectors.roles_of(actor)),
     }
     context.update(extra)
@@ -115,7 +120,10 @@ def password_change(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             services.change_password(
-                _actor(request), form.cleaned_data["old_password"], form.cleaned_data["password"]
+                _actor(request),
+                form.cleaned_data["old_password"],
+                form.cleaned_data["password"],
+                keep_session=request.session.session_key,
             )
         except InvalidInput as e:
             apply_errors(form, e)
@@ -153,6 +161,15 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     services.revoke_token(_actor(request), pk)
     messages.success(request, _("The token was revoked."))
     return redirect("accounts:account")
+
+
+@login_required
+@require_POST
+@refusals
+def session_end(request: HttpRequest, pk: int) -> HttpResponse:
+    sessions.end(_actor(request), pk, current_key=request.session.session_key)
+    messages.success(request, _("That session was signed out."))
+    return redirect(f"{resolve_url('accounts:account')}#sessions")
 
 
 # --- security admin: users and roles ---------------------------------------------------
@@ -194,7 +211,12 @@ def user_create(request: HttpRequest) -> HttpResponse:
 
 def _user_page(request: HttpRequest, pk: int, status: int = 200, **extra: Any) -> HttpResponse:
     user = selectors.user_detail(_actor(request), pk)
-    context = {"subject": user, "role_form": RoleGrantForm(), **extra}
+    context = {
+        "subject": user,
+        "role_form": RoleGrantForm(),
+        "reset_form": PasswordResetForm(),
+        **extra,
+    }
     return render(request, "accounts/user_detail.html", context, status=status)
 
 
@@ -258,6 +280,31 @@ def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
     return _security_action(
         request, pk, lambda: services.unlock_user(actor, pk), _("The account was unlocked.")
     )
+
+
+@sensitive_post_parameters("password", "password2")
+@login_required
+@require_POST
+@refusals
+def password_reset(request: HttpRequest, pk: int) -> HttpResponse:
+    form = PasswordResetForm(request.POST)
+    if form.is_valid():
+        try:
+            services.reset_password(_actor(request), pk, form.cleaned_data["password"])
+        except InvalidInput as e:
+            apply_errors(form, e)
+        except PermissionDenied as e:
+            form.add_error(None, str(e.message))
+        else:
+            messages.success(
+                request,
+                _(
+                    "The password was reset. Give it to its owner in person: they must choose "
+                    "a new one when they sign in."
+                ),
+            )
+            return redirect("accounts:user_detail", pk=pk)
+    return _user_page(request, pk, status=422, reset_form=form, open_reset=True)
 
 
 @login_required

@@ -62,7 +62,6 @@ def _staff_out(s: Staff) -> dict[str, Any]:
         "id": s.pk,
         "name": s.name,
         "gender": s.gender,
-        "birth_year": s.birth_date.year,
         "id_number": s.masked_id_number,
         "phone": s.masked_phone,
         "institution": {"id": s.institution.pk, "name": s.institution.name},
