@@ -36,13 +36,13 @@ from ninja import Schema
 from pydantic import Field, create_model
 
 from xietong.core.errors import InvalidInput
+from xietong.core.pickers import PickerField, bound
 
 Choices = Sequence[tuple[Any, Any]]
 ChoicesSource = Choices | Callable[[], Choices]
 
 PAGES = "pages"  # ?page=N&page_size=M
 CURSOR = "cursor"  # ?cursor=…&page_size=M (keyset)
-PICK = "_pick"  # the no-JS picker search button's name (see core.pickers)
 MAX_ID = 2**63 - 1  # SQLite's integers end here
 
 
@@ -139,8 +139,6 @@ def _form_field(f: FilterField) -> forms.Field:
     if f.kind is bool:
         return forms.BooleanField(**common)
     if meta.get("picker"):
-        from xietong.core.pickers import PickerField
-
         return PickerField(meta["picker"], empty_label=meta.get("empty"), **common)
     source = meta.get("choices")
     if source is not None:
@@ -170,8 +168,6 @@ class FilterForm(forms.Form):
     def __init__(self, data: Any = None, *, actor: Any = None, **kwargs: Any) -> None:
         super().__init__(data, **kwargs)
         self.actor = actor
-        from xietong.core.pickers import PickerField, bound
-
         for f in self.filter_fields:
             field = self.fields[f.param]
             if isinstance(field, PickerField):

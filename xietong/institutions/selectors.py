@@ -102,7 +102,6 @@ def _area() -> Any:
         label=_("Area"),
         choices=area_choices,
         empty=_("All areas"),
-        help=None,
         max_length=20,
     )
 
