@@ -152,3 +152,10 @@ def _flush_may_truncate_the_audit_log() -> Any:
     DatabaseOperations.sql_flush = sql_flush  # type: ignore[method-assign]
     yield
     DatabaseOperations.sql_flush = original  # type: ignore[method-assign]
+
+
+@pytest.fixture(autouse=True)
+def _second_factor_off(settings: Any) -> None:
+    """Most tests sign in with force_login; test_second_factor.py turns these back on."""
+    settings.XIETONG_REQUIRE_2FA = False
+    settings.XIETONG_REQUIRE_REAUTH = False

@@ -24,6 +24,34 @@ class ActorMiddleware:
         return self.get_response(request)
 
 
+class SecondFactorMiddleware:
+    """A session that is signed in but never gave the second factor, where the user needs
+    one (one made before the factor was required, say), is signed out."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.conf import settings
+        from django.contrib.auth import logout
+
+        from xietong.accounts import second_factor
+        from xietong.accounts.second_factor_views import VERIFIED
+
+        user = request.user
+        if (
+            settings.XIETONG_REQUIRE_2FA
+            and user.is_authenticated
+            and not request.session.get(VERIFIED)
+            and second_factor.required_for(user)  # type: ignore[arg-type]
+        ):
+            logout(request)
+            if request.path.startswith("/api/"):
+                return self.get_response(request)  # now anonymous: the API answers 401
+            return redirect(f"{reverse('accounts:login')}?next={request.path}")
+        return self.get_response(request)
+
+
 class PasswordChangeRequiredMiddleware:
     """A signed-in user whose password expired or was reset chooses a new one first.
 

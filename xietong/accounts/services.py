@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import password_validation
@@ -208,8 +209,12 @@ def assign_role(
     *,
     region_code: str = "",
     institution_id: int | None = None,
+    reauthenticated_at: Any = None,
 ) -> RoleAssignment:
+    from xietong.accounts import second_factor
+
     _require_security_admin(actor)
+    second_factor.require_recent(reauthenticated_at)
     user = User.objects.select_for_update().filter(pk=user_pk).first()
     if user is None:
         raise NotFound()
@@ -416,6 +421,12 @@ def revoke_token(actor: Actor, token_pk: int) -> None:
 
 def user_for_token(plain: str) -> User | None:
     """The active user a valid, unexpired, unrevoked token belongs to."""
+    token = token_for(plain)
+    return token.user if token is not None else None
+
+
+def token_for(plain: str) -> ApiToken | None:
+    """The valid, unexpired, unrevoked token of an active user, with its user."""
     if not plain.startswith(TOKEN_PREFIX):
         return None
     token = ApiToken.objects.select_related("user").filter(digest=_digest(plain)).first()
@@ -426,4 +437,4 @@ def user_for_token(plain: str) -> User | None:
         return None
     if not token.last_used_at or now - token.last_used_at > dt.timedelta(minutes=5):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    return token

@@ -9,7 +9,7 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout, update_session_auth_hash
+from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
@@ -20,7 +20,14 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from xietong.accounts import audit, selectors, services, sessions
+from xietong.accounts import (
+    audit,
+    second_factor,
+    second_factor_views,
+    selectors,
+    services,
+    sessions,
+)
 from xietong.accounts.forms import (
     AuditFilterForm,
     PasswordChangeForm,
@@ -67,13 +74,16 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             except services.SignInRefused as e:
                 form.add_error(None, str(e.message))
             else:
-                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-                return redirect(_next_url(request))
+                return second_factor_views.begin(request, user, _next_url(request))
     else:
         if request.user.is_authenticated and request.user.is_active:
             return redirect(_next_url(request))
         form = SignInForm()
-    context = {"form": form, "next": request.POST.get("next") or request.GET.get("next", "")}
+    context = {
+        "form": form,
+        "next": request.POST.get("next") or request.GET.get("next", ""),
+        "second_factor_off": not settings.XIETONG_REQUIRE_2FA,
+    }
     return render(request, "accounts/login.html", context)
 
 
@@ -96,6 +106,11 @@ def _account_page(request: HttpRequest, status: int = 200, **extra: Any) -> Http
         "sessions": sessions.sessions_of(actor),
         "current_session": request.session.session_key,
         "max_sessions": settings.XIETONG_MAX_SESSIONS,
+        "second_factor": {
+            "enrolled": second_factor.enrolled(cast(User, request.user)),
+            "required": second_factor.required_for(cast(User, request.user)),
+            "codes_left": second_factor.recovery_codes_left(cast(User, request.user)),
+        },
         "must_change": services.password_expired(cast(User, request.user)),
         "roles": list(selectors.roles_of(actor)),
     }
@@ -240,9 +255,12 @@ def role_grant(request: HttpRequest, pk: int) -> HttpResponse:
                 d["role"],
                 region_code=d["region"] or "",
                 institution_id=d["institution"],
+                reauthenticated_at=second_factor_views.reauthenticated_at(request),
             )
         except InvalidInput as e:
             apply_errors(form, e)
+        except second_factor.ReauthenticationRequired:
+            raise  # `refusals` sends the user to confirm it is them, then back here
         except (Conflict, PermissionDenied) as e:
             form.add_error(None, str(e.message))
         else:

@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router
 
+from xietong.accounts.second_factor_views import reauthenticated_at
 from xietong.core.filters import CURSOR, filter_schema, parse_query
 from xietong.core.paging import cursor_envelope, page_envelope
 from xietong.institutions import selectors, services
@@ -171,7 +172,9 @@ def get_staff(request: HttpRequest, pk: int) -> Any:
     summary="Reveal the ID number and phone (owning scope only; audited)",
 )
 def personal_data(request: HttpRequest, pk: int) -> Any:
-    return selectors.reveal_personal_data(_actor(request), pk)
+    return selectors.reveal_personal_data(
+        _actor(request), pk, reauthenticated_at=reauthenticated_at(request)
+    )
 
 
 @staff_router.patch(

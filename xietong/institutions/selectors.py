@@ -267,12 +267,17 @@ def staff_detail(actor: Actor, pk: int) -> Staff:
     return staff
 
 
-def reveal_personal_data(actor: Actor, pk: int) -> dict[str, Any]:
+def reveal_personal_data(
+    actor: Actor, pk: int, *, reauthenticated_at: Any = None
+) -> dict[str, Any]:
     """The unmasked ID number, phone and birth date of a staff member the actor owns;
-    audited."""
+    audited, and only shortly after the actor re-authenticated (decision 0005)."""
+    from xietong.accounts import second_factor
+
     staff = staff_detail(actor, pk)
     if not getattr(staff, "owned", False):
         raise PermissionDenied(_personal_denied())
+    second_factor.require_recent(reauthenticated_at)
     audit.record(
         actor,
         "personal_data.read",

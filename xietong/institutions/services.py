@@ -159,6 +159,15 @@ def _apply_institution(actor: Actor, inst: Institution, data: Mapping[str, Any])
                 raise PermissionDenied(
                     _("You may only attach a branch campus to an institution you manage.")
                 )
+            old = inst.parent if inst.pk and inst.parent_id else None
+            # Leaving a parent changes who administers the branch (the parent's admin
+            # does): only who manages the parent may undo the tie, not the branch.
+            leaving = old is not None and old.pk != getattr(parent, "pk", None)
+            if leaving and old is not None and not can_edit_institution(actor, old):
+                raise PermissionDenied(
+                    _("Only who manages %(parent)s may detach its branch campus.")
+                    % {"parent": old.name}
+                )
             inst.parent = parent
         elif key == "stages":
             inst.stages = _pack_codes(value, set(Stage.values), "stages")
