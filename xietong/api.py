@@ -161,6 +161,7 @@ def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 def _mount() -> None:
     from xietong.accounts.api import router as accounts_router
     from xietong.attachments.api import router as attachments_router
+    from xietong.core.pickers import router as pickers_router
     from xietong.exchanges.api import router as exchanges_router
     from xietong.institutions.api import router as institutions_router
     from xietong.institutions.api import staff_router
@@ -174,6 +175,7 @@ def _mount() -> None:
     api.add_router("/exchanges", exchanges_router)
     api.add_router("/attachments", attachments_router)
     api.add_router("/notifications", notifications_router)
+    api.add_router("/pickers", pickers_router)
 
 
 _mount()

@@ -1,6 +1,9 @@
 from django.urls import path
 
-from xietong.core import views
+from xietong.core import pickers, views
 
 app_name = "core"
-urlpatterns = [path("", views.home, name="home")]
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("pickers/<slug:name>/", pickers.picker_options, name="picker"),
+]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from xietong.core.paging import paginate
+from xietong.core.filters import filter_schema, parse_query
+from xietong.core.paging import page_envelope
 from xietong.exchanges import selectors, services
 from xietong.exchanges.explanations import render as render_explanation
 from xietong.exchanges.models import Application, HostOffer, MatchResult, Placement, Program
@@ -46,6 +47,7 @@ from xietong.exchanges.schemas import (
     ResultPage,
     RunIn,
     RunOut,
+    RunPage,
     StatusIn,
 )
 from xietong.notifications import api as notifications_api
@@ -64,15 +66,7 @@ def _actor(request: HttpRequest) -> Any:
     return request.actor  # type: ignore[attr-defined]
 
 
-def _page(qs: Any, page: int, page_size: int, render: Any) -> dict[str, Any]:
-    p = paginate(qs, page, page_size)
-    return {
-        "count": p.paginator.count,
-        "page": p.number,
-        "page_size": p.paginator.per_page,
-        "pages": p.paginator.num_pages,
-        "items": [render(obj) for obj in p.object_list],
-    }
+_page = page_envelope
 
 
 def _ref(obj: Any) -> dict[str, Any] | None:
@@ -175,9 +169,8 @@ class PageQuery(Schema):
     page_size: int = Field(20, description="20, 50 or 100")
 
 
-class ProgramQuery(PageQuery):
-    status: str = ""
-    school_year: str = ""
+class ProgramQuery(filter_schema(selectors.ProgramFilters)):  # type: ignore[misc]
+    """The list's filters (from its selector's dataclass) and paging."""
 
 
 # --- programs -------------------------------------------------------------------------------
@@ -185,7 +178,9 @@ class ProgramQuery(PageQuery):
 
 @router.get("/programs", response={200: ProgramPage, **ERRORS}, summary="List programs")
 def list_programs(request: HttpRequest, query: Query[ProgramQuery]) -> Any:
-    qs = selectors.programs_for(_actor(request), status=query.status, school_year=query.school_year)
+    actor = _actor(request)
+    filters = parse_query(selectors.ProgramFilters, query, actor=actor)
+    qs = selectors.programs_for(actor, filters)
     return _page(qs, query.page, query.page_size, _program_out)
 
 
@@ -264,14 +259,41 @@ def delete_offer(request: HttpRequest, pk: int) -> Any:
 # --- applications ---------------------------------------------------------------------------
 
 
-class ApplicationQuery(PageQuery):
-    program: int | None = None
-    status: str = ""
+class ApplicationQuery(filter_schema(selectors.ApplicationFilters)):  # type: ignore[misc]
+    """The list's filters (from its selector's dataclass) and paging."""
+
+
+class ReviewQuery(filter_schema(selectors.ReviewFilters)):  # type: ignore[misc]
+    """The list's filters (from its selector's dataclass) and paging."""
+
+
+QUEUES = {
+    "recommend": selectors.applications_to_recommend,
+    "approve": selectors.applications_to_approve,
+}
 
 
 @router.get("/applications", response={200: ApplicationPage, **ERRORS}, summary="Applications")
 def list_applications(request: HttpRequest, query: Query[ApplicationQuery]) -> Any:
-    qs = selectors.applications_for(_actor(request), program_id=query.program, status=query.status)
+    actor = _actor(request)
+    filters = parse_query(selectors.ApplicationFilters, query, actor=actor)
+    qs = selectors.applications_for(actor, filters)
+    return _page(qs, query.page, query.page_size, _application_out)
+
+
+@router.get(
+    "/review/{queue}",
+    response={200: ApplicationPage, **ERRORS},
+    summary="A review queue: recommend (your school) or approve (your authority)",
+)
+def review_queue(
+    request: HttpRequest,
+    queue: Literal["recommend", "approve"],
+    query: Query[ReviewQuery],
+) -> Any:
+    actor = _actor(request)
+    filters = parse_query(selectors.ReviewFilters, query, actor=actor)
+    qs = QUEUES[queue](actor, filters)
     return _page(qs, query.page, query.page_size, _application_out)
 
 
@@ -374,9 +396,16 @@ def start_run(request: HttpRequest, pk: int, payload: RunIn) -> Any:
     return 202, run
 
 
-@router.get("/programs/{int:pk}/runs", response={200: list[RunOut], **ERRORS}, summary="Runs")
-def list_runs(request: HttpRequest, pk: int) -> Any:
-    return list(selectors.runs_for(_actor(request), pk)[:100])
+class RunQuery(filter_schema(selectors.RunFilters)):  # type: ignore[misc]
+    """The list's filters (from its selector's dataclass) and paging."""
+
+
+@router.get("/programs/{int:pk}/runs", response={200: RunPage, **ERRORS}, summary="Runs")
+def list_runs(request: HttpRequest, pk: int, query: Query[RunQuery]) -> Any:
+    actor = _actor(request)
+    filters = parse_query(selectors.RunFilters, query, actor=actor)
+    qs = selectors.runs_for(actor, pk, filters)
+    return _page(qs, query.page, query.page_size, lambda run: run)
 
 
 @router.get("/runs/{int:pk}", response={200: RunOut, **ERRORS}, summary="Status and progress")
@@ -399,9 +428,15 @@ def publish_run(request: HttpRequest, pk: int) -> Any:
 # --- placements -----------------------------------------------------------------------------
 
 
+class PlacementQuery(filter_schema(selectors.PlacementFilters)):  # type: ignore[misc]
+    """The list's filters (from its selector's dataclass) and paging."""
+
+
 @router.get("/placements", response={200: PlacementPage, **ERRORS}, summary="Placements")
-def list_placements(request: HttpRequest, query: Query[PageQuery]) -> Any:
-    qs = selectors.placements_for(_actor(request))
+def list_placements(request: HttpRequest, query: Query[PlacementQuery]) -> Any:
+    actor = _actor(request)
+    filters = parse_query(selectors.PlacementFilters, query, actor=actor)
+    qs = selectors.placements_for(actor, filters)
     return _page(qs, query.page, query.page_size, _placement_out)
 
 

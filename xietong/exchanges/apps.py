@@ -13,6 +13,7 @@ class ExchangesConfig(AppConfig):
         from xietong.exchanges import attachments
 
         attachments.register()  # evidence files on placement reports and logs
+        from xietong.exchanges import pickers  # noqa: F401  (registers the programs picker)
 
         section = _("Exchanges")
         entries = [

@@ -8,6 +8,8 @@ from typing import Any, Literal
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
+from xietong.core.paging import PageOut
+
 
 class Strict(Schema):
     model_config = ConfigDict(extra="forbid")
@@ -103,12 +105,8 @@ class ProgramOut(Schema):
     can_manage: bool
 
 
-class ProgramPage(Schema):
-    count: int
-    page: int
-    page_size: int
-    pages: int
-    items: list[ProgramOut]
+class ProgramPage(PageOut[ProgramOut]):
+    pass
 
 
 class SlotIn(Strict):
@@ -199,12 +197,8 @@ class ApplicationOut(Schema):
     reject_reason: str
 
 
-class ApplicationPage(Schema):
-    count: int
-    page: int
-    page_size: int
-    pages: int
-    items: list[ApplicationOut]
+class ApplicationPage(PageOut[ApplicationOut]):
+    pass
 
 
 class RunIn(Strict):
@@ -225,6 +219,10 @@ class RunOut(Schema):
     published_at: dt.datetime | None
 
 
+class RunPage(PageOut[RunOut]):
+    pass
+
+
 class ResultOut(Schema):
     application_id: int
     applicant: str
@@ -235,12 +233,8 @@ class ResultOut(Schema):
     reasons: dict[str, Any] = Field(description="the reason codes and parameters it renders")
 
 
-class ResultPage(Schema):
-    count: int
-    page: int
-    page_size: int
-    pages: int
-    items: list[ResultOut]
+class ResultPage(PageOut[ResultOut]):
+    pass
 
 
 class LogIn(Strict):
@@ -320,9 +314,5 @@ class PlacementDetailOut(PlacementOut):
     duties: list[DutyOut]
 
 
-class PlacementPage(Schema):
-    count: int
-    page: int
-    page_size: int
-    pages: int
-    items: list[PlacementOut]
+class PlacementPage(PageOut[PlacementOut]):
+    pass

@@ -19,10 +19,12 @@ from django.db.models import (
     When,
 )
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from xietong.accounts.access import Actor
 from xietong.core.delimited import needle
 from xietong.core.errors import NotFound, PermissionDenied
+from xietong.core.filters import option
 from xietong.exchanges.access import (
     NOTHING,
     application_read_q,
@@ -35,7 +37,12 @@ from xietong.exchanges.choices import (
     BACKBONE_HONOURS,
     ELIGIBLE_POSITIONS,
     ROTATED_STATES,
+    TERMS,
     AppStatus,
+    PlacementStatus,
+    ProgramKind,
+    ProgramStatus,
+    RunMode,
     RunStatus,
 )
 from xietong.exchanges.models import (
@@ -49,7 +56,7 @@ from xietong.exchanges.models import (
     Program,
 )
 from xietong.institutions.models import Institution, RegionMix, RegionTally, Staff, StaffTally
-from xietong.institutions.selectors import administered_institutions_q
+from xietong.institutions.selectors import administered_institutions_q, area_choices
 from xietong.regions.selectors import path_prefixes_for, under_paths_q
 
 
@@ -63,12 +70,48 @@ def _one(qs: QuerySet[Any], pk: int) -> Any:
 # --- programs and offers ------------------------------------------------------------------------
 
 
-def programs_for(actor: Actor, *, status: str = "", school_year: str = "") -> QuerySet[Program]:
+@dataclass(frozen=True)
+class ProgramFilters:
+    """The program list's filters (page and API alike)."""
+
+    kind: str = option(
+        "", label=gettext_lazy("Kind"), choices=ProgramKind.choices, empty=gettext_lazy("All kinds")
+    )
+    school_year: str = option(
+        "", label=gettext_lazy("School year"), max_length=9, placeholder="2024-2025"
+    )
+    term: int | None = option(
+        None, label=gettext_lazy("Term"), choices=TERMS, empty=gettext_lazy("Both terms")
+    )
+    status: str = option(
+        "",
+        label=gettext_lazy("Status"),
+        choices=ProgramStatus.choices,
+        empty=gettext_lazy("All statuses"),
+    )
+    area: str = option(
+        "",
+        label=gettext_lazy("Area"),
+        choices=area_choices,
+        empty=gettext_lazy("All areas"),
+        max_length=20,
+    )
+
+
+def programs_for(actor: Actor, filters: ProgramFilters | None = None) -> QuerySet[Program]:
+    """Programs the actor may read, filtered; each knows whether the actor manages it."""
+    f = filters or ProgramFilters()
     qs = Program.objects.filter(read_program_q(actor)).select_related("organiser", "region")
-    if status:
-        qs = qs.filter(status=status)
-    if school_year:
-        qs = qs.filter(school_year=school_year)
+    if f.kind:
+        qs = qs.filter(kind=f.kind)
+    if f.school_year:
+        qs = qs.filter(school_year=f.school_year)
+    if f.term is not None:
+        qs = qs.filter(term=f.term)
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.area:
+        qs = qs.filter(under_paths_q(path_prefixes_for(f.area), "region__path"))
     return qs.annotate(
         can_manage=Case(
             When(manage_program_q(actor), then=Value(True)),
@@ -108,8 +151,60 @@ def offer_detail(actor: Actor, pk: int) -> HostOffer:
 # --- applications --------------------------------------------------------------------------------
 
 
+def _program() -> Any:
+    return option(
+        None,
+        label=gettext_lazy("Program"),
+        param="program",
+        picker="programs",
+        empty=gettext_lazy("All programs"),
+    )
+
+
+def _applicant_q() -> Any:
+    return option(
+        "", label=gettext_lazy("Teacher"), max_length=50, placeholder=gettext_lazy("Full name")
+    )
+
+
+@dataclass(frozen=True)
+class ApplicationFilters:
+    """The application list's filters (the API's ``/applications``)."""
+
+    program_id: int | None = _program()
+    status: str = option(
+        "",
+        label=gettext_lazy("Status"),
+        choices=AppStatus.choices,
+        empty=gettext_lazy("All statuses"),
+    )
+    q: str = _applicant_q()
+
+
+@dataclass(frozen=True)
+class ReviewFilters:
+    """The review queues' filters (the review page and ``/review/{queue}``)."""
+
+    program_id: int | None = _program()
+    q: str = _applicant_q()
+
+
+def _filter_applications(qs: QuerySet[Application], f: Any) -> QuerySet[Application]:
+    if f.program_id is not None:
+        qs = qs.filter(program_id=f.program_id)
+    if getattr(f, "status", ""):
+        qs = qs.filter(status=f.status)
+    if f.q:
+        qs = qs.filter(applicant__name__icontains=f.q)
+    return qs
+
+
 def applications_for(
-    actor: Actor, *, program_id: int | None = None, status: str = ""
+    actor: Actor,
+    filters: ApplicationFilters | None = None,
+    *,
+    program_id: int | None = None,
+    status: str = "",
 ) -> QuerySet[Application]:
     qs = (
         Application.objects.filter(application_read_q(actor))
@@ -125,7 +220,7 @@ def applications_for(
         qs = qs.filter(program_id=program_id)
     if status:
         qs = qs.filter(status=status)
-    return qs
+    return _filter_applications(qs, filters) if filters is not None else qs
 
 
 def application_detail(actor: Actor, pk: int) -> Application:
@@ -135,7 +230,24 @@ def application_detail(actor: Actor, pk: int) -> Application:
 # --- matching runs and results ------------------------------------------------------------------
 
 
-def runs_for(actor: Actor, program_id: int) -> QuerySet[MatchingRun]:
+@dataclass(frozen=True)
+class RunFilters:
+    """The matching runs list's filters (the runs page and the API alike)."""
+
+    status: str = option(
+        "",
+        label=gettext_lazy("Status"),
+        choices=RunStatus.choices,
+        empty=gettext_lazy("All statuses"),
+    )
+    mode: str = option(
+        "", label=gettext_lazy("Mode"), choices=RunMode.choices, empty=gettext_lazy("All modes")
+    )
+
+
+def runs_for(
+    actor: Actor, program_id: int, filters: RunFilters | None = None
+) -> QuerySet[MatchingRun]:
     program = program_detail(actor, program_id)
     if (
         not program.can_manage  # type: ignore[attr-defined]  # annotated by programs_for
@@ -144,7 +256,13 @@ def runs_for(actor: Actor, program_id: int) -> QuerySet[MatchingRun]:
         ).exists()
     ):
         raise PermissionDenied(_("Matching runs are seen by the program's authorities only."))
-    return MatchingRun.objects.filter(program_id=program_id).defer("inputs")
+    qs = MatchingRun.objects.filter(program_id=program_id).defer("inputs")
+    f = filters or RunFilters()
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.mode:
+        qs = qs.filter(mode=f.mode)
+    return qs
 
 
 def run_detail(actor: Actor, pk: int) -> MatchingRun:
@@ -187,10 +305,32 @@ def application_result(actor: Actor, app_id: int) -> MatchResult | None:
 # --- placements ---------------------------------------------------------------------------------
 
 
-def placements_for(actor: Actor) -> QuerySet[Placement]:
-    return Placement.objects.filter(placement_read_q(actor)).select_related(
+@dataclass(frozen=True)
+class PlacementFilters:
+    """The placement list's filters (page and API alike)."""
+
+    program_id: int | None = _program()
+    status: str = option(
+        "",
+        label=gettext_lazy("Status"),
+        choices=PlacementStatus.choices,
+        empty=gettext_lazy("All statuses"),
+    )
+    q: str = _applicant_q()
+
+
+def placements_for(actor: Actor, filters: PlacementFilters | None = None) -> QuerySet[Placement]:
+    qs = Placement.objects.filter(placement_read_q(actor)).select_related(
         "application__applicant", "application__program", "host", "home", "mentor"
     )
+    f = filters or PlacementFilters()
+    if f.program_id is not None:
+        qs = qs.filter(application__program_id=f.program_id)
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.q:
+        qs = qs.filter(application__applicant__name__icontains=f.q)
+    return qs
 
 
 def placement_detail(actor: Actor, pk: int) -> Placement:
@@ -519,20 +659,26 @@ def reciprocity(actor: Actor, a_id: int, b_id: int, school_year: str = "") -> di
 # --- work queues and sides (for the web UI) -----------------------------------------------------
 
 
-def applications_to_recommend(actor: Actor) -> QuerySet[Application]:
+def applications_to_recommend(
+    actor: Actor, filters: ReviewFilters | None = None
+) -> QuerySet[Application]:
     """Submitted applications whose home institution the actor administers (the school step)."""
     from xietong.exchanges.access import home_admin_q
 
-    return applications_for(actor, status=AppStatus.SUBMITTED).filter(home_admin_q(actor, "home__"))
+    qs = applications_for(actor, status=AppStatus.SUBMITTED).filter(home_admin_q(actor, "home__"))
+    return _filter_applications(qs, filters or ReviewFilters())
 
 
-def applications_to_approve(actor: Actor) -> QuerySet[Application]:
+def applications_to_approve(
+    actor: Actor, filters: ReviewFilters | None = None
+) -> QuerySet[Application]:
     """Recommended applications under the actor's authority region (the authority step)."""
     from xietong.exchanges.access import authority_admin_q
 
-    return applications_for(actor, status=AppStatus.RECOMMENDED).filter(
+    qs = applications_for(actor, status=AppStatus.RECOMMENDED).filter(
         authority_admin_q(actor, "home__")
     )
+    return _filter_applications(qs, filters or ReviewFilters())
 
 
 def placement_sides(actor: Actor, placement: Placement) -> set[str]:

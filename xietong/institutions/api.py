@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
-from pydantic import Field
+from ninja import Query, Router
 
 from xietong.accounts.second_factor_views import reauthenticated_at
-from xietong.core.paging import paginate
+from xietong.core.filters import CURSOR, filter_schema, parse_query
+from xietong.core.paging import cursor_envelope, page_envelope
 from xietong.institutions import selectors, services
 from xietong.institutions.models import Institution, Staff
 from xietong.institutions.schemas import (
@@ -77,34 +77,16 @@ def _staff_out(s: Staff) -> dict[str, Any]:
     }
 
 
-def _page(qs: Any, page: int, page_size: int, render: Any) -> dict[str, Any]:
-    p = paginate(qs, page, page_size)
-    return {
-        "count": p.paginator.count,
-        "page": p.number,
-        "page_size": p.paginator.per_page,
-        "pages": p.paginator.num_pages,
-        "items": [render(obj) for obj in p.object_list],
-    }
-
-
-class InstitutionQuery(Schema):
-    area: str = Field("", description="region code or region-group key (e.g. xiongan)")
-    kind: str = ""
-    stage: str = ""
-    q: str = Field("", max_length=100, description="name, English name or school identifier")
-    mine: bool = Field(False, description="only institutions the caller may change")
-    page: int = Field(1, ge=1)
-    page_size: int = Field(20, description="20, 50 or 100")
+class InstitutionQuery(filter_schema(selectors.InstitutionFilters)):  # type: ignore[misc]
+    """The list's filters (from its selector's dataclass) and paging."""
 
 
 @router.get("/", response={200: InstitutionPage, **ERRORS}, summary="List institutions")
 def list_institutions(request: HttpRequest, query: Query[InstitutionQuery]) -> Any:
-    filters = selectors.InstitutionFilters(
-        area=query.area, kind=query.kind, stage=query.stage, q=query.q.strip(), mine=query.mine
-    )
-    qs = selectors.institutions_for(_actor(request), filters)
-    return _page(qs, query.page, query.page_size, _institution_out)
+    actor = _actor(request)
+    filters = parse_query(selectors.InstitutionFilters, query, actor=actor)
+    qs = selectors.institutions_for(actor, filters)
+    return page_envelope(qs, query.page, query.page_size, _institution_out)
 
 
 @router.post("/", response={201: InstitutionOut, **ERRORS}, summary="Register an institution")
@@ -155,38 +137,20 @@ def remove_lab(request: HttpRequest, lab_pk: int) -> Any:
     return 204, None
 
 
-class StaffQuery(Schema):
-    area: str = ""
-    institution: int | None = Field(None, ge=1, le=2**63 - 1)  # SQLite overflows beyond
-    position: str = ""
-    title: str = ""
-    honour: str = ""
-    stage: str = ""
-    subject: str = ""
-    q: str = Field("", max_length=50)
-    mine: bool = False
-    page: int = Field(1, ge=1)
-    page_size: int = 20
+class StaffQuery(filter_schema(selectors.StaffFilters, paging=CURSOR)):  # type: ignore[misc]
+    """The list's filters (from its selector's dataclass) and paging."""
 
 
 @staff_router.get(
-    "/", response={200: StaffPage, **ERRORS}, summary="List staff (personal data masked)"
+    "/",
+    response={200: StaffPage, **ERRORS},
+    summary="List staff by name (keyset pages; personal data masked)",
 )
 def list_staff(request: HttpRequest, query: Query[StaffQuery]) -> Any:
-    filters = selectors.StaffFilters(
-        area=query.area,
-        institution_id=query.institution,
-        position=query.position,
-        title=query.title,
-        honour=query.honour,
-        stage=query.stage,
-        subject=query.subject,
-        q=query.q.strip(),
-        mine=query.mine,
-    )
-    return _page(
-        selectors.staff_for(_actor(request), filters), query.page, query.page_size, _staff_out
-    )
+    actor = _actor(request)
+    filters = parse_query(selectors.StaffFilters, query, actor=actor)
+    page = selectors.staff_page(actor, filters, query.cursor, query.page_size)
+    return cursor_envelope(page, _staff_out)
 
 
 @staff_router.post("/", response={201: StaffOut, **ERRORS}, summary="Register a staff member")

@@ -9,6 +9,7 @@ class InstitutionsConfig(AppConfig):
 
     def ready(self) -> None:
         from xietong.core.navigation import NavItem, register
+        from xietong.institutions import pickers  # noqa: F401  (registers the registry's pickers)
 
         register(
             NavItem(

@@ -172,7 +172,8 @@ class Staff(models.Model):
         verbose_name = _("staff member")
         verbose_name_plural = _("staff")
         indexes = [
-            models.Index(fields=["name"]),
+            # The staff list's keyset order (selectors.STAFF_KEYSET) and name searches.
+            models.Index(fields=["name", "id"], name="staff_name_id"),
             models.Index(fields=["institution", "position"]),
             # The list's order: a page is an index range, not a sort of 1.4 M rows.
             models.Index(fields=["institution", "name", "id"], name="staff_list_order"),

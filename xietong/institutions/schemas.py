@@ -8,6 +8,7 @@ from decimal import Decimal
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
+from xietong.core.paging import CursorPageOut, PageOut
 from xietong.institutions.choices import (
     Gender,
     Honour,
@@ -155,19 +156,12 @@ class PersonalDataOut(Schema):
     birth_date: dt.date
 
 
-class Page(Schema):
-    count: int
-    page: int
-    page_size: int
-    pages: int
+class InstitutionPage(PageOut[InstitutionOut]):
+    pass
 
 
-class InstitutionPage(Page):
-    items: list[InstitutionOut]
-
-
-class StaffPage(Page):
-    items: list[StaffOut]
+class StaffPage(CursorPageOut[StaffOut]):
+    pass
 
 
 class Error(Schema):

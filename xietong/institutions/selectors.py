@@ -17,12 +17,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import BooleanField, Case, Count, Q, QuerySet, Sum, Value, When
+from django.utils.translation import gettext_lazy as _
 
 from xietong.accounts import audit
 from xietong.accounts.access import Actor
 from xietong.core.counting import RowCount, estimated_count
 from xietong.core.delimited import needle
 from xietong.core.errors import NotFound, PermissionDenied
+from xietong.core.filters import option
+from xietong.core.paging import KeysetPage, keyset_paginate
+from xietong.institutions.choices import SUBJECTS, Honour, Kind, Position, Stage, Title
 from xietong.institutions.models import Institution, Lab, RegionTally, Staff, StaffTally
 from xietong.regions.selectors import path_prefixes_for, under_paths_q
 
@@ -110,14 +114,45 @@ def _tally_scope(
 # --- institutions ---------------------------------------------------------------
 
 
+def area_choices() -> list[tuple[Any, Any]]:
+    """The area filter's choices: region groups, then divisions (reference data, two queries)."""
+    from xietong.regions.choices import group_choices, region_choices
+    from xietong.regions.models import Region, RegionGroup
+
+    return [
+        (_("Region groups"), group_choices(RegionGroup.objects.all())),
+        (_("Divisions"), region_choices(Region.objects.only("code", "name", "path"))),
+    ]
+
+
+def _area() -> Any:
+    return option(
+        "",
+        label=_("Area"),
+        choices=area_choices,
+        empty=_("All areas"),
+        max_length=20,
+    )
+
+
+def _stage() -> Any:
+    return option("", label=_("Stage"), choices=Stage.choices, empty=_("All stages"))
+
+
 @dataclass(frozen=True)
 class InstitutionFilters:
-    area: str = ""  # a region code or a region-group key
-    kind: str = ""
-    stage: str = ""
-    q: str = ""
-    mine: bool = False  # only those the actor may change
-    parent_id: int | None = None
+    """The institution list's filters (page and API alike)."""
+
+    q: str = option(
+        "", label=_("Search"), max_length=100, placeholder=_("Name or school identifier")
+    )
+    area: str = _area()  # a region code or a region-group key
+    kind: str = option("", label=_("Kind"), choices=Kind.choices, empty=_("All kinds"))
+    stage: str = _stage()
+    mine: bool = option(False, label=_("Only those I manage"))  # those the actor may change
+    parent_id: int | None = option(
+        None, label=_("Branch of"), param="parent", picker="institutions", empty=_("Any")
+    )
 
 
 def institutions_for(
@@ -198,15 +233,30 @@ def _summed(rows: QuerySet[Any]) -> int:
 
 @dataclass(frozen=True)
 class StaffFilters:
-    area: str = ""
-    institution_id: int | None = None
-    position: str = ""
-    title: str = ""
-    honour: str = ""
-    stage: str = ""
-    subject: str = ""
-    q: str = ""
-    mine: bool = False
+    """The staff list's filters (page and API alike); the list pages by (name, id)."""
+
+    q: str = option("", label=_("Full name"), max_length=50, placeholder=_("Full name"))
+    area: str = _area()
+    institution_id: int | None = option(
+        None,
+        label=_("Institution"),
+        param="institution",
+        picker="institutions",
+        empty=_("All institutions"),
+    )
+    position: str = option(
+        "", label=_("Position"), choices=Position.choices, empty=_("All positions")
+    )
+    title: str = option("", label=_("Title"), choices=Title.choices, empty=_("All titles"))
+    honour: str = option("", label=_("Honour"), choices=Honour.choices, empty=_("All honours"))
+    stage: str = _stage()
+    subject: str = option(
+        "", label=_("Subject"), choices=[(s, s) for s in SUBJECTS], empty=_("All subjects")
+    )
+    mine: bool = option(False, label=_("Only records I keep"))
+
+
+STAFF_KEYSET = ("name", "id")  # the staff list's order: indexed, stable under inserts
 
 
 def staff_for(actor: Actor, filters: StaffFilters | None = None) -> QuerySet[Staff]:
@@ -266,6 +316,11 @@ def staff_total(actor: Actor, filters: StaffFilters | None = None) -> RowCount:
     if own is not None and staff_for(actor, f).filter(pk=own.pk).exists():
         n += 1
     return RowCount(n, exact=True)
+
+
+def staff_page(actor: Actor, filters: StaffFilters, cursor: str, size: Any) -> KeysetPage:
+    """A keyset page of the staff list in (name, id) order; no count (1.4 M rows at scale)."""
+    return keyset_paginate(staff_for(actor, filters), cursor, size, STAFF_KEYSET)
 
 
 def staff_detail(actor: Actor, pk: int) -> Staff:

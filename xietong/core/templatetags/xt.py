@@ -20,6 +20,7 @@ _CONTROL_CLASSES = {
     "checkbox": "form-check-input",
     "checkboxselectmultiple": "form-check-input",
     "radioselect": "form-check-input",
+    "picker": "form-select",  # core.pickers: the select under the search field
 }
 
 

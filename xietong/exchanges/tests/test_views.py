@@ -161,7 +161,9 @@ def test_it_adds_an_offer_with_slots_and_a_mentor_for_the_host(client: Any, ex: 
     c = login(client, ex, "tongzhou")
     school = ex.cast.tongzhou_school
     page = html(c.get(url("offer_create", ex.program.pk), {"host": school.pk}))
-    assert "王北京" in page  # the host's staff as mentors
+    assert f"/pickers/staff/?institution={school.pk}" in page  # mentors: the host's staff
+    options = html(c.get("/pickers/staff/", {"institution": school.pk}))
+    assert "王北京" in options
     response = c.post(
         url("offer_create", ex.program.pk),
         {

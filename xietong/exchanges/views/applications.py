@@ -14,7 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xietong.core.errors import Conflict, InvalidInput, PermissionDenied
+from xietong.core.htmx import list_response
 from xietong.core.paging import paginate
+from xietong.core.pickers import BoundPicker, bound
 from xietong.core.views import refusals
 from xietong.exchanges import forms as f
 from xietong.exchanges import selectors, services
@@ -33,7 +35,6 @@ from xietong.exchanges.views.common import (
     _reviews,
 )
 from xietong.institutions import selectors as registry
-from xietong.institutions.selectors import StaffFilters
 
 # --- applying ---------------------------------------------------------------------------------
 
@@ -57,25 +58,19 @@ def _own_staff(actor: Any) -> Any:
     return registry.staff_detail(actor, actor.own_staff_id)
 
 
-APPLICANT_CHOICES_LIMIT = 500
-
-
-def _applicant_choices(actor: Any) -> list[tuple[int, str]]:
+def _applicants(actor: Any) -> BoundPicker | None:
     """Staff an administrator may apply for (the school's or the authority's own staff)."""
     if not (actor.admin_institution_ids or actor.admin_region_paths):
-        return []
-    rows = registry.staff_for(actor, StaffFilters(mine=True)).order_by("institution__name", "name")
-    return [(s.pk, f"{s.name} · {s.institution.name}") for s in rows[:APPLICANT_CHOICES_LIMIT]]
+        return None
+    return bound("staff", actor, mine=True)
 
 
-def _chosen_applicant(actor: Any, request: HttpRequest, choices: list[tuple[int, str]]) -> Any:
+def _chosen_applicant(actor: Any, request: HttpRequest, applicants: BoundPicker | None) -> Any:
     """The teacher applied for: chosen by an administrator, else the signed-in teacher."""
-    if not choices:
+    if applicants is None:
         return _own_staff(actor)
     raw = request.POST.get("applicant") or request.GET.get("applicant") or ""
-    if raw.isdigit() and int(raw) in {pk for pk, _label in choices}:
-        return registry.staff_detail(actor, int(raw))
-    return None
+    return applicants.get(raw) if raw.isdigit() else None
 
 
 @login_required
@@ -83,7 +78,7 @@ def _chosen_applicant(actor: Any, request: HttpRequest, choices: list[tuple[int,
 def apply(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     program = selectors.program_detail(actor, pk)
-    applicants = _applicant_choices(actor)
+    applicants = _applicants(actor)
     staff = _chosen_applicant(actor, request, applicants)
     offers = _label_slots(list(selectors.offers_for(actor, pk)))
     kwargs: dict[str, Any] = {
@@ -111,7 +106,7 @@ def apply(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(
                     request,
                     _("The application was submitted to the school.")
-                    if applicants and submit
+                    if applicants is not None and submit
                     else _("Your application was submitted to your school.")
                     if submit
                     else _("Your application was saved as a draft."),
@@ -317,19 +312,23 @@ def review(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     if not _reviews(actor):
         raise PermissionDenied(_("Applications are reviewed by institution and authority admins."))
-    size = request.GET.get("page_size")
-    context = {
-        "recommend": paginate(
-            selectors.applications_to_recommend(actor), request.GET.get("page"), size
-        )
-        if actor.admin_institution_ids
-        else None,
-        "approve": paginate(selectors.applications_to_approve(actor), request.GET.get("page"), size)
-        if actor.admin_region_paths
-        else None,
-        "today": timezone.localdate(),
-    }
-    return render(request, "exchanges/review.html", context)
+    form = f.ReviewFilterForm(request.GET, actor=actor)
+    context: dict[str, Any] = {"form": form, "recommend": None, "approve": None, "valid": False}
+    if form.is_valid():
+        filters, size = form.filters(), form.cleaned_data["page_size"]
+        page = request.GET.get("page")
+        context["valid"] = True
+        if actor.admin_institution_ids:
+            queue = selectors.applications_to_recommend(actor, filters)
+            context["recommend"] = paginate(queue, page, size)
+        if actor.admin_region_paths:
+            context["approve"] = paginate(
+                selectors.applications_to_approve(actor, filters), page, size
+            )
+    context["today"] = timezone.localdate()
+    return list_response(
+        request, "exchanges/review.html", "exchanges/_review_results.html", context
+    )
 
 
 @login_required

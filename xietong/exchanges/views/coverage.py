@@ -10,13 +10,11 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from xietong.core.errors import NotFound, PermissionDenied
+from xietong.core.pickers import bound
 from xietong.core.views import refusals
 from xietong.exchanges import forms as f
 from xietong.exchanges import selectors
-from xietong.exchanges.views.common import (
-    _actor,
-    _institution_choices,
-)
+from xietong.exchanges.views.common import _actor
 
 # --- coverage ---------------------------------------------------------------------------------
 
@@ -27,7 +25,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     if not (actor.authority_region_paths or actor.admin_institution_ids):
         raise PermissionDenied(_("Coverage is read by authorities and institution admins."))
-    institutions = _institution_choices(actor, mine=True) or _institution_choices(actor)
+    institutions = bound("institutions", actor)
     data = request.GET if "school_year" in request.GET else {"school_year": f.current_school_year()}
     form = f.CoverageForm(data, institutions=institutions)
     context: dict[str, Any] = {"form": form, "rows": None}
@@ -59,7 +57,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
                 },
             )
     recip_form = f.ReciprocityForm(
-        request.GET if "a" in request.GET else None, institutions=_institution_choices(actor)
+        request.GET if "a" in request.GET else None, institutions=institutions
     )
     if recip_form.is_bound and recip_form.is_valid():
         try:
@@ -72,10 +70,8 @@ def coverage(request: HttpRequest) -> HttpResponse:
         except PermissionDenied as e:
             recip_form.add_error(None, str(e.message))
         else:
-            names = dict(recip_form.fields["a"].choices)  # type: ignore[attr-defined]
-            context["recip_names"] = (
-                names.get(recip_form.cleaned_data["a"]),
-                names.get(recip_form.cleaned_data["b"]),
+            context["recip_names"] = tuple(
+                institutions.label_of(recip_form.cleaned_data[side]) for side in ("a", "b")
             )
     context["recip_form"] = recip_form
     return render(request, "exchanges/coverage.html", context)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xietong.core.errors import Conflict, InvalidInput
+from xietong.core.htmx import list_response
 from xietong.core.paging import paginate
 from xietong.core.views import refusals
 from xietong.exchanges import forms as f
@@ -36,9 +37,15 @@ from xietong.exchanges.views.common import (
 @refusals
 def placement_list(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
-    qs = selectors.placements_for(actor).select_related("slot")
-    page = paginate(qs, request.GET.get("page"), request.GET.get("page_size"))
-    return render(request, "exchanges/placement_list.html", {"page": page})
+    form = f.PlacementFilterForm(request.GET, actor=actor)
+    page = None
+    if form.is_valid():
+        qs = selectors.placements_for(actor, form.filters()).select_related("slot")
+        page = paginate(qs, request.GET.get("page"), form.cleaned_data["page_size"])
+    context = {"form": form, "page": page}
+    return list_response(
+        request, "exchanges/placement_list.html", "exchanges/_placement_results.html", context
+    )
 
 
 PLACEMENT_FORMS = {

@@ -10,12 +10,13 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xietong.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from xietong.core.htmx import list_response
 from xietong.core.paging import paginate
+from xietong.core.pickers import BoundPicker, bound
 from xietong.core.views import refusals
 from xietong.exchanges import forms as f
 from xietong.exchanges import selectors, services
@@ -25,11 +26,9 @@ from xietong.exchanges.choices import (
 )
 from xietong.exchanges.models import Program
 from xietong.exchanges.views.common import (
-    CHOICE_LIMIT,
     EDITABLE,
     PROGRAM_ORDER,
     _actor,
-    _institution_choices,
     _is_program_manager,
     _label_slots,
     _refused,
@@ -37,8 +36,6 @@ from xietong.exchanges.views.common import (
 )
 from xietong.institutions import selectors as registry
 from xietong.institutions.choices import Kind, Position, Stage, Title
-from xietong.institutions.selectors import StaffFilters
-from xietong.regions.selectors import path_prefixes_for, under_paths_q
 
 # --- programs --------------------------------------------------------------------------------
 
@@ -49,30 +46,19 @@ def program_list(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     if not actor.reads_registry:
         raise PermissionDenied(_("Your roles do not include exchange programs."))
-    form = f.ProgramFilterForm(request.GET)
+    form = f.ProgramFilterForm(request.GET, actor=actor)
     page = None
     if form.is_valid():
-        d = form.cleaned_data
-        qs = selectors.programs_for(actor, status=d["status"], school_year=d["school_year"].strip())
-        if d["kind"]:
-            qs = qs.filter(kind=d["kind"])
-        if d["term"]:
-            qs = qs.filter(term=d["term"])
         try:
-            if d["area"]:
-                qs = qs.filter(under_paths_q(path_prefixes_for(d["area"]), "region__path"))
+            qs = selectors.programs_for(actor, form.filters())
             qs = qs.annotate(offer_count=Count("offers", distinct=True)).order_by(*PROGRAM_ORDER)
-            page = paginate(qs, request.GET.get("page"), d["page_size"])
+            page = paginate(qs, request.GET.get("page"), form.cleaned_data["page_size"])
         except NotFound as e:
             form.add_error("area", str(e.message))
     context = {"form": form, "page": page, "creates": _is_program_manager(actor)}
-    htmx = getattr(request, "htmx", None)
-    partial = htmx is not None and bool(htmx) and not htmx.history_restore_request
-    partial = partial and htmx is not None and htmx.target == "results"
-    template = "exchanges/_program_results.html" if partial else "exchanges/program_list.html"
-    response = render(request, template, context)
-    patch_vary_headers(response, ("HX-Request", "HX-Target"))
-    return response
+    return list_response(
+        request, "exchanges/program_list.html", "exchanges/_program_results.html", context
+    )
 
 
 def _eligibility(p: Program) -> list[tuple[str, str]]:
@@ -148,14 +134,14 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _program_form_kwargs(actor: Any, program: Program | None = None) -> dict[str, Any]:
-    organisers = _institution_choices(actor, kind=Kind.AUTHORITY, mine=True)
+    organisers = bound("institutions", actor, kind=Kind.AUTHORITY, mine=True)
     regions = [(r.code, r.name) for r in registry.writable_regions(actor).order_by("path")]
+    keep = None
     if program is not None:
-        if all(o[0] != program.organiser_id for o in organisers):
-            organisers.insert(0, (program.organiser_id, program.organiser.name))
+        keep = program.organiser_id
         if all(r[0] != program.region.code for r in regions):
             regions.insert(0, (program.region.code, program.region.name))
-    return {"organisers": organisers, "regions": regions}
+    return {"organisers": organisers, "regions": regions, "keep_organiser": keep}
 
 
 @login_required
@@ -179,8 +165,7 @@ def program_create(request: HttpRequest) -> HttpResponse:
                 return redirect("exchanges:program_detail", pk=program.pk)
     else:
         initial: dict[str, Any] = {"school_year": f.current_school_year(), "max_choices": 3}
-        if len(kwargs["organisers"]) == 1:
-            initial["organiser"] = kwargs["organisers"][0][0]
+        initial["organiser"] = kwargs["organisers"].only_one()
         if kwargs["regions"]:
             initial["region"] = kwargs["regions"][0][0]
         form = f.ProgramForm(initial=initial, **kwargs)
@@ -256,14 +241,12 @@ def program_repeat(request: HttpRequest, pk: int) -> HttpResponse:
 # --- offers ----------------------------------------------------------------------------------
 
 
-def _mentor_choices(actor: Any, host_id: int | None) -> list[tuple[int, str]]:
-    if host_id is None:
-        return []
-    rows = registry.staff_for(actor, StaffFilters(institution_id=host_id))
-    return [
-        (pk, f"{name} · {title}" if title else name)
-        for pk, name, title in rows.values_list("pk", "name", "title")[:CHOICE_LIMIT]
-    ]
+def _mentors(actor: Any, host_id: int | None) -> BoundPicker:
+    """The staff picker over the host's staff (none until a host is chosen)."""
+    return bound("staff", actor, institution=host_id or NO_INSTITUTION)
+
+
+NO_INSTITUTION = 2**63 - 1  # an id no institution has: no mentor before a host
 
 
 @login_required
@@ -275,11 +258,11 @@ def offer_create(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied(
             _("Only the host's administrator or an authority over it may offer places there.")
         )
-    hosts = [h for h in _institution_choices(actor, mine=True)]
+    hosts = bound("institutions", actor, mine=True)
     source = request.POST if request.method == "POST" else request.GET
-    raw_host = source.get("host") or (str(hosts[0][0]) if len(hosts) == 1 else "")
-    host_id = int(raw_host) if raw_host.isdigit() else None
-    kwargs: dict[str, Any] = {"hosts": hosts, "mentors": _mentor_choices(actor, host_id)}
+    raw_host = source.get("host") or str(hosts.only_one())
+    host_id = int(raw_host) if raw_host.isdigit() and hosts.get(raw_host) else None
+    kwargs: dict[str, Any] = {"hosts": hosts, "mentors": _mentors(actor, host_id)}
     if request.method == "POST":
         form = f.OfferForm(request.POST, **kwargs)
         if form.is_valid():
@@ -313,8 +296,8 @@ def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
             _("Only the host's administrator or an authority over it manages this offer.")
         )
     kwargs: dict[str, Any] = {
-        "hosts": [(offer.host_id, offer.host.name)],
-        "mentors": _mentor_choices(actor, offer.host_id),
+        "hosts": bound("institutions", actor, mine=True),
+        "mentors": _mentors(actor, offer.host_id),
         "offer": offer,
         "initial": {
             "host": offer.host_id,

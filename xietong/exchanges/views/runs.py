@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xietong.core.errors import Conflict, InvalidInput, PermissionDenied
+from xietong.core.htmx import list_response
 from xietong.core.paging import paginate
 from xietong.core.views import refusals
 from xietong.exchanges import forms as f
@@ -58,7 +59,9 @@ def matching(request: HttpRequest) -> HttpResponse:
 def program_runs(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     program = selectors.program_detail(actor, pk)
-    runs = list(selectors.runs_for(actor, pk)[:50])
+    filter_form = f.RunFilterForm(request.GET, actor=actor)
+    filters = filter_form.filters() if filter_form.is_valid() else selectors.RunFilters()
+    runs_page = paginate(selectors.runs_for(actor, pk, filters), request.GET.get("page"), 50)
     if request.method == "POST":
         form = f.RunForm(request.POST)
         if form.is_valid():
@@ -73,8 +76,20 @@ def program_runs(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("exchanges:run_detail", pk=run.pk)
     else:
         form = f.RunForm()
-    context = {"program": program, "runs": runs, "form": form}
-    return render(request, "exchanges/runs.html", context, status=422 if form.errors else 200)
+    context = {
+        "program": program,
+        "runs": runs_page.object_list,
+        "page": runs_page,
+        "form": form,
+        "filter_form": filter_form,
+    }
+    return list_response(
+        request,
+        "exchanges/runs.html",
+        "exchanges/_run_results.html",
+        context,
+        status=422 if form.errors else 200,
+    )
 
 
 def _chart_data(run: Any) -> dict[str, Any]:
