@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "xietong.regions",
     "xietong.institutions",
     "xietong.accounts",
+    "xietong.jobs",
     "xietong.exchanges",
     "xietong.demo",
 ]
@@ -167,6 +168,12 @@ TASKS = {
         )
     }
 }
+
+# A running job beats at most every XIETONG_JOBS_BEAT_SECONDS; one silent for longer than
+# XIETONG_JOBS_HEARTBEAT_LAPSE lost its worker and is marked failed (it can be retried).
+XIETONG_JOBS_BEAT_SECONDS = float(os.environ.get("XIETONG_JOBS_BEAT_SECONDS", "2"))
+XIETONG_JOBS_HEARTBEAT_LAPSE = int(os.environ.get("XIETONG_JOBS_HEARTBEAT_LAPSE", "60"))
+MEDIA_ROOT = VAR_DIR / "media"  # job result files (Django's default storage)
 
 XIETONG_PAGE_SIZES = (20, 50, 100)
 XIETONG_DEMO_PASSWORD = "Xietong-Demo-2025"

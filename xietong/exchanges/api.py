@@ -10,7 +10,14 @@ from pydantic import Field
 
 from xietong.core.paging import paginate
 from xietong.exchanges import selectors, services
-from xietong.exchanges.models import Application, HostOffer, MatchResult, Placement, Program
+from xietong.exchanges.models import (
+    Application,
+    HostOffer,
+    MatchingRun,
+    MatchResult,
+    Placement,
+    Program,
+)
 from xietong.exchanges.schemas import (
     ApplicationIn,
     ApplicationOut,
@@ -49,6 +56,7 @@ from xietong.exchanges.schemas import (
     RunOut,
     StatusIn,
 )
+from xietong.jobs import selectors as jobs_selectors
 
 router = Router(tags=["exchanges"])
 ERRORS: dict[int, Any] = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 422: Error}
@@ -362,20 +370,36 @@ def my_results(request: HttpRequest) -> Any:
 # --- matching runs --------------------------------------------------------------------------
 
 
+def _with_jobs(actor: Any, runs: list[MatchingRun]) -> list[MatchingRun]:
+    """Give each run its job as the jobs selector shows it (swept, with its actions)."""
+    found = jobs_selectors.jobs_for(actor).filter(pk__in=[r.job_id for r in runs if r.job_id])
+    by_id = {j.pk: j for j in found.select_related("target_type")}
+    for r in runs:
+        r.job = by_id.get(r.job_id)  # type: ignore[arg-type]
+    return runs
+
+
+def _run(actor: Any, pk: int) -> MatchingRun:
+    run = selectors.run_detail(actor, pk)
+    if run.job_id:
+        run.job = jobs_selectors.job_detail(actor, run.job_id)
+    return run
+
+
 @router.post("/programs/{int:pk}/runs", response={202: RunOut, **ERRORS}, summary="Start a run")
 def start_run(request: HttpRequest, pk: int, payload: RunIn) -> Any:
     run = services.start_matching_run(_actor(request), pk, payload.mode, payload.parameters)
-    return 202, run
+    return 202, _run(_actor(request), run.pk)
 
 
 @router.get("/programs/{int:pk}/runs", response={200: list[RunOut], **ERRORS}, summary="Runs")
 def list_runs(request: HttpRequest, pk: int) -> Any:
-    return list(selectors.runs_for(_actor(request), pk)[:100])
+    return _with_jobs(_actor(request), list(selectors.runs_for(_actor(request), pk)[:100]))
 
 
 @router.get("/runs/{int:pk}", response={200: RunOut, **ERRORS}, summary="Status and progress")
 def get_run(request: HttpRequest, pk: int) -> Any:
-    return selectors.run_detail(_actor(request), pk)
+    return _run(_actor(request), pk)
 
 
 @router.get("/runs/{int:pk}/results", response={200: ResultPage, **ERRORS}, summary="Results")
@@ -387,7 +411,7 @@ def run_results(request: HttpRequest, pk: int, query: Query[PageQuery]) -> Any:
 @router.post("/runs/{int:pk}/publish", response={200: RunOut, **ERRORS}, summary="Publish")
 def publish_run(request: HttpRequest, pk: int) -> Any:
     services.publish_run(_actor(request), pk)
-    return selectors.run_detail(_actor(request), pk)
+    return _run(_actor(request), pk)
 
 
 # --- placements -----------------------------------------------------------------------------

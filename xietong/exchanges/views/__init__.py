@@ -55,7 +55,6 @@ from xietong.exchanges.views.runs import (
     program_runs,
     run_detail,
     run_publish,
-    run_status,
 )
 
 __all__ = [
@@ -97,6 +96,5 @@ __all__ = [
     "review",
     "run_detail",
     "run_publish",
-    "run_status",
     "web_link",
 ]
