@@ -97,6 +97,7 @@ def run(job_id: int, on_report: OnReport | None = None) -> Job:
     kind = registry.get(job.kind)
     if kind is None:
         _finish(job, JobStatus.FAILED, code=UNKNOWN_KIND, params={"kind": job.kind})
+        job.refresh_from_db()
         return job
     reporter = Reporter(job, on_report)
     try:
@@ -137,12 +138,11 @@ def _finish(
 ) -> None:
     now = timezone.now()
     fields: dict[str, Any] = {"status": status, "finished_at": now, "heartbeat_at": now}
+    fields.update(done=job.done, total=job.total)  # the last report, even if not yet written
     if status == JobStatus.SUCCEEDED:
-        fields["result"] = result
+        fields.update(result=result, message_code="", message_params={})
         if job.total is not None:
             fields["done"] = job.total
-        if job.message_code:
-            fields.update(message_code="", message_params={})
     else:
         fields.update(message_code=code[:500], message_params=params or {})
     # A job the sweep failed meanwhile (a worker that was only slow) still gets its outcome;
