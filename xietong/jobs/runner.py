@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.core.files.base import ContentFile, File
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import F, Q
 from django.utils import timezone, translation
@@ -59,6 +60,12 @@ class Reporter:
             self._write(done=done, total=total, message_code=message, message_params=params)
         if self.on_report:
             self.on_report(job)
+
+    def save_file(self, name: str, content: bytes | File) -> None:
+        """Store the job's result file through Django's storage (``upload_to`` jobs/Y/m/)."""
+        data = content if isinstance(content, File) else ContentFile(content)
+        self.job.result_file.save(name, data, save=False)
+        Job.objects.filter(pk=self.job.pk).update(result_file=self.job.result_file.name)
 
     def beat(self) -> None:
         """Only the heartbeat (a handler busy for long between two reports)."""

@@ -7,21 +7,23 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from xietong.core.errors import Conflict
+from xietong.accounts.access import Actor
+from xietong.core.errors import Conflict, NotFound
 from xietong.core.paging import paginate
 from xietong.core.views import refusals
 from xietong.jobs import registry, selectors, services
 from xietong.jobs.choices import JobStatus
 
 
-def _actor(request: HttpRequest):  # type: ignore[no-untyped-def]
-    return request.actor  # type: ignore[attr-defined]
+def _actor(request: HttpRequest) -> Actor:
+    return request.actor  # type: ignore[attr-defined,no-any-return]
 
 
 def _back(request: HttpRequest, pk: int) -> HttpResponse:
@@ -104,9 +106,12 @@ def job_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@refusals
-def job_result_file(request: HttpRequest, pk: int) -> HttpResponse:
-    job = selectors.job_detail(_actor(request), pk)
+def job_result_file(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The result file, scoped like its job, sent as an attachment that is never cached."""
+    try:
+        job = selectors.job_detail(_actor(request), pk)
+    except NotFound as e:
+        raise Http404(str(e.message)) from None
     if not job.result_file:
         raise Http404(_("This job has no result file."))
     name = job.result_file.name.rsplit("/", 1)[-1]

@@ -12,12 +12,13 @@ from xietong.jobs.models import Job
 from xietong.jobs.registry import JobFailed, register
 from xietong.jobs.runner import Reporter
 
-COUNT, BOOM, FLAKY, GATE, STOP_SELF = (
+COUNT, BOOM, FLAKY, GATE, STOP_SELF, EXPORT = (
     "tests.count",
     "tests.boom",
     "tests.flaky",
     "tests.gate",
     "tests.stop_self",
+    "tests.export",
 )
 
 
@@ -63,3 +64,9 @@ def stop_self(job: Job, report: Reporter) -> None:
     Job.objects.filter(pk=job.pk).update(status="cancelled")
     report(2, 4, gettext_noop("Waiting at the gate"))
     raise AssertionError("a cancelled job must stop at its next report")
+
+
+@register(EXPORT, label="Export")
+def export(job: Job, report: Reporter) -> dict[str, int]:
+    report.save_file("staff.csv", "姓名,学科\n李三河,数学\n".encode())
+    return {"rows": 1}

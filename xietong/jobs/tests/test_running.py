@@ -21,10 +21,8 @@ def _sanhe(cast) -> Actor:
     return cast.actor("sanhe")
 
 
-def test_it_runs_an_enqueued_job_to_success_with_its_progress(
-    cast, django_capture_on_commit_callbacks
-):
-    seen: list[tuple[int, int | None, str]] = []
+def test_it_runs_an_enqueued_job_to_success_with_its_progress(cast):
+    seen = []
     job = services.enqueue(_sanhe(cast), kinds.COUNT, {"n": 4}, dispatch=False)
     assert job.status == JobStatus.QUEUED and job.owner == cast.users["sanhe"]
     job = services.run_now(job, lambda j: seen.append((j.done, j.total, j.status)))

@@ -103,3 +103,23 @@ def test_it_sends_anonymous_visitors_to_sign_in(client, cast):
     job = _job(cast)
     response = client.get(reverse("jobs:detail", args=[job.pk]))
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_it_downloads_a_result_file_only_for_who_sees_the_job(client, cast, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    job = _job(cast, kinds.EXPORT)
+    assert job.result_file.name.startswith("jobs/") and job.result_file.name.endswith(".csv")
+    c = _login(client, cast, "sanhe")
+    assert (
+        reverse("jobs:result_file", args=[job.pk])
+        in c.get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    )
+    response = c.get(reverse("jobs:result_file", args=[job.pk]))
+    assert response.status_code == 200 and response["Cache-Control"] == "no-store"
+    assert response["Content-Disposition"].startswith("attachment")
+    assert b"".join(response.streaming_content).decode() == "姓名,学科\n李三河,数学\n"
+    other = _login(client, cast, "tongzhou")
+    assert other.get(reverse("jobs:result_file", args=[job.pk])).status_code == 404
+    plain = _job(cast)
+    c = _login(client, cast, "sanhe")
+    assert c.get(reverse("jobs:result_file", args=[plain.pk])).status_code == 404
