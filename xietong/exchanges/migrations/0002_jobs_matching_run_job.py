@@ -19,6 +19,12 @@ JOB_STATUS = {
 }
 
 
+def _check_constraints_now(schema_editor):
+    """PostgreSQL cannot ALTER a table with deferred FK checks pending from the copy."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
 def forwards(apps, schema_editor):
     MatchingRun = apps.get_model("exchanges", "MatchingRun")
     Job = apps.get_model("jobs", "Job")
@@ -49,6 +55,7 @@ def forwards(apps, schema_editor):
         if run.status in ("running", "failed"):
             run.status = "queued"  # no results yet; the job tells how its execution went
         run.save(update_fields=["job", "status"])
+    _check_constraints_now(schema_editor)
 
 
 def backwards(apps, schema_editor):
@@ -66,6 +73,7 @@ def backwards(apps, schema_editor):
         run.save(update_fields=["progress", "finished_at", "status", "error"])
     MatchingRun.objects.update(job=None)
     Job.objects.filter(kind=KIND).delete()
+    _check_constraints_now(schema_editor)
 
 
 class Migration(migrations.Migration):

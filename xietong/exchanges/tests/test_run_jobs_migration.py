@@ -24,7 +24,7 @@ def _migrate(targets: list[tuple[str, str]]) -> MigrationExecutor:
     return MigrationExecutor(connection)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_it_gives_every_existing_run_a_job_in_the_matching_state(ex):
     old = _migrate(BEFORE).loader.project_state(BEFORE).apps
     OldRun = old.get_model("exchanges", "MatchingRun")

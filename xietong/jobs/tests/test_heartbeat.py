@@ -106,8 +106,13 @@ def test_it_stops_a_slow_worker_at_its_next_report_once_its_job_was_swept(cast):
 
 
 @pytest.fixture
-def worker_env(transactional_db: Any, tmp_path: Path) -> Iterator[dict[str, str]]:
-    """The environment of a worker process that shares this test's database."""
+def worker_env(
+    transactional_db: Any, django_db_serialized_rollback: Any, tmp_path: Path
+) -> Iterator[dict[str, str]]:
+    """The environment of a worker process that shares this test's database.
+
+    (The serialized rollback gives the regions back to later tests after the flush.)
+    """
     env = {k: v for k, v in os.environ.items() if k != "XIETONG_TASKS"}
     env.update(DJANGO_SETTINGS_MODULE="xietong.settings", XIETONG_JOBS_BEAT_SECONDS="0.1")
     db = connection.settings_dict
