@@ -51,7 +51,7 @@ def test_it_retries_a_failed_job_and_refuses_a_running_one(
     with django_capture_on_commit_callbacks(execute=True) as dispatched:
         response = api.post(f"/api/jobs/{failed.pk}/retry", as_="sanhe")
     assert response.status_code == 202 and response.json()["status"] == "queued"
-    assert len(dispatched) == 1  # handed to the task backend on commit (inline in tests)
+    assert any(c.__name__ == "dispatch" for c in dispatched)  # to the task backend on commit
     failed.refresh_from_db()
     assert failed.status == JobStatus.SUCCEEDED and failed.attempts == 2
     running = _job(cast, run=False)

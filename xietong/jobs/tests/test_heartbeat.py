@@ -134,7 +134,8 @@ def worker_env(
     finally:
         connection.close()
         db["NAME"] = memory
-        keeper.close()
+        connection.ensure_connection()  # back on the in-memory database before the keeper
+        keeper.close()  # lets go (the last connection to it would drop it)
 
 
 def _worker(env: dict[str, str], *args: str) -> subprocess.Popen[bytes]:
