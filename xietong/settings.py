@@ -32,6 +32,16 @@ SECRET_KEY = _secret_key()
 DEBUG = os.environ.get("XIETONG_DEBUG", "") == "1"
 # A production deployment: keys must be provided (never made on the fly).
 PRODUCTION = os.environ.get("XIETONG_PRODUCTION", "") == "1"
+# Served over HTTPS (behind a TLS proxy that sets X-Forwarded-Proto): HSTS, Secure cookies
+# and the redirect to https all follow from this one setting.
+XIETONG_HTTPS = os.environ.get("XIETONG_HTTPS", "") == "1"
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = XIETONG_HTTPS
+SECURE_SSL_REDIRECT = XIETONG_HTTPS
+SECURE_HSTS_SECONDS = 31_536_000 if XIETONG_HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_PRELOAD = XIETONG_HTTPS
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if XIETONG_HTTPS else None
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
 ALLOWED_HOSTS = os.environ.get("XIETONG_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
 INSTALLED_APPS = [
@@ -50,12 +60,14 @@ INSTALLED_APPS = [
     "xietong.institutions",
     "xietong.accounts",
     "xietong.jobs",
+    "xietong.attachments",
     "xietong.exchanges",
     "xietong.demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "xietong.core.security_headers.SecurityHeadersMiddleware",
     # Outermost but for the above: it answers in JSON what Django refuses before a view runs.
     "xietong.core.api_errors.ApiJsonErrorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -174,6 +186,53 @@ STATICFILES_DIRS = [
 WHITENOISE_USE_FINDERS = True  # serve straight from the finders: no collectstatic for the demo
 WHITENOISE_AUTOREFRESH = DEBUG
 
+# Uploaded files (attachments): the filesystem under var/media by default; an S3-compatible
+# object store when XIETONG_S3_BUCKET is set (needs the optional `s3` extra, django-storages).
+# Files are never served from MEDIA_URL: every download goes through a scoped, audited view.
+MEDIA_ROOT = Path(os.environ.get("XIETONG_MEDIA_ROOT", VAR_DIR / "media"))
+MEDIA_URL = "/media/"
+
+
+def _default_storage() -> dict[str, object]:
+    bucket = os.environ.get("XIETONG_S3_BUCKET", "")
+    if not bucket:
+        return {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": MEDIA_ROOT, "directory_permissions_mode": 0o750},
+        }
+    import importlib.util
+
+    from django.core.exceptions import ImproperlyConfigured
+
+    if importlib.util.find_spec("storages") is None:
+        raise ImproperlyConfigured(
+            "XIETONG_S3_BUCKET is set but django-storages is not installed: "
+            "pip install 'xietong[s3]'"
+        )
+    env = os.environ.get
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": env("XIETONG_S3_ENDPOINT_URL") or None,
+            "region_name": env("XIETONG_S3_REGION") or None,
+            "access_key": env("XIETONG_S3_ACCESS_KEY_ID") or None,
+            "secret_key": env("XIETONG_S3_SECRET_ACCESS_KEY") or None,
+            "location": env("XIETONG_S3_PREFIX", ""),
+            "addressing_style": env("XIETONG_S3_ADDRESSING_STYLE") or None,
+            "default_acl": None,  # objects stay private: downloads go through Xietong
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+
+
+STORAGES = {
+    "default": _default_storage(),
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+XIETONG_ATTACHMENT_MAX_BYTES = int(os.environ.get("XIETONG_ATTACHMENT_MAX_MB", "20")) * 1024 * 1024
+
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 LOGGING = {
@@ -200,7 +259,6 @@ TASKS = {
 # XIETONG_JOBS_HEARTBEAT_LAPSE lost its worker and is marked failed (it can be retried).
 XIETONG_JOBS_BEAT_SECONDS = float(os.environ.get("XIETONG_JOBS_BEAT_SECONDS", "2"))
 XIETONG_JOBS_HEARTBEAT_LAPSE = int(os.environ.get("XIETONG_JOBS_HEARTBEAT_LAPSE", "60"))
-MEDIA_ROOT = VAR_DIR / "media"  # job result files (Django's default storage)
 
 XIETONG_PAGE_SIZES = (20, 50, 100)
 XIETONG_DEMO_PASSWORD = "Xietong-Demo-2025"

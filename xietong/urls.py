@@ -12,6 +12,7 @@ urlpatterns = [
     path("institutions/", include("xietong.institutions.urls")),
     path("exchanges/", include("xietong.exchanges.urls")),
     path("jobs/", include("xietong.jobs.urls")),
+    path("attachments/", include("xietong.attachments.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/", api.urls),
 ]

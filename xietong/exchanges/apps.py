@@ -10,6 +10,9 @@ class ExchangesConfig(AppConfig):
 
     def ready(self) -> None:
         from xietong.core.navigation import NavItem, register
+        from xietong.exchanges import attachments
+
+        attachments.register()  # evidence files on placement reports and logs
 
         section = _("Exchanges")
         entries = [

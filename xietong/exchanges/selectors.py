@@ -14,6 +14,7 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Sum,
     Value,
     When,
 )
@@ -48,7 +49,7 @@ from xietong.exchanges.models import (
     Placement,
     Program,
 )
-from xietong.institutions.models import Institution, Staff
+from xietong.institutions.models import Institution, RegionMix, RegionTally, Staff, StaffTally
 from xietong.institutions.selectors import administered_institutions_q
 from xietong.regions.selectors import path_prefixes_for, under_paths_q
 
@@ -234,119 +235,294 @@ class CoverageFilters:
     program_id: int | None = None  # apply this program's eligibility
 
 
-def _coverage_scope_q(actor: Actor) -> Q:
+def _coverage_institutions_q(actor: Actor, prefix: str = "") -> Q:
+    """Institutions (``prefix`` leads from the row to one) whose staff coverage counts."""
     if not (actor.authority_region_paths or actor.admin_institution_ids):
         raise PermissionDenied(_("Coverage is read by authorities and institution admins."))
-    return authority_read_q(actor, "institution__") | administered_institutions_q(
-        actor, "institution__"
+    return authority_read_q(actor, prefix) | administered_institutions_q(actor, prefix)
+
+
+def _coverage_scope_q(actor: Actor, prefix: str = "") -> Q:
+    """Staff (``prefix`` leads from the row to the staff member) coverage may count."""
+    return _coverage_institutions_q(actor, f"{prefix}institution__")
+
+
+@dataclass(frozen=True)
+class _Eligibility:
+    """Who counts as eligible: positions, the area's paths (resolved once; None: anywhere),
+    and a program's person-level conditions."""
+
+    positions: tuple[str, ...]
+    paths: tuple[str, ...] | None = None
+    stages: tuple[str, ...] = ()
+    subjects: tuple[str, ...] = ()
+    titles: tuple[str, ...] = ()
+
+    @property
+    def by_position_only(self) -> bool:
+        return not (self.stages or self.subjects or self.titles)
+
+
+def _eligibility(actor: Actor, f: CoverageFilters) -> _Eligibility:
+    paths = tuple(path_prefixes_for(f.area)) if f.area else None
+    if f.program_id is None:
+        return _Eligibility(tuple(ELIGIBLE_POSITIONS), paths)
+    program = program_detail(actor, f.program_id)
+    only = set(program.codes("elig_positions"))
+    positions = tuple(p for p in ELIGIBLE_POSITIONS if not only or p in only)
+    return _Eligibility(
+        positions,
+        paths,
+        tuple(program.codes("elig_stages")),
+        tuple(program.codes("elig_subjects")),
+        tuple(program.codes("elig_titles")),
     )
 
 
-def eligible_staff(actor: Actor, f: CoverageFilters) -> QuerySet[Staff]:
-    """Teachers, principals and vice-principals in the actor's scope and the area."""
-    qs = Staff.objects.filter(_coverage_scope_q(actor), position__in=ELIGIBLE_POSITIONS)
-    if f.area:
-        qs = qs.filter(under_paths_q(path_prefixes_for(f.area), "institution__region_path"))
+def _eligible_q(actor: Actor, f: CoverageFilters, rule: _Eligibility, prefix: str = "") -> Q:
+    """Eligible staff in the actor's scope and the area, from a row ``prefix`` away."""
+    q = _coverage_scope_q(actor, prefix) & Q(**{f"{prefix}position__in": rule.positions})
+    if rule.paths is not None:
+        q &= under_paths_q(list(rule.paths), f"{prefix}institution__region_path")
     if f.institution_id is not None:
-        qs = qs.filter(institution_id=f.institution_id)
-    if f.program_id is not None:
-        program = program_detail(actor, f.program_id)
-        for field, lookup in (("elig_stages", "stages"), ("elig_subjects", "subjects")):
-            codes = program.codes(field)
-            if codes:
-                any_q = NOTHING
-                for c in codes:
-                    any_q |= Q(**{f"{lookup}__contains": needle(c)})
-                qs = qs.filter(any_q)
-        if program.codes("elig_titles"):
-            qs = qs.filter(title__in=program.codes("elig_titles"))
-        if program.codes("elig_positions"):
-            qs = qs.filter(position__in=program.codes("elig_positions"))
-    return qs
+        q &= Q(**{f"{prefix}institution_id": f.institution_id})
+    for codes, lookup in ((rule.stages, "stages"), (rule.subjects, "subjects")):
+        if codes:
+            any_q = NOTHING
+            for c in codes:
+                any_q |= Q(**{f"{prefix}{lookup}__contains": needle(c)})
+            q &= any_q
+    if rule.titles:
+        q &= Q(**{f"{prefix}title__in": rule.titles})
+    return q
 
 
-def _exchanged(f: CoverageFilters, states: Any) -> Exists:
-    sub = Application.objects.filter(
-        applicant=OuterRef("pk"), status__in=list(states), program__school_year=f.school_year
+def eligible_staff(
+    actor: Actor, f: CoverageFilters, rule: _Eligibility | None = None
+) -> QuerySet[Staff]:
+    """Teachers, principals and vice-principals in the actor's scope and the area."""
+    return Staff.objects.filter(_eligible_q(actor, f, rule or _eligibility(actor, f)))
+
+
+def _eligible_by_institution(
+    actor: Actor, f: CoverageFilters, rule: _Eligibility
+) -> list[dict[str, Any]]:
+    """(institution id, name, eligible) ordered by name: from the tallies by position; a
+    program's stage, subject or title conditions need the staff themselves."""
+    rows: QuerySet[Any, dict[str, Any]]
+    if rule.by_position_only:
+        tally = StaffTally.objects.filter(_eligible_q(actor, f, rule))
+        rows = tally.values("institution_id", "institution__name").annotate(n=Sum("staff"))
+    else:
+        rows = (
+            eligible_staff(actor, f, rule)
+            .values("institution_id", "institution__name")
+            .annotate(n=Count("pk"))
+        )
+    return list(rows.order_by("institution__name", "institution_id"))
+
+
+def _exchanged_by_institution(
+    actor: Actor, f: CoverageFilters, rule: _Eligibility
+) -> dict[int, dict[str, int]]:
+    """Per institution: eligible staff who completed, who rotated, and backbone who rotated.
+
+    Read from the applications of the school year (a few thousand), not from the staff.
+    """
+    apps = Application.objects.filter(
+        _eligible_q(actor, f, rule, "applicant__"),
+        status__in=list(ROTATED_STATES),
+        program__school_year=f.school_year,
     )
     if f.term is not None:
-        sub = sub.filter(program__term=f.term)
-    return Exists(sub)
+        apps = apps.filter(program__term=f.term)
+    backbone = NOTHING
+    for h in BACKBONE_HONOURS:
+        backbone |= Q(applicant__honours__contains=needle(h))
+    rows = (
+        apps.order_by()
+        .values("applicant__institution_id")
+        .annotate(
+            completed=Count("applicant_id", distinct=True, filter=Q(status=AppStatus.COMPLETED)),
+            rotated=Count("applicant_id", distinct=True),
+            backbone_rotated=Count("applicant_id", distinct=True, filter=backbone),
+        )
+    )
+    return {r.pop("applicant__institution_id"): r for r in rows}
 
 
 def _share(part: int, whole: int) -> float:
     return round(part / whole, 4) if whole else 0.0
 
 
-def coverage_by_institution(actor: Actor, f: CoverageFilters) -> list[dict[str, Any]]:
-    """Per institution: eligible teachers, those who completed an exchange, share, full coverage.
+def coverage_rows(actor: Actor, f: CoverageFilters) -> list[dict[str, Any]]:
+    """Per institution with eligible staff, by name: coverage and the national rule.
 
-    One GROUP BY query; "full coverage" means every eligible teacher completed one.
+    Eligible counts come from the staff tallies, exchanges from the applications: two
+    grouped queries, neither reading the staff table (see docs/decisions/0010).
     """
-    rows = (
-        eligible_staff(actor, f)
-        .order_by()
-        .values("institution_id", "institution__name")
-        .annotate(
-            eligible=Count("pk"), completed=Count("pk", filter=_exchanged(f, [AppStatus.COMPLETED]))
-        )
-        .order_by("institution__name", "institution_id")
-    )
+    rule = _eligibility(actor, f)
+    exchanged = _exchanged_by_institution(actor, f, rule)
+    none = {"completed": 0, "rotated": 0, "backbone_rotated": 0}
     return [
-        {
-            "institution_id": r["institution_id"],
-            "institution": r["institution__name"],
-            "eligible": r["eligible"],
-            "completed": r["completed"],
-            "share": _share(r["completed"], r["eligible"]),
-            "full_coverage": r["eligible"] > 0 and r["completed"] == r["eligible"],
-        }
-        for r in rows
+        _coverage_row(
+            r["institution_id"],
+            r["institution__name"],
+            r["n"],
+            exchanged.get(r["institution_id"], none),
+        )
+        for r in _eligible_by_institution(actor, f, rule)
+        if r["n"]
     ]
 
 
-def coverage_total(actor: Actor, f: CoverageFilters) -> dict[str, Any]:
-    agg = eligible_staff(actor, f).aggregate(
-        eligible=Count("pk"), completed=Count("pk", filter=_exchanged(f, [AppStatus.COMPLETED]))
+def _coverage_row(pk: int, name: str, eligible: int, x: dict[str, int]) -> dict[str, Any]:
+    rotated_share = _share(x["rotated"], eligible)
+    backbone_share = _share(x["backbone_rotated"], x["rotated"])
+    return {
+        "institution_id": pk,
+        "institution": name,
+        "eligible": eligible,
+        "completed": x["completed"],
+        "share": _share(x["completed"], eligible),
+        "full_coverage": eligible > 0 and x["completed"] == eligible,
+        "rotated": x["rotated"],
+        "backbone_rotated": x["backbone_rotated"],
+        "rotated_share": rotated_share,
+        "backbone_share": backbone_share,
+        "rotation_ok": rotated_share >= 0.10,
+        "backbone_ok": x["rotated"] > 0 and backbone_share >= 0.20,
+    }
+
+
+def _eligible_total(actor: Actor, f: CoverageFilters, rule: _Eligibility) -> int:
+    if not rule.by_position_only:
+        return eligible_staff(actor, f, rule).count()
+    tally: QuerySet[Any]
+    if actor.admin_institution_ids or f.institution_id is not None:
+        tally = StaffTally.objects.filter(_eligible_q(actor, f, rule))
+    else:
+        # A scope of region paths only: the same rule on the region tallies' paths.
+        tally = RegionTally.objects.filter(
+            _coverage_institutions_q(actor), position__in=rule.positions
+        )
+        if rule.paths is not None:
+            tally = tally.filter(under_paths_q(list(rule.paths), "region_path"))
+    return tally.aggregate(n=Sum("staff"))["n"] or 0
+
+
+def coverage_summary(actor: Actor, f: CoverageFilters, limit: int = 300) -> dict[str, Any]:
+    """What the coverage page shows: the first ``limit`` institutions by name (as
+    :func:`coverage_rows`), how many there are in all, the totals, how many have full
+    coverage and how many fall below the national rule.
+
+    Only institutions that sent someone can be fully covered or meet the rule, so those
+    counts come from the year's applications; the rest from the tallies and one count of
+    the institutions that have eligible staff.
+    """
+    rule = _eligibility(actor, f)
+    if not rule.by_position_only:
+        rows = coverage_rows(actor, f)
+        return _summary(rows[:limit], len(rows), _eligible_total(actor, f, rule), rows)
+    institutions = Institution.objects.filter(_coverage_institutions_q(actor)).filter(
+        Exists(StaffTally.objects.filter(institution=OuterRef("pk"), position__in=rule.positions))
     )
-    return {**agg, "share": _share(agg["completed"], agg["eligible"])}
+    if rule.paths is not None:
+        institutions = institutions.filter(under_paths_q(list(rule.paths)))
+    if f.institution_id is not None:
+        institutions = institutions.filter(pk=f.institution_id)
+    first = list(institutions.order_by("name", "pk").values_list("pk", "name")[:limit])
+    exchanged = _exchanged_by_institution(actor, f, rule)
+    eligible = dict(
+        StaffTally.objects.filter(
+            institution_id__in={pk for pk, _ in first} | set(exchanged),
+            position__in=rule.positions,
+        )
+        .order_by()
+        .values_list("institution_id")
+        .annotate(n=Sum("staff"))
+    )
+    names = dict(first)
+    sent = [
+        _coverage_row(pk, names.get(pk, ""), eligible[pk], x)
+        for pk, x in exchanged.items()
+        if eligible.get(pk)
+    ]
+    none = {"completed": 0, "rotated": 0, "backbone_rotated": 0}
+    shown = [
+        _coverage_row(pk, name, eligible.get(pk, 0), exchanged.get(pk, none)) for pk, name in first
+    ]
+    if len(first) < limit:
+        count = len(first)
+    elif actor.admin_institution_ids or f.institution_id is not None:
+        count = institutions.count()
+    else:
+        count = _institutions_with(actor, rule)
+    return _summary(shown, count, _eligible_total(actor, f, rule), sent)
+
+
+def _institutions_with(actor: Actor, rule: _Eligibility) -> int:
+    """Institutions in a region-only scope with staff in any of the rule's positions."""
+    any_position = NOTHING
+    for p in rule.positions:
+        any_position |= Q(positions__contains=needle(p))
+    mixes = RegionMix.objects.filter(_coverage_institutions_q(actor), any_position)
+    if rule.paths is not None:
+        mixes = mixes.filter(under_paths_q(list(rule.paths), "region_path"))
+    return mixes.aggregate(n=Sum("institutions"))["n"] or 0
+
+
+def _summary(
+    shown: list[dict[str, Any]], count: int, eligible: int, sent: list[dict[str, Any]]
+) -> dict[str, Any]:
+    completed = sum(r["completed"] for r in sent)
+    met = sum(1 for r in sent if r["rotation_ok"] and r["backbone_ok"])
+    return {
+        "rows": shown,
+        "count": count,
+        "more": count - len(shown),
+        "total": {
+            "eligible": eligible,
+            "completed": completed,
+            "share": _share(completed, eligible),
+        },
+        "full": sum(1 for r in sent if r["full_coverage"]),
+        "flagged": count - met,
+    }
+
+
+COVERAGE_KEYS = ("institution_id", "institution", "eligible", "completed", "share", "full_coverage")
+RULE_KEYS = (
+    "institution_id",
+    "institution",
+    "eligible",
+    "rotated",
+    "backbone_rotated",
+    "rotated_share",
+    "backbone_share",
+    "rotation_ok",
+    "backbone_ok",
+)
+
+
+def coverage_by_institution(actor: Actor, f: CoverageFilters) -> list[dict[str, Any]]:
+    """Per institution: eligible teachers, those who completed an exchange, share, full coverage.
+
+    "Full coverage" means every eligible teacher completed one.
+    """
+    return [{k: r[k] for k in COVERAGE_KEYS} for r in coverage_rows(actor, f)]
+
+
+def coverage_total(actor: Actor, f: CoverageFilters) -> dict[str, Any]:
+    rule = _eligibility(actor, f)
+    eligible = _eligible_total(actor, f, rule)
+    completed = sum(r["completed"] for r in _exchanged_by_institution(actor, f, rule).values())
+    return {"eligible": eligible, "completed": completed, "share": _share(completed, eligible)}
 
 
 def national_rule(actor: Actor, f: CoverageFilters) -> list[dict[str, Any]]:
     """Per school and school year: ≥10% of eligible teachers rotated, ≥20% of those backbone."""
-    backbone = NOTHING
-    for h in BACKBONE_HONOURS:
-        backbone |= Q(honours__contains=needle(h))
-    rotated = _exchanged(f, ROTATED_STATES)
-    rows = (
-        eligible_staff(actor, f)
-        .order_by()
-        .values("institution_id", "institution__name")
-        .annotate(
-            eligible=Count("pk"),
-            rotated=Count("pk", filter=rotated),
-            backbone_rotated=Count("pk", filter=Q(rotated) & backbone),
-        )
-        .order_by("institution__name", "institution_id")
-    )
-    out = []
-    for r in rows:
-        rotated_share = _share(r["rotated"], r["eligible"])
-        backbone_share = _share(r["backbone_rotated"], r["rotated"])
-        out.append(
-            {
-                "institution_id": r["institution_id"],
-                "institution": r["institution__name"],
-                "eligible": r["eligible"],
-                "rotated": r["rotated"],
-                "backbone_rotated": r["backbone_rotated"],
-                "rotated_share": rotated_share,
-                "backbone_share": backbone_share,
-                "rotation_ok": rotated_share >= 0.10,
-                "backbone_ok": r["rotated"] > 0 and backbone_share >= 0.20,
-            }
-        )
-    return out
+    return [{k: r[k] for k in RULE_KEYS} for r in coverage_rows(actor, f)]
 
 
 def reciprocity(actor: Actor, a_id: int, b_id: int, school_year: str = "") -> dict[str, Any]:

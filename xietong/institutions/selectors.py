@@ -16,13 +16,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import BooleanField, Case, Count, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Count, Q, QuerySet, Sum, Value, When
 
 from xietong.accounts import audit
 from xietong.accounts.access import Actor
+from xietong.core.counting import RowCount, estimated_count
 from xietong.core.delimited import needle
 from xietong.core.errors import NotFound, PermissionDenied
-from xietong.institutions.models import Institution, Lab, Staff
+from xietong.institutions.models import Institution, Lab, RegionTally, Staff, StaffTally
 from xietong.regions.selectors import path_prefixes_for, under_paths_q
 
 NOTHING = Q(pk__in=[])
@@ -76,6 +77,34 @@ def staff_read_q(actor: Actor) -> Q:
     if actor.reads_all_staff:
         return Q()
     return staff_owning_q(actor)
+
+
+def _tally_scope(
+    actor: Actor, *, owning: bool, by_institution: bool = False
+) -> tuple[QuerySet[Any], Staff | None]:
+    """``staff_read_q`` (or ``staff_owning_q``) on the tallies: the tally rows whose staff
+    count, plus the actor's own record when it lies outside them (a staff member sees, and
+    owns, their own record).
+
+    The region tallies serve when the scope is made of regions only (an authority), the
+    institution tallies when it names institutions or ``by_institution`` is asked for. Both
+    carry ``region_path``, so the same ``Q`` builders apply to them.
+    """
+    own = None
+    if actor.own_staff_id is not None and (owning or not actor.reads_all_staff):
+        own = (
+            Staff.objects.filter(pk=actor.own_staff_id)
+            .exclude(administered_institutions_q(actor, "institution__"))
+            .select_related("institution")
+            .first()
+        )
+    if actor.reads_all_staff and not owning:
+        rows = StaffTally.objects.all() if by_institution else RegionTally.objects.all()
+        return rows, own
+    if by_institution or actor.admin_institution_ids:
+        return StaffTally.objects.filter(administered_institutions_q(actor, "institution__")), own
+    # Without institution grants the rule is one of region paths, which region rows answer.
+    return RegionTally.objects.filter(administered_institutions_q(actor)), own
 
 
 # --- institutions ---------------------------------------------------------------
@@ -140,19 +169,28 @@ def branches_of(actor: Actor, inst: Institution) -> QuerySet[Institution]:
 
 
 def institution_counts(actor: Actor) -> dict[str, int]:
-    """Institutions and staff visible to the actor and, of those, the ones it may change."""
+    """Institutions and staff visible to the actor and, of those, the ones it may change.
+
+    Staff are summed from the tallies (two small aggregates), not counted row by row.
+    """
     inst = institutions_for(actor).aggregate(
         total=Count("pk"), mine=Count("pk", filter=institution_write_q(actor))
     )
-    staff = staff_for(actor).aggregate(
-        total=Count("pk"), mine=Count("pk", filter=staff_owning_q(actor))
-    )
+    staff = {"total": 0, "mine": 0}
+    if actor.reads_all_staff or actor.admin_institution_ids or actor.own_staff_id:
+        for key, owning in (("total", False), ("mine", True)):
+            rows, own = _tally_scope(actor, owning=owning)
+            staff[key] = _summed(rows) + (1 if own is not None else 0)
     return {
         "institutions": inst["total"],
         "my_institutions": inst["mine"],
         "staff": staff["total"],
         "my_staff": staff["mine"],
     }
+
+
+def _summed(rows: QuerySet[Any]) -> int:
+    return rows.aggregate(n=Sum("staff"))["n"] or 0
 
 
 # --- staff -------------------------------------------------------------------------
@@ -205,6 +243,31 @@ def staff_for(actor: Actor, filters: StaffFilters | None = None) -> QuerySet[Sta
     )
 
 
+def staff_total(actor: Actor, filters: StaffFilters | None = None) -> RowCount:
+    """How many staff ``staff_for(actor, filters)`` holds, without counting 1.4 M rows.
+
+    Filters on the institution (area, institution, position, mine) are answered exactly
+    from the tallies; filters on the person (title, honour, stage, subject, name) by the
+    database's estimate (exact on SQLite).
+    """
+    f = filters or StaffFilters()
+    if not (actor.reads_all_staff or actor.admin_institution_ids or actor.own_staff_id):
+        return RowCount(0, exact=True)
+    if f.title or f.honour or f.stage or f.subject or f.q:
+        return estimated_count(staff_for(actor, f))
+    tally, own = _tally_scope(actor, owning=f.mine, by_institution=f.institution_id is not None)
+    if f.area:
+        tally = tally.filter(under_paths_q(path_prefixes_for(f.area), "region_path"))
+    if f.institution_id is not None:
+        tally = tally.filter(institution_id=f.institution_id)
+    if f.position:
+        tally = tally.filter(position=f.position)
+    n = _summed(tally)
+    if own is not None and staff_for(actor, f).filter(pk=own.pk).exists():
+        n += 1
+    return RowCount(n, exact=True)
+
+
 def staff_detail(actor: Actor, pk: int) -> Staff:
     staff = staff_for(actor).filter(pk=pk).first()
     if staff is None:
@@ -243,25 +306,26 @@ def counts_by_region(actor: Actor) -> dict[int, dict[str, int]]:
     from xietong.regions.models import Region
 
     inst_rows = institutions_for(actor).order_by().values("region_id").annotate(n=Count("pk"))
-    staff_rows = (
-        staff_for(actor).order_by().values("institution__region_id").annotate(n=Count("pk"))
-    )
+    staff_rows: list[dict[str, Any]] = []
+    if actor.reads_all_staff or actor.admin_institution_ids or actor.own_staff_id:
+        rows, own = _tally_scope(actor, owning=False)
+        staff_rows = list(rows.order_by().values("region").annotate(n=Sum("staff")))
+        if own is not None:
+            staff_rows.append({"region": own.institution.region_id, "n": 1})
     direct: dict[int, dict[str, int]] = {}
     for row in inst_rows:
         direct.setdefault(row["region_id"], {"institutions": 0, "staff": 0})["institutions"] = row[
             "n"
         ]
     for row in staff_rows:
-        direct.setdefault(row["institution__region_id"], {"institutions": 0, "staff": 0})[
-            "staff"
-        ] = row["n"]
+        direct.setdefault(row["region"], {"institutions": 0, "staff": 0})["staff"] += row["n"]
     regions = list(Region.objects.only("id", "parent_id", "path").order_by("-path"))
     totals = {r.id: {"institutions": 0, "staff": 0} for r in regions}
     # Deepest first, so each region's total is complete before it is added to its parent.
     for r in sorted(regions, key=lambda r: -r.path.count("/")):
-        own = direct.get(r.id, {"institutions": 0, "staff": 0})
-        totals[r.id]["institutions"] += own["institutions"]
-        totals[r.id]["staff"] += own["staff"]
+        here = direct.get(r.id, {"institutions": 0, "staff": 0})
+        totals[r.id]["institutions"] += here["institutions"]
+        totals[r.id]["staff"] += here["staff"]
         if r.parent_id:
             totals[r.parent_id]["institutions"] += totals[r.id]["institutions"]
             totals[r.parent_id]["staff"] += totals[r.id]["staff"]

@@ -20,6 +20,7 @@ from xietong.accounts import alerts, audit
 from xietong.accounts.access import Actor
 from xietong.core.delimited import pack
 from xietong.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from xietong.institutions import tallies
 from xietong.institutions.choices import DEFAULT_STAGES, Honour, Stage
 from xietong.institutions.models import Institution, Lab, Staff
 from xietong.institutions.selectors import (
@@ -159,6 +160,15 @@ def _apply_institution(actor: Actor, inst: Institution, data: Mapping[str, Any])
                 raise PermissionDenied(
                     _("You may only attach a branch campus to an institution you manage.")
                 )
+            old = inst.parent if inst.pk and inst.parent_id else None
+            # Leaving a parent changes who administers the branch (the parent's admin
+            # does): only who manages the parent may undo the tie, not the branch.
+            leaving = old is not None and old.pk != getattr(parent, "pk", None)
+            if leaving and old is not None and not can_edit_institution(actor, old):
+                raise PermissionDenied(
+                    _("Only who manages %(parent)s may detach its branch campus.")
+                    % {"parent": old.name}
+                )
             inst.parent = parent
         elif key == "stages":
             inst.stages = _pack_codes(value, set(Stage.values), "stages")
@@ -236,6 +246,8 @@ def update_institution(actor: Actor, pk: int, data: Mapping[str, Any]) -> Instit
     if inst.region_id != old_region:
         _require_region_write(actor, inst.region)
     _save(inst)
+    if inst.region_id != old_region:
+        tallies.refresh([inst.pk])
     after = audit.snapshot(inst)
     changed = {k for k in after if after[k] != before.get(k)} - {"updated_at"}
     audit.record(
@@ -483,6 +495,7 @@ def _create_staff(actor: Actor, data: Mapping[str, Any]) -> Staff:
     _apply_staff(actor, staff, data)
     _check_id_number_free(actor, staff)
     _save(staff)
+    tallies.refresh([staff.institution_id])
     audit.record(actor, "staff.create", target=staff, after=audit.snapshot(staff))
     return staff
 
@@ -519,7 +532,7 @@ def _update_staff(actor: Actor, pk: int, data: Mapping[str, Any]) -> Staff:
         raise PermissionDenied(_("Your own record is kept by your institution's administrator."))
     before = audit.snapshot(staff)
     personal = {f: getattr(staff, f) for f in audit.PERSONAL_FIELDS}
-    old_inst = staff.institution_id
+    old_inst, old_position = staff.institution_id, staff.position
     if "id_number" in data:
         _require_id_numbers_not_paused(actor)
     _apply_staff(actor, staff, data)
@@ -528,6 +541,8 @@ def _update_staff(actor: Actor, pk: int, data: Mapping[str, Any]) -> Staff:
     if staff.institution_id != old_inst:
         _require_staff_institution(actor, staff.institution)
     _save(staff)
+    if (staff.institution_id, staff.position) != (old_inst, old_position):
+        tallies.refresh([old_inst, staff.institution_id])
     after = audit.snapshot(staff)
     changed = {k for k in after if after[k] != before.get(k)} - {"updated_at"}
     # Masked forms can look alike (138****0002): compare personal data unmasked.
@@ -552,8 +567,10 @@ def delete_staff(actor: Actor, pk: int) -> None:
     if not _administers(actor, staff):
         raise PermissionDenied(_("Your own record is kept by your institution's administrator."))
     before = audit.snapshot(staff)
+    before_inst = staff.institution_id
     label = str(staff)
     staff.delete()
+    tallies.refresh([before_inst])
     audit.record(
         actor,
         "staff.delete",

@@ -249,8 +249,12 @@ def staff_list(request: HttpRequest) -> HttpResponse:
     page = None
     if form.is_valid():
         try:
-            qs = selectors.staff_for(actor, form.filters())
-            page = paginate(qs, request.GET.get("page"), form.cleaned_data["page_size"])
+            filters = form.filters()
+            qs = selectors.staff_for(actor, filters)
+            total = selectors.staff_total(actor, filters)
+            page = paginate(
+                qs, request.GET.get("page"), form.cleaned_data["page_size"], count=total
+            )
         except NotFound as e:
             form.add_error("area", str(e.message))
     context = {"form": form, "page": page, "creates": _keeps_staff(actor)}

@@ -40,30 +40,21 @@ def coverage(request: HttpRequest) -> HttpResponse:
             institution_id=d["institution"],
         )
         try:
-            rows = selectors.coverage_by_institution(actor, filters)
-            rule = {r["institution_id"]: r for r in selectors.national_rule(actor, filters)}
-            total = selectors.coverage_total(actor, filters)
+            summary = selectors.coverage_summary(actor, filters, limit=300)
         except NotFound as e:
             form.add_error("area", str(e.message))
         else:
-            for row in rows:
-                row["rule"] = rule.get(row["institution_id"])
-            shown = rows[:300]
+            shown = summary["rows"]
             context.update(
                 rows=shown,
-                more=len(rows) - len(shown),
-                total=total,
-                full=sum(1 for r in rows if r["full_coverage"]),
-                flagged=sum(
-                    1 for r in rule.values() if not (r["rotation_ok"] and r["backbone_ok"])
-                ),
+                more=summary["more"],
+                total=summary["total"],
+                full=summary["full"],
+                flagged=summary["flagged"],
                 chart={
                     "labels": [r["institution"] for r in shown[:30]],
                     "shares": [round(r["share"] * 100, 1) for r in shown[:30]],
-                    "rotated": [
-                        round((r["rule"] or {}).get("rotated_share", 0) * 100, 1)
-                        for r in shown[:30]
-                    ],
+                    "rotated": [round(r["rotated_share"] * 100, 1) for r in shown[:30]],
                     "names": [_("Completed (%)"), _("Rotated (%)")],
                 },
             )

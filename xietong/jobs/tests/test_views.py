@@ -106,9 +106,16 @@ def test_it_sends_anonymous_visitors_to_sign_in(client, cast):
 
 
 def test_it_downloads_a_result_file_only_for_who_sees_the_job(client, cast, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path},
+        },
+    }
     job = _job(cast, kinds.EXPORT)
     assert job.result_file.name.startswith("jobs/") and job.result_file.name.endswith(".csv")
+    assert (tmp_path / job.result_file.name).exists()
     c = _login(client, cast, "sanhe")
     assert (
         reverse("jobs:result_file", args=[job.pk])
