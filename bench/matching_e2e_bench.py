@@ -333,7 +333,7 @@ def run_once(mode: str, info: dict[str, Any]) -> dict[str, Any]:
     run = runs.execute_matching_run(run.pk)
     t2 = time.perf_counter()
     if run.status != "done":
-        return {"error": f"run {run.status}: {run.error}"}
+        return {"error": f"run {run.state}: {run.job.message if run.job else ''}"}
     runs.publish_run(actor, run.pk)
     t3 = time.perf_counter()
     inner = sum(phases.seconds.get(p, 0.0) for p in ("load", "solve", "explain"))

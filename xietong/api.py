@@ -165,6 +165,7 @@ def _mount() -> None:
     from xietong.exchanges.api import router as exchanges_router
     from xietong.institutions.api import router as institutions_router
     from xietong.institutions.api import staff_router
+    from xietong.jobs.api import router as jobs_router
     from xietong.notifications.api import router as notifications_router
     from xietong.regions.api import router as regions_router
 
@@ -173,6 +174,7 @@ def _mount() -> None:
     api.add_router("/staff", staff_router)
     api.add_router("/accounts", accounts_router)
     api.add_router("/exchanges", exchanges_router)
+    api.add_router("/jobs", jobs_router)
     api.add_router("/attachments", attachments_router)
     api.add_router("/notifications", notifications_router)
     api.add_router("/pickers", pickers_router)

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "xietong.regions",
     "xietong.institutions",
     "xietong.accounts",
+    "xietong.jobs",
     "xietong.attachments",
     "xietong.exchanges",
     "xietong.notifications",
@@ -254,6 +255,11 @@ TASKS = {
         )
     }
 }
+
+# A running job beats at most every XIETONG_JOBS_BEAT_SECONDS; one silent for longer than
+# XIETONG_JOBS_HEARTBEAT_LAPSE lost its worker and is marked failed (it can be retried).
+XIETONG_JOBS_BEAT_SECONDS = float(os.environ.get("XIETONG_JOBS_BEAT_SECONDS", "2"))
+XIETONG_JOBS_HEARTBEAT_LAPSE = int(os.environ.get("XIETONG_JOBS_HEARTBEAT_LAPSE", "60"))
 
 XIETONG_PAGE_SIZES = (20, 50, 100)
 XIETONG_DEMO_PASSWORD = "Xietong-Demo-2025"

@@ -11,6 +11,7 @@ urlpatterns = [
     path("regions/", include("xietong.regions.urls")),
     path("institutions/", include("xietong.institutions.urls")),
     path("exchanges/", include("xietong.exchanges.urls")),
+    path("jobs/", include("xietong.jobs.urls")),
     path("attachments/", include("xietong.attachments.urls")),
     path("notifications/", include("xietong.notifications.urls")),
     path("i18n/setlang/", set_language, name="set_language"),

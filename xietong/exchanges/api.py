@@ -12,7 +12,14 @@ from xietong.core.filters import filter_schema, parse_query
 from xietong.core.paging import page_envelope
 from xietong.exchanges import selectors, services
 from xietong.exchanges.explanations import render as render_explanation
-from xietong.exchanges.models import Application, HostOffer, MatchResult, Placement, Program
+from xietong.exchanges.models import (
+    Application,
+    HostOffer,
+    MatchingRun,
+    MatchResult,
+    Placement,
+    Program,
+)
 from xietong.exchanges.schemas import (
     ApplicationIn,
     ApplicationOut,
@@ -50,6 +57,7 @@ from xietong.exchanges.schemas import (
     RunPage,
     StatusIn,
 )
+from xietong.jobs import selectors as jobs_selectors
 from xietong.notifications import api as notifications_api
 from xietong.notifications.schemas import (
     MarkedOut,
@@ -390,10 +398,26 @@ def my_results(request: HttpRequest) -> Any:
 # --- matching runs --------------------------------------------------------------------------
 
 
+def _with_jobs(actor: Any, runs: list[MatchingRun]) -> list[MatchingRun]:
+    """Give each run its job as the jobs selector shows it (swept, with its actions)."""
+    found = jobs_selectors.jobs_for(actor).filter(pk__in=[r.job_id for r in runs if r.job_id])
+    by_id = {j.pk: j for j in found.select_related("target_type")}
+    for r in runs:
+        r.job = by_id.get(r.job_id)  # type: ignore[arg-type]
+    return runs
+
+
+def _run(actor: Any, pk: int) -> MatchingRun:
+    run = selectors.run_detail(actor, pk)
+    if run.job_id:
+        run.job = jobs_selectors.job_detail(actor, run.job_id)
+    return run
+
+
 @router.post("/programs/{int:pk}/runs", response={202: RunOut, **ERRORS}, summary="Start a run")
 def start_run(request: HttpRequest, pk: int, payload: RunIn) -> Any:
     run = services.start_matching_run(_actor(request), pk, payload.mode, payload.parameters)
-    return 202, run
+    return 202, _run(_actor(request), run.pk)
 
 
 class RunQuery(filter_schema(selectors.RunFilters)):  # type: ignore[misc]
@@ -405,12 +429,14 @@ def list_runs(request: HttpRequest, pk: int, query: Query[RunQuery]) -> Any:
     actor = _actor(request)
     filters = parse_query(selectors.RunFilters, query, actor=actor)
     qs = selectors.runs_for(actor, pk, filters)
-    return _page(qs, query.page, query.page_size, lambda run: run)
+    envelope = page_envelope(qs, query.page, query.page_size, lambda run: run)
+    envelope["items"] = _with_jobs(actor, envelope["items"])
+    return envelope
 
 
 @router.get("/runs/{int:pk}", response={200: RunOut, **ERRORS}, summary="Status and progress")
 def get_run(request: HttpRequest, pk: int) -> Any:
-    return selectors.run_detail(_actor(request), pk)
+    return _run(_actor(request), pk)
 
 
 @router.get("/runs/{int:pk}/results", response={200: ResultPage, **ERRORS}, summary="Results")
@@ -422,7 +448,7 @@ def run_results(request: HttpRequest, pk: int, query: Query[PageQuery]) -> Any:
 @router.post("/runs/{int:pk}/publish", response={200: RunOut, **ERRORS}, summary="Publish")
 def publish_run(request: HttpRequest, pk: int) -> Any:
     services.publish_run(_actor(request), pk)
-    return selectors.run_detail(_actor(request), pk)
+    return _run(_actor(request), pk)
 
 
 # --- placements -----------------------------------------------------------------------------

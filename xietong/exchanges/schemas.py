@@ -9,6 +9,8 @@ from ninja import Schema
 from pydantic import ConfigDict, Field
 
 from xietong.core.paging import PageOut
+from xietong.jobs.choices import RETRYABLE
+from xietong.jobs.schemas import JobOut, job_out
 
 
 class Strict(Schema):
@@ -211,12 +213,29 @@ class RunOut(Schema):
     program_id: int
     mode: str
     parameters: dict[str, Any]
-    status: str
-    progress: int
+    status: str = Field(description="queued, running, failed (from its job), done, published")
+    progress: int = Field(description="0–100, from its job")
     statistics: dict[str, Any] | None
-    error: str
+    error: str = Field(description="why its job failed, in the caller's language")
     created_at: dt.datetime
     published_at: dt.datetime | None
+    job: JobOut | None = Field(description="the job executing the run (also at /api/jobs/{id})")
+
+    @staticmethod
+    def resolve_status(obj: Any) -> str:
+        return str(obj.state)
+
+    @staticmethod
+    def resolve_progress(obj: Any) -> int:
+        return obj.job.percent if obj.job else 0
+
+    @staticmethod
+    def resolve_error(obj: Any) -> str:
+        return obj.job.message if obj.job and obj.job.status in RETRYABLE else ""
+
+    @staticmethod
+    def resolve_job(obj: Any) -> dict[str, Any] | None:
+        return job_out(obj.job) if obj.job else None
 
 
 class RunPage(PageOut[RunOut]):

@@ -230,6 +230,11 @@ def application_detail(actor: Actor, pk: int) -> Application:
 # --- matching runs and results ------------------------------------------------------------------
 
 
+def _run_readers_q(actor: Actor) -> Q:
+    """Matching runs are read by the program's managers and the authorities above it."""
+    return manage_program_q(actor) | under_paths_q(actor.authority_region_paths, "region__path")
+
+
 @dataclass(frozen=True)
 class RunFilters:
     """The matching runs list's filters (the runs page and the API alike)."""
@@ -249,20 +254,26 @@ def runs_for(
     actor: Actor, program_id: int, filters: RunFilters | None = None
 ) -> QuerySet[MatchingRun]:
     program = program_detail(actor, program_id)
-    if (
-        not program.can_manage  # type: ignore[attr-defined]  # annotated by programs_for
-        and not Program.objects.filter(
-            under_paths_q(actor.authority_region_paths, "region__path"), pk=program.pk
-        ).exists()
-    ):
+    if not Program.objects.filter(_run_readers_q(actor), pk=program.pk).exists():
         raise PermissionDenied(_("Matching runs are seen by the program's authorities only."))
-    qs = MatchingRun.objects.filter(program_id=program_id).defer("inputs")
+    qs = MatchingRun.objects.filter(program_id=program_id).select_related("job").defer("inputs")
     f = filters or RunFilters()
     if f.status:
         qs = qs.filter(status=f.status)
     if f.mode:
         qs = qs.filter(mode=f.mode)
     return qs
+
+
+def runs_visible(actor: Actor) -> QuerySet[MatchingRun]:
+    """Every run the actor may read (the scope of their jobs, for the jobs mechanism)."""
+    programs = Program.objects.filter(read_program_q(actor)).filter(_run_readers_q(actor))
+    return MatchingRun.objects.filter(program__in=programs)
+
+
+def runs_managed(actor: Actor) -> QuerySet[MatchingRun]:
+    """Runs whose program the actor manages (may retry or cancel their jobs)."""
+    return MatchingRun.objects.filter(program__in=Program.objects.filter(manage_program_q(actor)))
 
 
 def run_detail(actor: Actor, pk: int) -> MatchingRun:

@@ -24,11 +24,12 @@ from django.db import connection, transaction
 from django.db.models import F, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from xietong import matching
 from xietong.accounts import audit
 from xietong.accounts.access import Actor
-from xietong.core.errors import Conflict, InvalidInput, ServiceError
+from xietong.core.errors import Conflict, InvalidInput
 from xietong.exchanges.choices import (
     BACKBONE_HONOURS,
     RANKING_RULES,
@@ -50,10 +51,16 @@ from xietong.exchanges.services.bulk import update_from_values
 from xietong.exchanges.services.common import invalid, load
 from xietong.exchanges.services.programs import require_manager
 from xietong.institutions.choices import Title
+from xietong.jobs import services as jobs
+from xietong.jobs.choices import JobStatus
+from xietong.jobs.models import Job
+from xietong.jobs.registry import JobFailed
+from xietong.jobs.runner import Reporter
 from xietong.notifications.services import Notice, notify_each
 
 log = logging.getLogger("xietong.exchanges")
 
+MATCHING_JOB = "exchanges.matching_run"  # the job kind (registered in exchanges/tasks.py)
 DEFAULT_RANKING = ["backbone_first", "years_desc", "score_desc"]
 DEFAULT_WEIGHTS = {"rank": 1.0, "distance": 0.5, "fit": 0.25}
 TITLE_ORDER = {t: i for i, t in enumerate(Title.values)}
@@ -84,14 +91,14 @@ def _clean_params(mode: str, params: Mapping[str, Any] | None) -> dict[str, Any]
 
 
 def check_instance(program: Program) -> None:
-    """Refuse a run that cannot place anyone, with the reason."""
+    """Refuse a run that cannot place anyone, with the reason (lazy: a job shows it later)."""
     slots = OfferSlot.objects.filter(offer__program=program)
     if not slots.exists():
-        raise InvalidInput(_("This program has no host offers to match with."))
+        raise InvalidInput(gettext_lazy("This program has no host offers to match with."))
     if not slots.filter(taken__lt=F("capacity")).exists():
-        raise InvalidInput(_("Every slot of this program is full or has no places."))
+        raise InvalidInput(gettext_lazy("Every slot of this program is full or has no places."))
     if not Application.objects.filter(program=program, status=AppStatus.APPROVED).exists():
-        raise InvalidInput(_("This program has no approved applications to match."))
+        raise InvalidInput(gettext_lazy("This program has no approved applications to match."))
 
 
 @transaction.atomic
@@ -103,6 +110,7 @@ def start_matching_run(
     *,
     enqueue: bool = True,
 ) -> MatchingRun:
+    """Create a run and its job; ``enqueue=False`` leaves the job for execute_matching_run."""
     program = load(Program, program_id, lock=True)
     require_manager(actor, program)
     if program.status not in (ProgramStatus.CLOSED, ProgramStatus.MATCHING):
@@ -112,14 +120,12 @@ def start_matching_run(
     run = MatchingRun.objects.create(
         program=program, mode=mode, parameters=clean, created_by_id=actor.user_id
     )
+    run.job = jobs.enqueue(actor, MATCHING_JOB, {"run": run.pk}, target=run, dispatch=enqueue)
+    run.save(update_fields=["job"])
     if program.status != ProgramStatus.MATCHING:
         program.status = ProgramStatus.MATCHING
         program.save(update_fields=["status", "updated_at"])
     audit.record(actor, "exchanges.run.start", target=run, after={"mode": mode, **clean})
-    if enqueue:
-        from xietong.exchanges.tasks import run_matching
-
-        transaction.on_commit(lambda: run_matching.enqueue(run.pk))
     return run
 
 
@@ -258,71 +264,70 @@ def _statistics(inst: Instance, assignment: list[int]) -> dict[str, Any]:
 # --- executing ---------------------------------------------------------------------------------
 
 
-def _progress(run_id: int, value: int, callback: Callable[[int], None] | None) -> None:
-    MatchingRun.objects.filter(pk=run_id).update(progress=value)
-    if callback:
-        callback(value)
+_STEPS = 4  # load, solve, explain and store: the progress of a run counts these
 
 
-def execute_matching_run(run_id: int, progress: Callable[[int], None] | None = None) -> MatchingRun:
-    """Compute a queued run and store its results; a failure is recorded on the run."""
-    if not MatchingRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
-        status=RunStatus.RUNNING, progress=0
-    ):
+def execute_matching_run(run_id: int, progress: Callable[[Job], None] | None = None) -> MatchingRun:
+    """Execute a run's queued job in this process (the console, the demo, tests)."""
+    run = MatchingRun.objects.select_related("job").get(pk=run_id)
+    if run.job is None or run.job.status != JobStatus.QUEUED:
         raise Conflict(_("This run is not waiting to be executed."))
-    run = MatchingRun.objects.select_related("program").get(pk=run_id)
-    try:
-        check_instance(run.program)
-        _progress(run_id, 10, progress)
-        inst = build_instance(run)
-        _progress(run_id, 40, progress)
-        if run.mode == RunMode.STABLE:
-            result = matching.stable_match(inst.prefs, inst.host_prefs, inst.capacities)
-        else:
-            result = matching.min_cost_assign(inst.prefs, inst.costs, inst.capacities)
-        assignment = [int(h) for h in result]
-        _progress(run_id, 70, progress)
-        with transaction.atomic():
-            rows = []
-            explanations = explain_all(inst, assignment, run.mode)
-            for a, app in enumerate(inst.apps):
-                h = assignment[a]
-                rows.append(
-                    MatchResult(
-                        run=run,
-                        application=app,
-                        slot=inst.slots[h] if h >= 0 else None,
-                        rank=inst.pref_ranks[a][inst.prefs[a].index(h)] if h >= 0 else None,
-                        explanation=explanations[a],
-                    )
-                )
-            MatchResult.objects.bulk_create(rows, batch_size=1000)
-            run.inputs = {
-                "applications": [x.pk for x in inst.apps],
-                "slots": [s.pk for s in inst.slots],
-                "capacities": inst.capacities,
-                "applicant_prefs": inst.prefs,
-                "host_prefs": inst.host_prefs,
-                **({"costs": inst.costs} if run.mode == RunMode.MIN_COST else {}),
-            }
-            run.statistics = _statistics(inst, assignment)
-            run.status, run.progress, run.finished_at = RunStatus.DONE, 100, timezone.now()
-            run.save(update_fields=["inputs", "statistics", "status", "progress", "finished_at"])
-        if progress:
-            progress(100)
-    except (ServiceError, matching.MatchingInputError) as e:
-        _fail(run, str(e))
-    except Exception:
-        log.exception("matching run %s failed", run_id)
-        _fail(run, _("An unexpected error occurred; it has been logged."))
+    jobs.run_now(run.job, progress)
     run.refresh_from_db()
     return run
 
 
-def _fail(run: MatchingRun, message: str) -> None:
-    MatchingRun.objects.filter(pk=run.pk).update(
-        status=RunStatus.FAILED, error=message[:500], finished_at=timezone.now()
-    )
+def compute_matching_run(job: Job, report: Reporter) -> dict[str, Any]:
+    """The job handler: compute the run and store its results in one transaction.
+
+    A failure leaves the run without results (still ``queued``), so retrying its job runs
+    it again from the stored applications.
+    """
+    run = MatchingRun.objects.select_related("program").get(job=job)
+    if run.status != RunStatus.QUEUED:
+        raise JobFailed(gettext_noop("This run already has its results."))
+    report(0, _STEPS, gettext_noop("Checking the program"))
+    check_instance(run.program)
+    report(1, _STEPS, gettext_noop("Loading applications and places"))
+    inst = build_instance(run)
+    report(2, _STEPS, gettext_noop("Computing the matching"))
+    try:
+        if run.mode == RunMode.STABLE:
+            result = matching.stable_match(inst.prefs, inst.host_prefs, inst.capacities)
+        else:
+            result = matching.min_cost_assign(inst.prefs, inst.costs, inst.capacities)
+    except matching.MatchingInputError as e:
+        raise JobFailed(str(e)) from None
+    assignment = [int(h) for h in result]
+    report(3, _STEPS, gettext_noop("Explaining and storing the results"))
+    with transaction.atomic():
+        rows = []
+        explanations = explain_all(inst, assignment, run.mode)  # one pass over all applicants
+        for a, app in enumerate(inst.apps):
+            h = assignment[a]
+            rows.append(
+                MatchResult(
+                    run=run,
+                    application=app,
+                    slot=inst.slots[h] if h >= 0 else None,
+                    rank=inst.pref_ranks[a][inst.prefs[a].index(h)] if h >= 0 else None,
+                    explanation=explanations[a],
+                )
+            )
+        MatchResult.objects.bulk_create(rows, batch_size=1000)
+        run.inputs = {
+            "applications": [x.pk for x in inst.apps],
+            "slots": [s.pk for s in inst.slots],
+            "capacities": inst.capacities,
+            "applicant_prefs": inst.prefs,
+            "host_prefs": inst.host_prefs,
+            **({"costs": inst.costs} if run.mode == RunMode.MIN_COST else {}),
+        }
+        run.statistics = _statistics(inst, assignment)
+        run.status = RunStatus.DONE
+        run.save(update_fields=["inputs", "statistics", "status"])
+    report(_STEPS, _STEPS)
+    return {"run": run.pk, "matched": run.statistics["matched"], "applicants": len(inst.apps)}
 
 
 # --- publishing --------------------------------------------------------------------------------

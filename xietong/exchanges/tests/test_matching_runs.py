@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from xietong.conftest import make_staff
 from xietong.core.errors import Conflict, InvalidInput, PermissionDenied
@@ -10,6 +11,7 @@ from xietong.exchanges import selectors, services
 from xietong.exchanges.choices import AppStatus, RunStatus
 from xietong.exchanges.models import Application, HostOffer, OfferSlot
 from xietong.exchanges.tests.conftest import approve, close
+from xietong.jobs.choices import JobStatus
 
 
 def _applicants(ex, n):
@@ -144,4 +146,8 @@ def test_it_records_a_failed_run_with_its_reason(ex):
     run = services.start_matching_run(ex.actor("sanhe"), ex.program.pk, "stable", enqueue=False)
     OfferSlot.objects.update(capacity=0)
     run = services.execute_matching_run(run.pk)
-    assert run.status == RunStatus.FAILED and "no places" in run.error
+    assert run.state == RunStatus.FAILED and run.status == RunStatus.QUEUED  # no results
+    assert run.job.status == JobStatus.FAILED and not run.results.exists()
+    assert "no places" in run.job.message
+    with translation.override("zh-hans"):  # stored as a code, rendered for each reader
+        assert run.job.message == "该项目的所有岗位都已满或没有名额。"

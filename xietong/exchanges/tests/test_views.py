@@ -417,7 +417,9 @@ def test_it_starts_a_run_shows_results_and_publishes_them(
     ]
     page = html(c.get(url("run_detail", run.pk)))
     assert "李三河" in page and "chart-data" in page and "echarts.min.js" in page
-    status = c.get(url("run_status", run.pk), HTTP_HX_REQUEST="true")
+    # The page follows the run's job through the jobs partial; a finished job reloads it.
+    assert f'id="job-{run.job_id}"' in page and "every 2s" not in page
+    status = c.get(f"/jobs/{run.job_id}/status/?reload=1", HTTP_HX_REQUEST="true")
     assert status["HX-Refresh"] == "true"
     # Before publication the teacher sees no result.
     app = Application.objects.get()

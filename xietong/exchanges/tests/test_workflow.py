@@ -41,7 +41,7 @@ def test_it_takes_a_sanhe_teacher_from_application_to_completion(
     with django_capture_on_commit_callbacks(execute=True):
         run = services.start_matching_run(sanhe, ex.program.pk, "stable")
     run.refresh_from_db()
-    assert run.status == RunStatus.DONE and run.progress == 100
+    assert run.status == RunStatus.DONE and run.job.status == "succeeded" and run.job.percent == 100
     assert run.statistics["matched"] == 1 and run.statistics["rank_distribution"] == {"1": 1}
     # Before publication the teacher sees nothing of the result.
     assert list(selectors.my_results(teacher)) == []

@@ -54,7 +54,6 @@ from xietong.exchanges.views.runs import (
     program_runs,
     run_detail,
     run_publish,
-    run_status,
 )
 
 __all__ = [
@@ -96,5 +95,4 @@ __all__ = [
     "review",
     "run_detail",
     "run_publish",
-    "run_status",
 ]

@@ -30,6 +30,7 @@ from xietong.exchanges.views.common import (
     _is_program_manager,
     _refused,
 )
+from xietong.jobs import selectors as jobs_selectors
 
 # --- matching runs ----------------------------------------------------------------------------
 
@@ -122,6 +123,8 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     run = selectors.run_detail(actor, pk)
     program = selectors.program_detail(actor, run.program_id)
+    job = jobs_selectors.job_detail(actor, run.job_id) if run.job_id else None
+    run.job = job  # swept on this read if its worker stopped
     page = None
     if run.status in (RunStatus.DONE, RunStatus.PUBLISHED):
         page = paginate(selectors.run_results(actor, pk), request.GET.get("page"), 50)
@@ -133,21 +136,12 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "run": run,
         "program": program,
         "page": page,
+        "job": job,
+        "job_actions": jobs_selectors.actions(job) if job else [],
         "charts": _chart_data(run),
         "stats": run.statistics or {},
     }
     return render(request, "exchanges/run_detail.html", context)
-
-
-@login_required
-@refusals
-def run_status(request: HttpRequest, pk: int) -> HttpResponse:
-    """The small progress fragment htmx polls; a finished run reloads the whole page."""
-    run = selectors.run_detail(_actor(request), pk)
-    response = render(request, "exchanges/_run_status.html", {"run": run})
-    if run.status not in (RunStatus.QUEUED, RunStatus.RUNNING) and getattr(request, "htmx", None):
-        response["HX-Refresh"] = "true"
-    return response
 
 
 @login_required
