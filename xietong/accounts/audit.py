@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from xietong.accounts.access import Actor
 from xietong.accounts.models import AuditEvent, AuditHead
+from xietong.core.bulk import BatchResult
 from xietong.core.masking import mask_id_number, mask_phone
 
 GENESIS = "0" * 64
@@ -103,6 +104,49 @@ def record(
         head.count += 1
         head.save(update_fields=["last_hash", "count"])
     return event
+
+
+BATCH_ACTION = "bulk.insert"
+
+
+def record_batch(
+    actor: Actor | None,
+    model_label: str,
+    counts: Mapping[str, int],
+    sha256: str | None,
+    *,
+    source: str = "",
+    detail: Mapping[str, Any] | None = None,
+) -> AuditEvent:
+    """One event for one batch of a bulk write: which table, how many rows, from which file."""
+    return record(
+        actor,
+        BATCH_ACTION,
+        object_type=model_label,
+        label=source,
+        detail={"counts": dict(counts), "sha256": sha256, "source": source, **(detail or {})},
+    )
+
+
+def batch_recorder(actor: Actor | None, **detail: Any) -> Callable[[BatchResult], AuditEvent]:
+    """An ``on_batch`` hook for :func:`xietong.core.bulk.insert` that audits each batch.
+
+    ``detail`` (e.g. ``job=…`` or ``load=…``) is added to every event, beside the batch's
+    method and the first and last id it wrote.
+    """
+
+    def hook(batch: BatchResult) -> AuditEvent:
+        ids = [batch.first_id, batch.last_id] if batch.first_id is not None else None
+        return record_batch(
+            actor,
+            batch.model_label,
+            batch.counts,
+            batch.sha256,
+            source=batch.source_name,
+            detail={"method": batch.method, "ids": ids, **detail},
+        )
+
+    return hook
 
 
 @dataclass
