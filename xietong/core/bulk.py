@@ -215,12 +215,12 @@ def _reserve_postgresql(
         raise BulkError(
             _("The table %(table)s has no id sequence to reserve from.") % {"table": table}
         )
-    # Consecutive ids form a run: id − row_number() is constant along one.
+    # nextval is called once per row of the series, in order (a subquery with a volatile
+    # target list is never flattened); along a run of consecutive ids, id − g is constant.
     cur.execute(
         "SELECT min(id), max(id) FROM ("
-        " SELECT id, id - row_number() OVER (ORDER BY id) AS run"
-        " FROM (SELECT nextval(%s) AS id FROM generate_series(1, %s)) AS fresh"
-        ") AS numbered GROUP BY run ORDER BY 1",
+        " SELECT g, nextval(%s) AS id FROM generate_series(1, %s) AS g"
+        ") AS fresh GROUP BY id - g ORDER BY 1",
         [row[0], count],
     )
     return [(int(a), int(b)) for a, b in cur.fetchall()]
@@ -379,16 +379,16 @@ def insert(
         raise ValueError(f"batch_size must be positive, got {batch_size}")
     conn = connections[using]
     named = _fields(model, columns)
-    filled = _filled(model, named)
-    fill = [make for _, make in filled]
-    fields = named + [f for f, _ in filled]
+    per_row, constant = _filled(model, named)
+    fill = [make for _, make in per_row]
+    fields = named + [f for f, _ in per_row]
     pk = model._meta.pk
     pk_index = next((i for i, f in enumerate(fields) if pk and f.attname == pk.attname), None)
     writer: _Writer
     if conn.vendor == "postgresql" and _is_psycopg3(conn):
-        writer = _CopyWriter(model, fields, conn)
+        writer = _CopyWriter(model, fields, constant, conn)
     else:
-        writer = _InsertWriter(model, fields, conn)
+        writer = _InsertWriter(model, fields, constant, conn)
     label = model._meta.label_lower
     started = time.monotonic()
     it = iter(rows)
@@ -446,22 +446,25 @@ def _fields(model: type[Model], columns: Sequence[str]) -> list[Field]:
     return fields
 
 
-def _filled(model: type[Model], named: list[Field]) -> list[tuple[Field, Callable[[], object]]]:
-    """The columns not named that ``save()`` would fill, and how to fill them."""
+def _filled(
+    model: type[Model], named: list[Field]
+) -> tuple[list[tuple[Field, Callable[[], object]]], list[tuple[Field, object]]]:
+    """The columns not named that ``save()`` would fill: made per row, and constant."""
     given = {f.column for f in named}
     now = timezone.now()
-    out: list[tuple[Field, Callable[[], object]]] = []
+    per_row: list[tuple[Field, Callable[[], object]]] = []
+    constant: list[tuple[Field, object]] = []
     for f in model._meta.concrete_fields:
         automatic = f.primary_key and isinstance(f, AutoField | BigAutoField | SmallAutoField)
         if f.column in given or automatic or f.generated or f.db_default is not NOT_PROVIDED:
             continue
         if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-            out.append((f, lambda: now))
+            constant.append((f, now))
         elif f.has_default() and callable(f.default):
-            out.append((f, f.get_default))
+            per_row.append((f, f.get_default))
         elif (value := f.get_default()) is not None:  # else NULL, as the database writes it
-            out.append((f, lambda value=value: value))  # type: ignore[misc]
-    return out
+            constant.append((f, value))
+    return per_row, constant
 
 
 def _first_line(error: Exception) -> str:
@@ -475,15 +478,26 @@ _CONVERSION_ERRORS = (ValidationError, TypeError, ValueError)
 class _Writer:
     method: Method
 
-    def __init__(self, model: type[Model], fields: list[Field], conn: BaseDatabaseWrapper):
+    def __init__(
+        self,
+        model: type[Model],
+        fields: list[Field],
+        constant: list[tuple[Field, object]],
+        conn: BaseDatabaseWrapper,
+    ):
+        """``fields``: the values of each row; ``constant``: the same value for every row."""
         self.model = model
         self.fields = fields
+        self.constant = constant
         self.conn = conn
         self.converters = [converter(f, conn) for f in fields]
         self.pairs = [(i, fn) for i, fn in enumerate(self.converters) if fn is not None]
+        # converted once, sent after each row's own values
+        self.tail = tuple(fn(v) if (fn := converter(f, conn)) else v for f, v in constant)
         qn = conn.ops.quote_name
         self.table = qn(model._meta.db_table)
-        self.column_list = ", ".join(qn(f.column) for f in fields)
+        columns = [*fields, *(f for f, _ in constant)]
+        self.column_list = ", ".join(qn(f.column) for f in columns)
         driver = getattr(conn, "Database", None)
         self.driver_errors: tuple[type[Exception], ...] = (
             (DatabaseError, driver.Error) if driver is not None else (DatabaseError,)
@@ -516,10 +530,11 @@ class _Writer:
 
     def _convert(self, row: Row) -> Row:
         if not self.pairs:
-            return row
+            return (*row, *self.tail) if self.tail else row
         values = list(row)
         for i, fn in self.pairs:
             values[i] = fn(values[i])
+        values.extend(self.tail)
         return values
 
     def _row_error(self, row_number: int, row: Row, error: Exception) -> BulkError:
@@ -562,8 +577,8 @@ class _CopyWriter(_Writer):
 
     method: Method = "copy"
 
-    def __init__(self, model: type[Model], fields: list[Field], conn: BaseDatabaseWrapper):
-        super().__init__(model, fields, conn)
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
         self.sql = f"COPY {self.table} ({self.column_list}) FROM STDIN"
 
     def _write(self, batch: list[Row], done: int) -> None:
@@ -584,13 +599,14 @@ class _InsertWriter(_Writer):
 
     method: Method = "insert"
 
-    def __init__(self, model: type[Model], fields: list[Field], conn: BaseDatabaseWrapper):
-        super().__init__(model, fields, conn)
-        if conn.vendor != "sqlite":  # every value through the ORM's conversion
-            prepped = [_prep(f, conn) for f in fields]
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if self.conn.vendor != "sqlite":  # every value through the ORM's conversion
+            prepped = [_prep(f, self.conn) for f in self.fields]
             self.converters = list(prepped)
             self.pairs = list(enumerate(prepped))
-        placeholders = ", ".join(["%s"] * len(fields))
+            self.tail = tuple(_prep(f, self.conn)(v) for f, v in self.constant)
+        placeholders = ", ".join(["%s"] * (len(self.fields) + len(self.tail)))
         self.sql = f"INSERT INTO {self.table} ({self.column_list}) VALUES ({placeholders})"
 
     def _write(self, batch: list[Row], done: int) -> None:

@@ -41,7 +41,7 @@ _REF_ORDINAL = REFERENCE_DATE.toordinal()
 _MAX_SEQ_PAIRS = named.NAMED_SEQUENCE_START // 2  # sequences 000–899: 450 per gender
 
 
-# Columns of a staff row, in the order of the COPY statement.
+# Columns of a staff row, in the order they are written (after the id).
 STAFF_COLUMNS = (
     "name",
     "gender",
