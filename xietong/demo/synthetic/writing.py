@@ -55,7 +55,7 @@ def write(
     inst_block = bulk.reserve_ids(Institution, len(insts))
     staff_block = bulk.reserve_ids(Staff, n_staff)
     inst_ids = list(inst_block)
-    region_ids = _region_ids(insts)
+    regions = region_ids(insts)
     institutions = (
         (
             inst_ids[k],
@@ -64,7 +64,7 @@ def write(
             p.stages,
             p.ownership,
             p.locality,
-            region_ids[k],
+            regions[k],
             p.county.path,
             p.address,
             p.latitude,
@@ -86,7 +86,7 @@ def write(
     return Written(_counts(insts), inst_block, staff_block, done.method)
 
 
-def _region_ids(insts: list[PlannedInstitution]) -> list[int]:
+def region_ids(insts: list[PlannedInstitution]) -> list[int]:
     ids = dict(Region.objects.values_list("code", "id"))
     missing = {i.county.code for i in insts} - set(ids)
     if missing:
