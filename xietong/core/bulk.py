@@ -394,34 +394,79 @@ def insert(
     it = iter(rows)
     number = total = 0
     with transaction.atomic(using=using):
-        while batch := list(itertools.islice(it, batch_size)):
+        while (first := next(it, _END)) is not _END:
             number += 1
-            for i, row in enumerate(batch):
-                if len(row) != len(named):
-                    raise BulkError(
-                        _("Row %(row)s has %(got)s values but %(expected)s columns were named.")
-                        % {"row": total + i + 1, "got": len(row), "expected": len(named)}
-                    )
-            if fill:
-                batch = [(*row, *[make() for make in fill]) for row in batch]
-            writer.write(batch, total, number)
-            total += len(batch)
+            batch = _Batch(
+                itertools.chain((cast(Row, first),), itertools.islice(it, batch_size - 1)),
+                done=total,
+                number=number,
+                width=len(named),
+                fill=fill,
+                pk_index=pk_index,
+            )
+            writer.write(batch)
+            total += batch.count
             if on_batch is not None:
-                given = [] if pk_index is None else [r[pk_index] for r in batch]
-                ids = [v for v in given if isinstance(v, int)]
                 on_batch(
                     BatchResult(
                         model_label=label,
                         number=number,
-                        rows=len(batch),
+                        rows=batch.count,
                         total=total,
                         method=writer.method,
-                        first_id=min(ids) if ids else None,
-                        last_id=max(ids) if ids else None,
+                        first_id=batch.first_id,
+                        last_id=batch.last_id,
                         source=source,
                     )
                 )
     return InsertResult(label, total, number, writer.method, time.monotonic() - started)
+
+
+_END = object()
+
+
+class _Batch:
+    """The rows of one batch as they stream to the database: checked, completed, counted.
+
+    Rows are pulled from the caller's iterator while the batch is being written, so the
+    database works on one part of the batch while Python makes the next.
+    """
+
+    def __init__(
+        self,
+        rows: Iterator[Row],
+        *,
+        done: int,
+        number: int,
+        width: int,
+        fill: list[Callable[[], object]],
+        pk_index: int | None,
+    ):
+        self.rows = rows
+        self.done = done  # rows written by the batches before this one
+        self.number = number
+        self.width = width
+        self.fill = fill
+        self.pk_index = pk_index
+        self.count = 0
+        self.first_id: int | None = None
+        self.last_id: int | None = None
+
+    def __iter__(self) -> Iterator[Row]:
+        width, fill, pk_index = self.width, self.fill, self.pk_index
+        for row in self.rows:
+            self.count += 1
+            if len(row) != width:
+                raise BulkError(
+                    _("Row %(row)s has %(got)s values but %(expected)s columns were named.")
+                    % {"row": self.done + self.count, "got": len(row), "expected": width}
+                )
+            if pk_index is not None and isinstance(pk := row[pk_index], int):
+                if self.first_id is None or pk < self.first_id:
+                    self.first_id = pk
+                if self.last_id is None or pk > self.last_id:
+                    self.last_id = pk
+            yield (*row, *[make() for make in fill]) if fill else row
 
 
 def _is_psycopg3(conn: BaseDatabaseWrapper) -> bool:
@@ -504,28 +549,28 @@ class _Writer:
         )
         self.row_errors = (*_CONVERSION_ERRORS, *self.driver_errors)
 
-    def write(self, batch: list[Row], done: int, number: int) -> None:
+    def write(self, batch: _Batch) -> None:
         try:
-            self._write(batch, done)
+            self._write(batch)
         except self.driver_errors as e:
-            row = _copy_line(e)
+            line = _copy_line(e)
+            first, last = batch.done + 1, batch.done + batch.count
             where = (
-                _("row %(row)s") % {"row": done + row}
-                if row
-                else _("rows %(first)s to %(last)s")
-                % {"first": done + 1, "last": done + len(batch)}
+                _("row %(row)s") % {"row": batch.done + line}
+                if line
+                else _("rows %(first)s to %(last)s") % {"first": first, "last": last}
             )
             raise BulkError(
                 _("Batch %(batch)s of %(model)s (%(where)s) was refused by the database: %(error)s")
                 % {
-                    "batch": number,
+                    "batch": batch.number,
                     "model": self.model._meta.label_lower,
                     "where": where,
                     "error": _first_line(e),
                 }
             ) from e
 
-    def _write(self, batch: list[Row], done: int) -> None:
+    def _write(self, batch: _Batch) -> None:
         raise NotImplementedError
 
     def _convert(self, row: Row) -> Row:
@@ -581,17 +626,17 @@ class _CopyWriter(_Writer):
         super().__init__(*args, **kwargs)
         self.sql = f"COPY {self.table} ({self.column_list}) FROM STDIN"
 
-    def _write(self, batch: list[Row], done: int) -> None:
+    def _write(self, batch: _Batch) -> None:
         convert = self._convert
         with self.conn.cursor() as cur, cur.copy(self.sql) as copy:
             write_row = copy.write_row
-            for i, row in enumerate(batch):
+            for row in batch:
                 try:
                     write_row(convert(row))
                 except self.row_errors as e:
                     if _copy_line(e):  # the server refused an earlier line
                         raise
-                    raise self._row_error(done + i + 1, row, e) from None
+                    raise self._row_error(batch.done + batch.count, row, e) from None
 
 
 class _InsertWriter(_Writer):
@@ -609,12 +654,12 @@ class _InsertWriter(_Writer):
         placeholders = ", ".join(["%s"] * (len(self.fields) + len(self.tail)))
         self.sql = f"INSERT INTO {self.table} ({self.column_list}) VALUES ({placeholders})"
 
-    def _write(self, batch: list[Row], done: int) -> None:
+    def _write(self, batch: _Batch) -> None:
         converted: list[Row] = []
-        for i, row in enumerate(batch):
+        for row in batch:
             try:
                 converted.append(self._convert(row))
             except _CONVERSION_ERRORS as e:
-                raise self._row_error(done + i + 1, row, e) from None
+                raise self._row_error(batch.done + batch.count, row, e) from None
         with self.conn.cursor() as cur:
             cur.executemany(self.sql, cast("list[Any]", converted))
