@@ -41,6 +41,10 @@ DEMO_USERS: list[DemoUser] = [
     DemoUser(
         "xiongan_school", "北京四中雄安校区 杨老师", Role.INSTITUTION_ADMIN, institution="bj4_xa"
     ),
+    # The teacher's school: recommends her applications, reviews her placement's reports.
+    DemoUser(
+        "rongdong_school", "八十中容东分校 马老师", Role.INSTITUTION_ADMIN, institution="bj80_rd"
+    ),
     DemoUser("teacher", "八十中容东分校 孙晓雪", Role.STAFF, staff="bj80_rd_teacher"),
     DemoUser("sysadmin", "系统管理员 周工", Role.SYSTEM_ADMIN),
     DemoUser("secadmin", "安全管理员 吴工", Role.SECURITY_ADMIN),
