@@ -135,7 +135,7 @@ class Command(BaseCommand):
                 f"Synthetic population at scale {scale.normalize()}, seed {seed}: "
                 f"{loaded.institutions:,} institutions and {loaded.staff:,} staff in "
                 f"{seconds:.1f} s ({rows / seconds:,.0f} rows/s, "
-                f"{'COPY' if db == 'postgresql' else 'bulk_create'})"
+                f"{'COPY' if loaded.method == 'copy' else 'batched INSERT'})"
             )
         if loaded.counts:
             self.stdout.write(_counts_table(loaded.counts))
