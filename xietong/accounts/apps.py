@@ -8,7 +8,12 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        from xietong.core.navigation import NavItem, register
+        from xietong.access import capability
+        from xietong.accounts.models import Role
+        from xietong.workbench.navigation import NavItem, register
+
+        capability("accounts.manage", Role.SECURITY_ADMIN)
+        capability("audit.read", Role.AUDITOR)
 
         security = _("Security")
         register(
@@ -16,7 +21,7 @@ class AccountsConfig(AppConfig):
                 label=_("Users and roles"),
                 url_name="accounts:users",
                 icon="person-lock",
-                visible=lambda a: a.is_security_admin,
+                capability="accounts.manage",
                 order=900,
                 section=security,
             )
@@ -26,7 +31,7 @@ class AccountsConfig(AppConfig):
                 label=_("Audit log"),
                 url_name="accounts:audit",
                 icon="journal-check",
-                visible=lambda a: a.is_auditor,
+                capability="audit.read",
                 order=910,
                 section=security,
             )
@@ -36,7 +41,6 @@ class AccountsConfig(AppConfig):
                 label=_("My account"),
                 url_name="accounts:account",
                 icon="person-gear",
-                visible=lambda a: True,
                 order=990,
                 section=_("Account"),
             )

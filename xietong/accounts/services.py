@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from xietong import access
 from xietong.accounts import audit
 from xietong.accounts.access import Actor, actor_for
 from xietong.accounts.models import (
@@ -94,7 +95,7 @@ def _check_password(username: str, password: str) -> tuple[User | None, str | No
 
 
 def _require_security_admin(actor: Actor) -> None:
-    if not actor.is_security_admin:
+    if not access.can(actor, "accounts.manage"):
         raise PermissionDenied(_("Only the security administrator manages accounts and roles."))
 
 

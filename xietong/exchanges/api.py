@@ -8,9 +8,17 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from xietong import access
 from xietong.core.paging import paginate
 from xietong.exchanges import selectors, services
-from xietong.exchanges.models import Application, HostOffer, MatchResult, Placement, Program
+from xietong.exchanges.models import (
+    Application,
+    HostOffer,
+    MatchingRun,
+    MatchResult,
+    Placement,
+    Program,
+)
 from xietong.exchanges.schemas import (
     ApplicationIn,
     ApplicationOut,
@@ -73,7 +81,7 @@ def _ref(obj: Any) -> dict[str, Any] | None:
     return {"id": obj.pk, "name": str(obj)} if obj is not None else None
 
 
-def _program_out(p: Program) -> dict[str, Any]:
+def _program_out(actor: Any, p: Program) -> dict[str, Any]:
     return {
         "id": p.pk,
         "kind": p.kind,
@@ -99,10 +107,11 @@ def _program_out(p: Program) -> dict[str, Any]:
             "max_age": p.max_age,
         },
         "can_manage": bool(getattr(p, "can_manage", False)),
+        "actions": sorted(access.actions(actor, p)),
     }
 
 
-def _offer_out(o: HostOffer) -> dict[str, Any]:
+def _offer_out(actor: Any, o: HostOffer) -> dict[str, Any]:
     return {
         "id": o.pk,
         "program_id": o.program_id,
@@ -111,10 +120,11 @@ def _offer_out(o: HostOffer) -> dict[str, Any]:
         "requirements": o.requirements,
         "slots": list(o.slots.all()),
         "can_manage": bool(getattr(o, "can_manage", False)),
+        "actions": sorted(access.actions(actor, o)),
     }
 
 
-def _application_out(a: Application) -> dict[str, Any]:
+def _application_out(actor: Any, a: Application) -> dict[str, Any]:
     return {
         "id": a.pk,
         "program": {"id": a.program_id, "name": a.program.title},
@@ -131,7 +141,13 @@ def _application_out(a: Application) -> dict[str, Any]:
         "matched_host": a.matched_slot.offer.host.name if a.matched_slot else None,
         "matched_rank": a.matched_rank,
         "reject_reason": a.reject_reason,
+        "actions": sorted(access.actions(actor, a)),
     }
+
+
+def _run_out(actor: Any, run: MatchingRun) -> MatchingRun:
+    run.actions = sorted(access.actions(actor, run))  # type: ignore[attr-defined]
+    return run
 
 
 def _result_out(r: MatchResult) -> dict[str, Any]:
@@ -146,7 +162,7 @@ def _result_out(r: MatchResult) -> dict[str, Any]:
     }
 
 
-def _placement_out(p: Placement) -> dict[str, Any]:
+def _placement_out(actor: Any, p: Placement) -> dict[str, Any]:
     return {
         "id": p.pk,
         "application_id": p.application_id,
@@ -161,6 +177,7 @@ def _placement_out(p: Placement) -> dict[str, Any]:
         "score": float(p.score) if p.score is not None else None,
         "grade": p.grade,
         "hours_credited": p.hours_credited,
+        "actions": sorted(access.actions(actor, p)),
     }
 
 
@@ -180,25 +197,26 @@ class ProgramQuery(PageQuery):
 @router.get("/programs", response={200: ProgramPage, **ERRORS}, summary="List programs")
 def list_programs(request: HttpRequest, query: Query[ProgramQuery]) -> Any:
     qs = selectors.programs_for(_actor(request), status=query.status, school_year=query.school_year)
-    return _page(qs, query.page, query.page_size, _program_out)
+    actor = _actor(request)
+    return _page(qs, query.page, query.page_size, lambda x: _program_out(actor, x))
 
 
 @router.post("/programs", response={201: ProgramOut, **ERRORS}, summary="Create a program")
 def create_program(request: HttpRequest, payload: ProgramIn) -> Any:
     p = services.create_program(_actor(request), payload.model_dump())
-    return 201, _program_out(selectors.program_detail(_actor(request), p.pk))
+    return 201, _program_out(_actor(request), selectors.program_detail(_actor(request), p.pk))
 
 
 @router.get("/programs/{int:pk}", response={200: ProgramOut, **ERRORS}, summary="One program")
 def get_program(request: HttpRequest, pk: int) -> Any:
-    return _program_out(selectors.program_detail(_actor(request), pk))
+    return _program_out(_actor(request), selectors.program_detail(_actor(request), pk))
 
 
 @router.patch("/programs/{int:pk}", response={200: ProgramOut, **ERRORS}, summary="Change")
 def update_program(request: HttpRequest, pk: int, payload: ProgramPatch) -> Any:
     data = {k: v for k, v in payload.model_dump(exclude_unset=True).items()}
     services.update_program(_actor(request), pk, data)
-    return _program_out(selectors.program_detail(_actor(request), pk))
+    return _program_out(_actor(request), selectors.program_detail(_actor(request), pk))
 
 
 @router.post(
@@ -206,7 +224,7 @@ def update_program(request: HttpRequest, pk: int, payload: ProgramPatch) -> Any:
 )
 def set_status(request: HttpRequest, pk: int, payload: StatusIn) -> Any:
     services.set_program_status(_actor(request), pk, payload.status)
-    return _program_out(selectors.program_detail(_actor(request), pk))
+    return _program_out(_actor(request), selectors.program_detail(_actor(request), pk))
 
 
 @router.post(
@@ -218,7 +236,7 @@ def repeat_program(request: HttpRequest, pk: int, payload: RepeatIn) -> Any:
     data = payload.model_dump(exclude_none=True)
     with_offers = data.pop("with_offers", True)
     copy = services.repeat_program(_actor(request), pk, data, with_offers=with_offers)
-    return 201, _program_out(selectors.program_detail(_actor(request), copy.pk))
+    return 201, _program_out(_actor(request), selectors.program_detail(_actor(request), copy.pk))
 
 
 # --- offers ---------------------------------------------------------------------------------
@@ -226,7 +244,7 @@ def repeat_program(request: HttpRequest, pk: int, payload: RepeatIn) -> Any:
 
 @router.get("/programs/{int:pk}/offers", response={200: list[OfferOut], **ERRORS}, summary="Offers")
 def list_offers(request: HttpRequest, pk: int) -> Any:
-    return [_offer_out(o) for o in selectors.offers_for(_actor(request), pk)]
+    return [_offer_out(_actor(request), o) for o in selectors.offers_for(_actor(request), pk)]
 
 
 @router.post(
@@ -235,18 +253,18 @@ def list_offers(request: HttpRequest, pk: int) -> Any:
 def create_offer(request: HttpRequest, pk: int, payload: OfferIn) -> Any:
     data = payload.model_dump()
     offer = services.create_offer(_actor(request), pk, **data)
-    return 201, _offer_out(selectors.offer_detail(_actor(request), offer.pk))
+    return 201, _offer_out(_actor(request), selectors.offer_detail(_actor(request), offer.pk))
 
 
 @router.get("/offers/{int:pk}", response={200: OfferOut, **ERRORS}, summary="One offer")
 def get_offer(request: HttpRequest, pk: int) -> Any:
-    return _offer_out(selectors.offer_detail(_actor(request), pk))
+    return _offer_out(_actor(request), selectors.offer_detail(_actor(request), pk))
 
 
 @router.patch("/offers/{int:pk}", response={200: OfferOut, **ERRORS}, summary="Change an offer")
 def update_offer(request: HttpRequest, pk: int, payload: OfferPatch) -> Any:
     services.update_offer(_actor(request), pk, **payload.model_dump(exclude_unset=True))
-    return _offer_out(selectors.offer_detail(_actor(request), pk))
+    return _offer_out(_actor(request), selectors.offer_detail(_actor(request), pk))
 
 
 @router.delete("/offers/{int:pk}", response={204: None, **ERRORS}, summary="Remove an offer")
@@ -266,7 +284,8 @@ class ApplicationQuery(PageQuery):
 @router.get("/applications", response={200: ApplicationPage, **ERRORS}, summary="Applications")
 def list_applications(request: HttpRequest, query: Query[ApplicationQuery]) -> Any:
     qs = selectors.applications_for(_actor(request), program_id=query.program, status=query.status)
-    return _page(qs, query.page, query.page_size, _application_out)
+    actor = _actor(request)
+    return _page(qs, query.page, query.page_size, lambda x: _application_out(actor, x))
 
 
 @router.post(
@@ -276,18 +295,20 @@ def list_applications(request: HttpRequest, query: Query[ApplicationQuery]) -> A
 )
 def create_application(request: HttpRequest, pk: int, payload: ApplicationIn) -> Any:
     app = services.create_application(_actor(request), pk, **payload.model_dump())
-    return 201, _application_out(selectors.application_detail(_actor(request), app.pk))
+    return 201, _application_out(
+        _actor(request), selectors.application_detail(_actor(request), app.pk)
+    )
 
 
 @router.get(
     "/applications/{int:pk}", response={200: ApplicationOut, **ERRORS}, summary="One application"
 )
 def get_application(request: HttpRequest, pk: int) -> Any:
-    return _application_out(selectors.application_detail(_actor(request), pk))
+    return _application_out(_actor(request), selectors.application_detail(_actor(request), pk))
 
 
 def _after(request: HttpRequest, pk: int) -> Any:
-    return _application_out(selectors.application_detail(_actor(request), pk))
+    return _application_out(_actor(request), selectors.application_detail(_actor(request), pk))
 
 
 @router.put("/applications/{int:pk}/choices", response={200: ApplicationOut, **ERRORS})
@@ -335,7 +356,7 @@ def assign(request: HttpRequest, pk: int, payload: AssignIn) -> Any:
 @router.post("/applications/{int:pk}/confirm", response={201: PlacementOut, **ERRORS})
 def confirm(request: HttpRequest, pk: int, payload: ConfirmIn) -> Any:
     p = services.confirm_application(_actor(request), pk, **payload.model_dump())
-    return 201, _placement_out(selectors.placement_detail(_actor(request), p.pk))
+    return 201, _placement_out(_actor(request), selectors.placement_detail(_actor(request), p.pk))
 
 
 @router.post("/applications/{int:pk}/complete", response={200: ApplicationOut, **ERRORS})
@@ -365,17 +386,18 @@ def my_results(request: HttpRequest) -> Any:
 @router.post("/programs/{int:pk}/runs", response={202: RunOut, **ERRORS}, summary="Start a run")
 def start_run(request: HttpRequest, pk: int, payload: RunIn) -> Any:
     run = services.start_matching_run(_actor(request), pk, payload.mode, payload.parameters)
-    return 202, run
+    return 202, _run_out(_actor(request), run)
 
 
 @router.get("/programs/{int:pk}/runs", response={200: list[RunOut], **ERRORS}, summary="Runs")
 def list_runs(request: HttpRequest, pk: int) -> Any:
-    return list(selectors.runs_for(_actor(request), pk)[:100])
+    actor = _actor(request)
+    return [_run_out(actor, r) for r in selectors.runs_for(actor, pk)[:100]]
 
 
 @router.get("/runs/{int:pk}", response={200: RunOut, **ERRORS}, summary="Status and progress")
 def get_run(request: HttpRequest, pk: int) -> Any:
-    return selectors.run_detail(_actor(request), pk)
+    return _run_out(_actor(request), selectors.run_detail(_actor(request), pk))
 
 
 @router.get("/runs/{int:pk}/results", response={200: ResultPage, **ERRORS}, summary="Results")
@@ -387,7 +409,7 @@ def run_results(request: HttpRequest, pk: int, query: Query[PageQuery]) -> Any:
 @router.post("/runs/{int:pk}/publish", response={200: RunOut, **ERRORS}, summary="Publish")
 def publish_run(request: HttpRequest, pk: int) -> Any:
     services.publish_run(_actor(request), pk)
-    return selectors.run_detail(_actor(request), pk)
+    return _run_out(_actor(request), selectors.run_detail(_actor(request), pk))
 
 
 # --- placements -----------------------------------------------------------------------------
@@ -396,12 +418,13 @@ def publish_run(request: HttpRequest, pk: int) -> Any:
 @router.get("/placements", response={200: PlacementPage, **ERRORS}, summary="Placements")
 def list_placements(request: HttpRequest, query: Query[PageQuery]) -> Any:
     qs = selectors.placements_for(_actor(request))
-    return _page(qs, query.page, query.page_size, _placement_out)
+    actor = _actor(request)
+    return _page(qs, query.page, query.page_size, lambda x: _placement_out(actor, x))
 
 
 def _placement_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
     p = selectors.placement_detail(_actor(request), pk)
-    out = _placement_out(p)
+    out = _placement_out(_actor(request), p)
     out["logs"] = list(p.logs.all())
     out["reports"] = list(p.reports.all())
     out["duties"] = list(p.duties.all())

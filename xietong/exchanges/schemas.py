@@ -101,6 +101,7 @@ class ProgramOut(Schema):
     status: str
     eligibility: dict[str, Any]
     can_manage: bool
+    actions: list[str] = Field(description="the verbs the caller may do on it now")
 
 
 class ProgramPage(Schema):
@@ -146,6 +147,7 @@ class OfferOut(Schema):
     requirements: str
     slots: list[SlotOut]
     can_manage: bool
+    actions: list[str] = Field(description="the verbs the caller may do on it now")
 
 
 class ApplicationIn(Strict):
@@ -197,6 +199,7 @@ class ApplicationOut(Schema):
     matched_host: str | None
     matched_rank: int | None
     reject_reason: str
+    actions: list[str] = Field(description="the verbs the caller may do on it now")
 
 
 class ApplicationPage(Schema):
@@ -223,6 +226,7 @@ class RunOut(Schema):
     error: str
     created_at: dt.datetime
     published_at: dt.datetime | None
+    actions: list[str] = Field(description="the verbs the caller may do on it now")
 
 
 class ResultOut(Schema):
@@ -312,6 +316,7 @@ class PlacementOut(Schema):
     score: float | None
     grade: str
     hours_credited: int | None
+    actions: list[str] = Field(description="the verbs the caller may do on it now")
 
 
 class PlacementDetailOut(PlacementOut):

@@ -19,17 +19,12 @@ from django.db.models import (
 )
 from django.utils.translation import gettext as _
 
+from xietong import access
+from xietong.access.reach import NOTHING
 from xietong.accounts.access import Actor
 from xietong.core.delimited import needle
 from xietong.core.errors import NotFound, PermissionDenied
-from xietong.exchanges.access import (
-    NOTHING,
-    application_read_q,
-    authority_read_q,
-    manage_program_q,
-    placement_read_q,
-    read_program_q,
-)
+from xietong.exchanges import access as _declarations  # noqa: F401  (declares the rules)
 from xietong.exchanges.choices import (
     BACKBONE_HONOURS,
     ELIGIBLE_POSITIONS,
@@ -49,7 +44,6 @@ from xietong.exchanges.models import (
     Program,
 )
 from xietong.institutions.models import Institution, Staff
-from xietong.institutions.selectors import administered_institutions_q
 from xietong.regions.selectors import path_prefixes_for, under_paths_q
 
 
@@ -64,18 +58,17 @@ def _one(qs: QuerySet[Any], pk: int) -> Any:
 
 
 def programs_for(actor: Actor, *, status: str = "", school_year: str = "") -> QuerySet[Program]:
-    qs = Program.objects.filter(read_program_q(actor)).select_related("organiser", "region")
+    qs = Program.objects.filter(access.read_q(actor, Program)).select_related("organiser", "region")
     if status:
         qs = qs.filter(status=status)
     if school_year:
         qs = qs.filter(school_year=school_year)
-    return qs.annotate(
-        can_manage=Case(
-            When(manage_program_q(actor), then=Value(True)),
-            default=Value(False),
-            output_field=BooleanField(),
-        )
-    )
+    manages = access.relation_q(actor, Program, ("manager",))
+    return access.annotate(actor, qs.annotate(can_manage=_flag(manages)))
+
+
+def _flag(q: Q) -> Case:
+    return Case(When(q, then=Value(True)), default=Value(False), output_field=BooleanField())
 
 
 def program_detail(actor: Actor, pk: int) -> Program:
@@ -84,18 +77,13 @@ def program_detail(actor: Actor, pk: int) -> Program:
 
 def offers_for(actor: Actor, program_id: int) -> QuerySet[HostOffer]:
     program_detail(actor, program_id)
-    return (
+    qs = (
         HostOffer.objects.filter(program_id=program_id)
         .select_related("host", "mentor")
         .prefetch_related(Prefetch("slots", queryset=OfferSlot.objects.order_by("pk")))
-        .annotate(
-            can_manage=Case(
-                When(administered_institutions_q(actor, "host__"), then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            )
-        )
+        .annotate(can_manage=_flag(access.verb_q(actor, HostOffer, "edit")))
     )
+    return access.annotate(actor, qs)
 
 
 def offer_detail(actor: Actor, pk: int) -> HostOffer:
@@ -112,7 +100,7 @@ def applications_for(
     actor: Actor, *, program_id: int | None = None, status: str = ""
 ) -> QuerySet[Application]:
     qs = (
-        Application.objects.filter(application_read_q(actor))
+        Application.objects.filter(access.read_q(actor, Application))
         .select_related("program", "applicant", "home", "matched_slot__offer__host")
         .prefetch_related(
             Prefetch(
@@ -125,7 +113,23 @@ def applications_for(
         qs = qs.filter(program_id=program_id)
     if status:
         qs = qs.filter(status=status)
-    return qs
+    return access.annotate(actor, qs)
+
+
+def my_applications(actor: Actor) -> QuerySet[Application]:
+    """The actor's own applications (as the applicant)."""
+    return applications_for(actor).filter(access.relation_q(actor, Application, ("applicant",)))
+
+
+def my_application(actor: Actor, program_id: int) -> Application | None:
+    """The actor's own open application to the program, if it made one."""
+    mine = access.relation_q(actor, Application, ("applicant",))
+    return (
+        applications_for(actor, program_id=program_id)
+        .filter(mine)
+        .exclude(status__in=[AppStatus.WITHDRAWN, AppStatus.REJECTED])
+        .first()
+    )
 
 
 def application_detail(actor: Actor, pk: int) -> Application:
@@ -137,14 +141,8 @@ def application_detail(actor: Actor, pk: int) -> Application:
 
 def runs_for(actor: Actor, program_id: int) -> QuerySet[MatchingRun]:
     program = program_detail(actor, program_id)
-    if (
-        not program.can_manage  # type: ignore[attr-defined]  # annotated by programs_for
-        and not Program.objects.filter(
-            under_paths_q(actor.authority_region_paths, "region__path"), pk=program.pk
-        ).exists()
-    ):
-        raise PermissionDenied(_("Matching runs are seen by the program's authorities only."))
-    return MatchingRun.objects.filter(program_id=program_id).defer("inputs")
+    access.require(actor, "runs", program)
+    return access.annotate(actor, MatchingRun.objects.filter(program_id=program_id).defer("inputs"))
 
 
 def run_detail(actor: Actor, pk: int) -> MatchingRun:
@@ -163,12 +161,9 @@ def run_results(actor: Actor, run_id: int) -> QuerySet[MatchResult]:
 
 def my_results(actor: Actor) -> QuerySet[MatchResult]:
     """The actor's own results with explanations — only of published runs."""
-    if actor.own_staff_id is None:
-        return MatchResult.objects.none()
+    mine = access.relation_q(actor, Application, ("applicant",), "application__")
     return (
-        MatchResult.objects.filter(
-            application__applicant_id=actor.own_staff_id, run__status=RunStatus.PUBLISHED
-        )
+        MatchResult.objects.filter(mine, run__status=RunStatus.PUBLISHED)
         .select_related("application__program", "slot__offer__host")
         .order_by("-run_id")
     )
@@ -188,9 +183,10 @@ def application_result(actor: Actor, app_id: int) -> MatchResult | None:
 
 
 def placements_for(actor: Actor) -> QuerySet[Placement]:
-    return Placement.objects.filter(placement_read_q(actor)).select_related(
+    qs = Placement.objects.filter(access.read_q(actor, Placement)).select_related(
         "application__applicant", "application__program", "host", "home", "mentor"
     )
+    return access.annotate(actor, qs)
 
 
 def placement_detail(actor: Actor, pk: int) -> Placement:
@@ -224,11 +220,9 @@ class CoverageFilters:
 
 
 def _coverage_scope_q(actor: Actor) -> Q:
-    if not (actor.authority_region_paths or actor.admin_institution_ids):
+    if not access.can(actor, "exchanges.coverage"):
         raise PermissionDenied(_("Coverage is read by authorities and institution admins."))
-    return authority_read_q(actor, "institution__") | administered_institutions_q(
-        actor, "institution__"
-    )
+    return access.relation_q(actor, Staff, ("viewer", "school"))
 
 
 def eligible_staff(actor: Actor, f: CoverageFilters) -> QuerySet[Staff]:
@@ -341,7 +335,7 @@ def national_rule(actor: Actor, f: CoverageFilters) -> list[dict[str, Any]]:
 def reciprocity(actor: Actor, a_id: int, b_id: int, school_year: str = "") -> dict[str, Any]:
     """Teachers sent from A to B and from B to A (confirmed, in progress or completed)."""
     visible = Institution.objects.filter(
-        authority_read_q(actor) | administered_institutions_q(actor), pk__in=[a_id, b_id]
+        access.relation_q(actor, Institution, ("viewer", "school")), pk__in=[a_id, b_id]
     )
     if not visible.exists():
         raise PermissionDenied(_("Neither institution is in your scope."))
@@ -360,37 +354,9 @@ def reciprocity(actor: Actor, a_id: int, b_id: int, school_year: str = "") -> di
 
 def applications_to_recommend(actor: Actor) -> QuerySet[Application]:
     """Submitted applications whose home institution the actor administers (the school step)."""
-    from xietong.exchanges.access import home_admin_q
-
-    return applications_for(actor, status=AppStatus.SUBMITTED).filter(home_admin_q(actor, "home__"))
+    return applications_for(actor).filter(access.verb_q(actor, Application, "recommend"))
 
 
 def applications_to_approve(actor: Actor) -> QuerySet[Application]:
     """Recommended applications under the actor's authority region (the authority step)."""
-    from xietong.exchanges.access import authority_admin_q
-
-    return applications_for(actor, status=AppStatus.RECOMMENDED).filter(
-        authority_admin_q(actor, "home__")
-    )
-
-
-def placement_sides(actor: Actor, placement: Placement) -> set[str]:
-    """The parts the actor plays in a placement: teacher, host, home, manager (may be several).
-
-    The same rules as the placement services use; the pages only show the matching forms.
-    """
-    sides: set[str] = set()
-    if actor.own_staff_id is not None:
-        if actor.own_staff_id == placement.application.applicant_id:
-            sides.add("teacher")
-        if actor.own_staff_id == placement.mentor_id:
-            sides.add("host")
-    checks = {
-        "host": administered_institutions_q(actor, "host__"),
-        "home": administered_institutions_q(actor, "home__"),
-        "manager": manage_program_q(actor, "application__program__"),
-    }
-    for side, q in checks.items():
-        if Placement.objects.filter(q, pk=placement.pk).exists():
-            sides.add(side)
-    return sides
+    return applications_for(actor).filter(access.verb_q(actor, Application, "approve"))

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from xietong import access
 from xietong.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from xietong.core.paging import paginate
 from xietong.core.views import apply_errors, refusals, through_service
@@ -73,7 +74,7 @@ def _managed_institution_choices(actor: Any, *, keep: Institution | None = None)
 @refusals
 def institution_list(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
-    if not actor.reads_registry:
+    if not access.can(actor, "registry.read"):
         raise PermissionDenied(_("Your roles do not include the institution directory."))
     form = InstitutionFilterForm(request.GET)
     page = None
@@ -81,9 +82,10 @@ def institution_list(request: HttpRequest) -> HttpResponse:
         try:
             qs = selectors.institutions_for(actor, form.filters())
             page = paginate(qs, request.GET.get("page"), form.cleaned_data["page_size"])
+            page.object_list = access.with_actions(actor, page.object_list)
         except NotFound as e:
             form.add_error("area", str(e.message))
-    creates = bool(actor.admin_region_paths) or actor.is_system_admin
+    creates = access.can(actor, "institutions.register")
     context = {"form": form, "page": page, "creates": creates}
     return _list_response(request, "institutions/list.html", "institutions/_results.html", context)
 
@@ -93,6 +95,7 @@ def _detail_context(request: HttpRequest, inst: Institution, **extra: Any) -> di
     staff = selectors.staff_for(actor, selectors.StaffFilters(institution_id=inst.pk))
     context = {
         "inst": inst,
+        "actions": access.actions(actor, inst),
         "branches": list(selectors.branches_of(actor, inst)),
         "labs": list(selectors.labs_of(actor, inst)),
         "staff_page": paginate(staff, 1, 20),
@@ -137,8 +140,7 @@ def institution_create(request: HttpRequest) -> HttpResponse:
 def institution_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     inst = selectors.institution_detail(actor, pk)
-    if not inst.can_edit:  # type: ignore[attr-defined]
-        raise PermissionDenied(_("This institution is outside your scope."))
+    access.require(actor, "edit", inst)
     regions = list(selectors.writable_regions(actor))
     if inst.region not in regions:
         regions.append(inst.region)
@@ -171,8 +173,7 @@ def institution_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def institution_delete(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     inst = selectors.institution_detail(actor, pk)
-    if not inst.can_edit:  # type: ignore[attr-defined]
-        raise PermissionDenied(_("This institution is outside your scope."))
+    access.require(actor, "delete", inst)
     if request.method == "POST":
         try:
             services.delete_institution(actor, pk)
@@ -227,21 +228,11 @@ def _staff_filter_institutions(actor: Any, selected: str | None) -> list[Any]:
     return _managed_institution_choices(actor, keep=keep)
 
 
-def _reads_staff(actor: Any) -> bool:
-    """The roles ``selectors.staff_for`` shows any staff to (the navigation's rule too)."""
-    return bool(actor.reads_all_staff or actor.admin_institution_ids or actor.own_staff_id)
-
-
-def _keeps_staff(actor: Any) -> bool:
-    """Authority and institution admins keep staff records (the services decide which)."""
-    return bool(actor.admin_region_paths or actor.admin_institution_ids)
-
-
 @login_required
 @refusals
 def staff_list(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
-    if not _reads_staff(actor):
+    if not access.can(actor, "staff.read"):
         raise PermissionDenied(_("Your roles do not include the staff directory."))
     institutions = _staff_filter_institutions(actor, request.GET.get("institution"))
     form = StaffFilterForm(request.GET, institutions=institutions)
@@ -250,9 +241,10 @@ def staff_list(request: HttpRequest) -> HttpResponse:
         try:
             qs = selectors.staff_for(actor, form.filters())
             page = paginate(qs, request.GET.get("page"), form.cleaned_data["page_size"])
+            page.object_list = access.with_actions(actor, page.object_list)
         except NotFound as e:
             form.add_error("area", str(e.message))
-    context = {"form": form, "page": page, "creates": _keeps_staff(actor)}
+    context = {"form": form, "page": page, "creates": access.can(actor, "staff.register")}
     return _list_response(
         request, "institutions/staff_list.html", "institutions/_staff_results.html", context
     )
@@ -261,8 +253,11 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @refusals
 def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    staff = selectors.staff_detail(_actor(request), pk)
-    return render(request, "institutions/staff_detail.html", {"staff": staff})
+    actor = _actor(request)
+    staff = selectors.staff_detail(actor, pk)
+    access.with_actions(actor, [staff])
+    context = {"staff": staff, "actions": staff.actions}  # type: ignore[attr-defined]
+    return render(request, "institutions/staff_detail.html", context)
 
 
 @never_cache
@@ -274,7 +269,8 @@ def staff_reveal(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     revealed = selectors.reveal_personal_data(actor, pk)
     staff = selectors.staff_detail(actor, pk)
-    context = {"staff": staff, "revealed": revealed}
+    access.with_actions(actor, [staff])
+    context = {"staff": staff, "revealed": revealed, "actions": staff.actions}  # type: ignore[attr-defined]
     if getattr(request, "htmx", None):
         layout = request.POST.get("layout", "detail")
         return render(request, "institutions/_personal_data.html", {**context, "layout": layout})
@@ -285,7 +281,7 @@ def staff_reveal(request: HttpRequest, pk: int) -> HttpResponse:
 @refusals
 def staff_create(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
-    if not _keeps_staff(actor):
+    if not access.can(actor, "staff.register"):
         raise PermissionDenied(_("Your roles do not let you register staff."))
     institutions = _managed_institution_choices(actor)
     if request.method == "POST":
@@ -304,10 +300,9 @@ def staff_create(request: HttpRequest) -> HttpResponse:
     return render(request, "institutions/staff_form.html", {"form": form, "staff": None})
 
 
-def _owned_staff(actor: Any, pk: int) -> Staff:
+def _kept_staff(actor: Any, pk: int, verb: str) -> Staff:
     staff = selectors.staff_detail(actor, pk)
-    if not staff.owned:  # type: ignore[attr-defined]
-        raise PermissionDenied(_("This staff member is outside your scope."))
+    access.require(actor, verb, staff)
     return staff
 
 
@@ -315,7 +310,7 @@ def _owned_staff(actor: Any, pk: int) -> Staff:
 @refusals
 def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
-    staff = _owned_staff(actor, pk)
+    staff = _kept_staff(actor, pk, "edit")
     kwargs: dict[str, Any] = {
         "institutions": _managed_institution_choices(actor, keep=staff.institution),
         "masked": staff,
@@ -341,7 +336,7 @@ def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @refusals
 def staff_delete(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
-    staff = _owned_staff(actor, pk)
+    staff = _kept_staff(actor, pk, "delete")
     if request.method == "POST":
         try:
             services.delete_staff(actor, pk)

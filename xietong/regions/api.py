@@ -33,7 +33,7 @@ def list_regions(
     qs = Region.objects.all()
     if parent:
         qs = qs.filter(parent=region_by_code(parent))
-    counts = counts_by_region(actor) if with_counts and actor.reads_registry else None
+    counts = counts_by_region(actor) if with_counts else None
     return [_out(r, counts) for r in qs]
 
 

@@ -25,7 +25,8 @@ from django.db.models import F, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xietong import matching
+from xietong import access, matching
+from xietong.access.transitions import transition
 from xietong.accounts import audit
 from xietong.accounts.access import Actor
 from xietong.core.errors import Conflict, InvalidInput, ServiceError
@@ -102,9 +103,7 @@ def start_matching_run(
     enqueue: bool = True,
 ) -> MatchingRun:
     program = load(Program, program_id, lock=True)
-    require_manager(actor, program)
-    if program.status not in (ProgramStatus.CLOSED, ProgramStatus.MATCHING):
-        raise Conflict(_("Close the applications of the program before matching."))
+    require_manager(actor, program, "match")
     clean = _clean_params(mode, params)
     check_instance(program)
     run = MatchingRun.objects.create(
@@ -380,9 +379,7 @@ def publish_run(actor: Actor, run_id: int) -> MatchingRun:
     """Make a run's results official: matched applications get their slot, places are taken."""
     run = load(MatchingRun, run_id, lock=True, related=["program"])
     program = Program.objects.select_for_update().get(pk=run.program_id)
-    require_manager(actor, program)
-    if run.status != RunStatus.DONE:
-        raise Conflict(_("Only a finished run that is not yet published can be published."))
+    access.require(actor, "publish", run)
     if MatchingRun.objects.filter(program=program, status=RunStatus.PUBLISHED).exists():
         raise Conflict(_("Another run of this program has already been published."))
     results = list(
@@ -425,14 +422,11 @@ def publish_run(actor: Actor, run_id: int) -> MatchingRun:
             % {"program": program.title, "host": slot.offer.host.name},
             link(app),
         )
-    run.status, run.published_at = RunStatus.PUBLISHED, now
-    run.save(update_fields=["status", "published_at"])
     program.status = ProgramStatus.PUBLISHED
     program.save(update_fields=["status", "updated_at"])
-    audit.record(
+    return transition(
         actor,
-        "exchanges.run.publish",
-        target=run,
+        "publish",
+        run,
         detail={"matched": matched, "unmatched": unmatched, "skipped": skipped},
     )
-    return run

@@ -14,13 +14,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from xietong import access
 from xietong.core.errors import Conflict, InvalidInput, PermissionDenied
 from xietong.core.paging import paginate
 from xietong.core.views import refusals
 from xietong.exchanges import forms as f
 from xietong.exchanges import selectors, services
 from xietong.exchanges.choices import (
-    WITHDRAWABLE,
     AppStatus,
     PlacementStatus,
 )
@@ -30,10 +30,8 @@ from xietong.exchanges.views.common import (
     _actor,
     _label_slots,
     _refused,
-    _reviews,
 )
 from xietong.institutions import selectors as registry
-from xietong.institutions.selectors import StaffFilters
 
 # --- applying ---------------------------------------------------------------------------------
 
@@ -52,19 +50,20 @@ def _offer_choices(offers: list[HostOffer]) -> list[tuple[int, str]]:
 
 
 def _own_staff(actor: Any) -> Any:
-    if actor.own_staff_id is None:
+    own = access.own_record(actor)
+    if own is None:
         raise PermissionDenied(_("Only teachers with a staff record apply for exchanges."))
-    return registry.staff_detail(actor, actor.own_staff_id)
+    return registry.staff_detail(actor, own)
 
 
 APPLICANT_CHOICES_LIMIT = 500
 
 
-def _applicant_choices(actor: Any) -> list[tuple[int, str]]:
-    """Staff an administrator may apply for (the school's or the authority's own staff)."""
-    if not (actor.admin_institution_ids or actor.admin_region_paths):
+def _applicant_choices(actor: Any, program: Any) -> list[tuple[int, str]]:
+    """Staff a school administrator may apply for (its own staff, decision 0004)."""
+    if "apply_for" not in access.actions(actor, program):
         return []
-    rows = registry.staff_for(actor, StaffFilters(mine=True)).order_by("institution__name", "name")
+    rows = registry.staff_acted_for(actor).order_by("institution__name", "name")
     return [(s.pk, f"{s.name} · {s.institution.name}") for s in rows[:APPLICANT_CHOICES_LIMIT]]
 
 
@@ -83,7 +82,7 @@ def _chosen_applicant(actor: Any, request: HttpRequest, choices: list[tuple[int,
 def apply(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     program = selectors.program_detail(actor, pk)
-    applicants = _applicant_choices(actor)
+    applicants = _applicant_choices(actor, program)
     staff = _chosen_applicant(actor, request, applicants)
     offers = _label_slots(list(selectors.offers_for(actor, pk)))
     kwargs: dict[str, Any] = {
@@ -173,9 +172,9 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @refusals
 def my_applications(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
-    if actor.own_staff_id is None:
+    if not access.can(actor, "exchanges.apply"):
         raise PermissionDenied(_("Only teachers with a staff record apply for exchanges."))
-    qs = selectors.applications_for(actor).filter(applicant_id=actor.own_staff_id)
+    qs = selectors.my_applications(actor)
     page = paginate(qs, request.GET.get("page"), request.GET.get("page_size"))
     results = {r.application_id: r for r in selectors.my_results(actor)[:200]}
     for app in page.object_list:
@@ -234,16 +233,14 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if result is not None:
         english = (get_language() or "").startswith("en")
         explanation = result.explanation_en if english else result.explanation_zh
-    own = actor.own_staff_id is not None and actor.own_staff_id == app.applicant_id
     context = {
         "app": app,
+        "actions": access.actions(actor, app),
+        "own": "applicant" in access.relations_of(actor, app),
         "result": result,
         "explanation": explanation,
         "placement": placement,
-        "own": own,
         "timeline": _timeline(app, placement),
-        "withdrawable": own and app.status in WITHDRAWABLE,
-        "rejectable": services.may_reject(actor, app),
         "notice_over": app.notice_ends_on is not None and app.notice_ends_on < timezone.localdate(),
     }
     return render(request, "exchanges/application_detail.html", context)
@@ -318,17 +315,17 @@ def application_complete(request: HttpRequest, pk: int) -> HttpResponse:
 @refusals
 def review(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
-    if not _reviews(actor):
+    if not access.can(actor, "exchanges.review"):
         raise PermissionDenied(_("Applications are reviewed by institution and authority admins."))
     size = request.GET.get("page_size")
     context = {
         "recommend": paginate(
             selectors.applications_to_recommend(actor), request.GET.get("page"), size
         )
-        if actor.admin_institution_ids
+        if access.can(actor, "exchanges.recommend")
         else None,
         "approve": paginate(selectors.applications_to_approve(actor), request.GET.get("page"), size)
-        if actor.admin_region_paths
+        if access.can(actor, "exchanges.approve")
         else None,
         "today": timezone.localdate(),
     }

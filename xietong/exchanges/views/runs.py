@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from xietong import access
 from xietong.core.errors import Conflict, InvalidInput, PermissionDenied
 from xietong.core.paging import paginate
 from xietong.core.views import refusals
@@ -22,11 +23,11 @@ from xietong.exchanges.choices import (
     ProgramStatus,
     RunStatus,
 )
+from xietong.exchanges.models import Program
 from xietong.exchanges.views.common import (
     PROGRAM_ORDER,
     STAGES,
     _actor,
-    _is_program_manager,
     _refused,
 )
 
@@ -38,12 +39,12 @@ from xietong.exchanges.views.common import (
 def matching(request: HttpRequest) -> HttpResponse:
     """Programs the actor manages that are ready for, or in, matching."""
     actor = _actor(request)
-    if not _is_program_manager(actor):
+    if not access.can(actor, "exchanges.matching"):
         raise PermissionDenied(_("Matching runs are seen by the program's authorities only."))
     qs = (
         selectors.programs_for(actor)
-        .filter(  # type: ignore[misc]
-            can_manage=True,
+        .filter(
+            access.verb_q(actor, Program, "repeat"),  # the programs the actor manages
             status__in=[ProgramStatus.CLOSED, ProgramStatus.MATCHING, ProgramStatus.PUBLISHED],
         )
         .annotate(run_count=Count("runs", distinct=True))
@@ -73,7 +74,12 @@ def program_runs(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("exchanges:run_detail", pk=run.pk)
     else:
         form = f.RunForm()
-    context = {"program": program, "runs": runs, "form": form}
+    context = {
+        "program": program,
+        "actions": access.actions(actor, program),
+        "runs": runs,
+        "form": form,
+    }
     return render(request, "exchanges/runs.html", context, status=422 if form.errors else 200)
 
 
@@ -117,6 +123,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 r.slot.stage_label = STAGES.get(r.slot.stage, r.slot.stage)
     context = {
         "run": run,
+        "actions": access.actions(actor, run),
         "program": program,
         "page": page,
         "charts": _chart_data(run),

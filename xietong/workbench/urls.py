@@ -1,6 +1,6 @@
 from django.urls import path
 
-from xietong.core import views
+from xietong.workbench import views
 
-app_name = "core"
+app_name = "workbench"
 urlpatterns = [path("", views.home, name="home")]
