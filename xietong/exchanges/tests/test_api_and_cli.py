@@ -48,7 +48,7 @@ def test_it_applies_and_moves_through_the_workflow_over_json(ex):
         {"reason": "no"},
         content_type="application/json",
     )
-    assert r.status_code == 403 and r.json()["code"] == "forbidden"
+    assert r.status_code == 404 and r.json()["code"] == "not_found"  # not in its scope
 
 
 def test_it_answers_bad_input_with_specific_json(ex):
