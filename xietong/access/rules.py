@@ -185,7 +185,9 @@ def _text(message: Message, obj: Any) -> str:
     return message(obj) if callable(message) else str(message)
 
 
-def _decide(policy: Policy, verb: str, rels: frozenset[str], obj: Any) -> Exception | None:
+def _decide(
+    policy: Policy, verb: str, rels: frozenset[str], obj: Any, now_too: bool = True
+) -> Exception | None:
     """None when the verb is allowed; else the refusal to raise.
 
     Hidden row: NotFound. A step that is someone else's now, or never the actor's:
@@ -195,6 +197,8 @@ def _decide(policy: Policy, verb: str, rels: frozenset[str], obj: Any) -> Except
     if not rels & set(policy.read):
         return NotFound()
     rules = policy.rules_for(verb)
+    if not now_too and any(rels & set(r.by) for r in rules):
+        return None
     state = _state(policy, obj)
     now = [r for r in rules if r.states is None or state in r.states]
     mine_now = [r for r in now if rels & set(r.by)]
@@ -233,10 +237,14 @@ def can_read(actor: Actor, obj: Model) -> bool:
     return bool(relations_of(actor, obj) & set(policy_for(obj).read))
 
 
-def require(actor: Actor, verb: str, obj: Model) -> None:
-    """Refuse unless the actor may do ``verb`` on the row now (see the module's doc)."""
+def require(actor: Actor, verb: str, obj: Model, *, now: bool = True) -> None:
+    """Refuse unless the actor may do ``verb`` on the row now (see the module's doc).
+
+    ``now=False`` asks only whether the verb is ever the actor's on this row (a page that
+    explains why it is not possible yet is still the actor's to open).
+    """
     policy = policy_for(obj)
-    refusal = _decide(policy, verb, relations_of(actor, obj), obj)
+    refusal = _decide(policy, verb, relations_of(actor, obj), obj, now)
     if refusal is not None:
         raise refusal
 

@@ -99,7 +99,12 @@ def parse(table: str) -> list[Cell]:
 
 
 def _fresh(obj: Model) -> Any:
-    return type(obj)._default_manager.get(pk=obj.pk)
+    """The row as the database has it now (None once deleted)."""
+    return type(obj)._default_manager.filter(pk=obj.pk).first()
+
+
+def _done(verb: Verb, obj: Model) -> bool | None:
+    return None if verb.done is None else verb.done(_fresh(obj))
 
 
 class _Rollback(Exception):
@@ -186,10 +191,13 @@ class Matrix:
         names = (self.verbs[c.verb].action for c in self.cells if (c.user, c.obj) == (user, obj))
         return {n for n in names if n}
 
-    def _check_done(self, cell: Cell, verb: Verb, obj: Model, how: str) -> list[str]:
-        if verb.done is None:
+    def _check_done(
+        self, cell: Cell, verb: Verb, obj: Model, how: str, before: bool | None
+    ) -> list[str]:
+        """Whether the verb's effect appeared (``before``: it was there before the call)."""
+        if verb.done is None or before is None:
             return []
-        happened = verb.done(_fresh(obj))
+        happened = verb.done(_fresh(obj)) and not before
         if happened and cell.outcome != "allowed":
             return [f"{cell} — but {how} changed the record"]
         if not happened and cell.outcome == "allowed":
@@ -215,9 +223,10 @@ class Matrix:
         return wrong
 
     def _service_cell(self, cell: Cell, verb: Verb, obj: Model, who: Actor) -> list[str]:
+        before = _done(verb, obj)
         out = _service_outcome(lambda: verb.service(who, _fresh(obj)))
         wrong = [] if out == cell.outcome else [f"{cell} — the service: {out}"]
-        return wrong + self._check_done(cell, verb, obj, "the service")
+        return wrong + self._check_done(cell, verb, obj, "the service", before)
 
     def check_api(self, api: Api, objects: Mapping[str, Model]) -> list[str]:
         """Each cell through /api/; a detail read lists exactly the allowed verbs."""
@@ -231,6 +240,7 @@ class Matrix:
 
     def _api_cell(self, api: Api, cell: Cell, verb: Verb, obj: Model) -> list[str]:
         assert verb.api is not None
+        before = _done(verb, obj)
         response = api.call(cell.user, verb.api(_fresh(obj)))
         code = response.status_code
         out = "allowed" if 200 <= code < 300 else API_STATUS.get(code, f"status {code}")
@@ -240,7 +250,7 @@ class Matrix:
             listed = set(response.json().get("actions", [])) & self._judged(cell.user, cell.obj)
             if listed != self._allowed(cell.user, cell.obj):
                 wrong.append(f"{cell} — the API lists actions {sorted(listed)}")
-        return wrong + self._check_done(cell, verb, obj, "the API")
+        return wrong + self._check_done(cell, verb, obj, "the API", before)
 
     def check_web(
         self, login: Callable[[Client, str], None], objects: Mapping[str, Model]
@@ -279,10 +289,11 @@ class Matrix:
 
     def _post_cell(self, cell: Cell, verb: Verb, obj: Model, client: Client) -> list[str]:
         assert verb.post is not None
+        before = _done(verb, obj)
         url, data = verb.post(_fresh(obj))
         code = client.post(url, data).status_code
         wrong = [] if code < 500 else [f"{cell} — the POST failed with {code}"]
         expected = {"forbidden": 403, "hidden": 404}.get(cell.outcome)
         if expected is not None and code != expected:
             wrong.append(f"{cell} — the POST answers {code}")
-        return wrong + self._check_done(cell, verb, obj, "the POST")
+        return wrong + self._check_done(cell, verb, obj, "the POST", before)

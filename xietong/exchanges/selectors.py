@@ -146,10 +146,11 @@ def runs_for(actor: Actor, program_id: int) -> QuerySet[MatchingRun]:
 
 
 def run_detail(actor: Actor, pk: int) -> MatchingRun:
-    program_id = MatchingRun.objects.filter(pk=pk).values_list("program_id", flat=True).first()
-    if program_id is None:
+    """One run; a run the actor may not read does not exist for it."""
+    found = access.annotate(actor, MatchingRun.objects.filter(pk=pk).defer("inputs")).first()
+    if found is None or not access.can_read(actor, found):
         raise NotFound()
-    return runs_for(actor, program_id).get(pk=pk)
+    return found
 
 
 def run_results(actor: Actor, run_id: int) -> QuerySet[MatchResult]:

@@ -152,6 +152,8 @@ def create_application(
 ) -> Application:
     """Apply (as a draft, or submitted at once) with up to N ranked offer choices."""
     program = load(Program, program_id)
+    if applicant is None:
+        access.require(actor, "apply", program)  # for oneself: a teacher with a record
     staff_id = applicant if applicant is not None else access.own_record(actor)
     if staff_id is None:
         raise invalid("applicant", _("Say for whom the application is made."))

@@ -197,10 +197,10 @@ def complete_return_duty(
 def complete_application(actor: Actor, app_id: int) -> Application:
     """The home institution closes the exchange once the placement and return duty are done."""
     app = load(Application, app_id, lock=True, related=["applicant", "program"])
+    access.require(actor, "complete", app)
     placement = Placement.objects.filter(application=app).select_related(*RELATED).first()
     if placement is None:
         raise Conflict(_("This application has no placement."))
-    access.require(actor, "complete", app)
     if placement.status != PlacementStatus.COMPLETED:
         raise Conflict(_("The placement must be completed first."))
     duties = list(placement.duties.all())

@@ -135,6 +135,7 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Change the ranked choices of a draft (the statement is kept)."""
     actor = _actor(request)
     app = selectors.application_detail(actor, pk)
+    access.require(actor, "edit", app, now=False)
     program = app.program
     offers = _label_slots(list(selectors.offers_for(actor, program.pk)))
     kwargs: dict[str, Any] = {
@@ -337,6 +338,7 @@ def review(request: HttpRequest) -> HttpResponse:
 def application_recommend(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     app = selectors.application_detail(actor, pk)
+    access.require(actor, "recommend", app, now=False)
     if request.method == "POST":
         form = f.RecommendForm(request.POST)
         if form.is_valid():
@@ -375,6 +377,7 @@ def application_recommend(request: HttpRequest, pk: int) -> HttpResponse:
 def application_approve(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     app = selectors.application_detail(actor, pk)
+    access.require(actor, "approve", app, now=False)
     errors: list[str] = []
     if request.method == "POST":
         try:
@@ -396,6 +399,7 @@ def application_approve(request: HttpRequest, pk: int) -> HttpResponse:
 def application_reject(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     app = selectors.application_detail(actor, pk)
+    access.require(actor, "reject", app, now=False)
     if request.method == "POST":
         form = f.RejectForm(request.POST)
         if form.is_valid():
