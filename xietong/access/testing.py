@@ -28,6 +28,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -155,7 +156,7 @@ class Api:
     def call(self, user: str, request: Request) -> Any:
         self.sign_in([user])
         method, path, body = request
-        auth = {"HTTP_AUTHORIZATION": f"Bearer {self._tokens[user]}"}
+        auth: dict[str, Any] = {"HTTP_AUTHORIZATION": f"Bearer {self._tokens[user]}"}
         if method == "get":
             return self.client.get(path, **auth)
         data = json.dumps(body) if body is not None else ""
@@ -213,9 +214,7 @@ class Matrix:
         wrong: list[str] = []
         for cell in self.cells:
             verb, obj, who = self.verbs[cell.verb], objects[cell.obj], actor(cell.user)
-            wrong += _in_savepoint(
-                lambda c=cell, v=verb, o=obj, w=who: self._service_cell(c, v, o, w)
-            )
+            wrong += _in_savepoint(partial(self._service_cell, cell, verb, obj, who))
             if verb.action and cell.outcome != "hidden":
                 offered = verb.action in actions(who, _fresh(obj))
                 if offered != (cell.outcome == "allowed"):
@@ -235,7 +234,7 @@ class Matrix:
         for cell in self.cells:
             verb, obj = self.verbs[cell.verb], objects[cell.obj]
             if verb.api is not None:
-                wrong += _in_savepoint(lambda c=cell, v=verb, o=obj: self._api_cell(api, c, v, o))
+                wrong += _in_savepoint(partial(self._api_cell, api, cell, verb, obj))
         return wrong
 
     def _api_cell(self, api: Api, cell: Cell, verb: Verb, obj: Model) -> list[str]:

@@ -108,5 +108,5 @@ def move(
 
 
 def _label(obj: Model, state: str) -> str:
-    field = obj._meta.get_field(policy_for(obj).state_field)
-    return str(dict(field.choices or []).get(state, state))  # type: ignore[arg-type]
+    choices = getattr(obj._meta.get_field(policy_for(obj).state_field), "choices", None)
+    return str(dict(choices or []).get(state, state))

@@ -87,7 +87,7 @@ USERS = (
     "auditor",
     "nobody",
 )
-CHANGE = {
+CHANGE: dict[str, tuple[dict[str, Any], str]] = {
     "staff": ({"subjects": ["数学", "物理"]}, ",数学,物理,"),
     "inst": ({"address": "Matrix Road 1"}, "Matrix Road 1"),
 }
