@@ -9,9 +9,12 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from xietong.access import capability
+        from xietong.accounts import sessions  # noqa: F401  (its sign-in signal receivers)
         from xietong.accounts.models import Role
+        from xietong.core import keys
         from xietong.workbench.navigation import NavItem, register
 
+        keys.key("audit")  # a missing or broken key stops the start here, with what to do
         capability("accounts.manage", Role.SECURITY_ADMIN)
         capability("audit.read", Role.AUDITOR)
 

@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from xietong import access
+from xietong.accounts.second_factor_views import reauthenticated_at
 from xietong.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from xietong.core.paging import paginate
 from xietong.core.views import apply_errors, refusals, through_service
@@ -267,7 +268,9 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def staff_reveal(request: HttpRequest, pk: int) -> HttpResponse:
     """The unmasked ID number and phone of a record the actor owns (audited by the selector)."""
     actor = _actor(request)
-    revealed = selectors.reveal_personal_data(actor, pk)
+    revealed = selectors.reveal_personal_data(
+        actor, pk, reauthenticated_at=reauthenticated_at(request)
+    )
     staff = selectors.staff_detail(actor, pk)
     access.with_actions(actor, [staff])
     context = {"staff": staff, "revealed": revealed, "actions": staff.actions}  # type: ignore[attr-defined]
