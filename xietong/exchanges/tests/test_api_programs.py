@@ -136,7 +136,7 @@ def test_it_runs_publishes_and_shows_my_result(
     assert r.json()["statistics"]["matched"] == 1
     results = api.get(f"{A}/runs/{run}/results", as_="sanhe").json()
     assert results["count"] == 1 and results["items"][0]["explanation_en"]
-    assert_error(api.get(f"{A}/runs/{run}/results", as_="teacher"), 403)
+    assert_error(api.get(f"{A}/runs/{run}/results", as_="teacher"), 404)
     assert api.get(f"{A}/my/results", as_="teacher").json() == []
     assert api.get(f"{A}/applications/{app}/result", as_="teacher").json() is None
     assert_error(api.post(f"{A}/runs/{run}/publish", as_="tongzhou"), 404)  # not its program
