@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "ninja",  # serves /api/docs with its own Swagger UI files, never from a CDN
     "xietong.core",
+    "xietong.workbench",
     "xietong.regions",
     "xietong.institutions",
     "xietong.accounts",
@@ -100,7 +101,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "xietong.core.context_processors.navigation",
+                "xietong.workbench.context_processors.navigation",
             ],
         },
     },
@@ -125,7 +126,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "workbench:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 AUTH_PASSWORD_VALIDATORS = [

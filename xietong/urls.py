@@ -6,6 +6,7 @@ from django.views.i18n import set_language
 from xietong.api import api
 
 urlpatterns = [
+    path("", include("xietong.workbench.urls")),
     path("", include("xietong.core.urls")),
     path("accounts/", include("xietong.accounts.urls")),
     path("regions/", include("xietong.regions.urls")),

@@ -35,7 +35,7 @@ def _back(request: HttpRequest, owner: Model | None = None) -> HttpResponse:
         return redirect(target)
     if owner is not None and hasattr(owner, "get_absolute_url"):
         return redirect(owner.get_absolute_url())
-    return redirect("core:home")
+    return redirect("workbench:home")
 
 
 def handle_upload(

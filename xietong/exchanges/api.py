@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from xietong import access
 from xietong.core.filters import filter_schema, parse_query
 from xietong.core.paging import page_envelope
 from xietong.exchanges import selectors, services
@@ -81,7 +82,7 @@ def _ref(obj: Any) -> dict[str, Any] | None:
     return {"id": obj.pk, "name": str(obj)} if obj is not None else None
 
 
-def _program_out(p: Program) -> dict[str, Any]:
+def _program_out(actor: Any, p: Program) -> dict[str, Any]:
     return {
         "id": p.pk,
         "kind": p.kind,
@@ -107,10 +108,11 @@ def _program_out(p: Program) -> dict[str, Any]:
             "max_age": p.max_age,
         },
         "can_manage": bool(getattr(p, "can_manage", False)),
+        "actions": sorted(access.actions(actor, p)),
     }
 
 
-def _offer_out(o: HostOffer) -> dict[str, Any]:
+def _offer_out(actor: Any, o: HostOffer) -> dict[str, Any]:
     return {
         "id": o.pk,
         "program_id": o.program_id,
@@ -119,10 +121,11 @@ def _offer_out(o: HostOffer) -> dict[str, Any]:
         "requirements": o.requirements,
         "slots": list(o.slots.all()),
         "can_manage": bool(getattr(o, "can_manage", False)),
+        "actions": sorted(access.actions(actor, o)),
     }
 
 
-def _application_out(a: Application) -> dict[str, Any]:
+def _application_out(actor: Any, a: Application) -> dict[str, Any]:
     return {
         "id": a.pk,
         "program": {"id": a.program_id, "name": a.program.title},
@@ -139,7 +142,13 @@ def _application_out(a: Application) -> dict[str, Any]:
         "matched_host": a.matched_slot.offer.host.name if a.matched_slot else None,
         "matched_rank": a.matched_rank,
         "reject_reason": a.reject_reason,
+        "actions": sorted(access.actions(actor, a)),
     }
+
+
+def _run_out(actor: Any, run: MatchingRun) -> MatchingRun:
+    run.actions = sorted(access.actions(actor, run))  # type: ignore[attr-defined]
+    return run
 
 
 def _result_out(r: MatchResult) -> dict[str, Any]:
@@ -154,7 +163,7 @@ def _result_out(r: MatchResult) -> dict[str, Any]:
     }
 
 
-def _placement_out(p: Placement) -> dict[str, Any]:
+def _placement_out(actor: Any, p: Placement) -> dict[str, Any]:
     return {
         "id": p.pk,
         "application_id": p.application_id,
@@ -169,6 +178,7 @@ def _placement_out(p: Placement) -> dict[str, Any]:
         "score": float(p.score) if p.score is not None else None,
         "grade": p.grade,
         "hours_credited": p.hours_credited,
+        "actions": sorted(access.actions(actor, p)),
     }
 
 
@@ -189,25 +199,25 @@ def list_programs(request: HttpRequest, query: Query[ProgramQuery]) -> Any:
     actor = _actor(request)
     filters = parse_query(selectors.ProgramFilters, query, actor=actor)
     qs = selectors.programs_for(actor, filters)
-    return _page(qs, query.page, query.page_size, _program_out)
+    return _page(qs, query.page, query.page_size, lambda x: _program_out(actor, x))
 
 
 @router.post("/programs", response={201: ProgramOut, **ERRORS}, summary="Create a program")
 def create_program(request: HttpRequest, payload: ProgramIn) -> Any:
     p = services.create_program(_actor(request), payload.model_dump())
-    return 201, _program_out(selectors.program_detail(_actor(request), p.pk))
+    return 201, _program_out(_actor(request), selectors.program_detail(_actor(request), p.pk))
 
 
 @router.get("/programs/{int:pk}", response={200: ProgramOut, **ERRORS}, summary="One program")
 def get_program(request: HttpRequest, pk: int) -> Any:
-    return _program_out(selectors.program_detail(_actor(request), pk))
+    return _program_out(_actor(request), selectors.program_detail(_actor(request), pk))
 
 
 @router.patch("/programs/{int:pk}", response={200: ProgramOut, **ERRORS}, summary="Change")
 def update_program(request: HttpRequest, pk: int, payload: ProgramPatch) -> Any:
     data = {k: v for k, v in payload.model_dump(exclude_unset=True).items()}
     services.update_program(_actor(request), pk, data)
-    return _program_out(selectors.program_detail(_actor(request), pk))
+    return _program_out(_actor(request), selectors.program_detail(_actor(request), pk))
 
 
 @router.post(
@@ -215,7 +225,7 @@ def update_program(request: HttpRequest, pk: int, payload: ProgramPatch) -> Any:
 )
 def set_status(request: HttpRequest, pk: int, payload: StatusIn) -> Any:
     services.set_program_status(_actor(request), pk, payload.status)
-    return _program_out(selectors.program_detail(_actor(request), pk))
+    return _program_out(_actor(request), selectors.program_detail(_actor(request), pk))
 
 
 @router.post(
@@ -227,7 +237,7 @@ def repeat_program(request: HttpRequest, pk: int, payload: RepeatIn) -> Any:
     data = payload.model_dump(exclude_none=True)
     with_offers = data.pop("with_offers", True)
     copy = services.repeat_program(_actor(request), pk, data, with_offers=with_offers)
-    return 201, _program_out(selectors.program_detail(_actor(request), copy.pk))
+    return 201, _program_out(_actor(request), selectors.program_detail(_actor(request), copy.pk))
 
 
 # --- offers ---------------------------------------------------------------------------------
@@ -235,7 +245,7 @@ def repeat_program(request: HttpRequest, pk: int, payload: RepeatIn) -> Any:
 
 @router.get("/programs/{int:pk}/offers", response={200: list[OfferOut], **ERRORS}, summary="Offers")
 def list_offers(request: HttpRequest, pk: int) -> Any:
-    return [_offer_out(o) for o in selectors.offers_for(_actor(request), pk)]
+    return [_offer_out(_actor(request), o) for o in selectors.offers_for(_actor(request), pk)]
 
 
 @router.post(
@@ -244,18 +254,18 @@ def list_offers(request: HttpRequest, pk: int) -> Any:
 def create_offer(request: HttpRequest, pk: int, payload: OfferIn) -> Any:
     data = payload.model_dump()
     offer = services.create_offer(_actor(request), pk, **data)
-    return 201, _offer_out(selectors.offer_detail(_actor(request), offer.pk))
+    return 201, _offer_out(_actor(request), selectors.offer_detail(_actor(request), offer.pk))
 
 
 @router.get("/offers/{int:pk}", response={200: OfferOut, **ERRORS}, summary="One offer")
 def get_offer(request: HttpRequest, pk: int) -> Any:
-    return _offer_out(selectors.offer_detail(_actor(request), pk))
+    return _offer_out(_actor(request), selectors.offer_detail(_actor(request), pk))
 
 
 @router.patch("/offers/{int:pk}", response={200: OfferOut, **ERRORS}, summary="Change an offer")
 def update_offer(request: HttpRequest, pk: int, payload: OfferPatch) -> Any:
     services.update_offer(_actor(request), pk, **payload.model_dump(exclude_unset=True))
-    return _offer_out(selectors.offer_detail(_actor(request), pk))
+    return _offer_out(_actor(request), selectors.offer_detail(_actor(request), pk))
 
 
 @router.delete("/offers/{int:pk}", response={204: None, **ERRORS}, summary="Remove an offer")
@@ -286,7 +296,7 @@ def list_applications(request: HttpRequest, query: Query[ApplicationQuery]) -> A
     actor = _actor(request)
     filters = parse_query(selectors.ApplicationFilters, query, actor=actor)
     qs = selectors.applications_for(actor, filters)
-    return _page(qs, query.page, query.page_size, _application_out)
+    return _page(qs, query.page, query.page_size, lambda x: _application_out(actor, x))
 
 
 @router.get(
@@ -302,7 +312,7 @@ def review_queue(
     actor = _actor(request)
     filters = parse_query(selectors.ReviewFilters, query, actor=actor)
     qs = QUEUES[queue](actor, filters)
-    return _page(qs, query.page, query.page_size, _application_out)
+    return _page(qs, query.page, query.page_size, lambda x: _application_out(actor, x))
 
 
 @router.post(
@@ -312,18 +322,20 @@ def review_queue(
 )
 def create_application(request: HttpRequest, pk: int, payload: ApplicationIn) -> Any:
     app = services.create_application(_actor(request), pk, **payload.model_dump())
-    return 201, _application_out(selectors.application_detail(_actor(request), app.pk))
+    return 201, _application_out(
+        _actor(request), selectors.application_detail(_actor(request), app.pk)
+    )
 
 
 @router.get(
     "/applications/{int:pk}", response={200: ApplicationOut, **ERRORS}, summary="One application"
 )
 def get_application(request: HttpRequest, pk: int) -> Any:
-    return _application_out(selectors.application_detail(_actor(request), pk))
+    return _application_out(_actor(request), selectors.application_detail(_actor(request), pk))
 
 
 def _after(request: HttpRequest, pk: int) -> Any:
-    return _application_out(selectors.application_detail(_actor(request), pk))
+    return _application_out(_actor(request), selectors.application_detail(_actor(request), pk))
 
 
 @router.put("/applications/{int:pk}/choices", response={200: ApplicationOut, **ERRORS})
@@ -371,7 +383,7 @@ def assign(request: HttpRequest, pk: int, payload: AssignIn) -> Any:
 @router.post("/applications/{int:pk}/confirm", response={201: PlacementOut, **ERRORS})
 def confirm(request: HttpRequest, pk: int, payload: ConfirmIn) -> Any:
     p = services.confirm_application(_actor(request), pk, **payload.model_dump())
-    return 201, _placement_out(selectors.placement_detail(_actor(request), p.pk))
+    return 201, _placement_out(_actor(request), selectors.placement_detail(_actor(request), p.pk))
 
 
 @router.post("/applications/{int:pk}/complete", response={200: ApplicationOut, **ERRORS})
@@ -411,7 +423,7 @@ def _run(actor: Any, pk: int) -> MatchingRun:
     run = selectors.run_detail(actor, pk)
     if run.job_id:
         run.job = jobs_selectors.job_detail(actor, run.job_id)
-    return run
+    return _run_out(actor, run)
 
 
 @router.post("/programs/{int:pk}/runs", response={202: RunOut, **ERRORS}, summary="Start a run")
@@ -430,7 +442,7 @@ def list_runs(request: HttpRequest, pk: int, query: Query[RunQuery]) -> Any:
     filters = parse_query(selectors.RunFilters, query, actor=actor)
     qs = selectors.runs_for(actor, pk, filters)
     envelope = page_envelope(qs, query.page, query.page_size, lambda run: run)
-    envelope["items"] = _with_jobs(actor, envelope["items"])
+    envelope["items"] = [_run_out(actor, r) for r in _with_jobs(actor, envelope["items"])]
     return envelope
 
 
@@ -463,12 +475,12 @@ def list_placements(request: HttpRequest, query: Query[PlacementQuery]) -> Any:
     actor = _actor(request)
     filters = parse_query(selectors.PlacementFilters, query, actor=actor)
     qs = selectors.placements_for(actor, filters)
-    return _page(qs, query.page, query.page_size, _placement_out)
+    return _page(qs, query.page, query.page_size, lambda x: _placement_out(actor, x))
 
 
 def _placement_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
     p = selectors.placement_detail(_actor(request), pk)
-    out = _placement_out(p)
+    out = _placement_out(_actor(request), p)
     out["logs"] = list(p.logs.all())
     out["reports"] = list(p.reports.all())
     out["duties"] = list(p.duties.all())

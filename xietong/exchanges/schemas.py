@@ -105,6 +105,7 @@ class ProgramOut(Schema):
     status: str
     eligibility: dict[str, Any]
     can_manage: bool
+    actions: list[str] = Field(description="the verbs the caller may do on it now")
 
 
 class ProgramPage(PageOut[ProgramOut]):
@@ -146,6 +147,7 @@ class OfferOut(Schema):
     requirements: str
     slots: list[SlotOut]
     can_manage: bool
+    actions: list[str] = Field(description="the verbs the caller may do on it now")
 
 
 class ApplicationIn(Strict):
@@ -197,6 +199,7 @@ class ApplicationOut(Schema):
     matched_host: str | None
     matched_rank: int | None
     reject_reason: str
+    actions: list[str] = Field(description="the verbs the caller may do on it now")
 
 
 class ApplicationPage(PageOut[ApplicationOut]):
@@ -219,6 +222,8 @@ class RunOut(Schema):
     error: str = Field(description="why its job failed, in the caller's language")
     created_at: dt.datetime
     published_at: dt.datetime | None
+    actions: list[str] = Field(description="the verbs the caller may do on it now")
+
     job: JobOut | None = Field(description="the job executing the run (also at /api/jobs/{id})")
 
     @staticmethod
@@ -325,6 +330,7 @@ class PlacementOut(Schema):
     score: float | None
     grade: str
     hours_credited: int | None
+    actions: list[str] = Field(description="the verbs the caller may do on it now")
 
 
 class PlacementDetailOut(PlacementOut):

@@ -21,18 +21,13 @@ from django.db.models import (
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from xietong import access
+from xietong.access.reach import NOTHING
 from xietong.accounts.access import Actor
 from xietong.core.delimited import needle
 from xietong.core.errors import NotFound, PermissionDenied
 from xietong.core.filters import option
-from xietong.exchanges.access import (
-    NOTHING,
-    application_read_q,
-    authority_read_q,
-    manage_program_q,
-    placement_read_q,
-    read_program_q,
-)
+from xietong.exchanges import access as _declarations  # noqa: F401  (declares the rules)
 from xietong.exchanges.choices import (
     BACKBONE_HONOURS,
     ELIGIBLE_POSITIONS,
@@ -56,7 +51,7 @@ from xietong.exchanges.models import (
     Program,
 )
 from xietong.institutions.models import Institution, RegionMix, RegionTally, Staff, StaffTally
-from xietong.institutions.selectors import administered_institutions_q, area_choices
+from xietong.institutions.selectors import area_choices
 from xietong.regions.selectors import path_prefixes_for, under_paths_q
 
 
@@ -101,7 +96,7 @@ class ProgramFilters:
 def programs_for(actor: Actor, filters: ProgramFilters | None = None) -> QuerySet[Program]:
     """Programs the actor may read, filtered; each knows whether the actor manages it."""
     f = filters or ProgramFilters()
-    qs = Program.objects.filter(read_program_q(actor)).select_related("organiser", "region")
+    qs = Program.objects.filter(access.read_q(actor, Program)).select_related("organiser", "region")
     if f.kind:
         qs = qs.filter(kind=f.kind)
     if f.school_year:
@@ -112,13 +107,12 @@ def programs_for(actor: Actor, filters: ProgramFilters | None = None) -> QuerySe
         qs = qs.filter(status=f.status)
     if f.area:
         qs = qs.filter(under_paths_q(path_prefixes_for(f.area), "region__path"))
-    return qs.annotate(
-        can_manage=Case(
-            When(manage_program_q(actor), then=Value(True)),
-            default=Value(False),
-            output_field=BooleanField(),
-        )
-    )
+    manages = access.relation_q(actor, Program, ("manager",))
+    return access.annotate(actor, qs.annotate(can_manage=_flag(manages)))
+
+
+def _flag(q: Q) -> Case:
+    return Case(When(q, then=Value(True)), default=Value(False), output_field=BooleanField())
 
 
 def program_detail(actor: Actor, pk: int) -> Program:
@@ -127,18 +121,13 @@ def program_detail(actor: Actor, pk: int) -> Program:
 
 def offers_for(actor: Actor, program_id: int) -> QuerySet[HostOffer]:
     program_detail(actor, program_id)
-    return (
+    qs = (
         HostOffer.objects.filter(program_id=program_id)
         .select_related("host", "mentor")
         .prefetch_related(Prefetch("slots", queryset=OfferSlot.objects.order_by("pk")))
-        .annotate(
-            can_manage=Case(
-                When(administered_institutions_q(actor, "host__"), then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            )
-        )
+        .annotate(can_manage=_flag(access.verb_q(actor, HostOffer, "edit")))
     )
+    return access.annotate(actor, qs)
 
 
 def offer_detail(actor: Actor, pk: int) -> HostOffer:
@@ -207,7 +196,7 @@ def applications_for(
     status: str = "",
 ) -> QuerySet[Application]:
     qs = (
-        Application.objects.filter(application_read_q(actor))
+        Application.objects.filter(access.read_q(actor, Application))
         .select_related("program", "applicant", "home", "matched_slot__offer__host")
         .prefetch_related(
             Prefetch(
@@ -220,7 +209,24 @@ def applications_for(
         qs = qs.filter(program_id=program_id)
     if status:
         qs = qs.filter(status=status)
-    return _filter_applications(qs, filters) if filters is not None else qs
+    qs = _filter_applications(qs, filters) if filters is not None else qs
+    return access.annotate(actor, qs)
+
+
+def my_applications(actor: Actor) -> QuerySet[Application]:
+    """The actor's own applications (as the applicant)."""
+    return applications_for(actor).filter(access.relation_q(actor, Application, ("applicant",)))
+
+
+def my_application(actor: Actor, program_id: int) -> Application | None:
+    """The actor's own open application to the program, if it made one."""
+    mine = access.relation_q(actor, Application, ("applicant",))
+    return (
+        applications_for(actor, program_id=program_id)
+        .filter(mine)
+        .exclude(status__in=[AppStatus.WITHDRAWN, AppStatus.REJECTED])
+        .first()
+    )
 
 
 def application_detail(actor: Actor, pk: int) -> Application:
@@ -228,11 +234,6 @@ def application_detail(actor: Actor, pk: int) -> Application:
 
 
 # --- matching runs and results ------------------------------------------------------------------
-
-
-def _run_readers_q(actor: Actor) -> Q:
-    """Matching runs are read by the program's managers and the authorities above it."""
-    return manage_program_q(actor) | under_paths_q(actor.authority_region_paths, "region__path")
 
 
 @dataclass(frozen=True)
@@ -254,33 +255,33 @@ def runs_for(
     actor: Actor, program_id: int, filters: RunFilters | None = None
 ) -> QuerySet[MatchingRun]:
     program = program_detail(actor, program_id)
-    if not Program.objects.filter(_run_readers_q(actor), pk=program.pk).exists():
-        raise PermissionDenied(_("Matching runs are seen by the program's authorities only."))
+    access.require(actor, "runs", program)
     qs = MatchingRun.objects.filter(program_id=program_id).select_related("job").defer("inputs")
     f = filters or RunFilters()
     if f.status:
         qs = qs.filter(status=f.status)
     if f.mode:
         qs = qs.filter(mode=f.mode)
-    return qs
+    return access.annotate(actor, qs)
 
 
 def runs_visible(actor: Actor) -> QuerySet[MatchingRun]:
     """Every run the actor may read (the scope of their jobs, for the jobs mechanism)."""
-    programs = Program.objects.filter(read_program_q(actor)).filter(_run_readers_q(actor))
-    return MatchingRun.objects.filter(program__in=programs)
+    return MatchingRun.objects.filter(access.read_q(actor, MatchingRun))
 
 
 def runs_managed(actor: Actor) -> QuerySet[MatchingRun]:
     """Runs whose program the actor manages (may retry or cancel their jobs)."""
-    return MatchingRun.objects.filter(program__in=Program.objects.filter(manage_program_q(actor)))
+    managed = Program.objects.filter(access.relation_q(actor, Program, ("manager",)))
+    return MatchingRun.objects.filter(program__in=managed)
 
 
 def run_detail(actor: Actor, pk: int) -> MatchingRun:
-    program_id = MatchingRun.objects.filter(pk=pk).values_list("program_id", flat=True).first()
-    if program_id is None:
+    """One run; a run the actor may not read does not exist for it."""
+    found = access.annotate(actor, MatchingRun.objects.filter(pk=pk).defer("inputs")).first()
+    if found is None or not access.can_read(actor, found):
         raise NotFound()
-    return runs_for(actor, program_id).get(pk=pk)
+    return found
 
 
 def run_results(actor: Actor, run_id: int) -> QuerySet[MatchResult]:
@@ -292,12 +293,9 @@ def run_results(actor: Actor, run_id: int) -> QuerySet[MatchResult]:
 
 def my_results(actor: Actor) -> QuerySet[MatchResult]:
     """The actor's own results with explanations — only of published runs."""
-    if actor.own_staff_id is None:
-        return MatchResult.objects.none()
+    mine = access.relation_q(actor, Application, ("applicant",), "application__")
     return (
-        MatchResult.objects.filter(
-            application__applicant_id=actor.own_staff_id, run__status=RunStatus.PUBLISHED
-        )
+        MatchResult.objects.filter(mine, run__status=RunStatus.PUBLISHED)
         .select_related("application__program", "slot__offer__host")
         .order_by("-run_id")
     )
@@ -331,7 +329,7 @@ class PlacementFilters:
 
 
 def placements_for(actor: Actor, filters: PlacementFilters | None = None) -> QuerySet[Placement]:
-    qs = Placement.objects.filter(placement_read_q(actor)).select_related(
+    qs = Placement.objects.filter(access.read_q(actor, Placement)).select_related(
         "application__applicant", "application__program", "host", "home", "mentor"
     )
     f = filters or PlacementFilters()
@@ -341,7 +339,7 @@ def placements_for(actor: Actor, filters: PlacementFilters | None = None) -> Que
         qs = qs.filter(status=f.status)
     if f.q:
         qs = qs.filter(application__applicant__name__icontains=f.q)
-    return qs
+    return access.annotate(actor, qs)
 
 
 def placement_detail(actor: Actor, pk: int) -> Placement:
@@ -362,9 +360,9 @@ class CoverageFilters:
 
 def _coverage_institutions_q(actor: Actor, prefix: str = "") -> Q:
     """Institutions (``prefix`` leads from the row to one) whose staff coverage counts."""
-    if not (actor.authority_region_paths or actor.admin_institution_ids):
+    if not access.can(actor, "exchanges.coverage"):
         raise PermissionDenied(_("Coverage is read by authorities and institution admins."))
-    return authority_read_q(actor, prefix) | administered_institutions_q(actor, prefix)
+    return access.relation_q(actor, Institution, ("authority", "viewer", "school"), prefix)
 
 
 def _coverage_scope_q(actor: Actor, prefix: str = "") -> Q:
@@ -653,7 +651,7 @@ def national_rule(actor: Actor, f: CoverageFilters) -> list[dict[str, Any]]:
 def reciprocity(actor: Actor, a_id: int, b_id: int, school_year: str = "") -> dict[str, Any]:
     """Teachers sent from A to B and from B to A (confirmed, in progress or completed)."""
     visible = Institution.objects.filter(
-        authority_read_q(actor) | administered_institutions_q(actor), pk__in=[a_id, b_id]
+        access.relation_q(actor, Institution, ("viewer", "school")), pk__in=[a_id, b_id]
     )
     if not visible.exists():
         raise PermissionDenied(_("Neither institution is in your scope."))
@@ -674,9 +672,7 @@ def applications_to_recommend(
     actor: Actor, filters: ReviewFilters | None = None
 ) -> QuerySet[Application]:
     """Submitted applications whose home institution the actor administers (the school step)."""
-    from xietong.exchanges.access import home_admin_q
-
-    qs = applications_for(actor, status=AppStatus.SUBMITTED).filter(home_admin_q(actor, "home__"))
+    qs = applications_for(actor).filter(access.verb_q(actor, Application, "recommend"))
     return _filter_applications(qs, filters or ReviewFilters())
 
 
@@ -684,31 +680,16 @@ def applications_to_approve(
     actor: Actor, filters: ReviewFilters | None = None
 ) -> QuerySet[Application]:
     """Recommended applications under the actor's authority region (the authority step)."""
-    from xietong.exchanges.access import authority_admin_q
-
-    qs = applications_for(actor, status=AppStatus.RECOMMENDED).filter(
-        authority_admin_q(actor, "home__")
-    )
+    qs = applications_for(actor).filter(access.verb_q(actor, Application, "approve"))
     return _filter_applications(qs, filters or ReviewFilters())
 
 
 def placement_sides(actor: Actor, placement: Placement) -> set[str]:
-    """The parts the actor plays in a placement: teacher, host, home, manager (may be several).
-
-    The same rules as the placement services use; the pages only show the matching forms.
-    """
-    sides: set[str] = set()
-    if actor.own_staff_id is not None:
-        if actor.own_staff_id == placement.application.applicant_id:
-            sides.add("teacher")
-        if actor.own_staff_id == placement.mentor_id:
-            sides.add("host")
-    checks = {
-        "host": administered_institutions_q(actor, "host__"),
-        "home": administered_institutions_q(actor, "home__"),
-        "manager": manage_program_q(actor, "application__program__"),
-    }
-    for side, q in checks.items():
-        if Placement.objects.filter(q, pk=placement.pk).exists():
-            sides.add(side)
+    """The parts the actor plays in a placement: teacher, host (its admin or the mentor),
+    home, manager — from the access mechanism's relations; the pages show matching forms."""
+    relations = access.relations_of(actor, placement)
+    names = {"teacher": "teacher", "mentor": "host", "host": "host", "home": "home"}
+    sides = {side for rel, side in names.items() if rel in relations}
+    if "manager" in relations:
+        sides.add("manager")
     return sides

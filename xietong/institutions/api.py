@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router
 
+from xietong import access
 from xietong.accounts.second_factor_views import reauthenticated_at
 from xietong.core.filters import CURSOR, filter_schema, parse_query
 from xietong.core.paging import cursor_envelope, page_envelope
@@ -38,7 +39,7 @@ def _actor(request: HttpRequest) -> Any:
     return request.actor  # type: ignore[attr-defined]
 
 
-def _institution_out(inst: Institution) -> dict[str, Any]:
+def _institution_out(actor: Any, inst: Institution) -> dict[str, Any]:
     return {
         "id": inst.pk,
         "name": inst.name,
@@ -55,10 +56,11 @@ def _institution_out(inst: Institution) -> dict[str, Any]:
         "longitude": inst.longitude,
         "parent": {"id": inst.parent.pk, "name": inst.parent.name} if inst.parent else None,
         "can_edit": bool(getattr(inst, "can_edit", False)),
+        "actions": sorted(access.actions(actor, inst)),
     }
 
 
-def _staff_out(s: Staff) -> dict[str, Any]:
+def _staff_out(actor: Any, s: Staff) -> dict[str, Any]:
     return {
         "id": s.pk,
         "name": s.name,
@@ -74,6 +76,7 @@ def _staff_out(s: Staff) -> dict[str, Any]:
         "joined_on": s.joined_on,
         "years_at_institution": s.years_at_institution(),
         "owned": bool(getattr(s, "owned", False)),
+        "actions": sorted(access.actions(actor, s)),
     }
 
 
@@ -86,7 +89,7 @@ def list_institutions(request: HttpRequest, query: Query[InstitutionQuery]) -> A
     actor = _actor(request)
     filters = parse_query(selectors.InstitutionFilters, query, actor=actor)
     qs = selectors.institutions_for(actor, filters)
-    return page_envelope(qs, query.page, query.page_size, _institution_out)
+    return page_envelope(qs, query.page, query.page_size, lambda i: _institution_out(actor, i))
 
 
 @router.post("/", response={201: InstitutionOut, **ERRORS}, summary="Register an institution")
@@ -95,14 +98,16 @@ def create_institution(request: HttpRequest, payload: InstitutionIn) -> Any:
     if data["stages"] is None:
         data.pop("stages")
     inst = services.create_institution(_actor(request), data)
-    return 201, _institution_out(selectors.institution_detail(_actor(request), inst.pk))
+    return 201, _institution_out(
+        _actor(request), selectors.institution_detail(_actor(request), inst.pk)
+    )
 
 
 @router.get("/{int:pk}", response={200: InstitutionDetailOut, **ERRORS}, summary="One institution")
 def get_institution(request: HttpRequest, pk: int) -> Any:
     actor = _actor(request)
     inst = selectors.institution_detail(actor, pk)
-    out = _institution_out(inst)
+    out = _institution_out(actor, inst)
     out["labs"] = list(selectors.labs_of(actor, inst))
     out["branches"] = [{"id": b.pk, "name": b.name} for b in selectors.branches_of(actor, inst)]
     out["staff_count"] = selectors.staff_for(
@@ -117,7 +122,7 @@ def get_institution(request: HttpRequest, pk: int) -> Any:
 def update_institution(request: HttpRequest, pk: int, payload: InstitutionPatch) -> Any:
     data = payload.model_dump(exclude_unset=True)
     services.update_institution(_actor(request), pk, data)
-    return _institution_out(selectors.institution_detail(_actor(request), pk))
+    return _institution_out(_actor(request), selectors.institution_detail(_actor(request), pk))
 
 
 @router.delete("/{int:pk}", response={204: None, **ERRORS}, summary="Remove an institution")
@@ -150,7 +155,7 @@ def list_staff(request: HttpRequest, query: Query[StaffQuery]) -> Any:
     actor = _actor(request)
     filters = parse_query(selectors.StaffFilters, query, actor=actor)
     page = selectors.staff_page(actor, filters, query.cursor, query.page_size)
-    return cursor_envelope(page, _staff_out)
+    return cursor_envelope(page, lambda s: _staff_out(actor, s))
 
 
 @staff_router.post("/", response={201: StaffOut, **ERRORS}, summary="Register a staff member")
@@ -158,12 +163,12 @@ def create_staff(request: HttpRequest, payload: StaffIn) -> Any:
     data = payload.model_dump()
     data["title"] = data["title"] or ""
     staff = services.create_staff(_actor(request), data)
-    return 201, _staff_out(selectors.staff_detail(_actor(request), staff.pk))
+    return 201, _staff_out(_actor(request), selectors.staff_detail(_actor(request), staff.pk))
 
 
 @staff_router.get("/{int:pk}", response={200: StaffOut, **ERRORS}, summary="One staff member")
 def get_staff(request: HttpRequest, pk: int) -> Any:
-    return _staff_out(selectors.staff_detail(_actor(request), pk))
+    return _staff_out(_actor(request), selectors.staff_detail(_actor(request), pk))
 
 
 @staff_router.get(
@@ -185,7 +190,7 @@ def update_staff(request: HttpRequest, pk: int, payload: StaffPatch) -> Any:
     if "title" in data and data["title"] is None:
         data["title"] = ""
     services.update_staff(_actor(request), pk, data)
-    return _staff_out(selectors.staff_detail(_actor(request), pk))
+    return _staff_out(_actor(request), selectors.staff_detail(_actor(request), pk))
 
 
 @staff_router.delete("/{int:pk}", response={204: None, **ERRORS}, summary="Remove a staff record")

@@ -46,6 +46,7 @@ class InstitutionOut(Schema):
     longitude: Decimal | None
     parent: InstitutionRef | None
     can_edit: bool
+    actions: list[str] = Field(description="the verbs the caller may do on it now: edit, delete…")
 
 
 class LabOut(Schema):
@@ -118,6 +119,7 @@ class StaffOut(Schema):
         description="the record is in the caller's owning scope: its personal data may be "
         "revealed, and it may be changed unless it is the caller's own record"
     )
+    actions: list[str] = Field(description="the verbs the caller may do now: edit, reveal…")
 
 
 class StaffIn(Strict):

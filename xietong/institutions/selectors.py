@@ -1,14 +1,8 @@
 """Every read of institutions and staff: takes the actor, returns only what it may see.
 
-The access rules of the registry (DESIGN.md "Access") live here as ``Q`` objects:
-
-* institutions are a directory every business role reads; writing is limited to the
-  authority admin's region, the institution admin's institution and its branch campuses,
-  and the system admin;
-* staff records are read by authorities across the region (they plan exchanges), by an
-  institution admin for their own institution, by a staff member for themselves;
-* a staff member's *owning scope* — write access and personal data — is the authority
-  admin's region, the institution admin's institution (with branches), and oneself.
+The rules are declared once in :mod:`xietong.institutions.access`; this module filters
+with them (``read_q``, ``verb_q``) and marks each row with the actor's relations, so
+``access.actions(actor, row)`` answers without a query per row.
 """
 
 from __future__ import annotations
@@ -19,68 +13,57 @@ from typing import Any
 from django.db.models import BooleanField, Case, Count, Q, QuerySet, Sum, Value, When
 from django.utils.translation import gettext_lazy as _
 
+from xietong import access
 from xietong.accounts import audit
 from xietong.accounts.access import Actor
 from xietong.core.counting import RowCount, estimated_count
 from xietong.core.delimited import needle
-from xietong.core.errors import NotFound, PermissionDenied
+from xietong.core.errors import NotFound
 from xietong.core.filters import option
 from xietong.core.paging import KeysetPage, keyset_paginate
+from xietong.institutions import access as _declarations  # noqa: F401  (declares the rules)
 from xietong.institutions.choices import SUBJECTS, Honour, Kind, Position, Stage, Title
 from xietong.institutions.models import Institution, Lab, RegionTally, Staff, StaffTally
 from xietong.regions.selectors import path_prefixes_for, under_paths_q
 
-NOTHING = Q(pk__in=[])
-
-
-def _own_institutions_q(actor: Actor, prefix: str = "") -> Q:
-    ids = actor.admin_institution_ids
-    if not ids:
-        return NOTHING
-    return Q(**{f"{prefix}pk__in": ids}) | Q(**{f"{prefix}parent_id__in": ids})
-
 
 def administered_institutions_q(actor: Actor, prefix: str = "") -> Q:
-    """Institutions the actor administers: in its authority region, or its own (with branches)."""
-    return under_paths_q(actor.admin_region_paths, f"{prefix}region_path") | _own_institutions_q(
-        actor, prefix
-    )
+    """Institutions the actor keeps: in its authority region, or its own (with branches)."""
+    return access.relation_q(actor, Institution, ("authority", "school"), prefix)
 
 
 def institution_write_q(actor: Actor) -> Q:
     """Institutions the actor may change (the system admin keeps the whole registry)."""
-    if actor.is_system_admin:
-        # Not an empty Q(): that matches everything in filter() but cannot be a When().
-        return Q(pk__isnull=False)
-    return administered_institutions_q(actor)
+    return access.verb_q(actor, Institution, "edit")
 
 
 def staff_owning_q(actor: Actor) -> Q:
-    """Staff whose records the actor owns: may change them and reveal their personal data."""
-    q = administered_institutions_q(actor, "institution__")
-    if actor.own_staff_id is not None:
-        q |= Q(pk=actor.own_staff_id)
-    return q
+    """Staff whose personal data the actor may reveal: their keepers, and oneself."""
+    return access.verb_q(actor, Staff, "reveal")
 
 
 def region_write_q(actor: Actor) -> Q:
     """Regions in which the actor may register institutions."""
-    if actor.is_system_admin:
-        return Q()
-    return under_paths_q(actor.admin_region_paths, "path")
+    return access.verb_q(actor, _region_model(), "register_institution")
+
+
+def _region_model() -> Any:
+    from xietong.regions.models import Region
+
+    return Region
 
 
 def writable_regions(actor: Actor) -> QuerySet[Any]:
     """Regions in which the actor may register institutions (the choices of the form)."""
-    from xietong.regions.models import Region
-
-    return Region.objects.filter(region_write_q(actor))
+    return _region_model().objects.filter(region_write_q(actor))
 
 
 def staff_read_q(actor: Actor) -> Q:
-    if actor.reads_all_staff:
-        return Q()
-    return staff_owning_q(actor)
+    return access.read_q(actor, Staff)
+
+
+def _flag(q: Q) -> Case:
+    return Case(When(q, then=Value(True)), default=Value(False), output_field=BooleanField())
 
 
 def _tally_scope(
@@ -159,10 +142,10 @@ def institutions_for(
     actor: Actor, filters: InstitutionFilters | None = None
 ) -> QuerySet[Institution]:
     """Institutions the actor may see, filtered; each row knows whether the actor may edit it."""
-    if not actor.reads_registry:
-        return Institution.objects.none()
     f = filters or InstitutionFilters()
-    qs = Institution.objects.select_related("region", "parent")
+    qs = Institution.objects.filter(access.read_q(actor, Institution)).select_related(
+        "region", "parent"
+    )
     if f.area:
         qs = qs.filter(under_paths_q(path_prefixes_for(f.area)))
     if f.kind:
@@ -176,11 +159,7 @@ def institutions_for(
     write_q = institution_write_q(actor)
     if f.mine:
         qs = qs.filter(write_q)
-    return qs.annotate(
-        can_edit=Case(
-            When(write_q, then=Value(True)), default=Value(False), output_field=BooleanField()
-        )
-    )
+    return access.annotate(actor, qs.annotate(can_edit=_flag(write_q)))
 
 
 def institution_detail(actor: Actor, pk: int) -> Institution:
@@ -261,8 +240,6 @@ STAFF_KEYSET = ("name", "id")  # the staff list's order: indexed, stable under i
 
 def staff_for(actor: Actor, filters: StaffFilters | None = None) -> QuerySet[Staff]:
     """Staff the actor may see; ``owned`` says whether the actor may change and unmask the row."""
-    if not (actor.reads_all_staff or actor.admin_institution_ids or actor.own_staff_id):
-        return Staff.objects.none()
     f = filters or StaffFilters()
     owning = staff_owning_q(actor)
     qs = Staff.objects.filter(staff_read_q(actor)).select_related(
@@ -286,11 +263,12 @@ def staff_for(actor: Actor, filters: StaffFilters | None = None) -> QuerySet[Sta
         qs = qs.filter(name__icontains=f.q)
     if f.mine:
         qs = qs.filter(owning)
-    return qs.annotate(
-        owned=Case(
-            When(owning, then=Value(True)), default=Value(False), output_field=BooleanField()
-        )
-    )
+    return access.annotate(actor, qs.annotate(owned=_flag(owning)))
+
+
+def staff_acted_for(actor: Actor) -> QuerySet[Staff]:
+    """Staff the actor may act for (apply on their behalf): itself, or its school's staff."""
+    return staff_for(actor).filter(access.verb_q(actor, Staff, "act_for"))
 
 
 def staff_total(actor: Actor, filters: StaffFilters | None = None) -> RowCount:
@@ -338,8 +316,7 @@ def reveal_personal_data(
     from xietong.accounts import second_factor
 
     staff = staff_detail(actor, pk)
-    if not getattr(staff, "owned", False):
-        raise PermissionDenied(_personal_denied())
+    access.require(actor, "reveal", staff)
     second_factor.require_recent(reauthenticated_at)
     audit.record(
         actor,
@@ -348,12 +325,6 @@ def reveal_personal_data(
         detail={"fields": ["id_number", "phone", "birth_date"]},
     )
     return {"id_number": staff.id_number, "phone": staff.phone, "birth_date": staff.birth_date}
-
-
-def _personal_denied() -> str:
-    from django.utils.translation import gettext
-
-    return gettext("Personal data of staff outside your scope is shown masked only.")
 
 
 def counts_by_region(actor: Actor) -> dict[int, dict[str, int]]:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from xietong import access
 from xietong.accounts.second_factor_views import reauthenticated_at
 from xietong.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from xietong.core.htmx import list_response
@@ -50,7 +51,7 @@ def _managed_institutions(actor: Any) -> BoundPicker:
 @refusals
 def institution_list(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
-    if not actor.reads_registry:
+    if not access.can(actor, "registry.read"):
         raise PermissionDenied(_("Your roles do not include the institution directory."))
     form = InstitutionFilterForm(request.GET, actor=actor)
     page = None
@@ -58,9 +59,10 @@ def institution_list(request: HttpRequest) -> HttpResponse:
         try:
             qs = selectors.institutions_for(actor, form.filters())
             page = paginate(qs, request.GET.get("page"), form.cleaned_data["page_size"])
+            page.object_list = access.with_actions(actor, page.object_list)
         except NotFound as e:
             form.add_error("area", str(e.message))
-    creates = bool(actor.admin_region_paths) or actor.is_system_admin
+    creates = access.can(actor, "institutions.register")
     context = {"form": form, "page": page, "creates": creates}
     return list_response(request, "institutions/list.html", "institutions/_results.html", context)
 
@@ -70,6 +72,7 @@ def _detail_context(request: HttpRequest, inst: Institution, **extra: Any) -> di
     staff = selectors.staff_for(actor, selectors.StaffFilters(institution_id=inst.pk))
     context = {
         "inst": inst,
+        "actions": access.actions(actor, inst),
         "branches": list(selectors.branches_of(actor, inst)),
         "labs": list(selectors.labs_of(actor, inst)),
         "staff_page": paginate(staff, 1, 20),
@@ -114,8 +117,7 @@ def institution_create(request: HttpRequest) -> HttpResponse:
 def institution_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     inst = selectors.institution_detail(actor, pk)
-    if not inst.can_edit:  # type: ignore[attr-defined]
-        raise PermissionDenied(_("This institution is outside your scope."))
+    access.require(actor, "edit", inst)
     regions = list(selectors.writable_regions(actor))
     if inst.region not in regions:
         regions.append(inst.region)
@@ -146,8 +148,7 @@ def institution_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def institution_delete(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     inst = selectors.institution_detail(actor, pk)
-    if not inst.can_edit:  # type: ignore[attr-defined]
-        raise PermissionDenied(_("This institution is outside your scope."))
+    access.require(actor, "delete", inst)
     if request.method == "POST":
         try:
             services.delete_institution(actor, pk)
@@ -192,21 +193,11 @@ def lab_remove(request: HttpRequest, pk: int, lab_pk: int) -> HttpResponse:
 # --- staff -------------------------------------------------------------------------------
 
 
-def _reads_staff(actor: Any) -> bool:
-    """The roles ``selectors.staff_for`` shows any staff to (the navigation's rule too)."""
-    return bool(actor.reads_all_staff or actor.admin_institution_ids or actor.own_staff_id)
-
-
-def _keeps_staff(actor: Any) -> bool:
-    """Authority and institution admins keep staff records (the services decide which)."""
-    return bool(actor.admin_region_paths or actor.admin_institution_ids)
-
-
 @login_required
 @refusals
 def staff_list(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
-    if not _reads_staff(actor):
+    if not access.can(actor, "staff.read"):
         raise PermissionDenied(_("Your roles do not include the staff directory."))
     form = StaffFilterForm(request.GET, actor=actor)
     page = None
@@ -218,11 +209,12 @@ def staff_list(request: HttpRequest) -> HttpResponse:
                 request.GET.get("cursor", ""),
                 form.cleaned_data["page_size"],
             )
+            page.object_list = access.with_actions(actor, page.object_list)
         except NotFound as e:
             form.add_error("area", str(e.message))
         except InvalidInput as e:
             form.add_error(None, e.fields["cursor"][0])
-    context = {"form": form, "page": page, "creates": _keeps_staff(actor)}
+    context = {"form": form, "page": page, "creates": access.can(actor, "staff.register")}
     return list_response(
         request, "institutions/staff_list.html", "institutions/_staff_results.html", context
     )
@@ -231,8 +223,11 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @refusals
 def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    staff = selectors.staff_detail(_actor(request), pk)
-    return render(request, "institutions/staff_detail.html", {"staff": staff})
+    actor = _actor(request)
+    staff = selectors.staff_detail(actor, pk)
+    access.with_actions(actor, [staff])
+    context = {"staff": staff, "actions": staff.actions}  # type: ignore[attr-defined]
+    return render(request, "institutions/staff_detail.html", context)
 
 
 @never_cache
@@ -246,7 +241,8 @@ def staff_reveal(request: HttpRequest, pk: int) -> HttpResponse:
         actor, pk, reauthenticated_at=reauthenticated_at(request)
     )
     staff = selectors.staff_detail(actor, pk)
-    context = {"staff": staff, "revealed": revealed}
+    access.with_actions(actor, [staff])
+    context = {"staff": staff, "revealed": revealed, "actions": staff.actions}  # type: ignore[attr-defined]
     if getattr(request, "htmx", None):
         layout = request.POST.get("layout", "detail")
         return render(request, "institutions/_personal_data.html", {**context, "layout": layout})
@@ -257,7 +253,7 @@ def staff_reveal(request: HttpRequest, pk: int) -> HttpResponse:
 @refusals
 def staff_create(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
-    if not _keeps_staff(actor):
+    if not access.can(actor, "staff.register"):
         raise PermissionDenied(_("Your roles do not let you register staff."))
     institutions = _managed_institutions(actor)
     if request.method == "POST":
@@ -276,10 +272,9 @@ def staff_create(request: HttpRequest) -> HttpResponse:
     return render(request, "institutions/staff_form.html", {"form": form, "staff": None})
 
 
-def _owned_staff(actor: Any, pk: int) -> Staff:
+def _kept_staff(actor: Any, pk: int, verb: str) -> Staff:
     staff = selectors.staff_detail(actor, pk)
-    if not staff.owned:  # type: ignore[attr-defined]
-        raise PermissionDenied(_("This staff member is outside your scope."))
+    access.require(actor, verb, staff)
     return staff
 
 
@@ -287,7 +282,7 @@ def _owned_staff(actor: Any, pk: int) -> Staff:
 @refusals
 def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
-    staff = _owned_staff(actor, pk)
+    staff = _kept_staff(actor, pk, "edit")
     kwargs: dict[str, Any] = {
         "institutions": _managed_institutions(actor),
         "masked": staff,
@@ -313,7 +308,7 @@ def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @refusals
 def staff_delete(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
-    staff = _owned_staff(actor, pk)
+    staff = _kept_staff(actor, pk, "delete")
     if request.method == "POST":
         try:
             services.delete_staff(actor, pk)

@@ -11,18 +11,20 @@ class JobsConfig(AppConfig):
     verbose_name = _("Jobs")
 
     def ready(self) -> None:
-        from xietong.core.navigation import NavItem, register
+        from xietong.access.capabilities import capability
+        from xietong.workbench.navigation import NavItem, register
 
         # Each app registers its job kinds in its ``tasks`` module (the worker needs them too).
         for config in apps.get_app_configs():
             if config.name.startswith("xietong.") and module_has_submodule(config.module, "tasks"):
                 import_module(f"{config.name}.tasks")
+        capability("jobs.mine", everyone=True)
         register(
             NavItem(
                 label=_("My jobs"),
                 url_name="jobs:list",
                 icon="hourglass-split",
-                visible=lambda a: True,
+                capability="jobs.mine",
                 order=980,
                 section=_("Account"),
             )

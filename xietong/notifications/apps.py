@@ -10,7 +10,7 @@ class NotificationsConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.module_loading import autodiscover_modules
 
-        from xietong.core.navigation import NavItem, register
+        from xietong.workbench.navigation import NavItem, register
 
         autodiscover_modules("notices")  # each app's kinds: xietong/<app>/notices.py
         register(
@@ -18,7 +18,7 @@ class NotificationsConfig(AppConfig):
                 label=_("Notifications"),
                 url_name="notifications:list",
                 icon="bell",
-                visible=lambda a: True,
+                capability="notifications.read",
                 order=90,
             )
         )

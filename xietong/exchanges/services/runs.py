@@ -26,7 +26,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
-from xietong import matching
+from xietong import access, matching
+from xietong.access.transitions import transition
 from xietong.accounts import audit
 from xietong.accounts.access import Actor
 from xietong.core.errors import Conflict, InvalidInput
@@ -112,9 +113,7 @@ def start_matching_run(
 ) -> MatchingRun:
     """Create a run and its job; ``enqueue=False`` leaves the job for execute_matching_run."""
     program = load(Program, program_id, lock=True)
-    require_manager(actor, program)
-    if program.status not in (ProgramStatus.CLOSED, ProgramStatus.MATCHING):
-        raise Conflict(_("Close the applications of the program before matching."))
+    require_manager(actor, program, "match")
     clean = _clean_params(mode, params)
     check_instance(program)
     run = MatchingRun.objects.create(
@@ -343,9 +342,7 @@ def publish_run(actor: Actor, run_id: int) -> MatchingRun:
     """
     run = load(MatchingRun, run_id, lock=True, related=["program"])
     program = Program.objects.select_for_update().get(pk=run.program_id)
-    require_manager(actor, program)
-    if run.status != RunStatus.DONE:
-        raise Conflict(_("Only a finished run that is not yet published can be published."))
+    access.require(actor, "publish", run)
     if MatchingRun.objects.filter(program=program, status=RunStatus.PUBLISHED).exists():
         raise Conflict(_("Another run of this program has already been published."))
     results = list(
@@ -373,21 +370,18 @@ def publish_run(actor: Actor, run_id: int) -> MatchingRun:
         },
     )
     notify_each(_publish_notice(r, program) for r in live)
-    run.status, run.published_at = RunStatus.PUBLISHED, now
-    run.save(update_fields=["status", "published_at"])
     program.status = ProgramStatus.PUBLISHED
     program.save(update_fields=["status", "updated_at"])
-    audit.record(
+    return transition(
         actor,
-        "exchanges.run.publish",
-        target=run,
+        "publish",
+        run,
         detail={
             "matched": len(matched),
             "unmatched": len(live) - len(matched),
             "skipped": len(results) - len(live),
         },
     )
-    return run
 
 
 def _take_places(per_slot: Mapping[int, int]) -> None:

@@ -20,14 +20,19 @@ ACTORS = ["sanhe", "tongzhou", "beijing", "hebei_viewer", "school_admin"]
 
 def _direct(actor: Any, f: selectors.CoverageFilters) -> list[dict[str, Any]]:
     """The computation coverage used before the tallies: staff scanned with LIKE filters."""
-    from xietong.exchanges.access import authority_read_q
-    from xietong.institutions.selectors import administered_institutions_q
-
-    qs = Staff.objects.filter(
-        authority_read_q(actor, "institution__")
-        | administered_institutions_q(actor, "institution__"),
-        position__in=ELIGIBLE_POSITIONS,
-    )
+    # The scope written out from the grants, independently of the access mechanism.
+    paths = [
+        g.region_path
+        for g in actor.grants
+        if g.role in ("authority_admin", "authority_viewer") and g.region_path
+    ]
+    ids = [g.institution_id for g in actor.grants if g.role == "institution_admin"]
+    scope = Q(pk__in=[])
+    for path in paths:
+        scope |= Q(institution__region_path__startswith=path)
+    if ids:
+        scope |= Q(institution_id__in=ids) | Q(institution__parent_id__in=ids)
+    qs = Staff.objects.filter(scope, position__in=ELIGIBLE_POSITIONS)
     if f.area:
         paths = path_prefixes_for(f.area)
         area = Q(pk__in=[])

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from xietong.accounts.models import AuditEvent
-from xietong.core.errors import Conflict, PermissionDenied
+from xietong.core.errors import Conflict, NotFound, PermissionDenied
 from xietong.exchanges import selectors, services
 from xietong.exchanges.choices import AppStatus, PlacementStatus, RunStatus
 from xietong.exchanges.models import OfferSlot
@@ -186,9 +186,12 @@ def test_it_refuses_approval_outside_the_authoritys_scope(ex):
         notice_starts_on=today - dt.timedelta(days=7),
         notice_ends_on=today - dt.timedelta(days=1),
     )
-    for outsider in ("tongzhou", "beijing", "hebei_viewer", "school_admin", "teacher"):
+    for outsider in ("hebei_viewer", "school_admin", "teacher"):  # they see it, may not approve
         with pytest.raises(PermissionDenied):
             services.approve_application(ex.actor(outsider), app.pk)
+    for stranger in ("tongzhou", "beijing"):  # to them it does not exist
+        with pytest.raises(NotFound):
+            services.approve_application(ex.actor(stranger), app.pk)
     services.approve_application(ex.actor("sanhe"), app.pk)
 
 

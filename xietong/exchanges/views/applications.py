@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from xietong import access
 from xietong.core.errors import Conflict, InvalidInput, PermissionDenied
 from xietong.core.htmx import list_response
 from xietong.core.paging import paginate
@@ -21,7 +22,6 @@ from xietong.core.views import refusals
 from xietong.exchanges import forms as f
 from xietong.exchanges import selectors, services
 from xietong.exchanges.choices import (
-    WITHDRAWABLE,
     AppStatus,
     PlacementStatus,
 )
@@ -32,7 +32,6 @@ from xietong.exchanges.views.common import (
     _actor,
     _label_slots,
     _refused,
-    _reviews,
 )
 from xietong.institutions import selectors as registry
 
@@ -53,14 +52,15 @@ def _offer_choices(offers: list[HostOffer]) -> list[tuple[int, str]]:
 
 
 def _own_staff(actor: Any) -> Any:
-    if actor.own_staff_id is None:
+    own = access.own_record(actor)
+    if own is None:
         raise PermissionDenied(_("Only teachers with a staff record apply for exchanges."))
-    return registry.staff_detail(actor, actor.own_staff_id)
+    return registry.staff_detail(actor, own)
 
 
-def _applicants(actor: Any) -> BoundPicker | None:
-    """Staff an administrator may apply for (the school's or the authority's own staff)."""
-    if not (actor.admin_institution_ids or actor.admin_region_paths):
+def _applicants(actor: Any, program: Any) -> BoundPicker | None:
+    """Staff a school administrator may apply for (its own staff, decision 0004)."""
+    if "apply_for" not in access.actions(actor, program):
         return None
     return bound("staff", actor, mine=True)
 
@@ -78,7 +78,7 @@ def _chosen_applicant(actor: Any, request: HttpRequest, applicants: BoundPicker 
 def apply(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     program = selectors.program_detail(actor, pk)
-    applicants = _applicants(actor)
+    applicants = _applicants(actor, program)
     staff = _chosen_applicant(actor, request, applicants)
     offers = _label_slots(list(selectors.offers_for(actor, pk)))
     kwargs: dict[str, Any] = {
@@ -131,6 +131,7 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Change the ranked choices of a draft (the statement is kept)."""
     actor = _actor(request)
     app = selectors.application_detail(actor, pk)
+    access.require(actor, "edit", app, now=False)
     program = app.program
     offers = _label_slots(list(selectors.offers_for(actor, program.pk)))
     kwargs: dict[str, Any] = {
@@ -168,9 +169,9 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @refusals
 def my_applications(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
-    if actor.own_staff_id is None:
+    if not access.can(actor, "exchanges.apply"):
         raise PermissionDenied(_("Only teachers with a staff record apply for exchanges."))
-    qs = selectors.applications_for(actor).filter(applicant_id=actor.own_staff_id)
+    qs = selectors.my_applications(actor)
     page = paginate(qs, request.GET.get("page"), request.GET.get("page_size"))
     results = {r.application_id: r for r in selectors.my_results(actor)[:200]}
     for app in page.object_list:
@@ -226,16 +227,14 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     result = selectors.application_result(actor, pk)
     placement = selectors.placements_for(actor).filter(application_id=pk).first()
     explanation = render_explanation(result.explanation) if result is not None else ""
-    own = actor.own_staff_id is not None and actor.own_staff_id == app.applicant_id
     context = {
         "app": app,
+        "actions": access.actions(actor, app),
+        "own": "applicant" in access.relations_of(actor, app),
         "result": result,
         "explanation": explanation,
         "placement": placement,
-        "own": own,
         "timeline": _timeline(app, placement),
-        "withdrawable": own and app.status in WITHDRAWABLE,
-        "rejectable": services.may_reject(actor, app),
         "notice_over": app.notice_ends_on is not None and app.notice_ends_on < timezone.localdate(),
     }
     return render(request, "exchanges/application_detail.html", context)
@@ -310,7 +309,7 @@ def application_complete(request: HttpRequest, pk: int) -> HttpResponse:
 @refusals
 def review(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
-    if not _reviews(actor):
+    if not access.can(actor, "exchanges.review"):
         raise PermissionDenied(_("Applications are reviewed by institution and authority admins."))
     form = f.ReviewFilterForm(request.GET, actor=actor)
     context: dict[str, Any] = {"form": form, "recommend": None, "approve": None, "valid": False}
@@ -318,10 +317,10 @@ def review(request: HttpRequest) -> HttpResponse:
         filters, size = form.filters(), form.cleaned_data["page_size"]
         page = request.GET.get("page")
         context["valid"] = True
-        if actor.admin_institution_ids:
+        if access.can(actor, "exchanges.recommend"):
             queue = selectors.applications_to_recommend(actor, filters)
             context["recommend"] = paginate(queue, page, size)
-        if actor.admin_region_paths:
+        if access.can(actor, "exchanges.approve"):
             context["approve"] = paginate(
                 selectors.applications_to_approve(actor, filters), page, size
             )
@@ -336,6 +335,7 @@ def review(request: HttpRequest) -> HttpResponse:
 def application_recommend(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     app = selectors.application_detail(actor, pk)
+    access.require(actor, "recommend", app, now=False)
     if request.method == "POST":
         form = f.RecommendForm(request.POST)
         if form.is_valid():
@@ -374,6 +374,7 @@ def application_recommend(request: HttpRequest, pk: int) -> HttpResponse:
 def application_approve(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     app = selectors.application_detail(actor, pk)
+    access.require(actor, "approve", app, now=False)
     errors: list[str] = []
     if request.method == "POST":
         try:
@@ -395,6 +396,7 @@ def application_approve(request: HttpRequest, pk: int) -> HttpResponse:
 def application_reject(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     app = selectors.application_detail(actor, pk)
+    access.require(actor, "reject", app, now=False)
     if request.method == "POST":
         form = f.RejectForm(request.POST)
         if form.is_valid():

@@ -8,14 +8,10 @@ from django.http import HttpRequest
 
 from xietong.core.errors import InvalidInput
 from xietong.core.views import apply_errors
-from xietong.exchanges.choices import (
-    ProgramStatus,
-)
 from xietong.exchanges.models import HostOffer
 from xietong.institutions.choices import Stage
 
 STAGES = dict(Stage.choices)
-EDITABLE = {ProgramStatus.DRAFT, ProgramStatus.OPEN, ProgramStatus.CLOSED}
 PROGRAM_ORDER = ("-school_year", "-term", "title", "id")  # Program.Meta.ordering, lost by GROUP BY
 
 
@@ -48,11 +44,3 @@ def _label_slots(offers: list[HostOffer]) -> list[HostOffer]:
         for slot in offer.slots.all():
             slot.stage_label = STAGES.get(slot.stage, slot.stage)  # type: ignore[attr-defined]
     return offers
-
-
-def _is_program_manager(actor: Any) -> bool:
-    return bool(actor.admin_region_paths)
-
-
-def _reviews(actor: Any) -> bool:
-    return bool(actor.admin_institution_ids or actor.admin_region_paths)

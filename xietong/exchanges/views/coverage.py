@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from xietong import access
 from xietong.core.errors import NotFound, PermissionDenied
 from xietong.core.pickers import bound
 from xietong.core.views import refusals
@@ -23,7 +24,7 @@ from xietong.exchanges.views.common import _actor
 @refusals
 def coverage(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
-    if not (actor.authority_region_paths or actor.admin_institution_ids):
+    if not access.can(actor, "exchanges.coverage"):
         raise PermissionDenied(_("Coverage is read by authorities and institution admins."))
     institutions = bound("institutions", actor)
     data = request.GET if "school_year" in request.GET else {"school_year": f.current_school_year()}

@@ -9,10 +9,10 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from xietong import access
 from xietong.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from xietong.core.htmx import list_response
 from xietong.core.paging import paginate
@@ -20,19 +20,16 @@ from xietong.core.pickers import BoundPicker, bound
 from xietong.core.views import refusals
 from xietong.exchanges import forms as f
 from xietong.exchanges import selectors, services
+from xietong.exchanges.access import WINDOW
 from xietong.exchanges.choices import (
     AppStatus,
-    ProgramStatus,
 )
 from xietong.exchanges.models import Program
 from xietong.exchanges.views.common import (
-    EDITABLE,
     PROGRAM_ORDER,
     _actor,
-    _is_program_manager,
     _label_slots,
     _refused,
-    _reviews,
 )
 from xietong.institutions import selectors as registry
 from xietong.institutions.choices import Kind, Position, Stage, Title
@@ -44,7 +41,7 @@ from xietong.institutions.choices import Kind, Position, Stage, Title
 @refusals
 def program_list(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
-    if not actor.reads_registry:
+    if not access.can(actor, "exchanges.programs"):
         raise PermissionDenied(_("Your roles do not include exchange programs."))
     form = f.ProgramFilterForm(request.GET, actor=actor)
     page = None
@@ -55,7 +52,7 @@ def program_list(request: HttpRequest) -> HttpResponse:
             page = paginate(qs, request.GET.get("page"), form.cleaned_data["page_size"])
         except NotFound as e:
             form.add_error("area", str(e.message))
-    context = {"form": form, "page": page, "creates": _is_program_manager(actor)}
+    context = {"form": form, "page": page, "creates": access.can(actor, "exchanges.create_program")}
     return list_response(
         request, "exchanges/program_list.html", "exchanges/_program_results.html", context
     )
@@ -101,31 +98,18 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     program = selectors.program_detail(actor, pk)
     offers = _label_slots(list(selectors.offers_for(actor, pk)))
-    try:
-        runs = list(selectors.runs_for(actor, pk)[:20])
-    except PermissionDenied:
-        runs = None
-    mine = None
-    if actor.own_staff_id is not None:
-        mine = (
-            selectors.applications_for(actor, program_id=pk)
-            .filter(applicant_id=actor.own_staff_id)
-            .exclude(status__in=[AppStatus.WITHDRAWN, AppStatus.REJECTED])
-            .first()
-        )
-    now = timezone.now()
+    actions = access.actions(actor, program)
+    runs = list(selectors.runs_for(actor, pk)[:20]) if "runs" in actions else None
     context = {
         "program": program,
-        "offers": offers,
+        "actions": actions,
+        "offers": access.with_actions(actor, offers),
         "runs": runs,
         "counts": _status_counts(actor, pk),
         "eligibility": _eligibility(program),
-        "mine": mine,
-        "window_open": program.status == ProgramStatus.OPEN
-        and program.opens_at <= now < program.closes_at,
-        "moves": f.status_moves(program) if program.can_manage else [],  # type: ignore[attr-defined]
-        "editable": program.status in EDITABLE,
-        "adds_offers": program.status in EDITABLE and _reviews(actor),
+        "mine": selectors.my_application(actor, pk),
+        "moves": f.status_moves(program) if "set_status" in actions else [],
+        "window_open": WINDOW.holds(program),
         "areas": {
             side: [a for a in program.areas.all() if a.side == side] for side in ("sending", "host")
         },
@@ -148,7 +132,7 @@ def _program_form_kwargs(actor: Any, program: Program | None = None) -> dict[str
 @refusals
 def program_create(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
-    if not _is_program_manager(actor):
+    if not access.can(actor, "exchanges.create_program"):
         raise PermissionDenied(_("Programs are set up by authority administrators."))
     kwargs = _program_form_kwargs(actor)
     if request.method == "POST":
@@ -177,10 +161,7 @@ def program_create(request: HttpRequest) -> HttpResponse:
 def program_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     program = selectors.program_detail(actor, pk)
-    if not program.can_manage:  # type: ignore[attr-defined]
-        raise PermissionDenied(
-            _("Only an authority administrator over the program's region manages this program.")
-        )
+    access.require(actor, "edit", program)
     kwargs = {**_program_form_kwargs(actor, program), "initial": f.ProgramForm.initial_for(program)}
     if request.method == "POST":
         form = f.ProgramForm(request.POST, **kwargs)
@@ -254,10 +235,7 @@ NO_INSTITUTION = 2**63 - 1  # an id no institution has: no mentor before a host
 def offer_create(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     program = selectors.program_detail(actor, pk)
-    if not _reviews(actor):
-        raise PermissionDenied(
-            _("Only the host's administrator or an authority over it may offer places there.")
-        )
+    access.require(actor, "offer", program)
     hosts = bound("institutions", actor, mine=True)
     source = request.POST if request.method == "POST" else request.GET
     raw_host = source.get("host") or str(hosts.only_one())
@@ -291,10 +269,7 @@ def offer_create(request: HttpRequest, pk: int) -> HttpResponse:
 def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     offer = selectors.offer_detail(actor, pk)
-    if not offer.can_manage:  # type: ignore[attr-defined]
-        raise PermissionDenied(
-            _("Only the host's administrator or an authority over it manages this offer.")
-        )
+    access.require(actor, "edit", offer)
     kwargs: dict[str, Any] = {
         "hosts": bound("institutions", actor, mine=True),
         "mentors": _mentors(actor, offer.host_id),

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from xietong import access
 from xietong.core.errors import Conflict, InvalidInput, PermissionDenied
 from xietong.core.htmx import list_response
 from xietong.core.paging import paginate
@@ -23,11 +24,11 @@ from xietong.exchanges.choices import (
     RunStatus,
 )
 from xietong.exchanges.explanations import render as render_explanation
+from xietong.exchanges.models import Program
 from xietong.exchanges.views.common import (
     PROGRAM_ORDER,
     STAGES,
     _actor,
-    _is_program_manager,
     _refused,
 )
 from xietong.jobs import selectors as jobs_selectors
@@ -40,12 +41,12 @@ from xietong.jobs import selectors as jobs_selectors
 def matching(request: HttpRequest) -> HttpResponse:
     """Programs the actor manages that are ready for, or in, matching."""
     actor = _actor(request)
-    if not _is_program_manager(actor):
+    if not access.can(actor, "exchanges.matching"):
         raise PermissionDenied(_("Matching runs are seen by the program's authorities only."))
     qs = (
         selectors.programs_for(actor)
-        .filter(  # type: ignore[misc]
-            can_manage=True,
+        .filter(
+            access.verb_q(actor, Program, "repeat"),  # the programs the actor manages
             status__in=[ProgramStatus.CLOSED, ProgramStatus.MATCHING, ProgramStatus.PUBLISHED],
         )
         .annotate(run_count=Count("runs", distinct=True))
@@ -79,6 +80,7 @@ def program_runs(request: HttpRequest, pk: int) -> HttpResponse:
         form = f.RunForm()
     context = {
         "program": program,
+        "actions": access.actions(actor, program),
         "runs": runs_page.object_list,
         "page": runs_page,
         "form": form,
@@ -134,6 +136,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 r.slot.stage_label = STAGES.get(r.slot.stage, r.slot.stage)
     context = {
         "run": run,
+        "actions": access.actions(actor, run),
         "program": program,
         "page": page,
         "job": job,

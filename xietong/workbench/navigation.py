@@ -1,16 +1,16 @@
 """The side navigation: each app registers its entries in ``AppConfig.ready``.
 
-Later capabilities (exchanges, training, the plan …) plug in the same way.
+An entry is shown when the actor holds its named capability (``xietong.access.can``);
+no entry carries a rule of its own.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
 
-from xietong.accounts.access import Actor
+from xietong.access import Actor, can
 
 
 @dataclass(frozen=True)
@@ -18,7 +18,7 @@ class NavItem:
     label: str | Promise
     url_name: str
     icon: str
-    visible: Callable[[Actor], bool]
+    capability: str = ""  # empty: every signed-in user
     order: int = 100
     section: str | Promise = ""
 
@@ -33,4 +33,6 @@ def register(item: NavItem) -> None:
 
 
 def items_for(actor: Actor) -> list[NavItem]:
-    return [i for i in _items if actor.is_authenticated and i.visible(actor)]
+    if not actor.is_authenticated:
+        return []
+    return [i for i in _items if not i.capability or can(actor, i.capability)]

@@ -19,14 +19,14 @@ def nav_labels(html: str) -> list[str]:
 
 
 def test_it_sends_anonymous_visitors_to_the_sign_in_page(client, db):
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("workbench:home"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
 
 
 def test_it_greets_the_sanhe_authority_with_its_counts_and_role_in_chinese(client, cast):
     client.force_login(cast.users["sanhe"])
-    html = client.get(reverse("core:home")).content.decode()
+    html = client.get(reverse("workbench:home")).content.decode()
     assert 'lang="zh-Hans"' in html
     assert "京津冀教育协同平台" in html
     assert 'data-testid="count-institutions">4<' in html
@@ -37,7 +37,7 @@ def test_it_greets_the_sanhe_authority_with_its_counts_and_role_in_chinese(clien
 
 def test_it_shows_the_auditor_no_registry_counts(client, cast):
     client.force_login(cast.users["auditor"])
-    html = client.get(reverse("core:home")).content.decode()
+    html = client.get(reverse("workbench:home")).content.decode()
     assert "count-institutions" not in html
     assert "安全审计员" in html
 
@@ -56,7 +56,7 @@ def test_it_lists_in_the_sidebar_only_the_pages_a_role_may_open(
     client, cast, username, present, absent
 ):
     client.force_login(cast.users[username])
-    labels = nav_labels(client.get(reverse("core:home")).content.decode())
+    labels = nav_labels(client.get(reverse("workbench:home")).content.decode())
     for label in present:
         assert label in labels
     for label in absent:
@@ -97,7 +97,7 @@ def test_it_switches_the_whole_page_to_english(client, cast):
     client.force_login(cast.users["sanhe"])
     response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert response.status_code == 302
-    html = client.get(reverse("core:home")).content.decode()
+    html = client.get(reverse("workbench:home")).content.decode()
     assert 'lang="en"' in html
     assert "Beijing–Tianjin–Hebei Education Collaboration Platform" in html
     assert "Institutions you can see" in html

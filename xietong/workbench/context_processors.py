@@ -1,4 +1,4 @@
-"""Template context shared by every page: the navigation for the acting user."""
+"""Template context shared by every page: the acting user, its capabilities, the navigation."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
-from xietong.accounts.access import ANONYMOUS
-from xietong.core.navigation import items_for
+from xietong.access import ANONYMOUS, capabilities_of
+from xietong.workbench.navigation import items_for
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -28,4 +28,4 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         }
         for item, url in items
     ]
-    return {"nav_items": entries, "actor": actor}
+    return {"nav_items": entries, "actor": actor, "caps": capabilities_of(actor)}
