@@ -26,51 +26,47 @@ class SignInForm(forms.Form):
     )
 
 
-class PasswordChangeForm(forms.Form):
+def _new_password_field(label: Any, *, help_text: Any = "") -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=help_text,
+    )
+
+
+class _NewPasswordTwice(forms.Form):
+    """A new password typed twice; subclasses name the fields."""
+
+    differ = _("The two new passwords differ.")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("password") and data.get("password2") != data.get("password"):
+            self.add_error("password2", self.differ)
+        return data
+
+
+class PasswordChangeForm(_NewPasswordTwice):
     old_password = forms.CharField(
         label=_("Current password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
-    password = forms.CharField(
-        label=_("New password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=password_validation.password_validators_help_text_html,
+    password = _new_password_field(
+        _("New password"), help_text=password_validation.password_validators_help_text_html
     )
-    password2 = forms.CharField(
-        label=_("New password again"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("password") and data.get("password2") != data.get("password"):
-            self.add_error("password2", _("The two new passwords differ."))
-        return data
+    password2 = _new_password_field(_("New password again"))
 
 
-class PasswordResetForm(forms.Form):
+class PasswordResetForm(_NewPasswordTwice):
     """The security admin's temporary password for another account."""
 
-    password = forms.CharField(
-        label=_("Temporary password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=password_validation.password_validators_help_text_html,
+    differ = _("The two passwords differ.")
+    password = _new_password_field(
+        _("Temporary password"), help_text=password_validation.password_validators_help_text_html
     )
-    password2 = forms.CharField(
-        label=_("Temporary password again"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("password") and data.get("password2") != data.get("password"):
-            self.add_error("password2", _("The two passwords differ."))
-        return data
+    password2 = _new_password_field(_("Temporary password again"))
 
 
 class TokenForm(forms.Form):

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xietong import access
@@ -362,7 +363,7 @@ def _validate_staff(staff: Staff) -> None:
         for name in ("birth_date", "gender"):
             if getattr(staff, name) in (None, ""):
                 errors.pop(name, None)
-    if isinstance(staff.joined_on, dt.date) and staff.joined_on > dt.date.today():
+    if isinstance(staff.joined_on, dt.date) and staff.joined_on > timezone.localdate():
         errors.setdefault("joined_on", []).append(_("This date lies in the future."))
     if errors:
         raise InvalidInput(fields=errors)
