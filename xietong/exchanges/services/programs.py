@@ -171,8 +171,9 @@ def _set_areas(program: Program, areas: dict[str, list[Any]]) -> None:
 
 
 def _require_region_power(actor: Actor, program: Program) -> None:
-    """The owning region or the organising authority must lie in the actor's region."""
-    ok = "organise" in access.actions(actor, program.region) or "organise" in access.actions(
+    """The owning region and the organising authority must both lie in the actor's region:
+    either alone would let a county create programs in another province's name."""
+    ok = "organise" in access.actions(actor, program.region) and "organise" in access.actions(
         actor, program.organiser
     )
     if not ok:

@@ -179,3 +179,18 @@ def test_it_bounds_a_slots_capacity_on_change_as_on_creation(api: Api, ex: Ex, c
     assert "capacities" in body["fields"]
     slot.refresh_from_db()
     assert slot.capacity == before
+
+
+def test_a_county_creates_no_program_in_another_region_or_anothers_name(api: Api, ex: Ex) -> None:
+    from xietong.conftest import make_institution
+    from xietong.exchanges.models import Program
+
+    beijing_bureau = make_institution("北京市教育委员会", "110000", kind="authority", stages="")
+    before = Program.objects.count()
+    other_region = jsonable(program_data(ex.sanhe_bureau, title="跨省项目"))
+    other_region["region"] = "110000"
+    assert_error(api.post(f"{A}/programs", other_region, as_="sanhe"), 403)
+    other_name = jsonable(program_data(beijing_bureau, title="冒名项目"))
+    other_name["region"] = "131082"
+    assert_error(api.post(f"{A}/programs", other_name, as_="sanhe"), 403)
+    assert Program.objects.count() == before
