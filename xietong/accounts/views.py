@@ -20,6 +20,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from xietong.accounts import alerts as security_alerts
 from xietong.accounts import (
     audit,
     second_factor,
@@ -198,7 +199,8 @@ def users(request: HttpRequest) -> HttpResponse:
     data = getattr(form, "cleaned_data", {})
     qs = selectors.users_for(_actor(request), (data.get("q") or "").strip())
     page = paginate(qs, request.GET.get("page"), data.get("page_size"))
-    return render(request, "accounts/users.html", {"form": form, "page": page})
+    alerts = list(security_alerts.recent_alerts(_actor(request))[:20])
+    return render(request, "accounts/users.html", {"form": form, "page": page, "alerts": alerts})
 
 
 @sensitive_post_parameters("password")

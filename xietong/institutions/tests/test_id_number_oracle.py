@@ -119,3 +119,11 @@ def test_it_stops_registering_one_by_one_past_the_hourly_limit(cast, settings):
     err = refusal(cast, "tongzhou", make_id_number("110112", birth, 62))
     assert isinstance(err, PermissionDenied) and "import" in str(err.message)
     assert Staff.objects.filter(name="张新").count() == 2
+
+
+def test_the_security_admin_sees_the_alert_on_the_accounts_page(cast, settings, client):
+    settings.XIETONG_DUPLICATE_ID_LIMIT = 1
+    refusal(cast, "tongzhou", cast.sanhe_teacher.id_number)
+    client.force_login(cast.users["secadmin"])
+    html = client.get("/accounts/users/").content.decode()
+    assert 'data-testid="security-alerts"' in html and "已暂停" in html
