@@ -9,6 +9,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from xietong.core.paging import paginate
+from xietong.core.termfields import SchoolYearIn, span, term_out, year_span
 from xietong.exchanges import selectors, services
 from xietong.exchanges.models import Application, HostOffer, MatchResult, Placement, Program
 from xietong.exchanges.schemas import (
@@ -80,6 +81,7 @@ def _program_out(p: Program) -> dict[str, Any]:
         "title": p.title,
         "organiser": _ref(p.organiser),
         "region_code": p.region.code,
+        "school_term": term_out(p.school_term),
         "school_year": p.school_year,
         "term": p.term,
         "starts_on": p.starts_on,
@@ -171,7 +173,8 @@ class PageQuery(Schema):
 
 class ProgramQuery(PageQuery):
     status: str = ""
-    school_year: str = ""
+    school_year: SchoolYearIn | None = None
+    term: int | None = Field(None, ge=1, le=2, description="1 or 2, within the school year")
 
 
 # --- programs -------------------------------------------------------------------------------
@@ -179,7 +182,8 @@ class ProgramQuery(PageQuery):
 
 @router.get("/programs", response={200: ProgramPage, **ERRORS}, summary="List programs")
 def list_programs(request: HttpRequest, query: Query[ProgramQuery]) -> Any:
-    qs = selectors.programs_for(_actor(request), status=query.status, school_year=query.school_year)
+    terms = span(query.school_year, query.term)
+    qs = selectors.programs_for(_actor(request), status=query.status, terms=terms)
     return _page(qs, query.page, query.page_size, _program_out)
 
 
@@ -455,8 +459,8 @@ def duty_done(request: HttpRequest, pk: int, payload: DutyDoneIn) -> Any:
 
 
 class CoverageQuery(Schema):
-    school_year: str = Field(..., examples=["2024-2025"])
-    term: int | None = Field(None, ge=1, le=2)
+    school_year: SchoolYearIn
+    term: int | None = Field(None, ge=1, le=2, description="1 or 2; none: the whole year")
     area: str = ""
     institution: int | None = None
     program: int | None = None
@@ -464,8 +468,7 @@ class CoverageQuery(Schema):
 
 def _filters(q: CoverageQuery) -> selectors.CoverageFilters:
     return selectors.CoverageFilters(
-        school_year=q.school_year,
-        term=q.term,
+        terms=year_span(q.school_year, q.term),
         area=q.area,
         institution_id=q.institution,
         program_id=q.program,
@@ -493,12 +496,13 @@ def national_rule(request: HttpRequest, query: Query[CoverageQuery]) -> Any:
 class ReciprocityQuery(Schema):
     a: int = Field(ge=1, le=2**63 - 1, description="id of one institution")
     b: int = Field(ge=1, le=2**63 - 1, description="id of the other institution")
-    school_year: str = ""
+    school_year: SchoolYearIn | None = None
 
 
 @router.get("/coverage/reciprocity", response={200: dict[str, int], **ERRORS})
 def reciprocity(request: HttpRequest, query: Query[ReciprocityQuery]) -> Any:
-    return selectors.reciprocity(_actor(request), query.a, query.b, query.school_year)
+    terms = span(query.school_year, None)
+    return selectors.reciprocity(_actor(request), query.a, query.b, terms)
 
 
 # --- notifications --------------------------------------------------------------------------

@@ -6,7 +6,6 @@ Field names are the services' own, so an ``InvalidInput.fields`` key lands on it
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
@@ -14,6 +13,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from xietong.core.termfields import TERM_NUMBERS, SchoolTermField, SchoolYearField, span
+from xietong.core.terms import TermSpan
 from xietong.exchanges.choices import (
     PROGRAM_STATUS_MOVES,
     DutyKind,
@@ -30,7 +31,7 @@ Choices = list[tuple[Any, Any]]
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-TERMS = [(1, _("First term")), (2, _("Second term"))]
+TERMS = TERM_NUMBERS
 
 
 def _subjects(raw: str) -> list[str]:
@@ -38,25 +39,22 @@ def _subjects(raw: str) -> list[str]:
     return [s.strip() for s in text.split(",") if s.strip()]
 
 
-def current_school_year(today: dt.date | None = None) -> str:
-    today = today or timezone.localdate()
-    first = today.year if today.month >= 8 else today.year - 1
-    return f"{first}-{first + 1}"
+class _YearAndTerm(forms.Form):
+    """A school year with an optional term: which terms a filter means."""
+
+    @staticmethod
+    def terms(cleaned: Mapping[str, Any]) -> TermSpan | None:
+        return span(cleaned.get("school_year"), cleaned.get("term"))
 
 
 # --- programs ----------------------------------------------------------------------------------
 
 
-class ProgramFilterForm(forms.Form):
+class ProgramFilterForm(_YearAndTerm):
     kind = forms.ChoiceField(
         label=_("Kind"), required=False, choices=[("", _("All kinds")), *ProgramKind.choices]
     )
-    school_year = forms.CharField(
-        label=_("School year"),
-        required=False,
-        max_length=9,
-        widget=forms.TextInput(attrs={"placeholder": "2024-2025"}),
-    )
+    school_year = SchoolYearField(label=_("School year"), required=False)
     term = forms.TypedChoiceField(
         label=_("Term"),
         required=False,
@@ -84,12 +82,7 @@ class ProgramForm(forms.Form):
         label=_("Organising authority"), coerce=int, empty_value=None
     )
     region = forms.CharField(label=_("Owning region"), widget=forms.Select)
-    school_year = forms.CharField(
-        label=_("School year"),
-        max_length=9,
-        help_text=_("Two consecutive years, e.g. 2024-2025."),
-    )
-    term = forms.TypedChoiceField(label=_("Term"), coerce=int, choices=TERMS)
+    school_term = SchoolTermField(label=_("Term"))
     starts_on = forms.DateField(label=_("Starts on"), widget=DATE)
     ends_on = forms.DateField(label=_("Ends on"), widget=DATE)
     duration_weeks = forms.IntegerField(
@@ -167,8 +160,7 @@ class ProgramForm(forms.Form):
             "kind": p.kind,
             "organiser": p.organiser_id,
             "region": p.region.code,
-            "school_year": p.school_year,
-            "term": p.term,
+            "school_term": p.school_term,
             "starts_on": p.starts_on,
             "ends_on": p.ends_on,
             "duration_weeks": p.duration_weeks,
@@ -469,8 +461,8 @@ class DutyDoneForm(_OwnIds):
 # --- coverage ---------------------------------------------------------------------------------
 
 
-class CoverageForm(forms.Form):
-    school_year = forms.CharField(label=_("School year"), max_length=9)
+class CoverageForm(_YearAndTerm):
+    school_year = SchoolYearField(label=_("School year"))
     term = forms.TypedChoiceField(
         label=_("Term"),
         required=False,
@@ -488,19 +480,6 @@ class CoverageForm(forms.Form):
         cast(forms.ChoiceField, self.fields["area"]).choices = area_choices()
         inst = cast(forms.TypedChoiceField, self.fields["institution"])
         inst.choices = [("", _("All institutions")), *institutions]
-
-    def clean_school_year(self) -> str:
-        value = self.cleaned_data["school_year"].strip()
-        parts = value.split("-")
-        if (
-            len(parts) != 2
-            or not all(p.isdigit() for p in parts)
-            or int(parts[1]) != int(parts[0]) + 1
-        ):
-            raise forms.ValidationError(
-                _("Give the school year as two consecutive years: 2024-2025.")
-            )
-        return value
 
 
 class ReciprocityForm(forms.Form):

@@ -8,6 +8,8 @@ from typing import Any, Literal
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
+from xietong.core.termfields import SchoolTermIn
+
 
 class Strict(Schema):
     model_config = ConfigDict(extra="forbid")
@@ -24,13 +26,18 @@ class Ref(Schema):
     name: str
 
 
+class TermOut(Schema):
+    code: str = Field(examples=["2024-2025-1"])
+    key: int = Field(examples=[20241], description="start year × 10 + term; sorts like terms")
+    label: str = Field(examples=["2024–2025学年第一学期"])
+
+
 class ProgramIn(Strict):
     kind: Literal["secondment", "shadowing", "visit", "teaching_support", "higher_ed_secondment"]
     organiser: int
     region: str = Field(max_length=6)
     title: str = Field(min_length=1, max_length=200)
-    school_year: str = Field(max_length=9, examples=["2024-2025"])
-    term: int = Field(ge=1, le=2)
+    school_term: SchoolTermIn
     starts_on: dt.date
     ends_on: dt.date
     duration_weeks: int | None = Field(None, ge=0, le=520)
@@ -78,8 +85,7 @@ class StatusIn(Strict):
 
 
 class RepeatIn(Strict):
-    school_year: str | None = None
-    term: int | None = Field(None, ge=1, le=2)
+    school_term: SchoolTermIn | None = Field(None, description="The next term unless given.")
     starts_on: dt.date | None = None
     with_offers: bool = True
 
@@ -90,6 +96,7 @@ class ProgramOut(Schema):
     title: str
     organiser: Ref
     region_code: str
+    school_term: TermOut
     school_year: str
     term: int
     starts_on: dt.date

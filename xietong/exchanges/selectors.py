@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from xietong.accounts.access import Actor
 from xietong.core.delimited import needle
 from xietong.core.errors import NotFound, PermissionDenied
+from xietong.core.terms import TermSpan
 from xietong.exchanges.access import (
     NOTHING,
     application_read_q,
@@ -63,12 +64,14 @@ def _one(qs: QuerySet[Any], pk: int) -> Any:
 # --- programs and offers ------------------------------------------------------------------------
 
 
-def programs_for(actor: Actor, *, status: str = "", school_year: str = "") -> QuerySet[Program]:
+def programs_for(
+    actor: Actor, *, status: str = "", terms: TermSpan | None = None
+) -> QuerySet[Program]:
     qs = Program.objects.filter(read_program_q(actor)).select_related("organiser", "region")
     if status:
         qs = qs.filter(status=status)
-    if school_year:
-        qs = qs.filter(school_year=school_year)
+    if terms is not None:
+        qs = qs.filter(term_key__range=terms.keys)
     return qs.annotate(
         can_manage=Case(
             When(manage_program_q(actor), then=Value(True)),
@@ -216,8 +219,7 @@ def unread_count(actor: Actor) -> int:
 
 @dataclass(frozen=True)
 class CoverageFilters:
-    school_year: str
-    term: int | None = None
+    terms: TermSpan  # a school year (both terms) or one term
     area: str = ""  # region code or group key
     institution_id: int | None = None
     program_id: int | None = None  # apply this program's eligibility
@@ -256,10 +258,8 @@ def eligible_staff(actor: Actor, f: CoverageFilters) -> QuerySet[Staff]:
 
 def _exchanged(f: CoverageFilters, states: Any) -> Exists:
     sub = Application.objects.filter(
-        applicant=OuterRef("pk"), status__in=list(states), program__school_year=f.school_year
+        applicant=OuterRef("pk"), status__in=list(states), program__term_key__range=f.terms.keys
     )
-    if f.term is not None:
-        sub = sub.filter(program__term=f.term)
     return Exists(sub)
 
 
@@ -338,7 +338,9 @@ def national_rule(actor: Actor, f: CoverageFilters) -> list[dict[str, Any]]:
     return out
 
 
-def reciprocity(actor: Actor, a_id: int, b_id: int, school_year: str = "") -> dict[str, Any]:
+def reciprocity(
+    actor: Actor, a_id: int, b_id: int, terms: TermSpan | None = None
+) -> dict[str, Any]:
     """Teachers sent from A to B and from B to A (confirmed, in progress or completed)."""
     visible = Institution.objects.filter(
         authority_read_q(actor) | administered_institutions_q(actor), pk__in=[a_id, b_id]
@@ -346,8 +348,8 @@ def reciprocity(actor: Actor, a_id: int, b_id: int, school_year: str = "") -> di
     if not visible.exists():
         raise PermissionDenied(_("Neither institution is in your scope."))
     qs = Application.objects.filter(status__in=list(ROTATED_STATES), placement__isnull=False)
-    if school_year:
-        qs = qs.filter(program__school_year=school_year)
+    if terms is not None:
+        qs = qs.filter(program__term_key__range=terms.keys)
     agg = qs.aggregate(
         a_to_b=Count("pk", filter=Q(home_id=a_id, placement__host_id=b_id)),
         b_to_a=Count("pk", filter=Q(home_id=b_id, placement__host_id=a_id)),

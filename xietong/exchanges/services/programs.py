@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -14,6 +13,7 @@ from xietong.accounts import audit
 from xietong.accounts.access import Actor
 from xietong.core.delimited import pack
 from xietong.core.errors import Conflict, InvalidInput, PermissionDenied
+from xietong.core.terms import SchoolTerm, TermError, parse_school_year
 from xietong.exchanges.access import area_q, manage_program_q, offer_manage_q
 from xietong.exchanges.choices import (
     PROGRAM_STATUS_MOVES,
@@ -34,6 +34,7 @@ PROGRAM_FIELDS = {
     "organiser",
     "region",
     "title",
+    "school_term",
     "school_year",
     "term",
     "starts_on",
@@ -61,9 +62,9 @@ CODE_LISTS = {
     "elig_positions": set(Position.values),
     "elig_subjects": None,
 }
-REQUIRED: tuple[str, ...] = ("kind", "organiser", "region", "title", "school_year", "term")
+REQUIRED: tuple[str, ...] = ("kind", "organiser", "region", "title")
 REQUIRED += ("starts_on", "ends_on", "opens_at", "closes_at")
-SCHOOL_YEAR = re.compile(r"^(\d{4})-(\d{4})$")
+TERM_KEYS = ("school_term", "school_year", "term")
 EDITABLE_STATUSES = {ProgramStatus.DRAFT, ProgramStatus.OPEN, ProgramStatus.CLOSED}
 
 
@@ -89,6 +90,48 @@ def _codes(value: Any, allowed_codes: set[str] | None, field: str) -> str:
     return pack(values)
 
 
+def school_term_of(data: Mapping[str, Any]) -> SchoolTerm | None:
+    """The term given as ``school_term`` (any spelling) or as ``school_year`` + ``term``.
+
+    None when neither is given; InvalidInput on the field that does not parse.
+    """
+    pair = any(data.get(k) not in (None, "") for k in ("school_year", "term"))
+    if data.get("school_term") not in (None, ""):
+        if pair:
+            raise invalid(
+                "school_term", _("Give the term once: as school_term, or as school_year and term.")
+            )
+        try:
+            return SchoolTerm.parse(data["school_term"])
+        except TermError as e:
+            raise invalid("school_term", str(e.message)) from e
+    if not pair:
+        return None
+    errors: dict[str, list[str]] = {}
+    year: int | None = None
+    for key in ("school_year", "term"):
+        if data.get(key) in (None, ""):
+            errors[key] = [_("This field is required.")]
+    if "school_year" not in errors:
+        try:
+            year = parse_school_year(data["school_year"])
+        except TermError as e:
+            errors["school_year"] = [str(e.message)]
+    if "term" not in errors:
+        try:
+            term = SchoolTerm.parse((year if year is not None else 2000, data["term"]))
+        except TermError as e:
+            errors["term"] = [str(e.message)]
+        else:
+            if not errors:
+                return term
+    raise InvalidInput(fields=errors)
+
+
+def _set_term(program: Program, term: SchoolTerm) -> None:
+    program.school_year, program.term = term.year_label, term.term
+
+
 def _apply(program: Program, data: Mapping[str, Any]) -> dict[str, list[Any]]:
     unknown = sorted(set(data) - PROGRAM_FIELDS)
     if unknown:
@@ -96,8 +139,18 @@ def _apply(program: Program, data: Mapping[str, Any]) -> dict[str, list[Any]]:
             _("Unknown fields: %(fields)s") % {"fields": ", ".join(unknown)},
             fields={k: [_("This field is not known.")] for k in unknown},
         )
+    term_errors: dict[str, list[str]] = {}
+    try:
+        term = school_term_of(data)
+    except InvalidInput as e:
+        term_errors = dict(e.fields)
+    else:
+        if term is not None:
+            _set_term(program, term)
     areas: dict[str, list[Any]] = {}
     for key, value in data.items():
+        if key in TERM_KEYS:
+            continue
         if key in CODE_LISTS:
             setattr(program, key, _codes(value, CODE_LISTS[key], key))
         elif key == "organiser":
@@ -114,19 +167,16 @@ def _apply(program: Program, data: Mapping[str, Any]) -> dict[str, list[Any]]:
             areas[key] = list(value or [])
         else:
             setattr(program, key, value.strip() if isinstance(value, str) else value)
-    _validate(program)
+    _validate(program, term_errors)
     return areas
 
 
-def _validate(p: Program) -> None:
-    errors: dict[str, list[str]] = {}
+def _validate(p: Program, errors: dict[str, list[str]] | None = None) -> None:
+    errors = dict(errors or {})
     if p.kind not in ProgramKind.values:
         errors["kind"] = [_("Unknown program kind.")]
-    m = SCHOOL_YEAR.match(p.school_year or "")
-    if not m or int(m.group(2)) != int(m.group(1)) + 1:
-        errors["school_year"] = [_("Give the school year as two consecutive years: 2024-2025.")]
-    if p.term not in (1, 2):
-        errors["term"] = [_("The term is 1 or 2.")]
+    if not errors and (not p.school_year or p.term is None):
+        errors["school_term"] = [_("This field is required.")]
     if p.starts_on and p.ends_on and p.ends_on < p.starts_on:
         errors["ends_on"] = [_("The program cannot end before it starts.")]
     if p.opens_at and p.closes_at and p.closes_at <= p.opens_at:
@@ -184,6 +234,8 @@ def _require_region_power(actor: Actor, program: Program) -> None:
 def create_program(actor: Actor, data: Mapping[str, Any]) -> Program:
     require(bool(actor.admin_region_paths), str(_deny_manage()))
     missing = [k for k in REQUIRED if data.get(k) in (None, "")]
+    if all(data.get(k) in (None, "") for k in TERM_KEYS):
+        missing.append("school_term")
     if missing:
         raise InvalidInput(fields={k: [_("This field is required.")] for k in missing})
     program = Program(created_by_id=actor.user_id)
@@ -238,13 +290,6 @@ def set_program_status(actor: Actor, program_id: int, status: str) -> Program:
     return program
 
 
-def _next_term(program: Program) -> tuple[str, int]:
-    if program.term == 1:
-        return program.school_year, 2
-    first = int(program.school_year[:4]) + 1
-    return f"{first}-{first + 1}", 1
-
-
 @transaction.atomic
 def repeat_program(
     actor: Actor,
@@ -253,26 +298,27 @@ def repeat_program(
     *,
     with_offers: bool = True,
 ) -> Program:
-    """Copy a program to the next term (the every-semester pattern of 容东 and others).
+    """Copy a program to a later term (the every-semester pattern of 容东 and others).
 
-    Areas and eligibility are copied; dates move by ``shift_days`` (182 unless given) or to
+    The term is the next one unless ``school_term`` (or ``school_year`` + ``term``) is given;
+    areas and eligibility are copied; dates move by ``shift_days`` (182 unless given) or to
     the given ``starts_on``; with ``with_offers`` the host offers are copied with empty slots.
     """
     src = load(Program, program_id)
     require_manager(actor, src)
     nt = dict(next_term or {})
-    school_year, term = _next_term(src)
-    school_year = nt.pop("school_year", school_year)
-    term = nt.pop("term", term)
+    term = school_term_of(nt) or src.school_term.next()
+    for key in TERM_KEYS:
+        nt.pop(key, None)
     if "starts_on" in nt:
         delta = nt.pop("starts_on") - src.starts_on
     else:
         delta = dt.timedelta(days=int(nt.pop("shift_days", 182)))
-    if Program.objects.filter(repeated_from=src, school_year=school_year, term=term).exists():
+    if Program.objects.filter(repeated_from=src, term_key=term.key).exists():
         raise Conflict(_("This program was already repeated for that term."))
     copy = Program.objects.get(pk=src.pk)
     copy.pk = None
-    copy.school_year, copy.term = school_year, term
+    _set_term(copy, term)
     copy.starts_on += delta
     copy.ends_on += delta
     copy.opens_at += delta
@@ -314,7 +360,7 @@ def repeat_program(
         actor,
         "exchanges.program.repeat",
         target=copy,
-        detail={"from": src.pk, "school_year": school_year, "term": term},
+        detail={"from": src.pk, "school_term": term.code},
     )
     return copy
 

@@ -19,7 +19,7 @@ from xietong.institutions.selectors import InstitutionFilters
 CHOICE_LIMIT = 500
 STAGES = dict(Stage.choices)
 EDITABLE = {ProgramStatus.DRAFT, ProgramStatus.OPEN, ProgramStatus.CLOSED}
-PROGRAM_ORDER = ("-school_year", "-term", "title", "id")  # Program.Meta.ordering, lost by GROUP BY
+PROGRAM_ORDER = ("-term_key", "title", "id")  # Program.Meta.ordering, lost by GROUP BY
 
 
 def _actor(request: HttpRequest) -> Any:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from xietong.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from xietong.core.paging import paginate
+from xietong.core.termfields import current_term
 from xietong.core.views import refusals
 from xietong.exchanges import forms as f
 from xietong.exchanges import selectors, services
@@ -53,11 +54,9 @@ def program_list(request: HttpRequest) -> HttpResponse:
     page = None
     if form.is_valid():
         d = form.cleaned_data
-        qs = selectors.programs_for(actor, status=d["status"], school_year=d["school_year"].strip())
+        qs = selectors.programs_for(actor, status=d["status"], terms=f.ProgramFilterForm.terms(d))
         if d["kind"]:
             qs = qs.filter(kind=d["kind"])
-        if d["term"]:
-            qs = qs.filter(term=d["term"])
         try:
             if d["area"]:
                 qs = qs.filter(under_paths_q(path_prefixes_for(d["area"]), "region__path"))
@@ -178,7 +177,7 @@ def program_create(request: HttpRequest) -> HttpResponse:
                 )
                 return redirect("exchanges:program_detail", pk=program.pk)
     else:
-        initial: dict[str, Any] = {"school_year": f.current_school_year(), "max_choices": 3}
+        initial: dict[str, Any] = {"school_term": current_term().next(), "max_choices": 3}
         if len(kwargs["organisers"]) == 1:
             initial["organiser"] = kwargs["organisers"][0][0]
         if kwargs["regions"]:
@@ -247,8 +246,8 @@ def program_repeat(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("exchanges:program_detail", pk=pk)
     messages.success(
         request,
-        _("A draft for %(year)s term %(term)d was created; check its dates and open it.")
-        % {"year": copy.school_year, "term": copy.term},
+        _("A draft for %(term)s was created; check its dates and open it.")
+        % {"term": copy.school_term},
     )
     return redirect("exchanges:program_detail", pk=copy.pk)
 
