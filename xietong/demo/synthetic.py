@@ -34,6 +34,7 @@ from django.utils import timezone
 
 from xietong.accounts import audit
 from xietong.accounts.access import Actor, system_actor
+from xietong.core.codes import SUBJECTS
 from xietong.core.delimited import pack
 from xietong.demo import named
 from xietong.demo.geo import coords_for, has_own_coords
@@ -705,7 +706,11 @@ _SUBJECTS_BY_STAGE: dict[str, tuple[tuple[str, float], ...]] = {
         ("体育与健康", 3), ("美术", 2), ("音乐", 2),
     ),
 }  # fmt: skip
-_SUBJECT_PICKERS = {stage: _Picker(pairs) for stage, pairs in _SUBJECTS_BY_STAGE.items()}
+_SUBJECT_PICKERS = {  # the names above, stored as their codes (xietong/core/data/subjects.tsv)
+    stage: _Picker(tuple((SUBJECTS.lookup(name) or name, w) for name, w in pairs))
+    for stage, pairs in _SUBJECTS_BY_STAGE.items()
+}
+_MANAGEMENT = SUBJECTS.lookup("管理")
 
 # Title by age (an estimate of the usual career ladder): (highest age, ((title, weight) …)).
 _TITLE_BY_AGE = (
@@ -884,7 +889,7 @@ def staff_rows(
             picker = _SUBJECT_PICKERS[first_stage]
             subject = picker(rng)
             if position != "teacher":
-                subjects = f",管理,{subject},"
+                subjects = f",{_MANAGEMENT},{subject},"
             elif r() < 0.05:
                 other = picker(rng)
                 subjects = f",{subject},{other}," if other != subject else f",{subject},"

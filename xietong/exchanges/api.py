@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from xietong.core.codes import STAGES, SUBJECTS, TITLES
 from xietong.core.paging import paginate
 from xietong.core.termfields import SchoolYearIn, span, term_out, year_span
 from xietong.exchanges import selectors, services
@@ -92,9 +93,9 @@ def _program_out(p: Program) -> dict[str, Any]:
         "quota": p.quota,
         "status": p.status,
         "eligibility": {
-            "stages": p.codes("elig_stages"),
-            "subjects": p.codes("elig_subjects"),
-            "titles": p.codes("elig_titles"),
+            "stages": STAGES.labelled(p.codes("elig_stages")),
+            "subjects": SUBJECTS.labelled(p.codes("elig_subjects")),
+            "titles": TITLES.labelled(p.codes("elig_titles")),
             "positions": p.codes("elig_positions"),
             "min_years": p.min_years,
             "min_age": p.min_age,
@@ -111,7 +112,18 @@ def _offer_out(o: HostOffer) -> dict[str, Any]:
         "host": _ref(o.host),
         "mentor": _ref(o.mentor),
         "requirements": o.requirements,
-        "slots": list(o.slots.all()),
+        "slots": [
+            {
+                "id": s.pk,
+                "stage": s.stage,
+                "stage_label": STAGES.label(s.stage),
+                "subject": s.subject,
+                "subject_label": s.subject_label,
+                "capacity": s.capacity,
+                "taken": s.taken,
+            }
+            for s in o.slots.all()
+        ],
         "can_manage": bool(getattr(o, "can_manage", False)),
     }
 

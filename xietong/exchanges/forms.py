@@ -13,6 +13,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from xietong.core.codefields import CodeField, CodeListField
+from xietong.core.codes import STAGES, SUBJECTS, TITLES
 from xietong.core.termfields import TERM_NUMBERS, SchoolTermField, SchoolYearField, span
 from xietong.core.terms import TermSpan
 from xietong.exchanges.choices import (
@@ -24,7 +26,7 @@ from xietong.exchanges.choices import (
     RunMode,
 )
 from xietong.exchanges.models import HostOffer, Program
-from xietong.institutions.choices import SUBJECTS, Position, Stage, Title
+from xietong.institutions.choices import Position
 from xietong.institutions.forms import area_choices, page_size_field
 
 Choices = list[tuple[Any, Any]]
@@ -32,11 +34,6 @@ Choices = list[tuple[Any, Any]]
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 TERMS = TERM_NUMBERS
-
-
-def _subjects(raw: str) -> list[str]:
-    text = (raw or "").replace("，", ",").replace("、", ",")
-    return [s.strip() for s in text.split(",") if s.strip()]
 
 
 class _YearAndTerm(forms.Form):
@@ -106,24 +103,17 @@ class ProgramForm(forms.Form):
         help_text=_("Regions or region groups that host; none means anywhere."),
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
-    elig_stages = forms.MultipleChoiceField(
-        label=_("Eligible stages"),
-        required=False,
-        choices=Stage.choices,
-        widget=forms.CheckboxSelectMultiple,
+    elig_stages = CodeListField(
+        STAGES, label=_("Eligible stages"), widget=forms.CheckboxSelectMultiple
     )
-    elig_subjects = forms.CharField(
+    elig_subjects = CodeListField(
+        SUBJECTS,
         label=_("Eligible subjects"),
-        required=False,
-        max_length=300,
-        help_text=_("Separate several subjects with commas; blank means any subject."),
-        widget=forms.TextInput(attrs={"list": "xt-subjects"}),
+        help_text=_("None chosen means any subject; hold Ctrl (⌘ on a Mac) to choose several."),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
     )
-    elig_titles = forms.MultipleChoiceField(
-        label=_("Eligible titles"),
-        required=False,
-        choices=Title.choices,
-        widget=forms.CheckboxSelectMultiple,
+    elig_titles = CodeListField(
+        TITLES, label=_("Eligible titles"), widget=forms.CheckboxSelectMultiple
     )
     elig_positions = forms.MultipleChoiceField(
         label=_("Eligible positions"),
@@ -136,8 +126,6 @@ class ProgramForm(forms.Form):
     )
     min_age = forms.IntegerField(label=_("Minimum age"), required=False, min_value=18)
     max_age = forms.IntegerField(label=_("Maximum age"), required=False, max_value=70)
-
-    subject_suggestions = SUBJECTS
 
     def __init__(self, *args: Any, organisers: Choices, regions: Choices, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -171,7 +159,7 @@ class ProgramForm(forms.Form):
             "sending_areas": areas["sending"],
             "host_areas": areas["host"],
             "elig_stages": p.codes("elig_stages"),
-            "elig_subjects": ", ".join(p.codes("elig_subjects")),
+            "elig_subjects": p.codes("elig_subjects"),
             "elig_titles": p.codes("elig_titles"),
             "elig_positions": p.codes("elig_positions"),
             "min_years": p.min_years,
@@ -181,7 +169,6 @@ class ProgramForm(forms.Form):
 
     def service_data(self, *, changed_only: bool = False) -> dict[str, Any]:
         d = dict(self.cleaned_data)
-        d["elig_subjects"] = _subjects(d.get("elig_subjects") or "")
         names = self.changed_data if changed_only else list(self.fields)
         return {name: d[name] for name in names}
 
@@ -199,7 +186,6 @@ def status_moves(program: Program) -> list[tuple[str, Any]]:
 # --- offers ----------------------------------------------------------------------------------
 
 SLOT_ROWS = 4
-STAGES = dict(Stage.choices)
 
 
 class OfferForm(forms.Form):
@@ -232,27 +218,20 @@ class OfferForm(forms.Form):
             host.disabled = True
             for slot in offer.slots.all():
                 self.fields[f"capacity_{slot.pk}"] = forms.IntegerField(
-                    label=f"{STAGES.get(slot.stage, slot.stage)} · {slot.subject}",
+                    label=f"{STAGES.label(slot.stage)} · {slot.subject_label}",
                     min_value=0,
                     max_value=1000,
                     initial=slot.capacity,
                 )
         else:
             for i in range(SLOT_ROWS):
-                self.fields[f"stage_{i}"] = forms.ChoiceField(
-                    label=_("Stage"), required=False, choices=[("", "—"), *Stage.choices]
-                )
-                self.fields[f"subject_{i}"] = forms.CharField(
-                    label=_("Subject"),
-                    required=False,
-                    max_length=30,
-                    widget=forms.TextInput(attrs={"list": "xt-subjects"}),
+                self.fields[f"stage_{i}"] = CodeField(STAGES, label=_("Stage"), required=False)
+                self.fields[f"subject_{i}"] = CodeField(
+                    SUBJECTS, label=_("Subject"), required=False
                 )
                 self.fields[f"capacity_{i}"] = forms.IntegerField(
                     label=_("Places"), required=False, min_value=0, max_value=1000
                 )
-
-    subject_suggestions = SUBJECTS
 
     def slot_rows(self) -> list[tuple[Any, Any, Any]]:
         return [

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from xietong.core.codes import SUBJECTS
 from xietong.core.delimited import unpack
 from xietong.core.termfields import term_key_expression
 from xietong.core.terms import SchoolTerm
@@ -197,6 +198,10 @@ class OfferSlot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.offer.host} · {self.stage} · {self.subject}"
+
+    @property
+    def subject_label(self) -> str:
+        return SUBJECTS.label(self.subject)
 
     @property
     def free(self) -> int:

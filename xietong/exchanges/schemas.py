@@ -8,7 +8,15 @@ from typing import Any, Literal
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
+from xietong.core.codefields import code_in, codes_in
+from xietong.core.codes import STAGES, SUBJECTS, TITLES
 from xietong.core.termfields import SchoolTermIn
+
+Stages = codes_in(STAGES)
+Subjects = codes_in(SUBJECTS)
+Titles = codes_in(TITLES)
+StageCode = code_in(STAGES)
+SubjectCode = code_in(SUBJECTS)
 
 
 class Strict(Schema):
@@ -41,9 +49,9 @@ class ProgramIn(Strict):
     starts_on: dt.date
     ends_on: dt.date
     duration_weeks: int | None = Field(None, ge=0, le=520)
-    elig_stages: list[str] = []
-    elig_subjects: list[str] = []
-    elig_titles: list[str] = []
+    elig_stages: Stages = []
+    elig_subjects: Subjects = []
+    elig_titles: Titles = []
     elig_positions: list[str] = []
     min_years: int | None = Field(None, ge=0, le=60)
     min_age: int | None = Field(None, ge=0, le=100)
@@ -63,9 +71,9 @@ class ProgramPatch(Strict):
     starts_on: dt.date | None = None
     ends_on: dt.date | None = None
     duration_weeks: int | None = None
-    elig_stages: list[str] | None = None
-    elig_subjects: list[str] | None = None
-    elig_titles: list[str] | None = None
+    elig_stages: Stages | None = None
+    elig_subjects: Subjects | None = None
+    elig_titles: Titles | None = None
     elig_positions: list[str] | None = None
     min_years: int | None = None
     min_age: int | None = None
@@ -119,8 +127,8 @@ class ProgramPage(Schema):
 
 
 class SlotIn(Strict):
-    stage: str
-    subject: str = Field(max_length=30)
+    stage: StageCode
+    subject: SubjectCode
     capacity: int = Field(ge=0, le=1000)
 
 
@@ -140,7 +148,9 @@ class OfferPatch(Strict):
 class SlotOut(Schema):
     id: int
     stage: str
+    stage_label: str
     subject: str
+    subject_label: str
     capacity: int
     taken: int
 

@@ -8,6 +8,8 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from xietong.core.codefields import code_in, code_out
+from xietong.core.codes import HONOURS, STAGES, SUBJECTS, TITLES
 from xietong.core.paging import paginate
 from xietong.institutions import selectors, services
 from xietong.institutions.models import Institution, Staff
@@ -44,7 +46,7 @@ def _institution_out(inst: Institution) -> dict[str, Any]:
         "name_en": inst.name_en,
         "kind": inst.kind,
         "school_code": inst.school_code,
-        "stages": inst.stage_list,
+        "stages": STAGES.labelled(inst.stage_list),
         "ownership": inst.ownership,
         "locality": inst.locality,
         "region_code": inst.region.code,
@@ -67,10 +69,10 @@ def _staff_out(s: Staff) -> dict[str, Any]:
         "phone": s.masked_phone,
         "institution": {"id": s.institution.pk, "name": s.institution.name},
         "position": s.position,
-        "stages": s.stage_list,
-        "subjects": s.subject_list,
-        "title": s.title,
-        "honours": s.honour_list,
+        "stages": STAGES.labelled(s.stage_list),
+        "subjects": SUBJECTS.labelled(s.subject_list),
+        "title": code_out(TITLES, s.title),
+        "honours": HONOURS.labelled(s.honour_list),
         "joined_on": s.joined_on,
         "years_at_institution": s.years_at_institution(),
         "owned": bool(getattr(s, "owned", False)),
@@ -155,6 +157,9 @@ def remove_lab(request: HttpRequest, lab_pk: int) -> Any:
     return 204, None
 
 
+SubjectCode = code_in(SUBJECTS)
+
+
 class StaffQuery(Schema):
     area: str = ""
     institution: int | None = Field(None, ge=1, le=2**63 - 1)  # SQLite overflows beyond
@@ -162,7 +167,7 @@ class StaffQuery(Schema):
     title: str = ""
     honour: str = ""
     stage: str = ""
-    subject: str = ""
+    subject: SubjectCode = ""
     q: str = Field("", max_length=50)
     mine: bool = False
     page: int = Field(1, ge=1)

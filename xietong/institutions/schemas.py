@@ -8,16 +8,20 @@ from decimal import Decimal
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
+from xietong.core.codefields import CodeOut, codes_in
+from xietong.core.codes import HONOURS, STAGES, SUBJECTS, TITLES
 from xietong.institutions.choices import (
     Gender,
-    Honour,
     Kind,
     Locality,
     Ownership,
     Position,
-    Stage,
-    Title,
 )
+
+Stages = codes_in(STAGES)
+Subjects = codes_in(SUBJECTS)
+Honours = codes_in(HONOURS)
+TITLE_HELP = f"A professional title, by code or name. Codes: {TITLES.describe()}."
 
 
 class Strict(Schema):
@@ -35,7 +39,7 @@ class InstitutionOut(Schema):
     name_en: str
     kind: str
     school_code: str | None
-    stages: list[str]
+    stages: list[CodeOut]
     ownership: str
     locality: str
     region_code: str
@@ -65,7 +69,7 @@ class InstitutionIn(Strict):
     name_en: str = Field("", max_length=200)
     kind: Kind
     school_code: str | None = Field(None, max_length=10)
-    stages: list[Stage] | None = None
+    stages: Stages | None = None
     ownership: Ownership = Ownership.PUBLIC
     locality: Locality = Locality.URBAN
     region: str = Field(description="GB/T 2260 code of the county (or city/province)", max_length=6)
@@ -80,7 +84,7 @@ class InstitutionPatch(Strict):
     name_en: str | None = Field(None, max_length=200)
     kind: Kind | None = None
     school_code: str | None = Field(None, max_length=10)
-    stages: list[Stage] | None = None
+    stages: Stages | None = None
     ownership: Ownership | None = None
     locality: Locality | None = None
     region: str | None = Field(None, max_length=6)
@@ -105,10 +109,10 @@ class StaffOut(Schema):
     phone: str = Field(description="always masked")
     institution: InstitutionRef
     position: str
-    stages: list[str]
-    subjects: list[str]
-    title: str
-    honours: list[str]
+    stages: list[CodeOut]
+    subjects: list[CodeOut]
+    title: CodeOut | None
+    honours: list[CodeOut]
     joined_on: dt.date
     years_at_institution: int
     owned: bool = Field(
@@ -125,10 +129,10 @@ class StaffIn(Strict):
     phone: str = Field("", max_length=20)
     institution: int
     position: Position = Position.TEACHER
-    stages: list[Stage] = []
-    subjects: list[str] = []
-    title: Title | None = None
-    honours: list[Honour] = []
+    stages: Stages = []
+    subjects: Subjects = []
+    title: str | None = Field(None, max_length=30, description=TITLE_HELP)
+    honours: Honours = []
     joined_on: dt.date
 
 
@@ -140,10 +144,10 @@ class StaffPatch(Strict):
     phone: str | None = Field(None, max_length=20)
     institution: int | None = None
     position: Position | None = None
-    stages: list[Stage] | None = None
-    subjects: list[str] | None = None
-    title: Title | None = None
-    honours: list[Honour] | None = None
+    stages: Stages | None = None
+    subjects: Subjects | None = None
+    title: str | None = Field(None, max_length=30, description=TITLE_HELP)
+    honours: Honours | None = None
     joined_on: dt.date | None = None
 
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from xietong.accounts import audit
 from xietong.accounts.access import Actor
+from xietong.core.codes import SUBJECTS
 from xietong.core.errors import Conflict, InvalidInput, PermissionDenied
 from xietong.exchanges.access import (
     area_q,
@@ -89,7 +90,8 @@ def eligibility_problems(program: Program, staff: Staff, today: dt.date | None =
     subjects = program.codes("elig_subjects")
     if subjects and not set(subjects) & set(staff.subject_list):
         problems.append(
-            _("Subject: the program is for %(codes)s.") % {"codes": "、".join(subjects)}
+            _("Subject: the program is for %(codes)s.")
+            % {"codes": "、".join(SUBJECTS.labels(subjects))}
         )
     titles = program.codes("elig_titles")
     if titles and staff.title not in titles:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from xietong.accounts import audit
 from xietong.accounts.access import Actor
+from xietong.core.codes import STAGES, SUBJECTS, TITLES, CodeTable, packed, single
 from xietong.core.delimited import pack
 from xietong.core.errors import Conflict, InvalidInput, PermissionDenied
 from xietong.core.terms import SchoolTerm, TermError, parse_school_year
@@ -23,7 +24,7 @@ from xietong.exchanges.choices import (
 )
 from xietong.exchanges.models import HostOffer, OfferSlot, Program, ProgramArea
 from xietong.exchanges.services.common import allowed, full_clean, invalid, load, require
-from xietong.institutions.choices import Kind, Position, Stage, Title
+from xietong.institutions.choices import Kind, Position
 from xietong.institutions.models import Institution, Staff
 from xietong.institutions.selectors import administered_institutions_q
 from xietong.regions.models import Region, RegionGroup
@@ -56,11 +57,11 @@ PROGRAM_FIELDS = {
     "host_areas",
     "host_institutions",
 }
-CODE_LISTS = {
-    "elig_stages": set(Stage.values),
-    "elig_titles": set(Title.values),
+CODE_LISTS: dict[str, CodeTable | set[str]] = {
+    "elig_stages": STAGES,
+    "elig_titles": TITLES,
     "elig_positions": set(Position.values),
-    "elig_subjects": None,
+    "elig_subjects": SUBJECTS,
 }
 REQUIRED: tuple[str, ...] = ("kind", "organiser", "region", "title")
 REQUIRED += ("starts_on", "ends_on", "opens_at", "closes_at")
@@ -79,14 +80,13 @@ def require_manager(actor: Actor, program: Program) -> None:
         raise _deny_manage()
 
 
-def _codes(value: Any, allowed_codes: set[str] | None, field: str) -> str:
+def _codes(value: Any, table: CodeTable | set[str], field: str) -> str:
+    if isinstance(table, CodeTable):
+        return packed(table, value, field)
     values = [v.strip() for v in (value or []) if isinstance(v, str) and v.strip()]
-    if allowed_codes is not None:
-        bad = [v for v in values if v not in allowed_codes]
-        if bad:
-            raise invalid(field, _("Unknown codes: %(codes)s") % {"codes": ", ".join(bad)})
-    if any("," in v or len(v) > 30 for v in values):
-        raise invalid(field, _("Each entry must be a code of at most 30 characters."))
+    bad = [v for v in values if v not in table]
+    if bad:
+        raise invalid(field, _("Unknown codes: %(codes)s") % {"codes": ", ".join(bad)})
     return pack(values)
 
 
@@ -372,13 +372,16 @@ def _slots(data: Any) -> list[OfferSlot]:
     slots: list[OfferSlot] = []
     seen: set[tuple[str, str]] = set()
     for i, item in enumerate(data or []):
-        stage, subject = str(item.get("stage", "")), str(item.get("subject", "")).strip()
-        capacity = item.get("capacity")
         field = f"slots.{i}"
-        if stage not in Stage.values:
-            raise invalid(field, _("Unknown stage: %(code)s") % {"code": stage})
-        if not subject or len(subject) > 30:
-            raise invalid(field, _("Give the subject (at most 30 characters)."))
+        if not isinstance(item, Mapping):
+            raise invalid(field, _("Give each slot as a stage, a subject and a capacity."))
+        stage = single(STAGES, item.get("stage"), field)
+        subject = single(SUBJECTS, item.get("subject"), field)
+        capacity = item.get("capacity")
+        if not stage:
+            raise invalid(field, _("Give exactly one stage."))
+        if not subject:
+            raise invalid(field, _("Give exactly one subject."))
         if not isinstance(capacity, int) or capacity < 0 or capacity > 1000:
             raise invalid(field, _("The capacity is a whole number from 0 to 1000."))
         if (stage, subject) in seen:

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from xietong import matching
 from xietong.accounts import audit
 from xietong.accounts.access import Actor
+from xietong.core.codes import SUBJECTS
 from xietong.core.errors import Conflict, InvalidInput, ServiceError
 from xietong.exchanges.choices import (
     BACKBONE_HONOURS,
@@ -224,9 +225,9 @@ def build_instance(run: MatchingRun) -> Instance:
 def _host_name(slot: OfferSlot, lang: str) -> str:
     stage = dict(Stage.choices).get(slot.stage, slot.stage)
     return (
-        f"{slot.offer.host.name}（{stage}·{slot.subject}）"
+        f"{slot.offer.host.name}（{stage}·{SUBJECTS.label(slot.subject, 'zh-hans')}）"
         if lang == "zh"
-        else (f"{slot.offer.host.name} ({slot.stage}, {slot.subject})")
+        else (f"{slot.offer.host.name} ({slot.stage}, {SUBJECTS.label(slot.subject, 'en')})")
     )
 
 

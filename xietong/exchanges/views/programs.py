@@ -14,6 +14,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from xietong.core.codes import SUBJECTS
 from xietong.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from xietong.core.paging import paginate
 from xietong.core.termfields import current_term
@@ -84,7 +85,7 @@ def _eligibility(p: Program) -> list[tuple[str, str]]:
         ages = f"{p.min_age or '—'} – {p.max_age or '—'}"
     return [
         (_("Stages"), labels("elig_stages", Stage.choices)),
-        (_("Subjects"), "、".join(p.codes("elig_subjects")) or _("Any")),
+        (_("Subjects"), "、".join(SUBJECTS.labels(p.codes("elig_subjects"))) or _("Any")),
         (_("Titles"), labels("elig_titles", Title.choices)),
         (_("Positions"), labels("elig_positions", Position.choices)),
         (_("Minimum years at the institution"), str(p.min_years) if p.min_years else _("Any")),
