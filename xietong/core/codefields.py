@@ -13,7 +13,16 @@ from ninja import Schema
 from pydantic import BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
-from xietong.core.codes import CodeError, CodeTable, parse_code, parse_codes
+from xietong.core.codes import (
+    HONOURS,
+    STAGES,
+    SUBJECTS,
+    TITLES,
+    CodeError,
+    CodeTable,
+    parse_code,
+    parse_codes,
+)
 
 
 class CodeListField(forms.MultipleChoiceField):
@@ -68,22 +77,43 @@ def _api_codes(table: CodeTable) -> Any:
         except CodeError as e:
             raise PydanticCustomError("unknown_code", str(e.message)) from e
 
-    return parse
+    return BeforeValidator(parse)
 
 
-def codes_in(table: CodeTable) -> Any:
-    """A Ninja field type: a list of codes or names, or one string of them; stored as codes."""
-    return Annotated[
-        list[str],
-        BeforeValidator(_api_codes(table)),
-        Field(
-            description=(
-                f"Codes or names of {table.name}, as a list or one string separated by "
-                f"、 , ; / or spaces. Codes: {table.describe()}."
-            ),
-            json_schema_extra={"examples": [[e.code for e in table.entries[:2]]]},
+def _api_code(table: CodeTable) -> Any:
+    def parse(value: Any) -> str:
+        if value in (None, ""):
+            return ""
+        try:
+            return parse_code(table, value)
+        except CodeError as e:
+            raise PydanticCustomError("unknown_code", str(e.message)) from e
+
+    return BeforeValidator(parse)
+
+
+def _many(table: CodeTable) -> Any:
+    return Field(
+        description=(
+            f"Codes or names of {table.name}, as a list or one string separated by "
+            f"、 , ; / or spaces. Codes: {table.describe()}."
         ),
-    ]
+        json_schema_extra={"examples": [[e.code for e in table.entries[:2]]]},
+    )
+
+
+def _one(table: CodeTable) -> Any:
+    return Field(description=f"A code or name of {table.name}. Codes: {table.describe()}.")
+
+
+# Ninja field types: codes or names in, codes out (the same parser as forms and services).
+StagesIn = Annotated[list[str], _api_codes(STAGES), _many(STAGES)]
+SubjectsIn = Annotated[list[str], _api_codes(SUBJECTS), _many(SUBJECTS)]
+TitlesIn = Annotated[list[str], _api_codes(TITLES), _many(TITLES)]
+HonoursIn = Annotated[list[str], _api_codes(HONOURS), _many(HONOURS)]
+StageIn = Annotated[str, _api_code(STAGES), _one(STAGES)]
+SubjectIn = Annotated[str, _api_code(SUBJECTS), _one(SUBJECTS)]
+TitleIn = Annotated[str, _api_code(TITLES), _one(TITLES)]
 
 
 class CodeOut(Schema):
@@ -95,21 +125,3 @@ class CodeOut(Schema):
 
 def code_out(table: CodeTable, code: str) -> dict[str, str] | None:
     return {"code": code, "label": table.label(code)} if code else None
-
-
-def code_in(table: CodeTable) -> Any:
-    """A Ninja field type for one code, given as its code or a name; "" stays ""."""
-
-    def parse(value: Any) -> str:
-        if value in (None, ""):
-            return ""
-        try:
-            return parse_code(table, value)
-        except CodeError as e:
-            raise PydanticCustomError("unknown_code", str(e.message)) from e
-
-    return Annotated[
-        str,
-        BeforeValidator(parse),
-        Field(description=f"A code or name of {table.name}. Codes: {table.describe()}."),
-    ]

@@ -8,15 +8,8 @@ from typing import Any, Literal
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
-from xietong.core.codefields import code_in, codes_in
-from xietong.core.codes import STAGES, SUBJECTS, TITLES
+from xietong.core.codefields import StageIn, StagesIn, SubjectIn, SubjectsIn, TitlesIn
 from xietong.core.termfields import SchoolTermIn
-
-Stages = codes_in(STAGES)
-Subjects = codes_in(SUBJECTS)
-Titles = codes_in(TITLES)
-StageCode = code_in(STAGES)
-SubjectCode = code_in(SUBJECTS)
 
 
 class Strict(Schema):
@@ -49,9 +42,9 @@ class ProgramIn(Strict):
     starts_on: dt.date
     ends_on: dt.date
     duration_weeks: int | None = Field(None, ge=0, le=520)
-    elig_stages: Stages = []
-    elig_subjects: Subjects = []
-    elig_titles: Titles = []
+    elig_stages: StagesIn = []
+    elig_subjects: SubjectsIn = []
+    elig_titles: TitlesIn = []
     elig_positions: list[str] = []
     min_years: int | None = Field(None, ge=0, le=60)
     min_age: int | None = Field(None, ge=0, le=100)
@@ -71,9 +64,9 @@ class ProgramPatch(Strict):
     starts_on: dt.date | None = None
     ends_on: dt.date | None = None
     duration_weeks: int | None = None
-    elig_stages: Stages | None = None
-    elig_subjects: Subjects | None = None
-    elig_titles: Titles | None = None
+    elig_stages: StagesIn | None = None
+    elig_subjects: SubjectsIn | None = None
+    elig_titles: TitlesIn | None = None
     elig_positions: list[str] | None = None
     min_years: int | None = None
     min_age: int | None = None
@@ -127,8 +120,8 @@ class ProgramPage(Schema):
 
 
 class SlotIn(Strict):
-    stage: StageCode
-    subject: SubjectCode
+    stage: StageIn
+    subject: SubjectIn
     capacity: int = Field(ge=0, le=1000)
 
 

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from xietong.core.codefields import code_in, code_out
+from xietong.core.codefields import SubjectIn, code_out
 from xietong.core.codes import HONOURS, STAGES, SUBJECTS, TITLES
 from xietong.core.paging import paginate
 from xietong.institutions import selectors, services
@@ -157,9 +157,6 @@ def remove_lab(request: HttpRequest, lab_pk: int) -> Any:
     return 204, None
 
 
-SubjectCode = code_in(SUBJECTS)
-
-
 class StaffQuery(Schema):
     area: str = ""
     institution: int | None = Field(None, ge=1, le=2**63 - 1)  # SQLite overflows beyond
@@ -167,7 +164,7 @@ class StaffQuery(Schema):
     title: str = ""
     honour: str = ""
     stage: str = ""
-    subject: SubjectCode = ""
+    subject: SubjectIn = ""
     q: str = Field("", max_length=50)
     mine: bool = False
     page: int = Field(1, ge=1)

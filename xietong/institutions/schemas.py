@@ -8,8 +8,8 @@ from decimal import Decimal
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
-from xietong.core.codefields import CodeOut, codes_in
-from xietong.core.codes import HONOURS, STAGES, SUBJECTS, TITLES
+from xietong.core.codefields import CodeOut, HonoursIn, StagesIn, SubjectsIn
+from xietong.core.codes import TITLES
 from xietong.institutions.choices import (
     Gender,
     Kind,
@@ -18,9 +18,6 @@ from xietong.institutions.choices import (
     Position,
 )
 
-Stages = codes_in(STAGES)
-Subjects = codes_in(SUBJECTS)
-Honours = codes_in(HONOURS)
 TITLE_HELP = f"A professional title, by code or name. Codes: {TITLES.describe()}."
 
 
@@ -69,7 +66,7 @@ class InstitutionIn(Strict):
     name_en: str = Field("", max_length=200)
     kind: Kind
     school_code: str | None = Field(None, max_length=10)
-    stages: Stages | None = None
+    stages: StagesIn | None = None
     ownership: Ownership = Ownership.PUBLIC
     locality: Locality = Locality.URBAN
     region: str = Field(description="GB/T 2260 code of the county (or city/province)", max_length=6)
@@ -84,7 +81,7 @@ class InstitutionPatch(Strict):
     name_en: str | None = Field(None, max_length=200)
     kind: Kind | None = None
     school_code: str | None = Field(None, max_length=10)
-    stages: Stages | None = None
+    stages: StagesIn | None = None
     ownership: Ownership | None = None
     locality: Locality | None = None
     region: str | None = Field(None, max_length=6)
@@ -129,10 +126,10 @@ class StaffIn(Strict):
     phone: str = Field("", max_length=20)
     institution: int
     position: Position = Position.TEACHER
-    stages: Stages = []
-    subjects: Subjects = []
+    stages: StagesIn = []
+    subjects: SubjectsIn = []
     title: str | None = Field(None, max_length=30, description=TITLE_HELP)
-    honours: Honours = []
+    honours: HonoursIn = []
     joined_on: dt.date
 
 
@@ -144,10 +141,10 @@ class StaffPatch(Strict):
     phone: str | None = Field(None, max_length=20)
     institution: int | None = None
     position: Position | None = None
-    stages: Stages | None = None
-    subjects: Subjects | None = None
+    stages: StagesIn | None = None
+    subjects: SubjectsIn | None = None
     title: str | None = Field(None, max_length=30, description=TITLE_HELP)
-    honours: Honours | None = None
+    honours: HonoursIn | None = None
     joined_on: dt.date | None = None
 
 

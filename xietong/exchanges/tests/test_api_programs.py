@@ -82,7 +82,7 @@ def test_it_manages_offers(api: Api, ex: Ex) -> None:
         ),
         422,
     )
-    assert "slots.0" in body["fields"]
+    assert "slots.0.stage" in body["fields"]
     r = api.post(url, {"host": ex.cast.tongzhou_school.pk, "slots": slots}, as_="tongzhou")
     assert r.status_code == 201, r.content
     offer = r.json()
