@@ -1,7 +1,7 @@
 """Code tables: stages, subjects, titles and honours, shipped as TSV files in ``core/data``.
 
 Every entry point (forms, the API, the importer) turns what a person wrote into codes with
-one parser, ``parse_codes(table, value)``; only codes are stored (decision 0004). Labels are
+one parser, ``parse_codes(table, value)``; only codes are stored (decision 0007). Labels are
 the table's Chinese or English name, by the active language.
 
 >>> parse_codes(SUBJECTS, "语文、数学")

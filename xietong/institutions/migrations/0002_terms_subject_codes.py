@@ -1,4 +1,4 @@
-"""Staff subjects stored as names (",数学,") become subject codes (",14,"); decision 0004.
+"""Staff subjects stored as names (",数学,") become subject codes (",14,"); decision 0007.
 
 Names the subject table does not know are kept as they are and listed on the console.
 """
