@@ -10,8 +10,16 @@ import sys
 
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xietong.settings")
+    import django
     from django.core.management import execute_from_command_line
 
+    from xietong.core.keys import MissingKey
+
+    try:
+        django.setup()
+    except MissingKey as e:  # a refusal to start, said plainly: no traceback
+        sys.stderr.write(f"xietong: cannot start: {e}\n")
+        raise SystemExit(2) from None
     execute_from_command_line(["xietong", *(sys.argv[1:] if argv is None else argv)])
 
 

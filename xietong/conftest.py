@@ -126,3 +126,36 @@ def _immediate_tasks(settings: Any) -> None:
 def _fast_password_hashing(settings: Any) -> None:
     """The cast signs up ten users per test; the production hasher takes ~0.5 s a password."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _audit_anchor_of_the_test(settings: Any, tmp_path: Any) -> None:
+    """Each test anchors its audit chain in its own file, not in var/."""
+    settings.XIETONG_AUDIT_ANCHOR = tmp_path / "audit-anchor.json"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _flush_may_truncate_the_audit_log() -> Any:
+    """Between transactional tests Django empties every table; on PostgreSQL with TRUNCATE,
+    which the audit log refuses unless ``xietong.audit_truncate`` is set in the
+    transaction. Only the test suite's flush sets it."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    original = DatabaseOperations.sql_flush
+
+    def sql_flush(self: Any, style: Any, tables: Any, **kwargs: Any) -> list[str]:
+        statements = original(self, style, tables, **kwargs)
+        if statements and "accounts_auditevent" in tables:
+            return ["SET LOCAL xietong.audit_truncate TO 'on'", *statements]
+        return statements
+
+    DatabaseOperations.sql_flush = sql_flush  # type: ignore[method-assign]
+    yield
+    DatabaseOperations.sql_flush = original  # type: ignore[method-assign]
+
+
+@pytest.fixture(autouse=True)
+def _second_factor_off(settings: Any) -> None:
+    """Most tests sign in with force_login; test_second_factor.py turns these back on."""
+    settings.XIETONG_REQUIRE_2FA = False
+    settings.XIETONG_REQUIRE_REAUTH = False

@@ -30,6 +30,18 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 DEBUG = os.environ.get("XIETONG_DEBUG", "") == "1"
+# A production deployment: keys must be provided (never made on the fly).
+PRODUCTION = os.environ.get("XIETONG_PRODUCTION", "") == "1"
+# Served over HTTPS (behind a TLS proxy that sets X-Forwarded-Proto): HSTS, Secure cookies
+# and the redirect to https all follow from this one setting.
+XIETONG_HTTPS = os.environ.get("XIETONG_HTTPS", "") == "1"
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = XIETONG_HTTPS
+SECURE_SSL_REDIRECT = XIETONG_HTTPS
+SECURE_HSTS_SECONDS = 31_536_000 if XIETONG_HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_PRELOAD = XIETONG_HTTPS
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if XIETONG_HTTPS else None
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
 ALLOWED_HOSTS = os.environ.get("XIETONG_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
 INSTALLED_APPS = [
@@ -53,6 +65,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "xietong.core.security_headers.SecurityHeadersMiddleware",
+    # Outermost but for the above: it answers in JSON what Django refuses before a view runs.
+    "xietong.core.api_errors.ApiJsonErrorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "xietong.core.locale.ChineseFirstLocaleMiddleware",
@@ -62,8 +77,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "xietong.core.api_errors.ApiJsonErrorsMiddleware",
     "xietong.accounts.middleware.ActorMiddleware",
+    "xietong.accounts.middleware.SecondFactorMiddleware",
+    "xietong.accounts.middleware.PasswordChangeRequiredMiddleware",
+    "xietong.core.text_safety.BadCharactersMiddleware",
 ]
 
 ROOT_URLCONF = "xietong.urls"
@@ -122,6 +139,27 @@ AUTH_PASSWORD_VALIDATORS = [
 # Lockout and idle timeout (DESIGN.md "Access").
 XIETONG_MAX_FAILED_LOGINS = 5
 XIETONG_LOCKOUT_MINUTES = 15
+# Keys outside the database (xietong.core.keys): a folder of key files, or XIETONG_KEY_<NAME>.
+XIETONG_KEY_DIR = Path(os.environ.get("XIETONG_KEY_DIR", VAR_DIR / "keys"))
+XIETONG_CREATE_KEYS = not PRODUCTION
+# The audit chain's head, written outside the database after each commit (`audit verify`
+# checks the chain against it); in production a path on another volume or a WORM store.
+XIETONG_AUDIT_ANCHOR = Path(os.environ.get("XIETONG_AUDIT_ANCHOR", VAR_DIR / "audit-anchor.json"))
+XIETONG_AUDIT_RETENTION_DAYS = 180  # nothing younger can be purged (等保 2.0: ≥ 6 months)
+# The second factor (TOTP) for administrative and authority roles, and re-authentication
+# before sensitive operations: on unless turned off (`make demo` turns the first off).
+XIETONG_REQUIRE_2FA = os.environ.get("XIETONG_REQUIRE_2FA", "1") == "1"
+XIETONG_REQUIRE_REAUTH = os.environ.get("XIETONG_REQUIRE_REAUTH", "1") == "1"
+XIETONG_REAUTH_MINUTES = 10
+XIETONG_MAX_SESSIONS = int(os.environ.get("XIETONG_MAX_SESSIONS", "3"))  # per account
+XIETONG_PASSWORD_HISTORY = 5  # a new password may not repeat the last five
+# Passwords expire after this many days (0: never); the user then chooses a new one.
+XIETONG_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("XIETONG_PASSWORD_MAX_AGE_DAYS", "90"))
+XIETONG_TOKEN_MAX_DAYS = 365  # every API token expires, after a year at the most
+# ID numbers registered outside the actor's scope, tried within a day, before entering ID
+# numbers pauses for the actor and the security admin is alerted.
+XIETONG_DUPLICATE_ID_LIMIT = 5
+XIETONG_STAFF_CREATES_PER_HOUR = 200  # one by one (form, API) by one actor; imports are apart
 SESSION_COOKIE_AGE = int(os.environ.get("XIETONG_IDLE_MINUTES", "30")) * 60
 SESSION_SAVE_EVERY_REQUEST = True  # the age counts from the last request: an idle timeout
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

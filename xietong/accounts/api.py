@@ -11,6 +11,7 @@ from pydantic import ConfigDict, Field
 
 from xietong.accounts import audit, selectors, services
 from xietong.accounts.models import Role
+from xietong.accounts.second_factor_views import reauthenticated_at
 from xietong.core.paging import paginate
 from xietong.institutions.schemas import Error
 
@@ -39,7 +40,18 @@ class MeOut(Schema):
 
 class TokenIn(Strict):
     name: str = Field(min_length=1, max_length=50)
-    days: int | None = Field(90, ge=1, le=366)
+    # The range is the service's rule and message (1 to XIETONG_TOKEN_MAX_DAYS).
+    days: int = Field(90, ge=-(2**31), le=2**31 - 1)
+
+
+class ReauthIn(Strict):
+    password: str = Field(max_length=200)
+    code: str = Field("", max_length=20)
+
+
+class ReauthOut(Schema):
+    reauthenticated_at: dt.datetime
+    valid_minutes: int
 
 
 class TokenOut(Schema):
@@ -147,6 +159,29 @@ def me(request: HttpRequest) -> Any:
     }
 
 
+@router.post(
+    "/me/reauthenticate",
+    response={200: ReauthOut, **ERRORS},
+    summary="Confirm it is me before a sensitive operation (password, and code where enrolled)",
+)
+def reauthenticate(request: HttpRequest, payload: ReauthIn) -> Any:
+    from django.conf import settings
+    from django.utils import timezone
+
+    from xietong.accounts import second_factor
+    from xietong.accounts.models import ApiToken
+    from xietong.accounts.second_factor_views import REAUTH
+
+    second_factor.reauthenticate(request.user, payload.password, payload.code)  # type: ignore[arg-type]
+    now = timezone.now()
+    token = getattr(request, "api_token", None)
+    if token is not None:
+        ApiToken.objects.filter(pk=token.pk).update(reauthenticated_at=now)
+    else:
+        request.session[REAUTH] = now.isoformat()
+    return {"reauthenticated_at": now, "valid_minutes": settings.XIETONG_REAUTH_MINUTES}
+
+
 @router.get("/tokens", response={200: list[TokenOut], **ERRORS}, summary="My API tokens")
 def list_tokens(request: HttpRequest) -> Any:
     return list(selectors.tokens_of(_actor(request)))
@@ -186,6 +221,7 @@ def assign_role(request: HttpRequest, pk: int, payload: RoleIn) -> Any:
         payload.role,
         region_code=payload.region,
         institution_id=payload.institution,
+        reauthenticated_at=reauthenticated_at(request),
     )
     return 201, _user_out(selectors.user_detail(_actor(request), pk))
 

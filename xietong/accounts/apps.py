@@ -8,6 +8,10 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
+        from xietong.accounts import sessions  # noqa: F401  (its sign-in signal receivers)
+        from xietong.core import keys
+
+        keys.key("audit")  # a missing or broken key stops the start here, with what to do
         from xietong.core.navigation import NavItem, register
 
         security = _("Security")

@@ -51,12 +51,35 @@ class PasswordChangeForm(forms.Form):
         return data
 
 
+class PasswordResetForm(forms.Form):
+    """The security admin's temporary password for another account."""
+
+    password = forms.CharField(
+        label=_("Temporary password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html,
+    )
+    password2 = forms.CharField(
+        label=_("Temporary password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("password") and data.get("password2") != data.get("password"):
+            self.add_error("password2", _("The two passwords differ."))
+        return data
+
+
 class TokenForm(forms.Form):
     name = forms.CharField(
         label=_("Token name"),
         max_length=50,
         widget=forms.TextInput(attrs={"placeholder": _("e.g. roster import script")}),
     )
+    # The range is the service's rule (and message): the form only reads a whole number.
     days = forms.IntegerField(label=_("Valid for (days)"), initial=90)
 
 

@@ -12,6 +12,9 @@ class User(AbstractUser):
     display_name = models.CharField(_("display name"), max_length=50, blank=True)
     failed_logins = models.PositiveSmallIntegerField(default=0)
     locked_until = models.DateTimeField(null=True, blank=True)
+    password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True)
+    # Set when the security admin resets the password: the user chooses a new one first.
+    must_change_password = models.BooleanField(_("must change the password"), default=False)
 
     class Meta:
         verbose_name = _("user")
@@ -101,6 +104,9 @@ class ApiToken(models.Model):
     last_used_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # A script re-authenticates its token (password, and code where enrolled) before a
+    # sensitive operation, as a person does in the browser.
+    reauthenticated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -109,6 +115,70 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class TotpDevice(models.Model):
+    """A user's authenticator app (RFC 6238 TOTP): the second factor of administrators.
+
+    The shared secret is sealed with SM4 under the ``totp`` key (outside the database).
+    ``last_step`` is the last time step accepted, so a code is never accepted twice.
+    """
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="totp")
+    sealed_secret = models.BinaryField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    last_step = models.BigIntegerField(default=0)
+    failures = models.PositiveSmallIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"TOTP of {self.user_id}"
+
+
+class RecoveryCode(models.Model):
+    """A one-time code for signing in without the authenticator app; stored hashed."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=128)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"recovery code of {self.user_id}"
+
+
+class PasswordHistory(models.Model):
+    """A password hash the user had; a new password may not repeat the last few."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=128)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.created_at:%Y-%m-%d}"
+
+
+class UserSession(models.Model):
+    """A signed-in browser session of a user: listed under "my account", limited in number.
+
+    A session whose row is gone (signed out from another device, ended by a password change,
+    a lock or a deactivation) is signed out at its next request.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(default=timezone.now)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-last_seen_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} since {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class AuditEvent(models.Model):
@@ -136,7 +206,11 @@ class AuditEvent(models.Model):
         ordering = ["-id"]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            # Rate limits count an actor's recent events of one kind.
+            models.Index(fields=["actor", "action", "at"], name="audit_actor_action_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_name} {self.action} {self.object_label}"
@@ -148,6 +222,9 @@ class AuditHead(models.Model):
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     last_hash = models.CharField(max_length=64, default="0" * 64)
     count = models.BigIntegerField(default=0)
+    # After an archive: the hash the first remaining event links to, and how many went.
+    base_hash = models.CharField(max_length=64, default="0" * 64)
+    archived = models.BigIntegerField(default=0)
 
     def __str__(self) -> str:
         return f"{self.count} events, last {self.last_hash[:12]}"

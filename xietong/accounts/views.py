@@ -9,7 +9,7 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout, update_session_auth_hash
+from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
@@ -20,10 +20,18 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from xietong.accounts import audit, selectors, services
+from xietong.accounts import (
+    audit,
+    second_factor,
+    second_factor_views,
+    selectors,
+    services,
+    sessions,
+)
 from xietong.accounts.forms import (
     AuditFilterForm,
     PasswordChangeForm,
+    PasswordResetForm,
     RoleGrantForm,
     SignInForm,
     TokenForm,
@@ -66,13 +74,16 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             except services.SignInRefused as e:
                 form.add_error(None, str(e.message))
             else:
-                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-                return redirect(_next_url(request))
+                return second_factor_views.begin(request, user, _next_url(request))
     else:
         if request.user.is_authenticated and request.user.is_active:
             return redirect(_next_url(request))
         form = SignInForm()
-    context = {"form": form, "next": request.POST.get("next") or request.GET.get("next", "")}
+    context = {
+        "form": form,
+        "next": request.POST.get("next") or request.GET.get("next", ""),
+        "second_factor_off": not settings.XIETONG_REQUIRE_2FA,
+    }
     return render(request, "accounts/login.html", context)
 
 
@@ -92,6 +103,15 @@ def _account_page(request: HttpRequest, status: int = 200, **extra: Any) -> Http
         "password_form": PasswordChangeForm(),
         "token_form": TokenForm(),
         "tokens": list(selectors.tokens_of(actor)),
+        "sessions": sessions.sessions_of(actor),
+        "current_session": request.session.session_key,
+        "max_sessions": settings.XIETONG_MAX_SESSIONS,
+        "second_factor": {
+            "enrolled": second_factor.enrolled(cast(User, request.user)),
+            "required": second_factor.required_for(cast(User, request.user)),
+            "codes_left": second_factor.recovery_codes_left(cast(User, request.user)),
+        },
+        "must_change": services.password_expired(cast(User, request.user)),
         "roles": list(selectors.roles_of(actor)),
     }
     context.update(extra)
@@ -115,7 +135,10 @@ def password_change(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             services.change_password(
-                _actor(request), form.cleaned_data["old_password"], form.cleaned_data["password"]
+                _actor(request),
+                form.cleaned_data["old_password"],
+                form.cleaned_data["password"],
+                keep_session=request.session.session_key,
             )
         except InvalidInput as e:
             apply_errors(form, e)
@@ -153,6 +176,15 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     services.revoke_token(_actor(request), pk)
     messages.success(request, _("The token was revoked."))
     return redirect("accounts:account")
+
+
+@login_required
+@require_POST
+@refusals
+def session_end(request: HttpRequest, pk: int) -> HttpResponse:
+    sessions.end(_actor(request), pk, current_key=request.session.session_key)
+    messages.success(request, _("That session was signed out."))
+    return redirect(f"{resolve_url('accounts:account')}#sessions")
 
 
 # --- security admin: users and roles ---------------------------------------------------
@@ -194,7 +226,12 @@ def user_create(request: HttpRequest) -> HttpResponse:
 
 def _user_page(request: HttpRequest, pk: int, status: int = 200, **extra: Any) -> HttpResponse:
     user = selectors.user_detail(_actor(request), pk)
-    context = {"subject": user, "role_form": RoleGrantForm(), **extra}
+    context = {
+        "subject": user,
+        "role_form": RoleGrantForm(),
+        "reset_form": PasswordResetForm(),
+        **extra,
+    }
     return render(request, "accounts/user_detail.html", context, status=status)
 
 
@@ -218,9 +255,12 @@ def role_grant(request: HttpRequest, pk: int) -> HttpResponse:
                 d["role"],
                 region_code=d["region"] or "",
                 institution_id=d["institution"],
+                reauthenticated_at=second_factor_views.reauthenticated_at(request),
             )
         except InvalidInput as e:
             apply_errors(form, e)
+        except second_factor.ReauthenticationRequired:
+            raise  # `refusals` sends the user to confirm it is them, then back here
         except (Conflict, PermissionDenied) as e:
             form.add_error(None, str(e.message))
         else:
@@ -258,6 +298,31 @@ def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
     return _security_action(
         request, pk, lambda: services.unlock_user(actor, pk), _("The account was unlocked.")
     )
+
+
+@sensitive_post_parameters("password", "password2")
+@login_required
+@require_POST
+@refusals
+def password_reset(request: HttpRequest, pk: int) -> HttpResponse:
+    form = PasswordResetForm(request.POST)
+    if form.is_valid():
+        try:
+            services.reset_password(_actor(request), pk, form.cleaned_data["password"])
+        except InvalidInput as e:
+            apply_errors(form, e)
+        except PermissionDenied as e:
+            form.add_error(None, str(e.message))
+        else:
+            messages.success(
+                request,
+                _(
+                    "The password was reset. Give it to its owner in person: they must choose "
+                    "a new one when they sign in."
+                ),
+            )
+            return redirect("accounts:user_detail", pk=pk)
+    return _user_page(request, pk, status=422, reset_form=form, open_reset=True)
 
 
 @login_required

@@ -95,18 +95,10 @@ def assert_error(response: Any, status: int, code: str | None = None) -> dict[st
 
 @pytest.fixture
 def zh_catalog(settings: Any, tmp_path: Path) -> dict[str, str]:
-    """The translated messages of the zh_Hans catalog, compiled into a scratch directory.
+    """The zh_Hans catalogs (django.po and the topic catalogs), compiled into a scratch
+    directory; returns ``{msgid: msgstr}`` of the translated entries."""
+    from xietong.core.compile_messages import compile_all, merged
 
-    The catalog is being written while these tests are; whatever it translates must reach
-    the API. Returns ``{msgid: msgstr}`` of translated, non-fuzzy entries ({} if none yet).
-    """
-    import polib
-
-    from xietong.core.compile_messages import compile_all
-
-    po = LOCALE_DIR / "zh_Hans" / "LC_MESSAGES" / "django.po"
-    if not po.exists():
-        return {}
     shutil.copytree(LOCALE_DIR, tmp_path / "locale")
     for mo in (tmp_path / "locale").glob("*/LC_MESSAGES/*.mo"):
         mo.unlink()
@@ -114,6 +106,6 @@ def zh_catalog(settings: Any, tmp_path: Path) -> dict[str, str]:
     settings.LOCALE_PATHS = [tmp_path / "locale"]  # resets Django's translation caches
     return {
         e.msgid: e.msgstr
-        for e in polib.pofile(str(po))
+        for e in merged(LOCALE_DIR / "zh_Hans" / "LC_MESSAGES")
         if e.msgstr and not e.obsolete and "fuzzy" not in e.flags
     }

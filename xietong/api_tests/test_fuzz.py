@@ -32,16 +32,20 @@ def _keep_the_test_connection():
         signal.connect(close_old_connections)
 
 
-@pytest.fixture
-def bearer(cast):
-    """A token of the 三河市 authority: scoped writes are reachable, most ids are not."""
-    _, plain = create_token(cast.actor("sanhe"), "fuzz", 1)
+# A county authority, a school admin and a teacher: each reaches other writes and ids.
+ROLES = ["sanhe", "school_admin", "teacher"]
+
+
+@pytest.fixture(params=ROLES)
+def bearer(request, cast):
+    """A token of one of the roles: scoped writes are reachable, most ids are not."""
+    _, plain = create_token(cast.actor(request.param), "fuzz", 1)
     return f"Bearer {plain}"
 
 
 @schema.parametrize()
 @settings(
-    max_examples=6,
+    max_examples=8,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

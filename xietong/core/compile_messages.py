@@ -18,7 +18,7 @@ LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 def catalogs(lc_messages: Path) -> list[Path]:
     """``django.po`` first, then the topic catalogs by name."""
     main = lc_messages / "django.po"
-    return [main] + sorted(p for p in lc_messages.glob("*.po") if p != main)
+    return [main, *sorted(p for p in lc_messages.glob("*.po") if p != main)]
 
 
 def merged(lc_messages: Path) -> polib.POFile:

@@ -38,6 +38,27 @@ T = TypeVar("T")
 # --- refusals --------------------------------------------------------------------------
 
 
+def _to_step(request: HttpRequest, url_name: str, message: str) -> HttpResponse:
+    """A refusal that a step can lift (re-authenticate, say): go there, then come back."""
+    from django.contrib import messages
+    from django.http import HttpResponseRedirect
+    from django.urls import reverse
+    from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+
+    back = (
+        request.get_full_path() if request.method == "GET" else request.headers.get("Referer", "/")
+    )
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = "/"
+    target = f"{reverse(url_name)}?{urlencode({'next': back})}"
+    messages.info(request, message)
+    if request.headers.get("HX-Request"):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = target
+        return response
+    return HttpResponseRedirect(target)
+
+
 def refusals(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Turn a selector's or service's NotFound into a 404 and PermissionDenied into a 403.
 
@@ -52,6 +73,8 @@ def refusals(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         except NotFound as e:
             raise Http404(str(e.message)) from None
         except PermissionDenied as e:
+            if step := getattr(e, "step_url", None):
+                return _to_step(request, step, str(e.message))
             raise DjangoPermissionDenied(str(e.message)) from None
         except ServiceError as e:
             return render(

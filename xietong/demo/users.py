@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from xietong.accounts import audit
 from xietong.accounts.access import Actor, system_actor
@@ -82,6 +83,7 @@ def ensure_demo_users(actor: Actor | None = None) -> list[Ensured]:
         if user is None:
             user = User(username=spec.username, display_name=spec.display_name)
             user.set_password(settings.XIETONG_DEMO_PASSWORD)
+            user.password_changed_at = timezone.now()
             user.save()
         _, role_added = RoleAssignment.objects.get_or_create(
             user=user, role=spec.role, region=region, institution=institution

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from xietong.accounts.second_factor_views import reauthenticated_at
 from xietong.core.codefields import SubjectIn, code_out
 from xietong.core.codes import HONOURS, STAGES, SUBJECTS, TITLES
 from xietong.core.paging import paginate
@@ -64,7 +65,6 @@ def _staff_out(s: Staff) -> dict[str, Any]:
         "id": s.pk,
         "name": s.name,
         "gender": s.gender,
-        "birth_year": s.birth_date.year,
         "id_number": s.masked_id_number,
         "phone": s.masked_phone,
         "institution": {"id": s.institution.pk, "name": s.institution.name},
@@ -210,7 +210,9 @@ def get_staff(request: HttpRequest, pk: int) -> Any:
     summary="Reveal the ID number and phone (owning scope only; audited)",
 )
 def personal_data(request: HttpRequest, pk: int) -> Any:
-    return selectors.reveal_personal_data(_actor(request), pk)
+    return selectors.reveal_personal_data(
+        _actor(request), pk, reauthenticated_at=reauthenticated_at(request)
+    )
 
 
 @staff_router.patch(

@@ -101,8 +101,10 @@ class StaffOut(Schema):
     id: int
     name: str
     gender: str
-    birth_year: int
-    id_number: str = Field(description="always masked; see /staff/{id}/personal-data")
+    id_number: str = Field(
+        description="always masked (region and check character); the birth date is not "
+        "given either: see /staff/{id}/personal-data"
+    )
     phone: str = Field(description="always masked")
     institution: InstitutionRef
     position: str
@@ -151,6 +153,7 @@ class StaffPatch(Strict):
 class PersonalDataOut(Schema):
     id_number: str
     phone: str
+    birth_date: dt.date
 
 
 class Page(Schema):

@@ -212,15 +212,24 @@ def staff_detail(actor: Actor, pk: int) -> Staff:
     return staff
 
 
-def reveal_personal_data(actor: Actor, pk: int) -> dict[str, Any]:
-    """The unmasked ID number and phone of a staff member the actor owns; audited."""
+def reveal_personal_data(
+    actor: Actor, pk: int, *, reauthenticated_at: Any = None
+) -> dict[str, Any]:
+    """The unmasked ID number, phone and birth date of a staff member the actor owns;
+    audited, and only shortly after the actor re-authenticated (decision 0005)."""
+    from xietong.accounts import second_factor
+
     staff = staff_detail(actor, pk)
     if not getattr(staff, "owned", False):
         raise PermissionDenied(_personal_denied())
+    second_factor.require_recent(reauthenticated_at)
     audit.record(
-        actor, "personal_data.read", target=staff, detail={"fields": ["id_number", "phone"]}
+        actor,
+        "personal_data.read",
+        target=staff,
+        detail={"fields": ["id_number", "phone", "birth_date"]},
     )
-    return {"id_number": staff.id_number, "phone": staff.phone}
+    return {"id_number": staff.id_number, "phone": staff.phone, "birth_date": staff.birth_date}
 
 
 def _personal_denied() -> str:

@@ -10,12 +10,13 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
-from xietong.accounts import audit
+from xietong.accounts import alerts, audit
 from xietong.accounts.access import Actor
 from xietong.core.codes import HONOURS, STAGES, SUBJECTS, TITLES, packed, single
 from xietong.core.delimited import pack
@@ -67,6 +68,8 @@ STAFF_FIELDS = (
     "joined_on",
 )
 LIST_FIELDS = {"stages", "subjects", "honours"}
+DUPLICATE_REFUSED = "staff.duplicate_id_refused"
+DUPLICATE_WINDOW = dt.timedelta(days=1)
 
 
 # --- helpers -------------------------------------------------------------------------
@@ -139,6 +142,15 @@ def _apply_institution(actor: Actor, inst: Institution, data: Mapping[str, Any])
             if parent is not None and not can_edit_institution(actor, parent):
                 raise PermissionDenied(
                     _("You may only attach a branch campus to an institution you manage.")
+                )
+            old = inst.parent if inst.pk and inst.parent_id else None
+            # Leaving a parent changes who administers the branch (the parent's admin
+            # does): only who manages the parent may undo the tie, not the branch.
+            leaving = old is not None and old.pk != getattr(parent, "pk", None)
+            if leaving and old is not None and not can_edit_institution(actor, old):
+                raise PermissionDenied(
+                    _("Only who manages %(parent)s may detach its branch campus.")
+                    % {"parent": old.name}
                 )
             inst.parent = parent
         elif key == "stages":
@@ -329,7 +341,9 @@ def _validate_staff(staff: Staff) -> None:
         elif staff.gender != derived_gender:
             errors["gender"] = [_("The gender does not match the ID number.")]
     try:
-        staff.full_clean()
+        # Uniqueness of the ID number is checked by _check_id_number_free, which answers
+        # differently inside and outside the actor's scope.
+        staff.full_clean(validate_unique=False)
     except ValidationError as e:
         for k, v in InvalidInput.from_validation_error(e).fields.items():
             errors.setdefault(k, []).extend(v)
@@ -356,8 +370,101 @@ def _require_staff_institution(actor: Actor, inst: Institution) -> None:
         )
 
 
-@transaction.atomic
+class _RegisteredElsewhere(Exception):
+    """The ID number belongs to a staff record outside the actor's owning scope."""
+
+
+def _check_id_number_free(actor: Actor, staff: Staff) -> None:
+    """Refuse an ID number that another staff record has.
+
+    Inside the actor's owning scope the answer says where the person is registered. Outside
+    it the refusal says nothing about where (and is audited and rate-limited by the caller):
+    "already registered" for any number anywhere would let anyone recover a masked number
+    by trying the few thousand candidates its mask leaves.
+    """
+    other = (
+        Staff.objects.filter(id_number=staff.id_number)
+        .exclude(pk=staff.pk)
+        .select_related("institution")
+        .first()
+    )
+    if other is None:
+        return
+    if Staff.objects.filter(staff_owning_q(actor), pk=other.pk).exists():
+        raise InvalidInput(
+            fields={
+                "id_number": [
+                    _("This person is already registered: %(name)s at %(institution)s.")
+                    % {"name": other.name, "institution": other.institution.name}
+                ]
+            }
+        )
+    raise _RegisteredElsewhere()
+
+
+def _require_id_numbers_not_paused(actor: Actor) -> None:
+    limit = settings.XIETONG_DUPLICATE_ID_LIMIT
+    if alerts.count_recent(actor, DUPLICATE_REFUSED, DUPLICATE_WINDOW) >= limit:
+        raise PermissionDenied(
+            _(
+                "You have entered too many ID numbers that are registered elsewhere: "
+                "entering ID numbers is paused for a day, and the security administrator "
+                "has been told."
+            )
+        )
+
+
+def _require_creates_within_the_hourly_limit(actor: Actor) -> None:
+    """One record at a time is for people typing; thousands an hour are a script trying
+    ID numbers (or a roster, which goes through the importer)."""
+    limit = settings.XIETONG_STAFF_CREATES_PER_HOUR
+    if alerts.count_recent(actor, "staff.create", dt.timedelta(hours=1)) >= limit:
+        raise PermissionDenied(
+            _(
+                "You have registered %(n)d staff members in the last hour one by one: "
+                "register more through an import, or try again later."
+            )
+            % {"n": limit}
+        )
+
+
+def _refuse_registered_elsewhere(actor: Actor, inst: Institution | None) -> InvalidInput:
+    """Audit the attempt (committed, though the write is refused) and alert at the limit."""
+    with transaction.atomic():
+        audit.record(
+            actor,
+            DUPLICATE_REFUSED,
+            object_type="institutions.institution" if inst else "",
+            object_id=inst.pk if inst else "",
+            label=inst.name if inst else "",
+        )
+        hits = alerts.count_recent(actor, DUPLICATE_REFUSED, DUPLICATE_WINDOW)
+        if hits == settings.XIETONG_DUPLICATE_ID_LIMIT:
+            alerts.raise_alert(actor, "duplicate_id_numbers", {"attempts": hits})
+    return InvalidInput(
+        fields={
+            "id_number": [
+                _(
+                    "This ID number cannot be registered here. If the person has moved to "
+                    "your institution, ask the authority of their former institution to "
+                    "transfer the record."
+                )
+            ]
+        }
+    )
+
+
 def create_staff(actor: Actor, data: Mapping[str, Any]) -> Staff:
+    try:
+        return _create_staff(actor, data)
+    except _RegisteredElsewhere:
+        inst_pk = _int_or_none(data.get("institution"))
+        inst = Institution.objects.filter(pk=inst_pk).first() if inst_pk else None
+        raise _refuse_registered_elsewhere(actor, inst) from None
+
+
+@transaction.atomic
+def _create_staff(actor: Actor, data: Mapping[str, Any]) -> Staff:
     if not data.get("institution"):
         raise InvalidInput(fields={"institution": [_("This field is required.")]})
     # Scope first: an actor outside the institution learns nothing from validation, not
@@ -365,11 +472,21 @@ def create_staff(actor: Actor, data: Mapping[str, Any]) -> Staff:
     inst = _resolve_institution(data["institution"], "institution")
     assert inst is not None
     _require_staff_institution(actor, inst)
+    _require_id_numbers_not_paused(actor)
+    _require_creates_within_the_hourly_limit(actor)
     staff = Staff()
     _apply_staff(actor, staff, data)
+    _check_id_number_free(actor, staff)
     _save(staff)
     audit.record(actor, "staff.create", target=staff, after=audit.snapshot(staff))
     return staff
+
+
+def _int_or_none(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def _writable_staff(actor: Actor, pk: int) -> Staff:
@@ -382,15 +499,27 @@ def _writable_staff(actor: Actor, pk: int) -> Staff:
     return staff
 
 
-@transaction.atomic
 def update_staff(actor: Actor, pk: int, data: Mapping[str, Any]) -> Staff:
+    try:
+        return _update_staff(actor, pk, data)
+    except _RegisteredElsewhere:
+        staff = Staff.objects.select_related("institution").filter(pk=pk).first()
+        raise _refuse_registered_elsewhere(actor, staff.institution if staff else None) from None
+
+
+@transaction.atomic
+def _update_staff(actor: Actor, pk: int, data: Mapping[str, Any]) -> Staff:
     staff = _writable_staff(actor, pk)
     if actor.own_staff_id == pk and not _administers(actor, staff):
         raise PermissionDenied(_("Your own record is kept by your institution's administrator."))
     before = audit.snapshot(staff)
     personal = {f: getattr(staff, f) for f in audit.PERSONAL_FIELDS}
     old_inst = staff.institution_id
+    if "id_number" in data:
+        _require_id_numbers_not_paused(actor)
     _apply_staff(actor, staff, data)
+    if staff.id_number != personal["id_number"]:
+        _check_id_number_free(actor, staff)
     if staff.institution_id != old_inst:
         _require_staff_institution(actor, staff.institution)
     _save(staff)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from xietong.accounts.second_factor_views import reauthenticated_at
 from xietong.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from xietong.core.paging import paginate
 from xietong.core.views import apply_errors, refusals, through_service
@@ -272,7 +273,9 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def staff_reveal(request: HttpRequest, pk: int) -> HttpResponse:
     """The unmasked ID number and phone of a record the actor owns (audited by the selector)."""
     actor = _actor(request)
-    revealed = selectors.reveal_personal_data(actor, pk)
+    revealed = selectors.reveal_personal_data(
+        actor, pk, reauthenticated_at=reauthenticated_at(request)
+    )
     staff = selectors.staff_detail(actor, pk)
     context = {"staff": staff, "revealed": revealed}
     if getattr(request, "htmx", None):

@@ -3,7 +3,6 @@ masking of personal data (Playwright driving Debian's Chromium against ``live_se
 
 from __future__ import annotations
 
-import importlib
 import os
 import re
 from collections.abc import Iterator
@@ -33,7 +32,8 @@ pytestmark = [
 def _empty_the_audit_log_for_the_flush() -> None:
     """Let the flush after a transactional test pass the append-only triggers.
 
-    PostgreSQL's flush truncates (allowed); SQLite's deletes, which its row triggers
+    PostgreSQL's flush truncates (allowed in tests, see xietong/conftest.py); SQLite's
+    deletes, which its row triggers
     refuse. Empty the table with the triggers lifted, then put them back: a DELETE of
     no rows fires no row trigger.
     """
@@ -41,12 +41,13 @@ def _empty_the_audit_log_for_the_flush() -> None:
 
     if connection.vendor != "sqlite":
         return
-    migration = importlib.import_module("xietong.accounts.migrations.0003_audit_append_only")
+    from xietong.accounts import triggers
+
     with connection.cursor() as cursor:
-        for sql in migration.SQLITE_DROP:
+        for sql in triggers.SQLITE_DROP:
             cursor.execute(sql)
         cursor.execute("DELETE FROM accounts_auditevent")
-        for sql in migration.SQLITE:
+        for sql in triggers.SQLITE:
             cursor.execute(sql)
 
 

@@ -286,7 +286,7 @@ def allow_tampering() -> None:
     """Lift the append-only triggers inside the test's transaction (rolled back after it)."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE accounts_auditevent DISABLE TRIGGER audit_append_only")
+            cursor.execute("ALTER TABLE accounts_auditevent DISABLE TRIGGER USER")
         else:
             cursor.execute("DROP TRIGGER audit_no_update")
             cursor.execute("DROP TRIGGER audit_no_delete")
@@ -424,13 +424,14 @@ def test_the_command_exits_with_status_1_from_the_command_line(cast, monkeypatch
 
 
 @pytest.mark.parametrize(
-    ("args", "mention"), [(("audit", "frobnicate"), "frobnicate"), (("audit",), "required")]
+    ("args", "mentions"),
+    [(("audit", "frobnicate"), ("frobnicate", "verify")), (("audit",), ("required",))],
 )
-def test_the_command_refuses_an_unknown_or_missing_subcommand_clearly(db, args, mention):
+def test_the_command_refuses_an_unknown_or_missing_subcommand_clearly(db, args, mentions):
     with pytest.raises(CommandError) as refused:
         run_command(*args)
-    assert mention in str(refused.value)
-    assert "verify" in str(refused.value) or mention == "required"
+    for mention in mentions:
+        assert mention in str(refused.value)
 
 
 def test_the_users_in_the_log_keep_their_names_after_deletion(cast):

@@ -68,6 +68,8 @@ REQUIRED += ("starts_on", "ends_on", "opens_at", "closes_at")
 TERM_KEYS = ("school_term", "school_year", "term")
 EDITABLE_STATUSES = {ProgramStatus.DRAFT, ProgramStatus.OPEN, ProgramStatus.CLOSED}
 
+MAX_CAPACITY = 1000  # places in one slot: the same bound on creating and on changing it
+
 
 def _deny_manage() -> PermissionDenied:
     return PermissionDenied(
@@ -382,7 +384,7 @@ def _slots(data: Any) -> list[OfferSlot]:
             raise invalid(field, _("Give exactly one stage."))
         if not subject:
             raise invalid(field, _("Give exactly one subject."))
-        if not isinstance(capacity, int) or capacity < 0 or capacity > 1000:
+        if not isinstance(capacity, int) or capacity < 0 or capacity > MAX_CAPACITY:
             raise invalid(field, _("The capacity is a whole number from 0 to 1000."))
         if (stage, subject) in seen:
             raise invalid(field, _("The same stage and subject are listed twice."))
@@ -462,6 +464,8 @@ def update_offer(
         slot = OfferSlot.objects.select_for_update().filter(pk=slot_id, offer=offer).first()
         if slot is None:
             raise invalid("capacities", _("No slot %(id)s in this offer.") % {"id": slot_id})
+        if not isinstance(capacity, int) or capacity < 0 or capacity > MAX_CAPACITY:
+            raise invalid("capacities", _("The capacity is a whole number from 0 to 1000."))
         if capacity < slot.taken:
             raise invalid(
                 "capacities",

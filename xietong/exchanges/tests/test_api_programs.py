@@ -161,3 +161,18 @@ def test_it_keeps_the_window_of_applications(api: Api, ex: Ex) -> None:
         f"{A}/programs/{ex.program.pk}/applications", {"choices": [ex.offer.pk]}, as_="teacher"
     )
     assert_error(r, 422)
+
+
+@pytest.mark.parametrize("capacity", [99_999_999_999, -1, 1001], ids=["huge", "negative", "over"])
+def test_it_bounds_a_slots_capacity_on_change_as_on_creation(api: Api, ex: Ex, capacity) -> None:
+    slot = ex.offer.slots.first()
+    before = slot.capacity
+    body = assert_error(
+        api.patch(
+            f"{A}/offers/{ex.offer.pk}", {"capacities": {str(slot.pk): capacity}}, as_="tongzhou"
+        ),
+        422,
+    )
+    assert "capacities" in body["fields"]
+    slot.refresh_from_db()
+    assert slot.capacity == before

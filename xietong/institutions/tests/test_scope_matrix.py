@@ -223,7 +223,11 @@ def test_it_unmasks_personal_data_exactly_where_the_table_allows_and_audits_it(c
         assert selectors.staff_for(actor).get(pk=staff.pk).owned is case.allowed
     if case.allowed:
         revealed = selectors.reveal_personal_data(actor, staff.pk)
-        assert revealed == {"id_number": staff.id_number, "phone": staff.phone}
+        assert revealed == {
+            "id_number": staff.id_number,
+            "phone": staff.phone,
+            "birth_date": staff.birth_date,
+        }
     else:
         expected = PermissionDenied if case.outcome == "forbidden" else NotFound
         with pytest.raises(expected):
@@ -307,7 +311,11 @@ def test_it_reveals_through_the_api_exactly_the_personal_data_the_table_allows(c
     response = api.get(f"/api/staff/{staff.pk}/personal-data")
     if case.allowed:
         assert response.status_code == 200, response.content
-        assert response.json() == {"id_number": staff.id_number, "phone": staff.phone}
+        assert response.json() == {
+            "id_number": staff.id_number,
+            "phone": staff.phone,
+            "birth_date": staff.birth_date.isoformat(),
+        }
     else:
         _assert_error(response, STATUS[case.outcome])
     assert len(_events("personal_data.read", staff)) == (1 if case.allowed else 0)

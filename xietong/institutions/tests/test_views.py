@@ -491,7 +491,8 @@ def test_it_shows_staff_form_refusals_next_to_their_fields(client, cast, changes
 def test_it_refuses_a_duplicate_id_number_on_its_field(client, cast):
     data = staff_form(cast, id_number=cast.beijing_teacher.id_number)
     html = html_of(login(client, cast, "sanhe").post(reverse("institutions:staff_create"), data))
-    assert "已登记过使用此身份证号的教职工。" in html and 'id="id_id_number_errors"' in html
+    assert "该身份证号无法在此登记。" in html and 'id="id_id_number_errors"' in html
+    assert "王北京" not in html and "Tongzhou" not in html
     assert cast.beijing_teacher.id_number not in html.replace(
         f'value="{cast.beijing_teacher.id_number}"', ""
     )
