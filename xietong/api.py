@@ -81,7 +81,11 @@ def on_service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
 def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     fields: dict[str, list[str]] = {}
     for err in exc.errors:
-        loc = [str(p) for p in err.get("loc", []) if p not in ("body", "query", "path", "payload")]
+        loc = [
+            str(p)
+            for p in err.get("loc", [])
+            if p not in ("body", "query", "path", "payload", "form", "file")
+        ]
         key = ".".join(loc) or "__all__"
         fields.setdefault(key, []).append(_explain_pydantic(err))
     return _error(request, 422, "invalid", _("Some fields are not valid."), fields=fields)
@@ -156,9 +160,13 @@ def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 def _mount() -> None:
     from xietong.accounts.api import router as accounts_router
+    from xietong.attachments.api import router as attachments_router
+    from xietong.core.pickers import router as pickers_router
     from xietong.exchanges.api import router as exchanges_router
     from xietong.institutions.api import router as institutions_router
     from xietong.institutions.api import staff_router
+    from xietong.jobs.api import router as jobs_router
+    from xietong.notifications.api import router as notifications_router
     from xietong.regions.api import router as regions_router
 
     api.add_router("/regions", regions_router)
@@ -166,6 +174,10 @@ def _mount() -> None:
     api.add_router("/staff", staff_router)
     api.add_router("/accounts", accounts_router)
     api.add_router("/exchanges", exchanges_router)
+    api.add_router("/jobs", jobs_router)
+    api.add_router("/attachments", attachments_router)
+    api.add_router("/notifications", notifications_router)
+    api.add_router("/pickers", pickers_router)
 
 
 _mount()

@@ -56,10 +56,14 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "ninja",  # serves /api/docs with its own Swagger UI files, never from a CDN
     "xietong.core",
+    "xietong.workbench",
     "xietong.regions",
     "xietong.institutions",
     "xietong.accounts",
+    "xietong.jobs",
+    "xietong.attachments",
     "xietong.exchanges",
+    "xietong.notifications",
     "xietong.demo",
 ]
 
@@ -97,7 +101,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "xietong.core.context_processors.navigation",
+                "xietong.workbench.context_processors.navigation",
             ],
         },
     },
@@ -122,7 +126,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "workbench:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -184,6 +188,53 @@ STATICFILES_DIRS = [
 WHITENOISE_USE_FINDERS = True  # serve straight from the finders: no collectstatic for the demo
 WHITENOISE_AUTOREFRESH = DEBUG
 
+# Uploaded files (attachments): the filesystem under var/media by default; an S3-compatible
+# object store when XIETONG_S3_BUCKET is set (needs the optional `s3` extra, django-storages).
+# Files are never served from MEDIA_URL: every download goes through a scoped, audited view.
+MEDIA_ROOT = Path(os.environ.get("XIETONG_MEDIA_ROOT", VAR_DIR / "media"))
+MEDIA_URL = "/media/"
+
+
+def _default_storage() -> dict[str, object]:
+    bucket = os.environ.get("XIETONG_S3_BUCKET", "")
+    if not bucket:
+        return {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": MEDIA_ROOT, "directory_permissions_mode": 0o750},
+        }
+    import importlib.util
+
+    from django.core.exceptions import ImproperlyConfigured
+
+    if importlib.util.find_spec("storages") is None:
+        raise ImproperlyConfigured(
+            "XIETONG_S3_BUCKET is set but django-storages is not installed: "
+            "pip install 'xietong[s3]'"
+        )
+    env = os.environ.get
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": env("XIETONG_S3_ENDPOINT_URL") or None,
+            "region_name": env("XIETONG_S3_REGION") or None,
+            "access_key": env("XIETONG_S3_ACCESS_KEY_ID") or None,
+            "secret_key": env("XIETONG_S3_SECRET_ACCESS_KEY") or None,
+            "location": env("XIETONG_S3_PREFIX", ""),
+            "addressing_style": env("XIETONG_S3_ADDRESSING_STYLE") or None,
+            "default_acl": None,  # objects stay private: downloads go through Xietong
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+
+
+STORAGES = {
+    "default": _default_storage(),
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+XIETONG_ATTACHMENT_MAX_BYTES = int(os.environ.get("XIETONG_ATTACHMENT_MAX_MB", "20")) * 1024 * 1024
+
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 LOGGING = {
@@ -205,6 +256,11 @@ TASKS = {
         )
     }
 }
+
+# A running job beats at most every XIETONG_JOBS_BEAT_SECONDS; one silent for longer than
+# XIETONG_JOBS_HEARTBEAT_LAPSE lost its worker and is marked failed (it can be retried).
+XIETONG_JOBS_BEAT_SECONDS = float(os.environ.get("XIETONG_JOBS_BEAT_SECONDS", "2"))
+XIETONG_JOBS_HEARTBEAT_LAPSE = int(os.environ.get("XIETONG_JOBS_HEARTBEAT_LAPSE", "60"))
 
 XIETONG_PAGE_SIZES = (20, 50, 100)
 # School terms (xietong.core.terms): (month, day) where each term starts and ends; term 1

@@ -6,11 +6,15 @@ from django.views.i18n import set_language
 from xietong.api import api
 
 urlpatterns = [
+    path("", include("xietong.workbench.urls")),
     path("", include("xietong.core.urls")),
     path("accounts/", include("xietong.accounts.urls")),
     path("regions/", include("xietong.regions.urls")),
     path("institutions/", include("xietong.institutions.urls")),
     path("exchanges/", include("xietong.exchanges.urls")),
+    path("jobs/", include("xietong.jobs.urls")),
+    path("attachments/", include("xietong.attachments.urls")),
+    path("notifications/", include("xietong.notifications.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/", api.urls),
 ]

@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from xietong import access
 from xietong.accounts import audit
 from xietong.accounts.access import Actor
 from xietong.accounts.models import AuditEvent
@@ -38,7 +39,7 @@ def recent_alerts(actor: Actor, days: int = 30) -> QuerySet[AuditEvent]:
     """The alerts of the last ``days`` days, newest first: the security admin's to read."""
     from django.utils.translation import gettext
 
-    if not actor.is_security_admin:
+    if not access.can(actor, "accounts.manage"):
         raise PermissionDenied(gettext("Only the security administrator reads security alerts."))
     since = timezone.now() - dt.timedelta(days=days)
     return AuditEvent.objects.filter(action=ALERT, at__gte=since).order_by("-at", "-id")

@@ -8,11 +8,15 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
+        from xietong.access import capability
         from xietong.accounts import sessions  # noqa: F401  (its sign-in signal receivers)
+        from xietong.accounts.models import Role
         from xietong.core import keys
+        from xietong.workbench.navigation import NavItem, register
 
         keys.key("audit")  # a missing or broken key stops the start here, with what to do
-        from xietong.core.navigation import NavItem, register
+        capability("accounts.manage", Role.SECURITY_ADMIN)
+        capability("audit.read", Role.AUDITOR)
 
         security = _("Security")
         register(
@@ -20,7 +24,7 @@ class AccountsConfig(AppConfig):
                 label=_("Users and roles"),
                 url_name="accounts:users",
                 icon="person-lock",
-                visible=lambda a: a.is_security_admin,
+                capability="accounts.manage",
                 order=900,
                 section=security,
             )
@@ -30,7 +34,7 @@ class AccountsConfig(AppConfig):
                 label=_("Audit log"),
                 url_name="accounts:audit",
                 icon="journal-check",
-                visible=lambda a: a.is_auditor,
+                capability="audit.read",
                 order=910,
                 section=security,
             )
@@ -40,7 +44,6 @@ class AccountsConfig(AppConfig):
                 label=_("My account"),
                 url_name="accounts:account",
                 icon="person-gear",
-                visible=lambda a: True,
                 order=990,
                 section=_("Account"),
             )

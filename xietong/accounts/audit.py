@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +24,7 @@ from django.utils import timezone
 from xietong.accounts import anchor
 from xietong.accounts.access import Actor
 from xietong.accounts.models import AuditEvent, AuditHead
+from xietong.core.bulk import BatchResult
 from xietong.core.masking import mask_date, mask_id_number, mask_phone
 
 GENESIS = "0" * 64
@@ -119,6 +120,49 @@ def record(
     event_id, digest = event.id, event.hash
     transaction.on_commit(lambda: anchor.advance(event_id, digest))
     return event
+
+
+BATCH_ACTION = "bulk.insert"
+
+
+def record_batch(
+    actor: Actor | None,
+    model_label: str,
+    counts: Mapping[str, int],
+    sha256: str | None,
+    *,
+    source: str = "",
+    detail: Mapping[str, Any] | None = None,
+) -> AuditEvent:
+    """One event for one batch of a bulk write: which table, how many rows, from which file."""
+    return record(
+        actor,
+        BATCH_ACTION,
+        object_type=model_label,
+        label=source,
+        detail={"counts": dict(counts), "sha256": sha256, "source": source, **(detail or {})},
+    )
+
+
+def batch_recorder(actor: Actor | None, **detail: Any) -> Callable[[BatchResult], AuditEvent]:
+    """An ``on_batch`` hook for :func:`xietong.core.bulk.insert` that audits each batch.
+
+    ``detail`` (e.g. ``job=…`` or ``load=…``) is added to every event, beside the batch's
+    method and the first and last id it wrote.
+    """
+
+    def hook(batch: BatchResult) -> AuditEvent:
+        ids = [batch.first_id, batch.last_id] if batch.first_id is not None else None
+        return record_batch(
+            actor,
+            batch.model_label,
+            batch.counts,
+            batch.sha256,
+            source=batch.source_name,
+            detail={"method": batch.method, "ids": ids, **detail},
+        )
+
+    return hook
 
 
 @dataclass

@@ -27,6 +27,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from xietong import access
 from xietong.accounts import audit, sessions
 from xietong.accounts.access import Actor
 from xietong.accounts.models import ApiToken, RecoveryCode, Role, TotpDevice, User
@@ -229,7 +230,7 @@ def recovery_codes_left(user: User) -> int:
 @transaction.atomic
 def reset(actor: Actor, user_pk: int) -> None:
     """The security admin removes an enrolment (a lost phone); the user enrols anew."""
-    if not actor.is_security_admin:
+    if not access.can(actor, "accounts.manage"):
         raise PermissionDenied(_("Only the security administrator manages accounts and roles."))
     user = User.objects.filter(pk=user_pk).first()
     if user is None:

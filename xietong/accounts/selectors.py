@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from xietong import access
 from xietong.accounts.access import Actor
 from xietong.accounts.models import ApiToken, AuditEvent, RoleAssignment, User
 from xietong.core.errors import NotFound, PermissionDenied
@@ -28,7 +29,7 @@ def audit_events_for(actor: Actor, filters: AuditFilters | None = None) -> Query
     """The audit log: readable by the auditor only."""
     from django.utils.translation import gettext
 
-    _deny_unless(actor.is_auditor, gettext("Only the auditor reads the audit log."))
+    _deny_unless(access.can(actor, "audit.read"), gettext("Only the auditor reads the audit log."))
     f = filters or AuditFilters()
     qs = AuditEvent.objects.all()
     if f.action:
@@ -47,7 +48,8 @@ def users_for(actor: Actor, q: str = "") -> QuerySet[User]:
     from django.utils.translation import gettext
 
     _deny_unless(
-        actor.is_security_admin, gettext("Only the security administrator manages accounts.")
+        access.can(actor, "accounts.manage"),
+        gettext("Only the security administrator manages accounts."),
     )
     qs = User.objects.order_by("username").prefetch_related(
         Prefetch(

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from xietong import access
 from xietong.accounts import audit, sessions
 from xietong.accounts.access import Actor, actor_for
 from xietong.accounts.models import (
@@ -138,7 +139,7 @@ def _set_password(user: User, password: str) -> None:
 
 
 def _require_security_admin(actor: Actor) -> None:
-    if not actor.is_security_admin:
+    if not access.can(actor, "accounts.manage"):
         raise PermissionDenied(_("Only the security administrator manages accounts and roles."))
 
 

@@ -24,7 +24,7 @@ def names(response):
 def test_it_lists_every_institution_to_a_business_role(api):
     body = api.get("/api/institutions/", as_="teacher").json()
     assert body["count"] == 4
-    assert {"count", "page", "page_size", "pages", "items"} == set(body)
+    assert {"count", "page", "page_size", "pages", "next", "items"} == set(body)
 
 
 @pytest.mark.parametrize("user", ["secadmin", "auditor", "nobody"])
@@ -67,8 +67,8 @@ def test_it_marks_which_listed_institutions_the_caller_may_change(api):
 
 
 def test_it_answers_an_unknown_area_with_a_specific_error(api):
-    body = assert_error(api.get("/api/institutions/", {"area": "999999"}, as_="sanhe"), 404)
-    assert "999999" in body["message"]
+    body = assert_error(api.get("/api/institutions/", {"area": "999999"}, as_="sanhe"), 422)
+    assert "999999" in body["fields"]["area"][0]
 
 
 def _bulk_institutions(n: int) -> list[Institution]:

@@ -1,20 +1,8 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
+    """Shared helpers of every app (errors, paging, locale, template filters); imports no app."""
+
     name = "xietong.core"
     label = "core"
-
-    def ready(self) -> None:
-        from xietong.core.navigation import NavItem, register
-
-        register(
-            NavItem(
-                label=_("Home"),
-                url_name="core:home",
-                icon="house-door",
-                visible=lambda a: True,
-                order=10,
-            )
-        )

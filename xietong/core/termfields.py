@@ -112,6 +112,18 @@ class SchoolYearField(forms.Field):
         return f"{value}-{value + 1}" if isinstance(value, int) else value
 
 
+class SchoolYearTextField(SchoolYearField):
+    """A school year checked like :class:`SchoolYearField`, kept as its text ("2024-2025").
+
+    For filters dataclasses, whose fields are text: the selector reads it back with
+    :func:`xietong.core.terms.parse_school_year`.
+    """
+
+    def clean(self, value: Any) -> str:  # type: ignore[override]
+        year = super().clean(value)
+        return f"{year}-{year + 1}" if isinstance(year, int) else ""
+
+
 # --- Ninja ------------------------------------------------------------------------------------
 
 

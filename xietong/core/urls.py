@@ -1,6 +1,6 @@
 from django.urls import path
 
-from xietong.core import views
+from xietong.core import pickers
 
 app_name = "core"
-urlpatterns = [path("", views.home, name="home")]
+urlpatterns = [path("pickers/<slug:name>/", pickers.picker_options, name="picker")]

@@ -1,4 +1,4 @@
-"""The home page, the error pages, and the helpers every view uses to answer refusals."""
+"""The error pages, and the helpers every view uses to answer refusals."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from django import forms
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -15,22 +14,6 @@ from django.template import loader
 from django.utils.translation import gettext as _
 
 from xietong.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied, ServiceError
-from xietong.institutions.selectors import institution_counts
-from xietong.regions.models import Region, RegionGroup
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
-    counts = institution_counts(actor) if actor.reads_registry else None
-    context = {
-        "counts": counts,
-        "grants": actor.grants,
-        "region_count": Region.objects.count(),
-        "group_count": RegionGroup.objects.count(),
-    }
-    return render(request, "core/home.html", context)
-
 
 T = TypeVar("T")
 

@@ -70,6 +70,7 @@ from xietong.exchanges.models import (
     Program,
 )
 from xietong.institutions.models import Institution, Staff
+from xietong.jobs.models import Job
 
 TZ = ZoneInfo("Asia/Shanghai")
 Term = SchoolTerm  # one calendar rule: xietong.core.terms
@@ -633,10 +634,11 @@ def _backdate(program: Program, sched: Schedule) -> None:
     Placement.objects.filter(application__program=program, completed_at__isnull=False).update(
         completed_at=at(sched.ends_on, 17)
     )
-    MatchingRun.objects.filter(program=program).update(
-        finished_at=sched.published_at - dt.timedelta(days=1),
-        published_at=sched.published_at,
+    finished = sched.published_at - dt.timedelta(days=1)
+    Job.objects.filter(matching_run__program=program).update(
+        created_at=finished, started_at=finished, heartbeat_at=finished, finished_at=finished
     )
+    MatchingRun.objects.filter(program=program).update(published_at=sched.published_at)
 
 
 # --- the whole load ---------------------------------------------------------------------------

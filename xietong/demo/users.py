@@ -35,11 +35,16 @@ DEMO_USERS: list[DemoUser] = [
     DemoUser("beijing", "北京市教委 王老师", Role.AUTHORITY_ADMIN, region="110000"),
     DemoUser("tianjin", "天津市教委 李老师", Role.AUTHORITY_ADMIN, region="120000"),
     DemoUser("hebei", "河北省教育厅 赵老师", Role.AUTHORITY_ADMIN, region="130000"),
+    DemoUser("langfang", "廊坊市教育局 马老师", Role.AUTHORITY_ADMIN, region="131000"),
     DemoUser("tongzhou", "通州区教委 张老师", Role.AUTHORITY_ADMIN, region="110112"),
     DemoUser("sanhe", "三河市教体局 刘老师", Role.AUTHORITY_ADMIN, region="131082"),
     DemoUser("hebei_viewer", "河北省教育厅 陈老师", Role.AUTHORITY_VIEWER, region="130000"),
     DemoUser(
         "xiongan_school", "北京四中雄安校区 杨老师", Role.INSTITUTION_ADMIN, institution="bj4_xa"
+    ),
+    # The teacher's school: recommends her applications, reviews her placement's reports.
+    DemoUser(
+        "rongdong_school", "八十中容东分校 韩老师", Role.INSTITUTION_ADMIN, institution="bj80_rd"
     ),
     DemoUser("teacher", "八十中容东分校 孙晓雪", Role.STAFF, staff="bj80_rd_teacher"),
     DemoUser("sysadmin", "系统管理员 周工", Role.SYSTEM_ADMIN),

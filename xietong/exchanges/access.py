@@ -1,75 +1,391 @@
-"""The access rules of exchanges as ``Q`` objects: the one place each rule lives.
+"""Who reads exchanges and who may do which step: the declarations of its models.
 
 * a program is managed by an authority admin whose region covers the program's owning
-  region or its organising authority's region;
-* a host offer is managed by the host's institution admin or an authority admin over it;
-* an application is handled at each step by the people of that step: the applicant (or
-  an admin of the home institution on their behalf), the home institution's admin, an
-  authority admin over the home institution, the program's managers;
-* a placement is visible to its sending and its host institution.
+  region or its organising authority; every business role reads it once it is no longer
+  a draft — a draft (and its offers) is seen by its managers only (decision 0004);
+* a host offer is kept by the host's admins (its own, its parent campus's, an authority
+  over it);
+* an application is read by the applicant, the home school, the authorities over the home
+  institution, the host once matched, and the program's managers; each step is done by
+  the people of that step: the applicant or the home school on their behalf (edit,
+  submit, withdraw), the home school (recommend), an authority admin over the home
+  institution (approve, after the public notice), the managers (place), the applicant
+  alone (confirm: accepting a place commits the teacher personally);
+* a placement is seen by both institutions' admins and authorities, the teacher, the
+  mentor and the program's managers;
+* matching runs are seen by the program's managers and the authorities over its region.
+
+The eligibility area of a program (:func:`area_q`) is a rule about institutions, not
+about actors; it lives here beside the access rules it is used with.
 """
 
 from __future__ import annotations
 
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
-from xietong.accounts.access import Actor
-from xietong.exchanges.models import Program, ProgramArea
-from xietong.institutions.selectors import administered_institutions_q
+from xietong.access import Guard, Policy, Rule, capability, declare
+from xietong.access import reach as r
+from xietong.accounts.models import Role
+from xietong.core.errors import InvalidInput
+from xietong.exchanges.choices import (
+    WITHDRAWABLE,
+    AppStatus,
+    PlacementStatus,
+    ProgramStatus,
+    RunStatus,
+)
+from xietong.exchanges.models import (
+    Application,
+    HostOffer,
+    MatchingRun,
+    Placement,
+    Program,
+    ProgramArea,
+)
+from xietong.institutions.access import BUSINESS_ROLES
 from xietong.regions.selectors import under_paths_q
 
-NOTHING = Q(pk__in=[])
+MANAGES = _("Only an authority administrator over the program's region manages this program.")
+OFFERS = _("Only the host's administrator or an authority over it may offer places there.")
+EDITABLE = frozenset({ProgramStatus.DRAFT, ProgramStatus.OPEN, ProgramStatus.CLOSED})
 
 
-def manage_program_q(actor: Actor, prefix: str = "") -> Q:
-    paths = actor.admin_region_paths
-    return under_paths_q(paths, f"{prefix}region__path") | under_paths_q(
-        paths, f"{prefix}organiser__region_path"
+def _window_open(p: Program) -> bool:
+    return p.status == ProgramStatus.OPEN and p.opens_at <= timezone.now() < p.closes_at
+
+
+def _window_message(p: Program) -> str:
+    return gettext(
+        "Applications to this program are accepted from %(opens)s to %(closes)s only."
+    ) % {
+        "opens": timezone.localtime(p.opens_at).strftime("%Y-%m-%d %H:%M"),
+        "closes": timezone.localtime(p.closes_at).strftime("%Y-%m-%d %H:%M"),
+    }
+
+
+WINDOW = Guard(_window_open, _window_message, refusal=InvalidInput)
+
+declare(
+    Policy(
+        model=Program,
+        relations={
+            "manager": r.any_of(r.region("region"), r.authority("organiser")),
+            "directory": r.where_not(r.roles(*BUSINESS_ROLES), status=ProgramStatus.DRAFT),
+            "region_authority": r.region_viewer("region"),
+            "offerer": r.roles(Role.AUTHORITY_ADMIN, Role.INSTITUTION_ADMIN),
+            "teacher": r.myself(),
+            "school": r.roles(Role.INSTITUTION_ADMIN),
+        },
+        read=("manager", "directory"),
+        rules=(
+            Rule(
+                "edit",
+                by=("manager",),
+                states=EDITABLE,
+                denied=MANAGES,
+                not_now=_("A program cannot be changed once matching has started."),
+            ),
+            Rule(
+                "set_status",
+                by=("manager",),
+                denied=MANAGES,
+            ),
+            Rule(
+                "repeat",
+                by=("manager",),
+                denied=MANAGES,
+            ),
+            Rule(
+                "offer",
+                by=("offerer", "manager"),
+                states=EDITABLE,
+                denied=OFFERS,
+                not_now=_("Offers cannot be added once matching has started."),
+            ),
+            Rule(
+                "apply",
+                by=("teacher",),
+                guards=(WINDOW,),
+                denied=_("Only teachers with a staff record apply for exchanges."),
+            ),
+            Rule(
+                "apply_for",
+                by=("school",),
+                guards=(WINDOW,),
+                denied=_(
+                    "You may apply for yourself, or for staff of an institution you administer."
+                ),
+            ),
+            Rule(
+                "match",
+                by=("manager",),
+                states=frozenset({ProgramStatus.CLOSED, ProgramStatus.MATCHING}),
+                denied=MANAGES,
+                not_now=_("Close the applications of the program before matching."),
+            ),
+            Rule(
+                "runs",
+                by=("manager", "region_authority"),
+                denied=_("Matching runs are seen by the program's authorities only."),
+            ),
+        ),
     )
+)
+
+OFFER_OPEN = Guard(
+    lambda o: o.program.status in EDITABLE,
+    _("Offers cannot be changed once matching has started."),
+)
+OFFER_DENIED = _("Only the host's administrator or an authority over it manages this offer.")
+
+declare(
+    Policy(
+        model=HostOffer,
+        relations={
+            "host": r.administers("host"),
+            "manager": r.via("program", Program, "manager"),
+            "directory": r.via("program", Program, "directory"),
+        },
+        read=("manager", "directory"),
+        rules=(
+            Rule("edit", by=("host",), guards=(OFFER_OPEN,), denied=OFFER_DENIED),
+            Rule("delete", by=("host",), guards=(OFFER_OPEN,), denied=OFFER_DENIED),
+        ),
+        state_field="",
+    )
+)
+
+ACT_FOR = _("Only the applicant or their home school may do this.")
+DECIDE = _("You may not decide on the application at this step.")
 
 
-def read_program_q(actor: Actor) -> Q:
-    return Q() if actor.reads_registry else NOTHING
+def _notice_over(app: Application) -> bool:
+    return app.notice_ends_on is not None and timezone.localdate() > app.notice_ends_on
 
 
-def home_admin_q(actor: Actor, prefix: str = "") -> Q:
-    """Institutions whose own admin the actor is (a branch campus answers to its parent's)."""
-    ids = actor.admin_institution_ids
-    if not ids:
-        return NOTHING
-    return Q(**{f"{prefix}pk__in": ids}) | Q(**{f"{prefix}parent_id__in": ids})
+def _notice_message(app: Application) -> str:
+    return gettext("The public notice runs until %(date)s; approve after it has ended.") % {
+        "date": app.notice_ends_on
+    }
 
 
-def authority_admin_q(actor: Actor, prefix: str = "") -> Q:
-    return under_paths_q(actor.admin_region_paths, f"{prefix}region_path")
+declare(
+    Policy(
+        model=Application,
+        relations={
+            "applicant": r.person("applicant"),
+            "school": r.school("home"),
+            "authority": r.authority("home"),
+            "viewer": r.viewer("home"),
+            "host": r.administers("matched_slot__offer__host"),
+            "manager": r.via("program", Program, "manager"),
+        },
+        read=("applicant", "school", "authority", "viewer", "host", "manager"),
+        rules=(
+            Rule(
+                "edit",
+                by=("applicant", "school"),
+                states=frozenset({AppStatus.DRAFT}),
+                denied=ACT_FOR,
+            ),
+            Rule(
+                "submit",
+                by=("applicant", "school"),
+                states=frozenset({AppStatus.DRAFT}),
+                to=AppStatus.SUBMITTED,
+                stamp="submitted_at",
+                denied=ACT_FOR,
+            ),
+            Rule(
+                "withdraw",
+                by=("applicant", "school"),
+                states=frozenset(WITHDRAWABLE),
+                to=AppStatus.WITHDRAWN,
+                stamp="closed_at",
+                denied=ACT_FOR,
+            ),
+            Rule(
+                "recommend",
+                by=("school",),
+                states=frozenset({AppStatus.SUBMITTED}),
+                to=AppStatus.RECOMMENDED,
+                stamp="recommended_at",
+                denied=_("Only the home institution's administrator recommends."),
+            ),
+            Rule(
+                "approve",
+                by=("authority",),
+                states=frozenset({AppStatus.RECOMMENDED}),
+                to=AppStatus.APPROVED,
+                stamp="approved_at",
+                guards=(Guard(_notice_over, _notice_message),),
+                denied=_("Only an authority administrator over the home institution approves."),
+            ),
+            Rule(
+                "reject",
+                by=("school",),
+                states=frozenset({AppStatus.SUBMITTED}),
+                to=AppStatus.REJECTED,
+                stamp="closed_at",
+                denied=DECIDE,
+                not_now=DECIDE,
+            ),
+            Rule(
+                "reject",
+                by=("authority",),
+                states=frozenset({AppStatus.RECOMMENDED}),
+                to=AppStatus.REJECTED,
+                stamp="closed_at",
+                denied=DECIDE,
+                not_now=DECIDE,
+            ),
+            Rule(
+                "reject",
+                by=("manager",),
+                states=frozenset({AppStatus.APPROVED, AppStatus.MATCHED}),
+                to=AppStatus.REJECTED,
+                stamp="closed_at",
+                denied=DECIDE,
+                not_now=DECIDE,
+            ),
+            Rule(
+                "assign",
+                by=("manager",),
+                states=frozenset({AppStatus.APPROVED}),
+                to=AppStatus.MATCHED,
+                denied=_("Only the program's managers place applicants."),
+            ),
+            Rule(
+                "confirm",
+                by=("applicant",),
+                states=frozenset({AppStatus.MATCHED}),
+                to=AppStatus.CONFIRMED,
+                stamp="confirmed_at",
+                denied=_("Only the applicant accepts a place."),
+            ),
+            Rule(
+                "complete",
+                by=("school", "authority"),
+                states=frozenset({AppStatus.IN_PROGRESS}),
+                to=AppStatus.COMPLETED,
+                stamp="completed_at",
+                denied=_("You may not do this for this placement."),
+                not_now=_("The placement must be completed first."),
+            ),
+        ),
+        audit_prefix="exchanges.application",
+        event_by_state=True,
+        # Publishing a run matches approved applicants; starting a placement puts it in progress.
+        system_moves={
+            AppStatus.APPROVED: frozenset({AppStatus.MATCHED}),
+            AppStatus.CONFIRMED: frozenset({AppStatus.IN_PROGRESS}),
+        },
+    )
+)
 
+PLACEMENT_DENIED = _("You may not do this for this placement.")
+ACTIVE = frozenset({PlacementStatus.ACTIVE})
 
-def authority_read_q(actor: Actor, prefix: str = "") -> Q:
-    return under_paths_q(actor.authority_region_paths, f"{prefix}region_path")
+declare(
+    Policy(
+        model=Placement,
+        relations={
+            "teacher": r.person("application__applicant"),
+            "mentor": r.person("mentor"),
+            "host": r.administers("host"),
+            "home": r.administers("home"),
+            "viewer": r.any_of(r.viewer("host"), r.viewer("home")),
+            "manager": r.via("application__program", Program, "manager"),
+        },
+        read=("teacher", "mentor", "host", "home", "viewer", "manager"),
+        rules=(
+            Rule(
+                "start",
+                by=("mentor", "host", "home", "manager"),
+                states=frozenset({PlacementStatus.PLANNED}),
+                to=PlacementStatus.ACTIVE,
+                denied=PLACEMENT_DENIED,
+                not_now=_("This placement has already started."),
+            ),
+            Rule(
+                "log",
+                by=("teacher",),
+                states=ACTIVE,
+                denied=PLACEMENT_DENIED,
+                not_now=_("Logs are kept while the placement is active."),
+            ),
+            Rule(
+                "report",
+                by=("teacher", "mentor", "host"),
+                states=frozenset({PlacementStatus.ACTIVE, PlacementStatus.COMPLETED}),
+                denied=_("Reports are written by the teacher and by the host."),
+                not_now=_("Reports are written once the placement has started."),
+            ),
+            Rule("evaluate", by=("mentor", "host"), denied=PLACEMENT_DENIED),
+            Rule(
+                "complete",
+                by=("mentor", "host", "manager"),
+                states=ACTIVE,
+                to=PlacementStatus.COMPLETED,
+                stamp="completed_at",
+                denied=PLACEMENT_DENIED,
+                not_now=_("Only an active placement can be completed."),
+            ),
+            Rule("add_duty", by=("home",), denied=PLACEMENT_DENIED),
+            Rule("finish_duty", by=("teacher", "home"), denied=PLACEMENT_DENIED),
+        ),
+        audit_prefix="exchanges.placement",
+    )
+)
 
+declare(
+    Policy(
+        model=MatchingRun,
+        relations={
+            "manager": r.via("program", Program, "manager"),
+            "region_authority": r.via("program", Program, "region_authority"),
+        },
+        read=("manager", "region_authority"),
+        rules=(
+            Rule(
+                "publish",
+                by=("manager",),
+                states=frozenset({RunStatus.DONE}),
+                to=RunStatus.PUBLISHED,
+                stamp="published_at",
+                denied=MANAGES,
+                not_now=_("Only a finished run that is not yet published can be published."),
+            ),
+        ),
+        audit_prefix="exchanges.run",
+        system_moves={
+            RunStatus.QUEUED: frozenset({RunStatus.RUNNING}),
+            RunStatus.RUNNING: frozenset({RunStatus.DONE, RunStatus.FAILED}),
+        },
+    )
+)
 
-def offer_manage_q(actor: Actor) -> Q:
-    return administered_institutions_q(actor, "host__")
-
-
-def application_read_q(actor: Actor) -> Q:
-    q = NOTHING
-    if actor.own_staff_id is not None:
-        q |= Q(applicant_id=actor.own_staff_id)
-    q |= administered_institutions_q(actor, "home__") | authority_read_q(actor, "home__")
-    q |= manage_program_q(actor, "program__")
-    q |= administered_institutions_q(actor, "matched_slot__offer__host__")
-    return q
-
-
-def placement_read_q(actor: Actor) -> Q:
-    q = NOTHING
-    if actor.own_staff_id is not None:
-        q |= Q(application__applicant_id=actor.own_staff_id) | Q(mentor_id=actor.own_staff_id)
-    for side in ("home__", "host__"):
-        q |= administered_institutions_q(actor, side) | authority_read_q(actor, side)
-    q |= manage_program_q(actor, "application__program__")
-    return q
+capability("exchanges.programs", *BUSINESS_ROLES)
+capability("exchanges.create_program", Role.AUTHORITY_ADMIN)
+capability("exchanges.apply", person=True)
+capability("exchanges.review", Role.INSTITUTION_ADMIN, Role.AUTHORITY_ADMIN)
+capability("exchanges.recommend", Role.INSTITUTION_ADMIN)
+capability("exchanges.approve", Role.AUTHORITY_ADMIN)
+capability("exchanges.matching", Role.AUTHORITY_ADMIN)
+capability(
+    "exchanges.placements",
+    Role.INSTITUTION_ADMIN,
+    Role.AUTHORITY_ADMIN,
+    Role.AUTHORITY_VIEWER,
+    person=True,
+)
+capability(
+    "exchanges.coverage", Role.AUTHORITY_ADMIN, Role.AUTHORITY_VIEWER, Role.INSTITUTION_ADMIN
+)
+capability("notifications.read", everyone=True)
 
 
 def area_q(program: Program, side: str, prefix: str = "") -> Q:

@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from xietong import access
 from xietong.core.codes import STAGES, SUBJECTS, TITLES
-from xietong.core.paging import paginate
+from xietong.core.filters import filter_schema, parse_query
+from xietong.core.paging import page_envelope
 from xietong.core.termfields import SchoolYearIn, span, term_out, year_span
 from xietong.exchanges import selectors, services
-from xietong.exchanges.models import Application, HostOffer, MatchResult, Placement, Program
+from xietong.exchanges.explanations import render as render_explanation
+from xietong.exchanges.models import (
+    Application,
+    HostOffer,
+    MatchingRun,
+    MatchResult,
+    Placement,
+    Program,
+)
 from xietong.exchanges.schemas import (
     ApplicationIn,
     ApplicationOut,
@@ -28,8 +38,6 @@ from xietong.exchanges.schemas import (
     EvaluateIn,
     LogIn,
     LogOut,
-    MarkReadIn,
-    NotificationPage,
     OfferIn,
     OfferOut,
     OfferPatch,
@@ -49,7 +57,16 @@ from xietong.exchanges.schemas import (
     ResultPage,
     RunIn,
     RunOut,
+    RunPage,
     StatusIn,
+)
+from xietong.jobs import selectors as jobs_selectors
+from xietong.notifications import api as notifications_api
+from xietong.notifications.schemas import (
+    MarkedOut,
+    MarkReadIn,
+    NotificationPage,
+    NotificationQuery,
 )
 
 router = Router(tags=["exchanges"])
@@ -60,22 +77,14 @@ def _actor(request: HttpRequest) -> Any:
     return request.actor  # type: ignore[attr-defined]
 
 
-def _page(qs: Any, page: int, page_size: int, render: Any) -> dict[str, Any]:
-    p = paginate(qs, page, page_size)
-    return {
-        "count": p.paginator.count,
-        "page": p.number,
-        "page_size": p.paginator.per_page,
-        "pages": p.paginator.num_pages,
-        "items": [render(obj) for obj in p.object_list],
-    }
+_page = page_envelope
 
 
 def _ref(obj: Any) -> dict[str, Any] | None:
     return {"id": obj.pk, "name": str(obj)} if obj is not None else None
 
 
-def _program_out(p: Program) -> dict[str, Any]:
+def _program_out(actor: Any, p: Program) -> dict[str, Any]:
     return {
         "id": p.pk,
         "kind": p.kind,
@@ -102,10 +111,11 @@ def _program_out(p: Program) -> dict[str, Any]:
             "max_age": p.max_age,
         },
         "can_manage": bool(getattr(p, "can_manage", False)),
+        "actions": sorted(access.actions(actor, p)),
     }
 
 
-def _offer_out(o: HostOffer) -> dict[str, Any]:
+def _offer_out(actor: Any, o: HostOffer) -> dict[str, Any]:
     return {
         "id": o.pk,
         "program_id": o.program_id,
@@ -125,10 +135,11 @@ def _offer_out(o: HostOffer) -> dict[str, Any]:
             for s in o.slots.all()
         ],
         "can_manage": bool(getattr(o, "can_manage", False)),
+        "actions": sorted(access.actions(actor, o)),
     }
 
 
-def _application_out(a: Application) -> dict[str, Any]:
+def _application_out(actor: Any, a: Application) -> dict[str, Any]:
     return {
         "id": a.pk,
         "program": {"id": a.program_id, "name": a.program.title},
@@ -145,7 +156,13 @@ def _application_out(a: Application) -> dict[str, Any]:
         "matched_host": a.matched_slot.offer.host.name if a.matched_slot else None,
         "matched_rank": a.matched_rank,
         "reject_reason": a.reject_reason,
+        "actions": sorted(access.actions(actor, a)),
     }
+
+
+def _run_out(actor: Any, run: MatchingRun) -> MatchingRun:
+    run.actions = sorted(access.actions(actor, run))  # type: ignore[attr-defined]
+    return run
 
 
 def _result_out(r: MatchResult) -> dict[str, Any]:
@@ -155,12 +172,12 @@ def _result_out(r: MatchResult) -> dict[str, Any]:
         "host": r.slot.offer.host.name if r.slot else None,
         "slot_id": r.slot_id,
         "rank": r.rank,
-        "explanation_zh": r.explanation_zh,
-        "explanation_en": r.explanation_en,
+        "explanation": render_explanation(r.explanation),
+        "reasons": r.explanation,
     }
 
 
-def _placement_out(p: Placement) -> dict[str, Any]:
+def _placement_out(actor: Any, p: Placement) -> dict[str, Any]:
     return {
         "id": p.pk,
         "application_id": p.application_id,
@@ -175,6 +192,7 @@ def _placement_out(p: Placement) -> dict[str, Any]:
         "score": float(p.score) if p.score is not None else None,
         "grade": p.grade,
         "hours_credited": p.hours_credited,
+        "actions": sorted(access.actions(actor, p)),
     }
 
 
@@ -183,10 +201,8 @@ class PageQuery(Schema):
     page_size: int = Field(20, description="20, 50 or 100")
 
 
-class ProgramQuery(PageQuery):
-    status: str = ""
-    school_year: SchoolYearIn | None = None
-    term: int | None = Field(None, ge=1, le=2, description="1 or 2, within the school year")
+class ProgramQuery(filter_schema(selectors.ProgramFilters)):  # type: ignore[misc]
+    """The list's filters (from its selector's dataclass) and paging."""
 
 
 # --- programs -------------------------------------------------------------------------------
@@ -194,27 +210,28 @@ class ProgramQuery(PageQuery):
 
 @router.get("/programs", response={200: ProgramPage, **ERRORS}, summary="List programs")
 def list_programs(request: HttpRequest, query: Query[ProgramQuery]) -> Any:
-    terms = span(query.school_year, query.term)
-    qs = selectors.programs_for(_actor(request), status=query.status, terms=terms)
-    return _page(qs, query.page, query.page_size, _program_out)
+    actor = _actor(request)
+    filters = parse_query(selectors.ProgramFilters, query, actor=actor)
+    qs = selectors.programs_for(actor, filters)
+    return _page(qs, query.page, query.page_size, lambda x: _program_out(actor, x))
 
 
 @router.post("/programs", response={201: ProgramOut, **ERRORS}, summary="Create a program")
 def create_program(request: HttpRequest, payload: ProgramIn) -> Any:
     p = services.create_program(_actor(request), payload.model_dump())
-    return 201, _program_out(selectors.program_detail(_actor(request), p.pk))
+    return 201, _program_out(_actor(request), selectors.program_detail(_actor(request), p.pk))
 
 
 @router.get("/programs/{int:pk}", response={200: ProgramOut, **ERRORS}, summary="One program")
 def get_program(request: HttpRequest, pk: int) -> Any:
-    return _program_out(selectors.program_detail(_actor(request), pk))
+    return _program_out(_actor(request), selectors.program_detail(_actor(request), pk))
 
 
 @router.patch("/programs/{int:pk}", response={200: ProgramOut, **ERRORS}, summary="Change")
 def update_program(request: HttpRequest, pk: int, payload: ProgramPatch) -> Any:
     data = {k: v for k, v in payload.model_dump(exclude_unset=True).items()}
     services.update_program(_actor(request), pk, data)
-    return _program_out(selectors.program_detail(_actor(request), pk))
+    return _program_out(_actor(request), selectors.program_detail(_actor(request), pk))
 
 
 @router.post(
@@ -222,7 +239,7 @@ def update_program(request: HttpRequest, pk: int, payload: ProgramPatch) -> Any:
 )
 def set_status(request: HttpRequest, pk: int, payload: StatusIn) -> Any:
     services.set_program_status(_actor(request), pk, payload.status)
-    return _program_out(selectors.program_detail(_actor(request), pk))
+    return _program_out(_actor(request), selectors.program_detail(_actor(request), pk))
 
 
 @router.post(
@@ -234,7 +251,7 @@ def repeat_program(request: HttpRequest, pk: int, payload: RepeatIn) -> Any:
     data = payload.model_dump(exclude_none=True)
     with_offers = data.pop("with_offers", True)
     copy = services.repeat_program(_actor(request), pk, data, with_offers=with_offers)
-    return 201, _program_out(selectors.program_detail(_actor(request), copy.pk))
+    return 201, _program_out(_actor(request), selectors.program_detail(_actor(request), copy.pk))
 
 
 # --- offers ---------------------------------------------------------------------------------
@@ -242,7 +259,7 @@ def repeat_program(request: HttpRequest, pk: int, payload: RepeatIn) -> Any:
 
 @router.get("/programs/{int:pk}/offers", response={200: list[OfferOut], **ERRORS}, summary="Offers")
 def list_offers(request: HttpRequest, pk: int) -> Any:
-    return [_offer_out(o) for o in selectors.offers_for(_actor(request), pk)]
+    return [_offer_out(_actor(request), o) for o in selectors.offers_for(_actor(request), pk)]
 
 
 @router.post(
@@ -251,18 +268,18 @@ def list_offers(request: HttpRequest, pk: int) -> Any:
 def create_offer(request: HttpRequest, pk: int, payload: OfferIn) -> Any:
     data = payload.model_dump()
     offer = services.create_offer(_actor(request), pk, **data)
-    return 201, _offer_out(selectors.offer_detail(_actor(request), offer.pk))
+    return 201, _offer_out(_actor(request), selectors.offer_detail(_actor(request), offer.pk))
 
 
 @router.get("/offers/{int:pk}", response={200: OfferOut, **ERRORS}, summary="One offer")
 def get_offer(request: HttpRequest, pk: int) -> Any:
-    return _offer_out(selectors.offer_detail(_actor(request), pk))
+    return _offer_out(_actor(request), selectors.offer_detail(_actor(request), pk))
 
 
 @router.patch("/offers/{int:pk}", response={200: OfferOut, **ERRORS}, summary="Change an offer")
 def update_offer(request: HttpRequest, pk: int, payload: OfferPatch) -> Any:
     services.update_offer(_actor(request), pk, **payload.model_dump(exclude_unset=True))
-    return _offer_out(selectors.offer_detail(_actor(request), pk))
+    return _offer_out(_actor(request), selectors.offer_detail(_actor(request), pk))
 
 
 @router.delete("/offers/{int:pk}", response={204: None, **ERRORS}, summary="Remove an offer")
@@ -274,15 +291,42 @@ def delete_offer(request: HttpRequest, pk: int) -> Any:
 # --- applications ---------------------------------------------------------------------------
 
 
-class ApplicationQuery(PageQuery):
-    program: int | None = None
-    status: str = ""
+class ApplicationQuery(filter_schema(selectors.ApplicationFilters)):  # type: ignore[misc]
+    """The list's filters (from its selector's dataclass) and paging."""
+
+
+class ReviewQuery(filter_schema(selectors.ReviewFilters)):  # type: ignore[misc]
+    """The list's filters (from its selector's dataclass) and paging."""
+
+
+QUEUES = {
+    "recommend": selectors.applications_to_recommend,
+    "approve": selectors.applications_to_approve,
+}
 
 
 @router.get("/applications", response={200: ApplicationPage, **ERRORS}, summary="Applications")
 def list_applications(request: HttpRequest, query: Query[ApplicationQuery]) -> Any:
-    qs = selectors.applications_for(_actor(request), program_id=query.program, status=query.status)
-    return _page(qs, query.page, query.page_size, _application_out)
+    actor = _actor(request)
+    filters = parse_query(selectors.ApplicationFilters, query, actor=actor)
+    qs = selectors.applications_for(actor, filters)
+    return _page(qs, query.page, query.page_size, lambda x: _application_out(actor, x))
+
+
+@router.get(
+    "/review/{queue}",
+    response={200: ApplicationPage, **ERRORS},
+    summary="A review queue: recommend (your school) or approve (your authority)",
+)
+def review_queue(
+    request: HttpRequest,
+    queue: Literal["recommend", "approve"],
+    query: Query[ReviewQuery],
+) -> Any:
+    actor = _actor(request)
+    filters = parse_query(selectors.ReviewFilters, query, actor=actor)
+    qs = QUEUES[queue](actor, filters)
+    return _page(qs, query.page, query.page_size, lambda x: _application_out(actor, x))
 
 
 @router.post(
@@ -292,18 +336,20 @@ def list_applications(request: HttpRequest, query: Query[ApplicationQuery]) -> A
 )
 def create_application(request: HttpRequest, pk: int, payload: ApplicationIn) -> Any:
     app = services.create_application(_actor(request), pk, **payload.model_dump())
-    return 201, _application_out(selectors.application_detail(_actor(request), app.pk))
+    return 201, _application_out(
+        _actor(request), selectors.application_detail(_actor(request), app.pk)
+    )
 
 
 @router.get(
     "/applications/{int:pk}", response={200: ApplicationOut, **ERRORS}, summary="One application"
 )
 def get_application(request: HttpRequest, pk: int) -> Any:
-    return _application_out(selectors.application_detail(_actor(request), pk))
+    return _application_out(_actor(request), selectors.application_detail(_actor(request), pk))
 
 
 def _after(request: HttpRequest, pk: int) -> Any:
-    return _application_out(selectors.application_detail(_actor(request), pk))
+    return _application_out(_actor(request), selectors.application_detail(_actor(request), pk))
 
 
 @router.put("/applications/{int:pk}/choices", response={200: ApplicationOut, **ERRORS})
@@ -351,7 +397,7 @@ def assign(request: HttpRequest, pk: int, payload: AssignIn) -> Any:
 @router.post("/applications/{int:pk}/confirm", response={201: PlacementOut, **ERRORS})
 def confirm(request: HttpRequest, pk: int, payload: ConfirmIn) -> Any:
     p = services.confirm_application(_actor(request), pk, **payload.model_dump())
-    return 201, _placement_out(selectors.placement_detail(_actor(request), p.pk))
+    return 201, _placement_out(_actor(request), selectors.placement_detail(_actor(request), p.pk))
 
 
 @router.post("/applications/{int:pk}/complete", response={200: ApplicationOut, **ERRORS})
@@ -378,20 +424,45 @@ def my_results(request: HttpRequest) -> Any:
 # --- matching runs --------------------------------------------------------------------------
 
 
+def _with_jobs(actor: Any, runs: list[MatchingRun]) -> list[MatchingRun]:
+    """Give each run its job as the jobs selector shows it (swept, with its actions)."""
+    found = jobs_selectors.jobs_for(actor).filter(pk__in=[r.job_id for r in runs if r.job_id])
+    by_id = {j.pk: j for j in found.select_related("target_type")}
+    for r in runs:
+        r.job = by_id.get(r.job_id)  # type: ignore[arg-type]
+    return runs
+
+
+def _run(actor: Any, pk: int) -> MatchingRun:
+    run = selectors.run_detail(actor, pk)
+    if run.job_id:
+        run.job = jobs_selectors.job_detail(actor, run.job_id)
+    return _run_out(actor, run)
+
+
 @router.post("/programs/{int:pk}/runs", response={202: RunOut, **ERRORS}, summary="Start a run")
 def start_run(request: HttpRequest, pk: int, payload: RunIn) -> Any:
     run = services.start_matching_run(_actor(request), pk, payload.mode, payload.parameters)
-    return 202, run
+    return 202, _run(_actor(request), run.pk)
 
 
-@router.get("/programs/{int:pk}/runs", response={200: list[RunOut], **ERRORS}, summary="Runs")
-def list_runs(request: HttpRequest, pk: int) -> Any:
-    return list(selectors.runs_for(_actor(request), pk)[:100])
+class RunQuery(filter_schema(selectors.RunFilters)):  # type: ignore[misc]
+    """The list's filters (from its selector's dataclass) and paging."""
+
+
+@router.get("/programs/{int:pk}/runs", response={200: RunPage, **ERRORS}, summary="Runs")
+def list_runs(request: HttpRequest, pk: int, query: Query[RunQuery]) -> Any:
+    actor = _actor(request)
+    filters = parse_query(selectors.RunFilters, query, actor=actor)
+    qs = selectors.runs_for(actor, pk, filters)
+    envelope = page_envelope(qs, query.page, query.page_size, lambda run: run)
+    envelope["items"] = [_run_out(actor, r) for r in _with_jobs(actor, envelope["items"])]
+    return envelope
 
 
 @router.get("/runs/{int:pk}", response={200: RunOut, **ERRORS}, summary="Status and progress")
 def get_run(request: HttpRequest, pk: int) -> Any:
-    return selectors.run_detail(_actor(request), pk)
+    return _run(_actor(request), pk)
 
 
 @router.get("/runs/{int:pk}/results", response={200: ResultPage, **ERRORS}, summary="Results")
@@ -403,21 +474,27 @@ def run_results(request: HttpRequest, pk: int, query: Query[PageQuery]) -> Any:
 @router.post("/runs/{int:pk}/publish", response={200: RunOut, **ERRORS}, summary="Publish")
 def publish_run(request: HttpRequest, pk: int) -> Any:
     services.publish_run(_actor(request), pk)
-    return selectors.run_detail(_actor(request), pk)
+    return _run(_actor(request), pk)
 
 
 # --- placements -----------------------------------------------------------------------------
 
 
+class PlacementQuery(filter_schema(selectors.PlacementFilters)):  # type: ignore[misc]
+    """The list's filters (from its selector's dataclass) and paging."""
+
+
 @router.get("/placements", response={200: PlacementPage, **ERRORS}, summary="Placements")
-def list_placements(request: HttpRequest, query: Query[PageQuery]) -> Any:
-    qs = selectors.placements_for(_actor(request))
-    return _page(qs, query.page, query.page_size, _placement_out)
+def list_placements(request: HttpRequest, query: Query[PlacementQuery]) -> Any:
+    actor = _actor(request)
+    filters = parse_query(selectors.PlacementFilters, query, actor=actor)
+    qs = selectors.placements_for(actor, filters)
+    return _page(qs, query.page, query.page_size, lambda x: _placement_out(actor, x))
 
 
 def _placement_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
     p = selectors.placement_detail(_actor(request), pk)
-    out = _placement_out(p)
+    out = _placement_out(_actor(request), p)
     out["logs"] = list(p.logs.all())
     out["reports"] = list(p.reports.all())
     out["duties"] = list(p.duties.all())
@@ -517,19 +594,24 @@ def reciprocity(request: HttpRequest, query: Query[ReciprocityQuery]) -> Any:
     return selectors.reciprocity(_actor(request), query.a, query.b, terms)
 
 
-# --- notifications --------------------------------------------------------------------------
+# --- notifications (moved to /api/notifications/; these addresses keep working) -------------
 
 
-class NotificationQuery(PageQuery):
-    unread: bool = False
-
-
-@router.get("/notifications", response={200: NotificationPage, **ERRORS})
+@router.get(
+    "/notifications",
+    response={200: NotificationPage, **ERRORS},
+    deprecated=True,
+    summary="Your notifications (use GET /api/notifications/)",
+)
 def list_notifications(request: HttpRequest, query: Query[NotificationQuery]) -> Any:
-    qs = selectors.notifications_for(_actor(request), unread=query.unread)
-    return _page(qs, query.page, query.page_size, lambda n: n)
+    return notifications_api.page(request, query)
 
 
-@router.post("/notifications/read", response={200: dict[str, int], **ERRORS})
+@router.post(
+    "/notifications/read",
+    response={200: MarkedOut, **ERRORS},
+    deprecated=True,
+    summary="Mark notifications read (use POST /api/notifications/read)",
+)
 def mark_read(request: HttpRequest, payload: MarkReadIn) -> Any:
-    return {"marked": services.mark_read(_actor(request), payload.ids)}
+    return notifications_api.mark_read(request, payload)

@@ -9,53 +9,32 @@ class ExchangesConfig(AppConfig):
     verbose_name = _("Exchanges")
 
     def ready(self) -> None:
-        from xietong.core.navigation import NavItem, register
+        from xietong.exchanges import (
+            access,  # noqa: F401  (declares the rules)
+            attachments,
+            pickers,  # noqa: F401  (registers the programs picker)
+        )
+        from xietong.workbench.navigation import NavItem, register
+
+        attachments.register()  # evidence files on placement reports and logs
 
         section = _("Exchanges")
         entries = [
-            # (label, url name, icon, visible: the rule of the page's selector or service)
-            (
-                _("Exchange programs"),
-                "program_list",
-                "arrow-left-right",
-                lambda a: a.reads_registry,
-            ),
-            (_("My applications"), "my_applications", "send", lambda a: a.own_staff_id is not None),
-            (
-                _("Reviews"),
-                "review",
-                "clipboard-check",
-                lambda a: bool(a.admin_institution_ids or a.admin_region_paths),
-            ),
-            (
-                pgettext_lazy("navigation", "Matching"),
-                "matching",
-                "shuffle",
-                lambda a: bool(a.admin_region_paths),
-            ),
-            (
-                _("Placements"),
-                "placement_list",
-                "person-workspace",
-                lambda a: bool(
-                    a.own_staff_id or a.admin_institution_ids or a.authority_region_paths
-                ),
-            ),
-            (
-                _("Coverage"),
-                "coverage",
-                "pie-chart",
-                lambda a: bool(a.authority_region_paths or a.admin_institution_ids),
-            ),
-            (_("Notifications"), "notifications", "bell", lambda a: True),
+            # (label, url name, icon, the capability that shows it)
+            (_("Exchange programs"), "program_list", "arrow-left-right", "exchanges.programs"),
+            (_("My applications"), "my_applications", "send", "exchanges.apply"),
+            (_("Reviews"), "review", "clipboard-check", "exchanges.review"),
+            (pgettext_lazy("navigation", "Matching"), "matching", "shuffle", "exchanges.matching"),
+            (_("Placements"), "placement_list", "person-workspace", "exchanges.placements"),
+            (_("Coverage"), "coverage", "pie-chart", "exchanges.coverage"),
         ]
-        for order, (label, name, icon, visible) in enumerate(entries, start=40):
+        for order, (label, name, icon, capability) in enumerate(entries, start=40):
             register(
                 NavItem(
                     label=label,
                     url_name=f"exchanges:{name}",
                     icon=icon,
-                    visible=visible,
+                    capability=capability,
                     order=order,
                     section=section,
                 )

@@ -102,3 +102,6 @@ class DutyKind(models.TextChoices):
 
 ELIGIBLE_POSITIONS = ("teacher", "principal", "vice_principal")
 BACKBONE_HONOURS = ("backbone", "subject_leader", "special_grade")
+
+
+TERMS = [(1, _("First term")), (2, _("Second term"))]

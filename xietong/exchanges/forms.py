@@ -6,7 +6,7 @@ Field names are the services' own, so an ``InvalidInput.fields`` key lands on it
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any, cast
 
 from django import forms
@@ -15,10 +15,13 @@ from django.utils.translation import gettext_lazy as _
 
 from xietong.core.codefields import CodeField, CodeListField
 from xietong.core.codes import STAGES, SUBJECTS, TITLES
-from xietong.core.termfields import TERM_NUMBERS, SchoolTermField, SchoolYearField, span
+from xietong.core.filters import filter_form
+from xietong.core.pickers import BoundPicker, PickerField, PickerForm
+from xietong.core.termfields import SchoolTermField, SchoolYearField, span
 from xietong.core.terms import TermSpan
 from xietong.exchanges.choices import (
     PROGRAM_STATUS_MOVES,
+    TERMS,
     DutyKind,
     ProgramKind,
     ProgramStatus,
@@ -26,58 +29,34 @@ from xietong.exchanges.choices import (
     RunMode,
 )
 from xietong.exchanges.models import HostOffer, Program
+from xietong.exchanges.selectors import (
+    PlacementFilters,
+    ProgramFilters,
+    ReviewFilters,
+    RunFilters,
+)
 from xietong.institutions.choices import Position
-from xietong.institutions.forms import area_choices, page_size_field
+from xietong.institutions.forms import area_choices
 
 Choices = list[tuple[Any, Any]]
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-TERMS = TERM_NUMBERS
-
-
-class _YearAndTerm(forms.Form):
-    """A school year with an optional term: which terms a filter means."""
-
-    @staticmethod
-    def terms(cleaned: Mapping[str, Any]) -> TermSpan | None:
-        return span(cleaned.get("school_year"), cleaned.get("term"))
 
 
 # --- programs ----------------------------------------------------------------------------------
 
 
-class ProgramFilterForm(_YearAndTerm):
-    kind = forms.ChoiceField(
-        label=_("Kind"), required=False, choices=[("", _("All kinds")), *ProgramKind.choices]
-    )
-    school_year = SchoolYearField(label=_("School year"), required=False)
-    term = forms.TypedChoiceField(
-        label=_("Term"),
-        required=False,
-        coerce=int,
-        empty_value=None,
-        choices=[("", _("Both terms")), *TERMS],
-    )
-    status = forms.ChoiceField(
-        label=_("Status"),
-        required=False,
-        choices=[("", _("All statuses")), *ProgramStatus.choices],
-    )
-    area = forms.ChoiceField(label=_("Area"), required=False)
-    page_size = page_size_field()
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["area"]).choices = area_choices()
+ProgramFilterForm = filter_form(ProgramFilters)
+ReviewFilterForm = filter_form(ReviewFilters)
+PlacementFilterForm = filter_form(PlacementFilters)
+RunFilterForm = filter_form(RunFilters, paging=None)
 
 
-class ProgramForm(forms.Form):
+class ProgramForm(PickerForm):
     title = forms.CharField(label=_("Program title"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=[("", "—"), *ProgramKind.choices])
-    organiser = forms.TypedChoiceField(
-        label=_("Organising authority"), coerce=int, empty_value=None
-    )
+    organiser = PickerField("institutions", label=_("Organising authority"))
     region = forms.CharField(label=_("Owning region"), widget=forms.Select)
     school_term = SchoolTermField(label=_("Term"))
     starts_on = forms.DateField(label=_("Starts on"), widget=DATE)
@@ -127,9 +106,16 @@ class ProgramForm(forms.Form):
     min_age = forms.IntegerField(label=_("Minimum age"), required=False, min_value=18)
     max_age = forms.IntegerField(label=_("Maximum age"), required=False, max_value=70)
 
-    def __init__(self, *args: Any, organisers: Choices, regions: Choices, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        organisers: BoundPicker,
+        regions: Choices,
+        keep_organiser: int | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.TypedChoiceField, self.fields["organiser"]).choices = [("", "—"), *organisers]
+        self.bind_picker("organiser", organisers, keep=[keep_organiser])
         self.fields["region"].widget.choices = [("", "—"), *regions]
         areas = area_choices()[1:]
         for name in ("sending_areas", "host_areas"):
@@ -188,9 +174,9 @@ def status_moves(program: Program) -> list[tuple[str, Any]]:
 SLOT_ROWS = 4
 
 
-class OfferForm(forms.Form):
-    host = forms.TypedChoiceField(label=_("Host institution"), coerce=int, empty_value=None)
-    mentor = forms.TypedChoiceField(label=_("Mentor"), coerce=int, empty_value=None, required=False)
+class OfferForm(PickerForm):
+    host = PickerField("institutions", label=_("Host institution"))
+    mentor = PickerField("staff", label=_("Mentor"), required=False, empty_label=_("No mentor yet"))
     requirements = forms.CharField(
         label=_("Requirements"),
         required=False,
@@ -202,17 +188,16 @@ class OfferForm(forms.Form):
     def __init__(
         self,
         *args: Any,
-        hosts: Choices,
-        mentors: Choices,
+        hosts: BoundPicker,
+        mentors: BoundPicker,
         offer: HostOffer | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.offer = offer
-        host = cast(forms.TypedChoiceField, self.fields["host"])
-        host.choices = [("", "—"), *hosts]
-        mentor = cast(forms.TypedChoiceField, self.fields["mentor"])
-        mentor.choices = [("", _("No mentor yet")), *mentors]
+        host = self.fields["host"]
+        self.bind_picker("host", hosts, keep=[offer.host_id] if offer else [])
+        self.bind_picker("mentor", mentors, keep=[offer.mentor_id] if offer else [])
         if offer is not None:
             host.required = False
             host.disabled = True
@@ -262,7 +247,7 @@ class OfferForm(forms.Form):
 # --- applications ---------------------------------------------------------------------------
 
 
-class ApplicationForm(forms.Form):
+class ApplicationForm(PickerForm):
     """Up to N ranked choices as N selects (works without JavaScript), and a statement."""
 
     statement = forms.CharField(
@@ -281,17 +266,18 @@ class ApplicationForm(forms.Form):
         offers: Choices,
         max_choices: int,
         statement: bool = True,
-        applicants: Sequence[tuple[int, str]] = (),
+        applicants: BoundPicker | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        if applicants:  # an administrator applies on a teacher's behalf
-            self.fields["applicant"] = forms.TypedChoiceField(
+        if applicants is not None:  # an administrator applies on a teacher's behalf
+            self.fields["applicant"] = PickerField(
+                "staff",
                 label=_("Teacher"),
-                coerce=int,
-                choices=[("", _("— choose the teacher —")), *applicants],
+                empty_label=_("— choose the teacher —"),
                 error_messages={"required": _("Choose the teacher you apply for.")},
             )
+            self.bind_picker("applicant", applicants)
         # More choices than allowed are read too (a crafted request), so the service refuses
         # them with its message rather than the form dropping them silently.
         sent = [
@@ -440,7 +426,7 @@ class DutyDoneForm(_OwnIds):
 # --- coverage ---------------------------------------------------------------------------------
 
 
-class CoverageForm(_YearAndTerm):
+class CoverageForm(PickerForm):
     school_year = SchoolYearField(label=_("School year"))
     term = forms.TypedChoiceField(
         label=_("Term"),
@@ -450,22 +436,33 @@ class CoverageForm(_YearAndTerm):
         choices=[("", _("Whole school year")), *TERMS],
     )
     area = forms.ChoiceField(label=_("Area"), required=False)
-    institution = forms.TypedChoiceField(
-        label=_("Institution"), required=False, coerce=int, empty_value=None
+    institution = PickerField(
+        "institutions", label=_("Institution"), required=False, empty_label=_("All institutions")
     )
 
-    def __init__(self, *args: Any, institutions: Choices, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, institutions: BoundPicker, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["area"]).choices = area_choices()
-        inst = cast(forms.TypedChoiceField, self.fields["institution"])
-        inst.choices = [("", _("All institutions")), *institutions]
+        self.bind_picker("institution", institutions)
+
+    @staticmethod
+    def terms(cleaned: Mapping[str, Any]) -> TermSpan | None:
+        return span(cleaned.get("school_year"), cleaned.get("term"))
+
+    def is_valid(self) -> bool:
+        # A search for an institution still shows the figures of the other filters.
+        picking, self.picking = self.picking, ""
+        try:
+            return super().is_valid()
+        finally:
+            self.picking = picking
 
 
-class ReciprocityForm(forms.Form):
-    a = forms.TypedChoiceField(label=_("Institution A"), coerce=int, empty_value=None)
-    b = forms.TypedChoiceField(label=_("Institution B"), coerce=int, empty_value=None)
+class ReciprocityForm(PickerForm):
+    a = PickerField("institutions", label=_("Institution A"))
+    b = PickerField("institutions", label=_("Institution B"))
 
-    def __init__(self, *args: Any, institutions: Choices, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, institutions: BoundPicker, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in ("a", "b"):
-            cast(forms.TypedChoiceField, self.fields[name]).choices = [("", "—"), *institutions]
+            self.bind_picker(name, institutions)

@@ -286,49 +286,51 @@ class ApplicationChoice(models.Model):
         return f"{self.rank}. {self.offer}"
 
 
-class Notification(models.Model):
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exchange_notifications"
-    )
-    text = models.CharField(_("text"), max_length=500)
-    link = models.CharField(_("link"), max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-id"]
-        indexes = [models.Index(fields=["user", "read_at"])]
-
-    def __str__(self) -> str:
-        return self.text
-
-
 class MatchingRun(models.Model):
+    """A run's inputs and results; how far its execution got lives on its :class:`Job`.
+
+    ``status`` is the run's own lifecycle — ``queued`` until results are stored (the job
+    says whether it waits, runs or failed), then ``done`` and ``published``.
+    """
+
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="runs")
     mode = models.CharField(_("mode"), max_length=10, choices=RunMode.choices)
     parameters = models.JSONField(_("parameters"), default=dict)
     status = models.CharField(
         _("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED
     )
-    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
+    # Null only between the run's insert and its job's, inside start_matching_run.
+    job = models.OneToOneField(
+        "jobs.Job", on_delete=models.PROTECT, null=True, blank=True, related_name="matching_run"
+    )
     inputs = models.JSONField(null=True, blank=True)
     statistics = models.JSONField(null=True, blank=True)
-    error = models.CharField(max_length=500, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-id"]
-        constraints = [
-            models.CheckConstraint(condition=Q(progress__lte=100), name="run_progress_percent")
-        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.program} ({self.mode})"
+
+    @property
+    def state(self) -> str:
+        """The status to show: the run's once it has results, else its job's."""
+        if self.status != RunStatus.QUEUED or self.job is None:
+            return self.status
+        return _JOB_STATE.get(self.job.status, RunStatus.QUEUED)
+
+    @property
+    def state_label(self) -> str:
+        return str(RunStatus(self.state).label)
+
+
+_JOB_STATE = {"queued": RunStatus.QUEUED, "running": RunStatus.RUNNING}
+_JOB_STATE.update(failed=RunStatus.FAILED, cancelled=RunStatus.FAILED, succeeded=RunStatus.DONE)
 
 
 class MatchResult(models.Model):
@@ -338,8 +340,8 @@ class MatchResult(models.Model):
     )
     slot = models.ForeignKey(OfferSlot, on_delete=models.PROTECT, null=True, blank=True)
     rank = models.PositiveSmallIntegerField(null=True, blank=True)
-    explanation_zh = models.TextField(blank=True)
-    explanation_en = models.TextField(blank=True)
+    # Reason codes with parameters (see xietong.exchanges.explanations), rendered when read.
+    explanation = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["run_id", "application_id"]

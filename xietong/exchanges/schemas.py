@@ -9,7 +9,10 @@ from ninja import Schema
 from pydantic import ConfigDict, Field
 
 from xietong.core.codefields import StageIn, StagesIn, SubjectIn, SubjectsIn, TitlesIn
+from xietong.core.paging import PageOut
 from xietong.core.termfields import SchoolTermIn
+from xietong.jobs.choices import RETRYABLE
+from xietong.jobs.schemas import JobOut, job_out
 
 
 class Strict(Schema):
@@ -109,14 +112,11 @@ class ProgramOut(Schema):
     status: str
     eligibility: dict[str, Any]
     can_manage: bool
+    actions: list[str] = Field(description="the verbs the caller may do on it now")
 
 
-class ProgramPage(Schema):
-    count: int
-    page: int
-    page_size: int
-    pages: int
-    items: list[ProgramOut]
+class ProgramPage(PageOut[ProgramOut]):
+    pass
 
 
 class SlotIn(Strict):
@@ -156,6 +156,7 @@ class OfferOut(Schema):
     requirements: str
     slots: list[SlotOut]
     can_manage: bool
+    actions: list[str] = Field(description="the verbs the caller may do on it now")
 
 
 class ApplicationIn(Strict):
@@ -207,14 +208,11 @@ class ApplicationOut(Schema):
     matched_host: str | None
     matched_rank: int | None
     reject_reason: str
+    actions: list[str] = Field(description="the verbs the caller may do on it now")
 
 
-class ApplicationPage(Schema):
-    count: int
-    page: int
-    page_size: int
-    pages: int
-    items: list[ApplicationOut]
+class ApplicationPage(PageOut[ApplicationOut]):
+    pass
 
 
 class RunIn(Strict):
@@ -227,12 +225,35 @@ class RunOut(Schema):
     program_id: int
     mode: str
     parameters: dict[str, Any]
-    status: str
-    progress: int
+    status: str = Field(description="queued, running, failed (from its job), done, published")
+    progress: int = Field(description="0–100, from its job")
     statistics: dict[str, Any] | None
-    error: str
+    error: str = Field(description="why its job failed, in the caller's language")
     created_at: dt.datetime
     published_at: dt.datetime | None
+    actions: list[str] = Field(description="the verbs the caller may do on it now")
+
+    job: JobOut | None = Field(description="the job executing the run (also at /api/jobs/{id})")
+
+    @staticmethod
+    def resolve_status(obj: Any) -> str:
+        return str(obj.state)
+
+    @staticmethod
+    def resolve_progress(obj: Any) -> int:
+        return obj.job.percent if obj.job else 0
+
+    @staticmethod
+    def resolve_error(obj: Any) -> str:
+        return obj.job.message if obj.job and obj.job.status in RETRYABLE else ""
+
+    @staticmethod
+    def resolve_job(obj: Any) -> dict[str, Any] | None:
+        return job_out(obj.job) if obj.job else None
+
+
+class RunPage(PageOut[RunOut]):
+    pass
 
 
 class ResultOut(Schema):
@@ -241,16 +262,12 @@ class ResultOut(Schema):
     host: str | None
     slot_id: int | None
     rank: int | None
-    explanation_zh: str
-    explanation_en: str
+    explanation: str = Field(description="why, in the caller's language")
+    reasons: dict[str, Any] = Field(description="the reason codes and parameters it renders")
 
 
-class ResultPage(Schema):
-    count: int
-    page: int
-    page_size: int
-    pages: int
-    items: list[ResultOut]
+class ResultPage(PageOut[ResultOut]):
+    pass
 
 
 class LogIn(Strict):
@@ -322,6 +339,7 @@ class PlacementOut(Schema):
     score: float | None
     grade: str
     hours_credited: int | None
+    actions: list[str] = Field(description="the verbs the caller may do on it now")
 
 
 class PlacementDetailOut(PlacementOut):
@@ -330,29 +348,5 @@ class PlacementDetailOut(PlacementOut):
     duties: list[DutyOut]
 
 
-class PlacementPage(Schema):
-    count: int
-    page: int
-    page_size: int
-    pages: int
-    items: list[PlacementOut]
-
-
-class NotificationOut(Schema):
-    id: int
-    text: str
-    link: str
-    created_at: dt.datetime
-    read_at: dt.datetime | None
-
-
-class NotificationPage(Schema):
-    count: int
-    page: int
-    page_size: int
-    pages: int
-    items: list[NotificationOut]
-
-
-class MarkReadIn(Strict):
-    ids: list[int] | None = None
+class PlacementPage(PageOut[PlacementOut]):
+    pass

@@ -14,28 +14,32 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Sum,
     Value,
     When,
 )
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from xietong import access
+from xietong.access.reach import NOTHING
 from xietong.accounts.access import Actor
 from xietong.core.delimited import needle
 from xietong.core.errors import NotFound, PermissionDenied
-from xietong.core.terms import TermSpan
-from xietong.exchanges.access import (
-    NOTHING,
-    application_read_q,
-    authority_read_q,
-    manage_program_q,
-    placement_read_q,
-    read_program_q,
-)
+from xietong.core.filters import option
+from xietong.core.termfields import SchoolYearTextField, span
+from xietong.core.terms import TermSpan, parse_school_year
+from xietong.exchanges import access as _declarations  # noqa: F401  (declares the rules)
 from xietong.exchanges.choices import (
     BACKBONE_HONOURS,
     ELIGIBLE_POSITIONS,
     ROTATED_STATES,
+    TERMS,
     AppStatus,
+    PlacementStatus,
+    ProgramKind,
+    ProgramStatus,
+    RunMode,
     RunStatus,
 )
 from xietong.exchanges.models import (
@@ -44,13 +48,12 @@ from xietong.exchanges.models import (
     HostOffer,
     MatchingRun,
     MatchResult,
-    Notification,
     OfferSlot,
     Placement,
     Program,
 )
-from xietong.institutions.models import Institution, Staff
-from xietong.institutions.selectors import administered_institutions_q
+from xietong.institutions.models import Institution, RegionMix, RegionTally, Staff, StaffTally
+from xietong.institutions.selectors import area_choices
 from xietong.regions.selectors import path_prefixes_for, under_paths_q
 
 
@@ -64,21 +67,59 @@ def _one(qs: QuerySet[Any], pk: int) -> Any:
 # --- programs and offers ------------------------------------------------------------------------
 
 
-def programs_for(
-    actor: Actor, *, status: str = "", terms: TermSpan | None = None
-) -> QuerySet[Program]:
-    qs = Program.objects.filter(read_program_q(actor)).select_related("organiser", "region")
-    if status:
-        qs = qs.filter(status=status)
-    if terms is not None:
-        qs = qs.filter(term_key__range=terms.keys)
-    return qs.annotate(
-        can_manage=Case(
-            When(manage_program_q(actor), then=Value(True)),
-            default=Value(False),
-            output_field=BooleanField(),
-        )
+@dataclass(frozen=True)
+class ProgramFilters:
+    """The program list's filters (page and API alike)."""
+
+    kind: str = option(
+        "", label=gettext_lazy("Kind"), choices=ProgramKind.choices, empty=gettext_lazy("All kinds")
     )
+    school_year: str = option(  # checked and normalised as a school year ("2024-2025")
+        "",
+        label=gettext_lazy("School year"),
+        max_length=20,  # "2024–2025学年" as well as "2024-2025"
+        placeholder="2024-2025",
+        field=SchoolYearTextField,
+    )
+    term: int | None = option(
+        None, label=gettext_lazy("Term"), choices=TERMS, empty=gettext_lazy("Both terms")
+    )
+    status: str = option(
+        "",
+        label=gettext_lazy("Status"),
+        choices=ProgramStatus.choices,
+        empty=gettext_lazy("All statuses"),
+    )
+    area: str = option(
+        "",
+        label=gettext_lazy("Area"),
+        choices=area_choices,
+        empty=gettext_lazy("All areas"),
+        max_length=20,
+    )
+
+
+def programs_for(actor: Actor, filters: ProgramFilters | None = None) -> QuerySet[Program]:
+    """Programs the actor may read, filtered; each knows whether the actor manages it."""
+    f = filters or ProgramFilters()
+    qs = Program.objects.filter(access.read_q(actor, Program)).select_related("organiser", "region")
+    if f.kind:
+        qs = qs.filter(kind=f.kind)
+    if f.school_year:
+        terms = span(parse_school_year(f.school_year), f.term)
+        qs = qs.filter(term_key__range=terms.keys) if terms is not None else qs
+    elif f.term is not None:
+        qs = qs.filter(term=f.term)
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.area:
+        qs = qs.filter(under_paths_q(path_prefixes_for(f.area), "region__path"))
+    manages = access.relation_q(actor, Program, ("manager",))
+    return access.annotate(actor, qs.annotate(can_manage=_flag(manages)))
+
+
+def _flag(q: Q) -> Case:
+    return Case(When(q, then=Value(True)), default=Value(False), output_field=BooleanField())
 
 
 def program_detail(actor: Actor, pk: int) -> Program:
@@ -87,18 +128,13 @@ def program_detail(actor: Actor, pk: int) -> Program:
 
 def offers_for(actor: Actor, program_id: int) -> QuerySet[HostOffer]:
     program_detail(actor, program_id)
-    return (
+    qs = (
         HostOffer.objects.filter(program_id=program_id)
         .select_related("host", "mentor")
         .prefetch_related(Prefetch("slots", queryset=OfferSlot.objects.order_by("pk")))
-        .annotate(
-            can_manage=Case(
-                When(administered_institutions_q(actor, "host__"), then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            )
-        )
+        .annotate(can_manage=_flag(access.verb_q(actor, HostOffer, "edit")))
     )
+    return access.annotate(actor, qs)
 
 
 def offer_detail(actor: Actor, pk: int) -> HostOffer:
@@ -111,11 +147,63 @@ def offer_detail(actor: Actor, pk: int) -> HostOffer:
 # --- applications --------------------------------------------------------------------------------
 
 
+def _program() -> Any:
+    return option(
+        None,
+        label=gettext_lazy("Program"),
+        param="program",
+        picker="programs",
+        empty=gettext_lazy("All programs"),
+    )
+
+
+def _applicant_q() -> Any:
+    return option(
+        "", label=gettext_lazy("Teacher"), max_length=50, placeholder=gettext_lazy("Full name")
+    )
+
+
+@dataclass(frozen=True)
+class ApplicationFilters:
+    """The application list's filters (the API's ``/applications``)."""
+
+    program_id: int | None = _program()
+    status: str = option(
+        "",
+        label=gettext_lazy("Status"),
+        choices=AppStatus.choices,
+        empty=gettext_lazy("All statuses"),
+    )
+    q: str = _applicant_q()
+
+
+@dataclass(frozen=True)
+class ReviewFilters:
+    """The review queues' filters (the review page and ``/review/{queue}``)."""
+
+    program_id: int | None = _program()
+    q: str = _applicant_q()
+
+
+def _filter_applications(qs: QuerySet[Application], f: Any) -> QuerySet[Application]:
+    if f.program_id is not None:
+        qs = qs.filter(program_id=f.program_id)
+    if getattr(f, "status", ""):
+        qs = qs.filter(status=f.status)
+    if f.q:
+        qs = qs.filter(applicant__name__icontains=f.q)
+    return qs
+
+
 def applications_for(
-    actor: Actor, *, program_id: int | None = None, status: str = ""
+    actor: Actor,
+    filters: ApplicationFilters | None = None,
+    *,
+    program_id: int | None = None,
+    status: str = "",
 ) -> QuerySet[Application]:
     qs = (
-        Application.objects.filter(application_read_q(actor))
+        Application.objects.filter(access.read_q(actor, Application))
         .select_related("program", "applicant", "home", "matched_slot__offer__host")
         .prefetch_related(
             Prefetch(
@@ -128,7 +216,24 @@ def applications_for(
         qs = qs.filter(program_id=program_id)
     if status:
         qs = qs.filter(status=status)
-    return qs
+    qs = _filter_applications(qs, filters) if filters is not None else qs
+    return access.annotate(actor, qs)
+
+
+def my_applications(actor: Actor) -> QuerySet[Application]:
+    """The actor's own applications (as the applicant)."""
+    return applications_for(actor).filter(access.relation_q(actor, Application, ("applicant",)))
+
+
+def my_application(actor: Actor, program_id: int) -> Application | None:
+    """The actor's own open application to the program, if it made one."""
+    mine = access.relation_q(actor, Application, ("applicant",))
+    return (
+        applications_for(actor, program_id=program_id)
+        .filter(mine)
+        .exclude(status__in=[AppStatus.WITHDRAWN, AppStatus.REJECTED])
+        .first()
+    )
 
 
 def application_detail(actor: Actor, pk: int) -> Application:
@@ -138,23 +243,52 @@ def application_detail(actor: Actor, pk: int) -> Application:
 # --- matching runs and results ------------------------------------------------------------------
 
 
-def runs_for(actor: Actor, program_id: int) -> QuerySet[MatchingRun]:
+@dataclass(frozen=True)
+class RunFilters:
+    """The matching runs list's filters (the runs page and the API alike)."""
+
+    status: str = option(
+        "",
+        label=gettext_lazy("Status"),
+        choices=RunStatus.choices,
+        empty=gettext_lazy("All statuses"),
+    )
+    mode: str = option(
+        "", label=gettext_lazy("Mode"), choices=RunMode.choices, empty=gettext_lazy("All modes")
+    )
+
+
+def runs_for(
+    actor: Actor, program_id: int, filters: RunFilters | None = None
+) -> QuerySet[MatchingRun]:
     program = program_detail(actor, program_id)
-    if (
-        not program.can_manage  # type: ignore[attr-defined]  # annotated by programs_for
-        and not Program.objects.filter(
-            under_paths_q(actor.authority_region_paths, "region__path"), pk=program.pk
-        ).exists()
-    ):
-        raise PermissionDenied(_("Matching runs are seen by the program's authorities only."))
-    return MatchingRun.objects.filter(program_id=program_id).defer("inputs")
+    access.require(actor, "runs", program)
+    qs = MatchingRun.objects.filter(program_id=program_id).select_related("job").defer("inputs")
+    f = filters or RunFilters()
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.mode:
+        qs = qs.filter(mode=f.mode)
+    return access.annotate(actor, qs)
+
+
+def runs_visible(actor: Actor) -> QuerySet[MatchingRun]:
+    """Every run the actor may read (the scope of their jobs, for the jobs mechanism)."""
+    return MatchingRun.objects.filter(access.read_q(actor, MatchingRun))
+
+
+def runs_managed(actor: Actor) -> QuerySet[MatchingRun]:
+    """Runs whose program the actor manages (may retry or cancel their jobs)."""
+    managed = Program.objects.filter(access.relation_q(actor, Program, ("manager",)))
+    return MatchingRun.objects.filter(program__in=managed)
 
 
 def run_detail(actor: Actor, pk: int) -> MatchingRun:
-    program_id = MatchingRun.objects.filter(pk=pk).values_list("program_id", flat=True).first()
-    if program_id is None:
+    """One run; a run the actor may not read does not exist for it."""
+    found = access.annotate(actor, MatchingRun.objects.filter(pk=pk).defer("inputs")).first()
+    if found is None or not access.can_read(actor, found):
         raise NotFound()
-    return runs_for(actor, program_id).get(pk=pk)
+    return found
 
 
 def run_results(actor: Actor, run_id: int) -> QuerySet[MatchResult]:
@@ -166,12 +300,9 @@ def run_results(actor: Actor, run_id: int) -> QuerySet[MatchResult]:
 
 def my_results(actor: Actor) -> QuerySet[MatchResult]:
     """The actor's own results with explanations — only of published runs."""
-    if actor.own_staff_id is None:
-        return MatchResult.objects.none()
+    mine = access.relation_q(actor, Application, ("applicant",), "application__")
     return (
-        MatchResult.objects.filter(
-            application__applicant_id=actor.own_staff_id, run__status=RunStatus.PUBLISHED
-        )
+        MatchResult.objects.filter(mine, run__status=RunStatus.PUBLISHED)
         .select_related("application__program", "slot__offer__host")
         .order_by("-run_id")
     )
@@ -190,28 +321,36 @@ def application_result(actor: Actor, app_id: int) -> MatchResult | None:
 # --- placements ---------------------------------------------------------------------------------
 
 
-def placements_for(actor: Actor) -> QuerySet[Placement]:
-    return Placement.objects.filter(placement_read_q(actor)).select_related(
+@dataclass(frozen=True)
+class PlacementFilters:
+    """The placement list's filters (page and API alike)."""
+
+    program_id: int | None = _program()
+    status: str = option(
+        "",
+        label=gettext_lazy("Status"),
+        choices=PlacementStatus.choices,
+        empty=gettext_lazy("All statuses"),
+    )
+    q: str = _applicant_q()
+
+
+def placements_for(actor: Actor, filters: PlacementFilters | None = None) -> QuerySet[Placement]:
+    qs = Placement.objects.filter(access.read_q(actor, Placement)).select_related(
         "application__applicant", "application__program", "host", "home", "mentor"
     )
+    f = filters or PlacementFilters()
+    if f.program_id is not None:
+        qs = qs.filter(application__program_id=f.program_id)
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.q:
+        qs = qs.filter(application__applicant__name__icontains=f.q)
+    return access.annotate(actor, qs)
 
 
 def placement_detail(actor: Actor, pk: int) -> Placement:
     return _one(placements_for(actor).prefetch_related("logs", "reports", "duties"), pk)
-
-
-# --- notifications ------------------------------------------------------------------------------
-
-
-def notifications_for(actor: Actor, *, unread: bool = False) -> QuerySet[Notification]:
-    if actor.user_id is None:
-        return Notification.objects.none()
-    qs = Notification.objects.filter(user_id=actor.user_id)
-    return qs.filter(read_at__isnull=True) if unread else qs
-
-
-def unread_count(actor: Actor) -> int:
-    return notifications_for(actor, unread=True).count()
 
 
 # --- coverage ----------------------------------------------------------------------------------
@@ -225,117 +364,292 @@ class CoverageFilters:
     program_id: int | None = None  # apply this program's eligibility
 
 
-def _coverage_scope_q(actor: Actor) -> Q:
-    if not (actor.authority_region_paths or actor.admin_institution_ids):
+def _coverage_institutions_q(actor: Actor, prefix: str = "") -> Q:
+    """Institutions (``prefix`` leads from the row to one) whose staff coverage counts."""
+    if not access.can(actor, "exchanges.coverage"):
         raise PermissionDenied(_("Coverage is read by authorities and institution admins."))
-    return authority_read_q(actor, "institution__") | administered_institutions_q(
-        actor, "institution__"
+    return access.relation_q(actor, Institution, ("authority", "viewer", "school"), prefix)
+
+
+def _coverage_scope_q(actor: Actor, prefix: str = "") -> Q:
+    """Staff (``prefix`` leads from the row to the staff member) coverage may count."""
+    return _coverage_institutions_q(actor, f"{prefix}institution__")
+
+
+@dataclass(frozen=True)
+class _Eligibility:
+    """Who counts as eligible: positions, the area's paths (resolved once; None: anywhere),
+    and a program's person-level conditions."""
+
+    positions: tuple[str, ...]
+    paths: tuple[str, ...] | None = None
+    stages: tuple[str, ...] = ()
+    subjects: tuple[str, ...] = ()
+    titles: tuple[str, ...] = ()
+
+    @property
+    def by_position_only(self) -> bool:
+        return not (self.stages or self.subjects or self.titles)
+
+
+def _eligibility(actor: Actor, f: CoverageFilters) -> _Eligibility:
+    paths = tuple(path_prefixes_for(f.area)) if f.area else None
+    if f.program_id is None:
+        return _Eligibility(tuple(ELIGIBLE_POSITIONS), paths)
+    program = program_detail(actor, f.program_id)
+    only = set(program.codes("elig_positions"))
+    positions = tuple(p for p in ELIGIBLE_POSITIONS if not only or p in only)
+    return _Eligibility(
+        positions,
+        paths,
+        tuple(program.codes("elig_stages")),
+        tuple(program.codes("elig_subjects")),
+        tuple(program.codes("elig_titles")),
     )
 
 
-def eligible_staff(actor: Actor, f: CoverageFilters) -> QuerySet[Staff]:
-    """Teachers, principals and vice-principals in the actor's scope and the area."""
-    qs = Staff.objects.filter(_coverage_scope_q(actor), position__in=ELIGIBLE_POSITIONS)
-    if f.area:
-        qs = qs.filter(under_paths_q(path_prefixes_for(f.area), "institution__region_path"))
+def _eligible_q(actor: Actor, f: CoverageFilters, rule: _Eligibility, prefix: str = "") -> Q:
+    """Eligible staff in the actor's scope and the area, from a row ``prefix`` away."""
+    q = _coverage_scope_q(actor, prefix) & Q(**{f"{prefix}position__in": rule.positions})
+    if rule.paths is not None:
+        q &= under_paths_q(list(rule.paths), f"{prefix}institution__region_path")
     if f.institution_id is not None:
-        qs = qs.filter(institution_id=f.institution_id)
-    if f.program_id is not None:
-        program = program_detail(actor, f.program_id)
-        for field, lookup in (("elig_stages", "stages"), ("elig_subjects", "subjects")):
-            codes = program.codes(field)
-            if codes:
-                any_q = NOTHING
-                for c in codes:
-                    any_q |= Q(**{f"{lookup}__contains": needle(c)})
-                qs = qs.filter(any_q)
-        if program.codes("elig_titles"):
-            qs = qs.filter(title__in=program.codes("elig_titles"))
-        if program.codes("elig_positions"):
-            qs = qs.filter(position__in=program.codes("elig_positions"))
-    return qs
+        q &= Q(**{f"{prefix}institution_id": f.institution_id})
+    for codes, lookup in ((rule.stages, "stages"), (rule.subjects, "subjects")):
+        if codes:
+            any_q = NOTHING
+            for c in codes:
+                any_q |= Q(**{f"{prefix}{lookup}__contains": needle(c)})
+            q &= any_q
+    if rule.titles:
+        q &= Q(**{f"{prefix}title__in": rule.titles})
+    return q
 
 
-def _exchanged(f: CoverageFilters, states: Any) -> Exists:
-    sub = Application.objects.filter(
-        applicant=OuterRef("pk"), status__in=list(states), program__term_key__range=f.terms.keys
+def eligible_staff(
+    actor: Actor, f: CoverageFilters, rule: _Eligibility | None = None
+) -> QuerySet[Staff]:
+    """Teachers, principals and vice-principals in the actor's scope and the area."""
+    return Staff.objects.filter(_eligible_q(actor, f, rule or _eligibility(actor, f)))
+
+
+def _eligible_by_institution(
+    actor: Actor, f: CoverageFilters, rule: _Eligibility
+) -> list[dict[str, Any]]:
+    """(institution id, name, eligible) ordered by name: from the tallies by position; a
+    program's stage, subject or title conditions need the staff themselves."""
+    rows: QuerySet[Any, dict[str, Any]]
+    if rule.by_position_only:
+        tally = StaffTally.objects.filter(_eligible_q(actor, f, rule))
+        rows = tally.values("institution_id", "institution__name").annotate(n=Sum("staff"))
+    else:
+        rows = (
+            eligible_staff(actor, f, rule)
+            .values("institution_id", "institution__name")
+            .annotate(n=Count("pk"))
+        )
+    return list(rows.order_by("institution__name", "institution_id"))
+
+
+def _exchanged_by_institution(
+    actor: Actor, f: CoverageFilters, rule: _Eligibility
+) -> dict[int, dict[str, int]]:
+    """Per institution: eligible staff who completed, who rotated, and backbone who rotated.
+
+    Read from the applications of the school year (a few thousand), not from the staff.
+    """
+    apps = Application.objects.filter(
+        _eligible_q(actor, f, rule, "applicant__"),
+        status__in=list(ROTATED_STATES),
+        program__term_key__range=f.terms.keys,
     )
-    return Exists(sub)
+    backbone = NOTHING
+    for h in BACKBONE_HONOURS:
+        backbone |= Q(applicant__honours__contains=needle(h))
+    rows = (
+        apps.order_by()
+        .values("applicant__institution_id")
+        .annotate(
+            completed=Count("applicant_id", distinct=True, filter=Q(status=AppStatus.COMPLETED)),
+            rotated=Count("applicant_id", distinct=True),
+            backbone_rotated=Count("applicant_id", distinct=True, filter=backbone),
+        )
+    )
+    return {r.pop("applicant__institution_id"): r for r in rows}
 
 
 def _share(part: int, whole: int) -> float:
     return round(part / whole, 4) if whole else 0.0
 
 
-def coverage_by_institution(actor: Actor, f: CoverageFilters) -> list[dict[str, Any]]:
-    """Per institution: eligible teachers, those who completed an exchange, share, full coverage.
+def coverage_rows(actor: Actor, f: CoverageFilters) -> list[dict[str, Any]]:
+    """Per institution with eligible staff, by name: coverage and the national rule.
 
-    One GROUP BY query; "full coverage" means every eligible teacher completed one.
+    Eligible counts come from the staff tallies, exchanges from the applications: two
+    grouped queries, neither reading the staff table (see docs/decisions/0010).
     """
-    rows = (
-        eligible_staff(actor, f)
-        .order_by()
-        .values("institution_id", "institution__name")
-        .annotate(
-            eligible=Count("pk"), completed=Count("pk", filter=_exchanged(f, [AppStatus.COMPLETED]))
-        )
-        .order_by("institution__name", "institution_id")
-    )
+    rule = _eligibility(actor, f)
+    exchanged = _exchanged_by_institution(actor, f, rule)
+    none = {"completed": 0, "rotated": 0, "backbone_rotated": 0}
     return [
-        {
-            "institution_id": r["institution_id"],
-            "institution": r["institution__name"],
-            "eligible": r["eligible"],
-            "completed": r["completed"],
-            "share": _share(r["completed"], r["eligible"]),
-            "full_coverage": r["eligible"] > 0 and r["completed"] == r["eligible"],
-        }
-        for r in rows
+        _coverage_row(
+            r["institution_id"],
+            r["institution__name"],
+            r["n"],
+            exchanged.get(r["institution_id"], none),
+        )
+        for r in _eligible_by_institution(actor, f, rule)
+        if r["n"]
     ]
 
 
-def coverage_total(actor: Actor, f: CoverageFilters) -> dict[str, Any]:
-    agg = eligible_staff(actor, f).aggregate(
-        eligible=Count("pk"), completed=Count("pk", filter=_exchanged(f, [AppStatus.COMPLETED]))
+def _coverage_row(pk: int, name: str, eligible: int, x: dict[str, int]) -> dict[str, Any]:
+    rotated_share = _share(x["rotated"], eligible)
+    backbone_share = _share(x["backbone_rotated"], x["rotated"])
+    return {
+        "institution_id": pk,
+        "institution": name,
+        "eligible": eligible,
+        "completed": x["completed"],
+        "share": _share(x["completed"], eligible),
+        "full_coverage": eligible > 0 and x["completed"] == eligible,
+        "rotated": x["rotated"],
+        "backbone_rotated": x["backbone_rotated"],
+        "rotated_share": rotated_share,
+        "backbone_share": backbone_share,
+        "rotation_ok": rotated_share >= 0.10,
+        "backbone_ok": x["rotated"] > 0 and backbone_share >= 0.20,
+    }
+
+
+def _eligible_total(actor: Actor, f: CoverageFilters, rule: _Eligibility) -> int:
+    if not rule.by_position_only:
+        return eligible_staff(actor, f, rule).count()
+    tally: QuerySet[Any]
+    if actor.admin_institution_ids or f.institution_id is not None:
+        tally = StaffTally.objects.filter(_eligible_q(actor, f, rule))
+    else:
+        # A scope of region paths only: the same rule on the region tallies' paths.
+        tally = RegionTally.objects.filter(
+            _coverage_institutions_q(actor), position__in=rule.positions
+        )
+        if rule.paths is not None:
+            tally = tally.filter(under_paths_q(list(rule.paths), "region_path"))
+    return tally.aggregate(n=Sum("staff"))["n"] or 0
+
+
+def coverage_summary(actor: Actor, f: CoverageFilters, limit: int = 300) -> dict[str, Any]:
+    """What the coverage page shows: the first ``limit`` institutions by name (as
+    :func:`coverage_rows`), how many there are in all, the totals, how many have full
+    coverage and how many fall below the national rule.
+
+    Only institutions that sent someone can be fully covered or meet the rule, so those
+    counts come from the year's applications; the rest from the tallies and one count of
+    the institutions that have eligible staff.
+    """
+    rule = _eligibility(actor, f)
+    if not rule.by_position_only:
+        rows = coverage_rows(actor, f)
+        return _summary(rows[:limit], len(rows), _eligible_total(actor, f, rule), rows)
+    institutions = Institution.objects.filter(_coverage_institutions_q(actor)).filter(
+        Exists(StaffTally.objects.filter(institution=OuterRef("pk"), position__in=rule.positions))
     )
-    return {**agg, "share": _share(agg["completed"], agg["eligible"])}
+    if rule.paths is not None:
+        institutions = institutions.filter(under_paths_q(list(rule.paths)))
+    if f.institution_id is not None:
+        institutions = institutions.filter(pk=f.institution_id)
+    first = list(institutions.order_by("name", "pk").values_list("pk", "name")[:limit])
+    exchanged = _exchanged_by_institution(actor, f, rule)
+    eligible = dict(
+        StaffTally.objects.filter(
+            institution_id__in={pk for pk, _ in first} | set(exchanged),
+            position__in=rule.positions,
+        )
+        .order_by()
+        .values_list("institution_id")
+        .annotate(n=Sum("staff"))
+    )
+    names = dict(first)
+    sent = [
+        _coverage_row(pk, names.get(pk, ""), eligible[pk], x)
+        for pk, x in exchanged.items()
+        if eligible.get(pk)
+    ]
+    none = {"completed": 0, "rotated": 0, "backbone_rotated": 0}
+    shown = [
+        _coverage_row(pk, name, eligible.get(pk, 0), exchanged.get(pk, none)) for pk, name in first
+    ]
+    if len(first) < limit:
+        count = len(first)
+    elif actor.admin_institution_ids or f.institution_id is not None:
+        count = institutions.count()
+    else:
+        count = _institutions_with(actor, rule)
+    return _summary(shown, count, _eligible_total(actor, f, rule), sent)
+
+
+def _institutions_with(actor: Actor, rule: _Eligibility) -> int:
+    """Institutions in a region-only scope with staff in any of the rule's positions."""
+    any_position = NOTHING
+    for p in rule.positions:
+        any_position |= Q(positions__contains=needle(p))
+    mixes = RegionMix.objects.filter(_coverage_institutions_q(actor), any_position)
+    if rule.paths is not None:
+        mixes = mixes.filter(under_paths_q(list(rule.paths), "region_path"))
+    return mixes.aggregate(n=Sum("institutions"))["n"] or 0
+
+
+def _summary(
+    shown: list[dict[str, Any]], count: int, eligible: int, sent: list[dict[str, Any]]
+) -> dict[str, Any]:
+    completed = sum(r["completed"] for r in sent)
+    met = sum(1 for r in sent if r["rotation_ok"] and r["backbone_ok"])
+    return {
+        "rows": shown,
+        "count": count,
+        "more": count - len(shown),
+        "total": {
+            "eligible": eligible,
+            "completed": completed,
+            "share": _share(completed, eligible),
+        },
+        "full": sum(1 for r in sent if r["full_coverage"]),
+        "flagged": count - met,
+    }
+
+
+COVERAGE_KEYS = ("institution_id", "institution", "eligible", "completed", "share", "full_coverage")
+RULE_KEYS = (
+    "institution_id",
+    "institution",
+    "eligible",
+    "rotated",
+    "backbone_rotated",
+    "rotated_share",
+    "backbone_share",
+    "rotation_ok",
+    "backbone_ok",
+)
+
+
+def coverage_by_institution(actor: Actor, f: CoverageFilters) -> list[dict[str, Any]]:
+    """Per institution: eligible teachers, those who completed an exchange, share, full coverage.
+
+    "Full coverage" means every eligible teacher completed one.
+    """
+    return [{k: r[k] for k in COVERAGE_KEYS} for r in coverage_rows(actor, f)]
+
+
+def coverage_total(actor: Actor, f: CoverageFilters) -> dict[str, Any]:
+    rule = _eligibility(actor, f)
+    eligible = _eligible_total(actor, f, rule)
+    completed = sum(r["completed"] for r in _exchanged_by_institution(actor, f, rule).values())
+    return {"eligible": eligible, "completed": completed, "share": _share(completed, eligible)}
 
 
 def national_rule(actor: Actor, f: CoverageFilters) -> list[dict[str, Any]]:
     """Per school and school year: ≥10% of eligible teachers rotated, ≥20% of those backbone."""
-    backbone = NOTHING
-    for h in BACKBONE_HONOURS:
-        backbone |= Q(honours__contains=needle(h))
-    rotated = _exchanged(f, ROTATED_STATES)
-    rows = (
-        eligible_staff(actor, f)
-        .order_by()
-        .values("institution_id", "institution__name")
-        .annotate(
-            eligible=Count("pk"),
-            rotated=Count("pk", filter=rotated),
-            backbone_rotated=Count("pk", filter=Q(rotated) & backbone),
-        )
-        .order_by("institution__name", "institution_id")
-    )
-    out = []
-    for r in rows:
-        rotated_share = _share(r["rotated"], r["eligible"])
-        backbone_share = _share(r["backbone_rotated"], r["rotated"])
-        out.append(
-            {
-                "institution_id": r["institution_id"],
-                "institution": r["institution__name"],
-                "eligible": r["eligible"],
-                "rotated": r["rotated"],
-                "backbone_rotated": r["backbone_rotated"],
-                "rotated_share": rotated_share,
-                "backbone_share": backbone_share,
-                "rotation_ok": rotated_share >= 0.10,
-                "backbone_ok": r["rotated"] > 0 and backbone_share >= 0.20,
-            }
-        )
-    return out
+    return [{k: r[k] for k in RULE_KEYS} for r in coverage_rows(actor, f)]
 
 
 def reciprocity(
@@ -343,7 +657,7 @@ def reciprocity(
 ) -> dict[str, Any]:
     """Teachers sent from A to B and from B to A (confirmed, in progress or completed)."""
     visible = Institution.objects.filter(
-        authority_read_q(actor) | administered_institutions_q(actor), pk__in=[a_id, b_id]
+        access.relation_q(actor, Institution, ("viewer", "school")), pk__in=[a_id, b_id]
     )
     if not visible.exists():
         raise PermissionDenied(_("Neither institution is in your scope."))
@@ -360,39 +674,28 @@ def reciprocity(
 # --- work queues and sides (for the web UI) -----------------------------------------------------
 
 
-def applications_to_recommend(actor: Actor) -> QuerySet[Application]:
+def applications_to_recommend(
+    actor: Actor, filters: ReviewFilters | None = None
+) -> QuerySet[Application]:
     """Submitted applications whose home institution the actor administers (the school step)."""
-    from xietong.exchanges.access import home_admin_q
+    qs = applications_for(actor).filter(access.verb_q(actor, Application, "recommend"))
+    return _filter_applications(qs, filters or ReviewFilters())
 
-    return applications_for(actor, status=AppStatus.SUBMITTED).filter(home_admin_q(actor, "home__"))
 
-
-def applications_to_approve(actor: Actor) -> QuerySet[Application]:
+def applications_to_approve(
+    actor: Actor, filters: ReviewFilters | None = None
+) -> QuerySet[Application]:
     """Recommended applications under the actor's authority region (the authority step)."""
-    from xietong.exchanges.access import authority_admin_q
-
-    return applications_for(actor, status=AppStatus.RECOMMENDED).filter(
-        authority_admin_q(actor, "home__")
-    )
+    qs = applications_for(actor).filter(access.verb_q(actor, Application, "approve"))
+    return _filter_applications(qs, filters or ReviewFilters())
 
 
 def placement_sides(actor: Actor, placement: Placement) -> set[str]:
-    """The parts the actor plays in a placement: teacher, host, home, manager (may be several).
-
-    The same rules as the placement services use; the pages only show the matching forms.
-    """
-    sides: set[str] = set()
-    if actor.own_staff_id is not None:
-        if actor.own_staff_id == placement.application.applicant_id:
-            sides.add("teacher")
-        if actor.own_staff_id == placement.mentor_id:
-            sides.add("host")
-    checks = {
-        "host": administered_institutions_q(actor, "host__"),
-        "home": administered_institutions_q(actor, "home__"),
-        "manager": manage_program_q(actor, "application__program__"),
-    }
-    for side, q in checks.items():
-        if Placement.objects.filter(q, pk=placement.pk).exists():
-            sides.add(side)
+    """The parts the actor plays in a placement: teacher, host (its admin or the mentor),
+    home, manager — from the access mechanism's relations; the pages show matching forms."""
+    relations = access.relations_of(actor, placement)
+    names = {"teacher": "teacher", "mentor": "host", "host": "host", "home": "home"}
+    sides = {side for rel, side in names.items() if rel in relations}
+    if "manager" in relations:
+        sides.add("manager")
     return sides

@@ -1,13 +1,24 @@
-"""Background tasks (the Django Tasks API; the database backend in production)."""
+"""The background jobs of exchanges (registered with :mod:`xietong.jobs`)."""
 
 from __future__ import annotations
 
-from django_tasks import task
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from xietong.accounts.access import Actor
+from xietong.exchanges import selectors
+from xietong.exchanges.services.runs import MATCHING_JOB, compute_matching_run
+from xietong.jobs.registry import register
 
 
-@task()
-def run_matching(run_id: int) -> None:
-    """Execute one matching run; its progress and outcome are stored on the run."""
-    from xietong.exchanges.services.runs import execute_matching_run
+def _runs_seen(actor: Actor) -> Q:
+    return Q(target_id__in=selectors.runs_visible(actor).values("pk"))
 
-    execute_matching_run(run_id)
+
+def _runs_managed(actor: Actor) -> Q:
+    return Q(target_id__in=selectors.runs_managed(actor).values("pk"))
+
+
+register(MATCHING_JOB, label=_("Matching run"), visible=_runs_seen, manage=_runs_managed)(
+    compute_matching_run
+)

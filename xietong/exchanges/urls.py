@@ -36,7 +36,6 @@ urlpatterns = [
     path("review/", views.review, name="review"),
     path("matching/", views.matching, name="matching"),
     path("runs/<int:pk>/", views.run_detail, name="run_detail"),
-    path("runs/<int:pk>/status/", views.run_status, name="run_status"),
     path("runs/<int:pk>/publish/", views.run_publish, name="run_publish"),
     path("placements/", views.placement_list, name="placement_list"),
     path("placements/<int:pk>/", views.placement_detail, name="placement_detail"),

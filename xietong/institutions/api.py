@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
-from pydantic import Field
+from ninja import Query, Router
 
+from xietong import access
 from xietong.accounts.second_factor_views import reauthenticated_at
-from xietong.core.codefields import SubjectIn, code_out
+from xietong.core.codefields import code_out
 from xietong.core.codes import HONOURS, STAGES, SUBJECTS, TITLES
-from xietong.core.paging import paginate
+from xietong.core.filters import CURSOR, filter_schema, parse_query
+from xietong.core.paging import cursor_envelope, page_envelope
 from xietong.institutions import selectors, services
 from xietong.institutions.models import Institution, Staff
 from xietong.institutions.schemas import (
@@ -40,7 +41,7 @@ def _actor(request: HttpRequest) -> Any:
     return request.actor  # type: ignore[attr-defined]
 
 
-def _institution_out(inst: Institution) -> dict[str, Any]:
+def _institution_out(actor: Any, inst: Institution) -> dict[str, Any]:
     return {
         "id": inst.pk,
         "name": inst.name,
@@ -57,10 +58,11 @@ def _institution_out(inst: Institution) -> dict[str, Any]:
         "longitude": inst.longitude,
         "parent": {"id": inst.parent.pk, "name": inst.parent.name} if inst.parent else None,
         "can_edit": bool(getattr(inst, "can_edit", False)),
+        "actions": sorted(access.actions(actor, inst)),
     }
 
 
-def _staff_out(s: Staff) -> dict[str, Any]:
+def _staff_out(actor: Any, s: Staff) -> dict[str, Any]:
     return {
         "id": s.pk,
         "name": s.name,
@@ -76,37 +78,20 @@ def _staff_out(s: Staff) -> dict[str, Any]:
         "joined_on": s.joined_on,
         "years_at_institution": s.years_at_institution(),
         "owned": bool(getattr(s, "owned", False)),
+        "actions": sorted(access.actions(actor, s)),
     }
 
 
-def _page(qs: Any, page: int, page_size: int, render: Any) -> dict[str, Any]:
-    p = paginate(qs, page, page_size)
-    return {
-        "count": p.paginator.count,
-        "page": p.number,
-        "page_size": p.paginator.per_page,
-        "pages": p.paginator.num_pages,
-        "items": [render(obj) for obj in p.object_list],
-    }
-
-
-class InstitutionQuery(Schema):
-    area: str = Field("", description="region code or region-group key (e.g. xiongan)")
-    kind: str = ""
-    stage: str = ""
-    q: str = Field("", max_length=100, description="name, English name or school identifier")
-    mine: bool = Field(False, description="only institutions the caller may change")
-    page: int = Field(1, ge=1)
-    page_size: int = Field(20, description="20, 50 or 100")
+class InstitutionQuery(filter_schema(selectors.InstitutionFilters)):  # type: ignore[misc]
+    """The list's filters (from its selector's dataclass) and paging."""
 
 
 @router.get("/", response={200: InstitutionPage, **ERRORS}, summary="List institutions")
 def list_institutions(request: HttpRequest, query: Query[InstitutionQuery]) -> Any:
-    filters = selectors.InstitutionFilters(
-        area=query.area, kind=query.kind, stage=query.stage, q=query.q.strip(), mine=query.mine
-    )
-    qs = selectors.institutions_for(_actor(request), filters)
-    return _page(qs, query.page, query.page_size, _institution_out)
+    actor = _actor(request)
+    filters = parse_query(selectors.InstitutionFilters, query, actor=actor)
+    qs = selectors.institutions_for(actor, filters)
+    return page_envelope(qs, query.page, query.page_size, lambda i: _institution_out(actor, i))
 
 
 @router.post("/", response={201: InstitutionOut, **ERRORS}, summary="Register an institution")
@@ -115,14 +100,16 @@ def create_institution(request: HttpRequest, payload: InstitutionIn) -> Any:
     if data["stages"] is None:
         data.pop("stages")
     inst = services.create_institution(_actor(request), data)
-    return 201, _institution_out(selectors.institution_detail(_actor(request), inst.pk))
+    return 201, _institution_out(
+        _actor(request), selectors.institution_detail(_actor(request), inst.pk)
+    )
 
 
 @router.get("/{int:pk}", response={200: InstitutionDetailOut, **ERRORS}, summary="One institution")
 def get_institution(request: HttpRequest, pk: int) -> Any:
     actor = _actor(request)
     inst = selectors.institution_detail(actor, pk)
-    out = _institution_out(inst)
+    out = _institution_out(actor, inst)
     out["labs"] = list(selectors.labs_of(actor, inst))
     out["branches"] = [{"id": b.pk, "name": b.name} for b in selectors.branches_of(actor, inst)]
     out["staff_count"] = selectors.staff_for(
@@ -137,7 +124,7 @@ def get_institution(request: HttpRequest, pk: int) -> Any:
 def update_institution(request: HttpRequest, pk: int, payload: InstitutionPatch) -> Any:
     data = payload.model_dump(exclude_unset=True)
     services.update_institution(_actor(request), pk, data)
-    return _institution_out(selectors.institution_detail(_actor(request), pk))
+    return _institution_out(_actor(request), selectors.institution_detail(_actor(request), pk))
 
 
 @router.delete("/{int:pk}", response={204: None, **ERRORS}, summary="Remove an institution")
@@ -157,38 +144,20 @@ def remove_lab(request: HttpRequest, lab_pk: int) -> Any:
     return 204, None
 
 
-class StaffQuery(Schema):
-    area: str = ""
-    institution: int | None = Field(None, ge=1, le=2**63 - 1)  # SQLite overflows beyond
-    position: str = ""
-    title: str = ""
-    honour: str = ""
-    stage: str = ""
-    subject: SubjectIn = ""
-    q: str = Field("", max_length=50)
-    mine: bool = False
-    page: int = Field(1, ge=1)
-    page_size: int = 20
+class StaffQuery(filter_schema(selectors.StaffFilters, paging=CURSOR)):  # type: ignore[misc]
+    """The list's filters (from its selector's dataclass) and paging."""
 
 
 @staff_router.get(
-    "/", response={200: StaffPage, **ERRORS}, summary="List staff (personal data masked)"
+    "/",
+    response={200: StaffPage, **ERRORS},
+    summary="List staff by name (keyset pages; personal data masked)",
 )
 def list_staff(request: HttpRequest, query: Query[StaffQuery]) -> Any:
-    filters = selectors.StaffFilters(
-        area=query.area,
-        institution_id=query.institution,
-        position=query.position,
-        title=query.title,
-        honour=query.honour,
-        stage=query.stage,
-        subject=query.subject,
-        q=query.q.strip(),
-        mine=query.mine,
-    )
-    return _page(
-        selectors.staff_for(_actor(request), filters), query.page, query.page_size, _staff_out
-    )
+    actor = _actor(request)
+    filters = parse_query(selectors.StaffFilters, query, actor=actor)
+    page = selectors.staff_page(actor, filters, query.cursor, query.page_size)
+    return cursor_envelope(page, lambda s: _staff_out(actor, s))
 
 
 @staff_router.post("/", response={201: StaffOut, **ERRORS}, summary="Register a staff member")
@@ -196,12 +165,12 @@ def create_staff(request: HttpRequest, payload: StaffIn) -> Any:
     data = payload.model_dump()
     data["title"] = data["title"] or ""
     staff = services.create_staff(_actor(request), data)
-    return 201, _staff_out(selectors.staff_detail(_actor(request), staff.pk))
+    return 201, _staff_out(_actor(request), selectors.staff_detail(_actor(request), staff.pk))
 
 
 @staff_router.get("/{int:pk}", response={200: StaffOut, **ERRORS}, summary="One staff member")
 def get_staff(request: HttpRequest, pk: int) -> Any:
-    return _staff_out(selectors.staff_detail(_actor(request), pk))
+    return _staff_out(_actor(request), selectors.staff_detail(_actor(request), pk))
 
 
 @staff_router.get(
@@ -223,7 +192,7 @@ def update_staff(request: HttpRequest, pk: int, payload: StaffPatch) -> Any:
     if "title" in data and data["title"] is None:
         data["title"] = ""
     services.update_staff(_actor(request), pk, data)
-    return _staff_out(selectors.staff_detail(_actor(request), pk))
+    return _staff_out(_actor(request), selectors.staff_detail(_actor(request), pk))
 
 
 @staff_router.delete("/{int:pk}", response={204: None, **ERRORS}, summary="Remove a staff record")

@@ -8,14 +8,18 @@ class InstitutionsConfig(AppConfig):
     verbose_name = _("Institutions")
 
     def ready(self) -> None:
-        from xietong.core.navigation import NavItem, register
+        from xietong.institutions import (
+            access,  # noqa: F401  (declares the rules)
+            pickers,  # noqa: F401  (registers the registry's pickers)
+        )
+        from xietong.workbench.navigation import NavItem, register
 
         register(
             NavItem(
                 label=_("Institutions"),
                 url_name="institutions:list",
                 icon="buildings",
-                visible=lambda a: a.reads_registry,
+                capability="registry.read",
                 order=20,
                 section=_("Registry"),
             )
@@ -25,9 +29,7 @@ class InstitutionsConfig(AppConfig):
                 label=_("Staff"),
                 url_name="institutions:staff_list",
                 icon="people",
-                visible=lambda a: bool(
-                    a.reads_all_staff or a.admin_institution_ids or a.own_staff_id
-                ),  # the rule of selectors.staff_for
+                capability="staff.read",
                 order=25,
                 section=_("Registry"),
             )

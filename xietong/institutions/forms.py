@@ -8,28 +8,30 @@ fields shown as selects, so an unknown code gets the service's own specific mess
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from xietong.core.codefields import CodeField, CodeListField
 from xietong.core.codes import HONOURS, STAGES, SUBJECTS, TITLES
+from xietong.core.filters import CURSOR, filter_form
+from xietong.core.pickers import BoundPicker, PickerField, PickerForm
+from xietong.institutions import selectors
 from xietong.institutions.choices import (
     Gender,
-    Honour,
     Kind,
     Locality,
     Ownership,
     Position,
-    Stage,
-    Title,
 )
 from xietong.institutions.models import Institution, Lab, Staff
 from xietong.institutions.selectors import InstitutionFilters, StaffFilters
-from xietong.regions.models import Region, RegionGroup
+from xietong.regions.choices import group_choices, region_choices
+from xietong.regions.models import Region
+
+__all__ = ["group_choices", "region_choices"]
 
 NBSP = "\u00a0"
 Choices = list[tuple[Any, Any]]
@@ -43,25 +45,9 @@ def _help(model: Any, name: str) -> Any:
     return model._meta.get_field(name).help_text
 
 
-def region_choices(regions: Iterable[Region]) -> Choices:
-    """Regions in tree order (by path), indented by depth: province, city, county."""
-    ordered = sorted(regions, key=lambda r: r.path)
-    top = min((r.path.count("/") for r in ordered), default=1)
-    return [(r.code, f"{NBSP * 4 * (r.path.count('/') - top)}{r.name}") for r in ordered]
-
-
-def group_choices(groups: Iterable[RegionGroup]) -> Choices:
-    english = (get_language() or "").startswith("en")
-    return [(g.key, (g.name_en or g.name) if english else g.name) for g in groups]
-
-
 def area_choices() -> Choices:
     """The area filter: every region group, then every region (reference data, two queries)."""
-    return [
-        ("", _("All areas")),
-        (_("Region groups"), group_choices(RegionGroup.objects.all())),
-        (_("Divisions"), region_choices(Region.objects.only("code", "name", "path"))),
-    ]
+    return [("", _("All areas")), *selectors.area_choices()]
 
 
 def page_size_field() -> forms.TypedChoiceField:
@@ -73,90 +59,17 @@ def page_size_field() -> forms.TypedChoiceField:
     )
 
 
-def _search_widget(placeholder: Any) -> forms.TextInput:
-    return forms.TextInput(attrs={"type": "search", "placeholder": placeholder})
-
-
 # --- filters -----------------------------------------------------------------------------
 
 
-class InstitutionFilterForm(forms.Form):
-    q = forms.CharField(
-        label=_("Search"),
-        required=False,
-        max_length=100,
-        widget=_search_widget(_("Name or school identifier")),
-    )
-    area = forms.ChoiceField(label=_("Area"), required=False)
-    kind = forms.ChoiceField(
-        label=_("Kind"), required=False, choices=[("", _("All kinds")), *Kind.choices]
-    )
-    stage = forms.ChoiceField(
-        label=_("Stage"), required=False, choices=[("", _("All stages")), *Stage.choices]
-    )
-    mine = forms.BooleanField(label=_("Only those I manage"), required=False)
-    page_size = page_size_field()
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["area"]).choices = area_choices()
-
-    def filters(self) -> InstitutionFilters:
-        d = self.cleaned_data
-        return InstitutionFilters(
-            area=d["area"], kind=d["kind"], stage=d["stage"], q=d["q"].strip(), mine=d["mine"]
-        )
-
-
-class StaffFilterForm(forms.Form):
-    q = forms.CharField(
-        label=_("Full name"), required=False, max_length=50, widget=_search_widget(_("Full name"))
-    )
-    area = forms.ChoiceField(label=_("Area"), required=False)
-    institution = forms.TypedChoiceField(
-        label=_("Institution"), required=False, coerce=int, empty_value=None
-    )
-    position = forms.ChoiceField(
-        label=_("Position"), required=False, choices=[("", _("All positions")), *Position.choices]
-    )
-    title = forms.ChoiceField(
-        label=_("Title"), required=False, choices=[("", _("All titles")), *Title.choices]
-    )
-    honour = forms.ChoiceField(
-        label=_("Honour"), required=False, choices=[("", _("All honours")), *Honour.choices]
-    )
-    stage = forms.ChoiceField(
-        label=_("Stage"), required=False, choices=[("", _("All stages")), *Stage.choices]
-    )
-    subject = CodeField(SUBJECTS, label=_("Subject"), required=False, blank_label=_("All subjects"))
-    mine = forms.BooleanField(label=_("Only records I keep"), required=False)
-    page_size = page_size_field()
-
-    def __init__(self, *args: Any, institutions: Choices, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["area"]).choices = area_choices()
-        institution = cast(forms.TypedChoiceField, self.fields["institution"])
-        institution.choices = [("", _("All institutions")), *institutions]
-
-    def filters(self) -> StaffFilters:
-        d = self.cleaned_data
-        return StaffFilters(
-            area=d["area"],
-            institution_id=d["institution"],
-            position=d["position"],
-            title=d["title"],
-            honour=d["honour"],
-            stage=d["stage"],
-            subject=d["subject"],
-            q=d["q"].strip(),
-            mine=d["mine"],
-        )
+InstitutionFilterForm = filter_form(InstitutionFilters)
+StaffFilterForm = filter_form(StaffFilters, paging=CURSOR)
 
 
 # --- institutions --------------------------------------------------------------------------
 
 
-class InstitutionForm(forms.Form):
+class InstitutionForm(PickerForm):
     name = forms.CharField(label=_label(Institution, "name"), max_length=100)
     name_en = forms.CharField(label=_label(Institution, "name_en"), max_length=200, required=False)
     kind = forms.ChoiceField(label=_label(Institution, "kind"), choices=[("", "—"), *Kind.choices])
@@ -190,19 +103,25 @@ class InstitutionForm(forms.Form):
         decimal_places=5,
         widget=forms.NumberInput(attrs={"step": "any"}),
     )
-    parent = forms.CharField(
+    parent = PickerField(
+        "institutions",
         label=_label(Institution, "parent"),
         required=False,
-        widget=forms.Select,
         help_text=_help(Institution, "parent"),
+        empty_label=_("None (a main campus)"),
     )
 
     def __init__(
-        self, *args: Any, regions: Iterable[Region], parents: Choices, **kwargs: Any
+        self,
+        *args: Any,
+        regions: Iterable[Region],
+        parents: BoundPicker,
+        keep_parent: Institution | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["region"].widget.choices = [("", "—"), *region_choices(regions)]
-        self.fields["parent"].widget.choices = [("", _("None (a main campus)")), *parents]
+        self.bind_picker("parent", parents, keep=[keep_parent])
 
     @staticmethod
     def initial_for(inst: Institution) -> dict[str, Any]:
@@ -218,7 +137,7 @@ class InstitutionForm(forms.Form):
             "address": inst.address,
             "latitude": inst.latitude,
             "longitude": inst.longitude,
-            "parent": str(inst.parent_id or ""),
+            "parent": inst.parent_id,
         }
 
     def service_data(self, *, changed_only: bool = False) -> dict[str, Any]:
@@ -226,8 +145,6 @@ class InstitutionForm(forms.Form):
         d = self.cleaned_data
         names = self.changed_data if changed_only else list(self.fields)
         data = {name: d[name] for name in names}
-        if "parent" in data:
-            data["parent"] = data["parent"] or None
         if not changed_only and not data.get("stages"):
             data.pop("stages", None)  # the kind's usual stages
         return data
@@ -246,7 +163,7 @@ class LabForm(forms.Form):
 # --- staff -------------------------------------------------------------------------------
 
 
-class StaffForm(forms.Form):
+class StaffForm(PickerForm):
     name = forms.CharField(label=_("Full name"), max_length=50)
     id_number = forms.CharField(
         label=_label(Staff, "id_number"),
@@ -270,7 +187,7 @@ class StaffForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel"}),
     )
-    institution = forms.CharField(label=_label(Staff, "institution"), widget=forms.Select)
+    institution = PickerField("institutions", label=_label(Staff, "institution"))
     position = forms.ChoiceField(label=_label(Staff, "position"), choices=Position.choices)
     title = CodeField(TITLES, label=_label(Staff, "title"), required=False)
     stages = CodeListField(
@@ -293,12 +210,13 @@ class StaffForm(forms.Form):
     def __init__(
         self,
         *args: Any,
-        institutions: Choices,
+        institutions: BoundPicker,
         masked: Staff | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["institution"].widget.choices = [("", "—"), *institutions]
+        kept = [masked.institution_id] if masked is not None else []
+        self.bind_picker("institution", institutions, keep=kept)
         if masked is not None:
             # Editing: personal data is never put into the page; blank keeps the stored value.
             keep = _("Leave blank to keep the stored value.")
@@ -319,7 +237,7 @@ class StaffForm(forms.Form):
             "gender": staff.gender,
             "birth_date": staff.birth_date,
             "phone": "",
-            "institution": str(staff.institution_id),
+            "institution": staff.institution_id,
             "position": staff.position,
             "title": staff.title,
             "stages": staff.stage_list,

@@ -170,8 +170,11 @@ class Staff(models.Model):
         verbose_name = _("staff member")
         verbose_name_plural = _("staff")
         indexes = [
-            models.Index(fields=["name"]),
+            # The staff list's keyset order (selectors.STAFF_KEYSET) and name searches.
+            models.Index(fields=["name", "id"], name="staff_name_id"),
             models.Index(fields=["institution", "position"]),
+            # The list's order: a page is an index range, not a sort of 1.4 M rows.
+            models.Index(fields=["institution", "name", "id"], name="staff_list_order"),
         ]
 
     def __str__(self) -> str:
@@ -212,3 +215,77 @@ class Staff(models.Model):
         if (today.month, today.day) < (self.joined_on.month, self.joined_on.day):
             years -= 1
         return max(years, 0)
+
+
+class StaffTally(models.Model):
+    """How many staff one institution has in one position: a roll-up, not a record.
+
+    The home page, the region browser, coverage and the staff list's totals sum these rows
+    (about ten per hundred staff) instead of counting 1.4 M staff on every view. Kept by
+    ``xietong.institutions.tallies``, which the services and the demo loader call; see
+    docs/decisions/0010-staff-tallies.md.
+    """
+
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="+")
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    # Copies of the institution's, so per-region sums need no join.
+    region_path = models.CharField(max_length=40)
+    position = models.CharField(max_length=20, choices=Position.choices)
+    staff = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["institution", "position"], name="staff_tally_one_per_position"
+            )
+        ]
+        indexes = [models.Index(fields=["region_path", "position"])]
+
+    def __str__(self) -> str:
+        return f"{self.institution_id} {self.position}: {self.staff}"
+
+
+class RegionTally(models.Model):
+    """Staff of one region's own institutions in one position: the sum of its StaffTally rows.
+
+    A few hundred rows, so "how many staff under 河北省" is a sum of a handful of rows.
+    ``region_path`` is the region's path, so the registry's ``under_paths_q`` rules apply to
+    these rows as they do to institutions.
+    """
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    region_path = models.CharField(max_length=40)
+    position = models.CharField(max_length=20, choices=Position.choices)
+    staff = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "position"], name="region_tally_one_per_position"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.position}: {self.staff}"
+
+
+class RegionMix(models.Model):
+    """How many of one region's institutions have staff in exactly this set of positions.
+
+    With it "institutions that have a teacher, a principal or a vice-principal" is a sum of
+    a few rows for any set of positions (coverage lists those institutions). ``positions``
+    is packed like the other code lists (``,principal,teacher,``), sorted.
+    """
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    region_path = models.CharField(max_length=40)
+    positions = models.CharField(max_length=120)
+    institutions = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["region", "positions"], name="region_mix_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.positions}: {self.institutions}"

@@ -10,6 +10,7 @@ from pydantic import ConfigDict, Field
 
 from xietong.core.codefields import CodeOut, HonoursIn, StagesIn, SubjectsIn
 from xietong.core.codes import TITLES
+from xietong.core.paging import CursorPageOut, PageOut
 from xietong.institutions.choices import (
     Gender,
     Kind,
@@ -46,6 +47,7 @@ class InstitutionOut(Schema):
     longitude: Decimal | None
     parent: InstitutionRef | None
     can_edit: bool
+    actions: list[str] = Field(description="the verbs the caller may do on it now: edit, delete…")
 
 
 class LabOut(Schema):
@@ -118,6 +120,7 @@ class StaffOut(Schema):
         description="the record is in the caller's owning scope: its personal data may be "
         "revealed, and it may be changed unless it is the caller's own record"
     )
+    actions: list[str] = Field(description="the verbs the caller may do now: edit, reveal…")
 
 
 class StaffIn(Strict):
@@ -156,19 +159,12 @@ class PersonalDataOut(Schema):
     birth_date: dt.date
 
 
-class Page(Schema):
-    count: int
-    page: int
-    page_size: int
-    pages: int
+class InstitutionPage(PageOut[InstitutionOut]):
+    pass
 
 
-class InstitutionPage(Page):
-    items: list[InstitutionOut]
-
-
-class StaffPage(Page):
-    items: list[StaffOut]
+class StaffPage(CursorPageOut[StaffOut]):
+    pass
 
 
 class Error(Schema):

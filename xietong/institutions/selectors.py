@@ -1,14 +1,8 @@
 """Every read of institutions and staff: takes the actor, returns only what it may see.
 
-The access rules of the registry (DESIGN.md "Access") live here as ``Q`` objects:
-
-* institutions are a directory every business role reads; writing is limited to the
-  authority admin's region, the institution admin's institution and its branch campuses,
-  and the system admin;
-* staff records are read by authorities across the region (they plan exchanges), by an
-  institution admin for their own institution, by a staff member for themselves;
-* a staff member's *owning scope* — write access and personal data — is the authority
-  admin's region, the institution admin's institution (with branches), and oneself.
+The rules are declared once in :mod:`xietong.institutions.access`; this module filters
+with them (``read_q``, ``verb_q``) and marks each row with the actor's relations, so
+``access.actions(actor, row)`` answers without a query per row.
 """
 
 from __future__ import annotations
@@ -16,89 +10,148 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import BooleanField, Case, Count, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Count, Q, QuerySet, Sum, Value, When
+from django.utils.translation import gettext_lazy as _
 
+from xietong import access
 from xietong.accounts import audit
 from xietong.accounts.access import Actor
+from xietong.core.codefields import CodeField
+from xietong.core.codes import SUBJECTS
+from xietong.core.counting import RowCount, estimated_count
 from xietong.core.delimited import needle
-from xietong.core.errors import NotFound, PermissionDenied
-from xietong.institutions.models import Institution, Lab, Staff
+from xietong.core.errors import NotFound
+from xietong.core.filters import option
+from xietong.core.paging import KeysetPage, keyset_paginate
+from xietong.institutions import access as _declarations  # noqa: F401  (declares the rules)
+from xietong.institutions.choices import Honour, Kind, Position, Stage, Title
+from xietong.institutions.models import Institution, Lab, RegionTally, Staff, StaffTally
 from xietong.regions.selectors import path_prefixes_for, under_paths_q
-
-NOTHING = Q(pk__in=[])
-
-
-def _own_institutions_q(actor: Actor, prefix: str = "") -> Q:
-    ids = actor.admin_institution_ids
-    if not ids:
-        return NOTHING
-    return Q(**{f"{prefix}pk__in": ids}) | Q(**{f"{prefix}parent_id__in": ids})
 
 
 def administered_institutions_q(actor: Actor, prefix: str = "") -> Q:
-    """Institutions the actor administers: in its authority region, or its own (with branches)."""
-    return under_paths_q(actor.admin_region_paths, f"{prefix}region_path") | _own_institutions_q(
-        actor, prefix
-    )
+    """Institutions the actor keeps: in its authority region, or its own (with branches)."""
+    return access.relation_q(actor, Institution, ("authority", "school"), prefix)
 
 
 def institution_write_q(actor: Actor) -> Q:
     """Institutions the actor may change (the system admin keeps the whole registry)."""
-    if actor.is_system_admin:
-        # Not an empty Q(): that matches everything in filter() but cannot be a When().
-        return Q(pk__isnull=False)
-    return administered_institutions_q(actor)
+    return access.verb_q(actor, Institution, "edit")
 
 
 def staff_owning_q(actor: Actor) -> Q:
-    """Staff whose records the actor owns: may change them and reveal their personal data."""
-    q = administered_institutions_q(actor, "institution__")
-    if actor.own_staff_id is not None:
-        q |= Q(pk=actor.own_staff_id)
-    return q
+    """Staff whose personal data the actor may reveal: their keepers, and oneself."""
+    return access.verb_q(actor, Staff, "reveal")
 
 
 def region_write_q(actor: Actor) -> Q:
     """Regions in which the actor may register institutions."""
-    if actor.is_system_admin:
-        return Q()
-    return under_paths_q(actor.admin_region_paths, "path")
+    return access.verb_q(actor, _region_model(), "register_institution")
+
+
+def _region_model() -> Any:
+    from xietong.regions.models import Region
+
+    return Region
 
 
 def writable_regions(actor: Actor) -> QuerySet[Any]:
     """Regions in which the actor may register institutions (the choices of the form)."""
-    from xietong.regions.models import Region
-
-    return Region.objects.filter(region_write_q(actor))
+    return _region_model().objects.filter(region_write_q(actor))
 
 
 def staff_read_q(actor: Actor) -> Q:
-    if actor.reads_all_staff:
-        return Q()
-    return staff_owning_q(actor)
+    return access.read_q(actor, Staff)
+
+
+def _flag(q: Q) -> Case:
+    return Case(When(q, then=Value(True)), default=Value(False), output_field=BooleanField())
+
+
+def _tally_scope(
+    actor: Actor, *, owning: bool, by_institution: bool = False
+) -> tuple[QuerySet[Any], Staff | None]:
+    """``staff_read_q`` (or ``staff_owning_q``) on the tallies: the tally rows whose staff
+    count, plus the actor's own record when it lies outside them (a staff member sees, and
+    owns, their own record).
+
+    The region tallies serve when the scope is made of regions only (an authority), the
+    institution tallies when it names institutions or ``by_institution`` is asked for. Both
+    carry ``region_path``, so the same ``Q`` builders apply to them.
+    """
+    own = None
+    if actor.own_staff_id is not None and (owning or not actor.reads_all_staff):
+        own = (
+            Staff.objects.filter(pk=actor.own_staff_id)
+            .exclude(administered_institutions_q(actor, "institution__"))
+            .select_related("institution")
+            .first()
+        )
+    if actor.reads_all_staff and not owning:
+        rows = StaffTally.objects.all() if by_institution else RegionTally.objects.all()
+        return rows, own
+    if by_institution or actor.admin_institution_ids:
+        return StaffTally.objects.filter(administered_institutions_q(actor, "institution__")), own
+    # Without institution grants the rule is one of region paths, which region rows answer.
+    return RegionTally.objects.filter(administered_institutions_q(actor)), own
 
 
 # --- institutions ---------------------------------------------------------------
 
 
+def area_choices() -> list[tuple[Any, Any]]:
+    """The area filter's choices: region groups, then divisions (reference data, two queries)."""
+    from xietong.regions.choices import group_choices, region_choices
+    from xietong.regions.models import Region, RegionGroup
+
+    return [
+        (_("Region groups"), group_choices(RegionGroup.objects.all())),
+        (_("Divisions"), region_choices(Region.objects.only("code", "name", "path"))),
+    ]
+
+
+def _area() -> Any:
+    return option(
+        "",
+        label=_("Area"),
+        choices=area_choices,
+        empty=_("All areas"),
+        max_length=20,
+    )
+
+
+def _stage() -> Any:
+    return option("", label=_("Stage"), choices=Stage.choices, empty=_("All stages"))
+
+
+def _subject_field(**kwargs: Any) -> CodeField:
+    return CodeField(SUBJECTS, blank_label=_("All subjects"), **kwargs)
+
+
 @dataclass(frozen=True)
 class InstitutionFilters:
-    area: str = ""  # a region code or a region-group key
-    kind: str = ""
-    stage: str = ""
-    q: str = ""
-    mine: bool = False  # only those the actor may change
-    parent_id: int | None = None
+    """The institution list's filters (page and API alike)."""
+
+    q: str = option(
+        "", label=_("Search"), max_length=100, placeholder=_("Name or school identifier")
+    )
+    area: str = _area()  # a region code or a region-group key
+    kind: str = option("", label=_("Kind"), choices=Kind.choices, empty=_("All kinds"))
+    stage: str = _stage()
+    mine: bool = option(False, label=_("Only those I manage"))  # those the actor may change
+    parent_id: int | None = option(
+        None, label=_("Branch of"), param="parent", picker="institutions", empty=_("Any")
+    )
 
 
 def institutions_for(
     actor: Actor, filters: InstitutionFilters | None = None
 ) -> QuerySet[Institution]:
     """Institutions the actor may see, filtered; each row knows whether the actor may edit it."""
-    if not actor.reads_registry:
-        return Institution.objects.none()
     f = filters or InstitutionFilters()
-    qs = Institution.objects.select_related("region", "parent")
+    qs = Institution.objects.filter(access.read_q(actor, Institution)).select_related(
+        "region", "parent"
+    )
     if f.area:
         qs = qs.filter(under_paths_q(path_prefixes_for(f.area)))
     if f.kind:
@@ -112,11 +165,7 @@ def institutions_for(
     write_q = institution_write_q(actor)
     if f.mine:
         qs = qs.filter(write_q)
-    return qs.annotate(
-        can_edit=Case(
-            When(write_q, then=Value(True)), default=Value(False), output_field=BooleanField()
-        )
-    )
+    return access.annotate(actor, qs.annotate(can_edit=_flag(write_q)))
 
 
 def institution_detail(actor: Actor, pk: int) -> Institution:
@@ -140,13 +189,18 @@ def branches_of(actor: Actor, inst: Institution) -> QuerySet[Institution]:
 
 
 def institution_counts(actor: Actor) -> dict[str, int]:
-    """Institutions and staff visible to the actor and, of those, the ones it may change."""
+    """Institutions and staff visible to the actor and, of those, the ones it may change.
+
+    Staff are summed from the tallies (two small aggregates), not counted row by row.
+    """
     inst = institutions_for(actor).aggregate(
         total=Count("pk"), mine=Count("pk", filter=institution_write_q(actor))
     )
-    staff = staff_for(actor).aggregate(
-        total=Count("pk"), mine=Count("pk", filter=staff_owning_q(actor))
-    )
+    staff = {"total": 0, "mine": 0}
+    if actor.reads_all_staff or actor.admin_institution_ids or actor.own_staff_id:
+        for key, owning in (("total", False), ("mine", True)):
+            rows, own = _tally_scope(actor, owning=owning)
+            staff[key] = _summed(rows) + (1 if own is not None else 0)
     return {
         "institutions": inst["total"],
         "my_institutions": inst["mine"],
@@ -155,26 +209,43 @@ def institution_counts(actor: Actor) -> dict[str, int]:
     }
 
 
+def _summed(rows: QuerySet[Any]) -> int:
+    return rows.aggregate(n=Sum("staff"))["n"] or 0
+
+
 # --- staff -------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class StaffFilters:
-    area: str = ""
-    institution_id: int | None = None
-    position: str = ""
-    title: str = ""
-    honour: str = ""
-    stage: str = ""
-    subject: str = ""
-    q: str = ""
-    mine: bool = False
+    """The staff list's filters (page and API alike); the list pages by (name, id)."""
+
+    q: str = option("", label=_("Full name"), max_length=50, placeholder=_("Full name"))
+    area: str = _area()
+    institution_id: int | None = option(
+        None,
+        label=_("Institution"),
+        param="institution",
+        picker="institutions",
+        empty=_("All institutions"),
+    )
+    position: str = option(
+        "", label=_("Position"), choices=Position.choices, empty=_("All positions")
+    )
+    title: str = option("", label=_("Title"), choices=Title.choices, empty=_("All titles"))
+    honour: str = option("", label=_("Honour"), choices=Honour.choices, empty=_("All honours"))
+    stage: str = _stage()
+    subject: str = option(  # a code of the subject table; its name is understood too
+        "", label=_("Subject"), field=_subject_field, max_length=40
+    )
+    mine: bool = option(False, label=_("Only records I keep"))
+
+
+STAFF_KEYSET = ("name", "id")  # the staff list's order: indexed, stable under inserts
 
 
 def staff_for(actor: Actor, filters: StaffFilters | None = None) -> QuerySet[Staff]:
     """Staff the actor may see; ``owned`` says whether the actor may change and unmask the row."""
-    if not (actor.reads_all_staff or actor.admin_institution_ids or actor.own_staff_id):
-        return Staff.objects.none()
     f = filters or StaffFilters()
     owning = staff_owning_q(actor)
     qs = Staff.objects.filter(staff_read_q(actor)).select_related(
@@ -198,11 +269,42 @@ def staff_for(actor: Actor, filters: StaffFilters | None = None) -> QuerySet[Sta
         qs = qs.filter(name__icontains=f.q)
     if f.mine:
         qs = qs.filter(owning)
-    return qs.annotate(
-        owned=Case(
-            When(owning, then=Value(True)), default=Value(False), output_field=BooleanField()
-        )
-    )
+    return access.annotate(actor, qs.annotate(owned=_flag(owning)))
+
+
+def staff_acted_for(actor: Actor) -> QuerySet[Staff]:
+    """Staff the actor may act for (apply on their behalf): itself, or its school's staff."""
+    return staff_for(actor).filter(access.verb_q(actor, Staff, "act_for"))
+
+
+def staff_total(actor: Actor, filters: StaffFilters | None = None) -> RowCount:
+    """How many staff ``staff_for(actor, filters)`` holds, without counting 1.4 M rows.
+
+    Filters on the institution (area, institution, position, mine) are answered exactly
+    from the tallies; filters on the person (title, honour, stage, subject, name) by the
+    database's estimate (exact on SQLite).
+    """
+    f = filters or StaffFilters()
+    if not (actor.reads_all_staff or actor.admin_institution_ids or actor.own_staff_id):
+        return RowCount(0, exact=True)
+    if f.title or f.honour or f.stage or f.subject or f.q:
+        return estimated_count(staff_for(actor, f))
+    tally, own = _tally_scope(actor, owning=f.mine, by_institution=f.institution_id is not None)
+    if f.area:
+        tally = tally.filter(under_paths_q(path_prefixes_for(f.area), "region_path"))
+    if f.institution_id is not None:
+        tally = tally.filter(institution_id=f.institution_id)
+    if f.position:
+        tally = tally.filter(position=f.position)
+    n = _summed(tally)
+    if own is not None and staff_for(actor, f).filter(pk=own.pk).exists():
+        n += 1
+    return RowCount(n, exact=True)
+
+
+def staff_page(actor: Actor, filters: StaffFilters, cursor: str, size: Any) -> KeysetPage:
+    """A keyset page of the staff list in (name, id) order; no count (1.4 M rows at scale)."""
+    return keyset_paginate(staff_for(actor, filters), cursor, size, STAFF_KEYSET)
 
 
 def staff_detail(actor: Actor, pk: int) -> Staff:
@@ -220,8 +322,7 @@ def reveal_personal_data(
     from xietong.accounts import second_factor
 
     staff = staff_detail(actor, pk)
-    if not getattr(staff, "owned", False):
-        raise PermissionDenied(_personal_denied())
+    access.require(actor, "reveal", staff)
     second_factor.require_recent(reauthenticated_at)
     audit.record(
         actor,
@@ -232,36 +333,31 @@ def reveal_personal_data(
     return {"id_number": staff.id_number, "phone": staff.phone, "birth_date": staff.birth_date}
 
 
-def _personal_denied() -> str:
-    from django.utils.translation import gettext
-
-    return gettext("Personal data of staff outside your scope is shown masked only.")
-
-
 def counts_by_region(actor: Actor) -> dict[int, dict[str, int]]:
     """Visible institutions and staff per region id, rolled up the region tree (two GROUP BYs)."""
     from xietong.regions.models import Region
 
     inst_rows = institutions_for(actor).order_by().values("region_id").annotate(n=Count("pk"))
-    staff_rows = (
-        staff_for(actor).order_by().values("institution__region_id").annotate(n=Count("pk"))
-    )
+    staff_rows: list[dict[str, Any]] = []
+    if actor.reads_all_staff or actor.admin_institution_ids or actor.own_staff_id:
+        rows, own = _tally_scope(actor, owning=False)
+        staff_rows = list(rows.order_by().values("region").annotate(n=Sum("staff")))
+        if own is not None:
+            staff_rows.append({"region": own.institution.region_id, "n": 1})
     direct: dict[int, dict[str, int]] = {}
     for row in inst_rows:
         direct.setdefault(row["region_id"], {"institutions": 0, "staff": 0})["institutions"] = row[
             "n"
         ]
     for row in staff_rows:
-        direct.setdefault(row["institution__region_id"], {"institutions": 0, "staff": 0})[
-            "staff"
-        ] = row["n"]
+        direct.setdefault(row["region"], {"institutions": 0, "staff": 0})["staff"] += row["n"]
     regions = list(Region.objects.only("id", "parent_id", "path").order_by("-path"))
     totals = {r.id: {"institutions": 0, "staff": 0} for r in regions}
     # Deepest first, so each region's total is complete before it is added to its parent.
     for r in sorted(regions, key=lambda r: -r.path.count("/")):
-        own = direct.get(r.id, {"institutions": 0, "staff": 0})
-        totals[r.id]["institutions"] += own["institutions"]
-        totals[r.id]["staff"] += own["staff"]
+        here = direct.get(r.id, {"institutions": 0, "staff": 0})
+        totals[r.id]["institutions"] += here["institutions"]
+        totals[r.id]["staff"] += here["staff"]
         if r.parent_id:
             totals[r.parent_id]["institutions"] += totals[r.id]["institutions"]
             totals[r.parent_id]["staff"] += totals[r.id]["staff"]

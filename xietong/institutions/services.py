@@ -16,21 +16,16 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
+from xietong import access
 from xietong.accounts import alerts, audit
 from xietong.accounts.access import Actor
 from xietong.core.codes import HONOURS, STAGES, SUBJECTS, TITLES, packed, single
 from xietong.core.delimited import pack
 from xietong.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from xietong.institutions import tallies
 from xietong.institutions.choices import DEFAULT_STAGES
 from xietong.institutions.models import Institution, Lab, Staff
-from xietong.institutions.selectors import (
-    administered_institutions_q,
-    can_edit_institution,
-    institution_write_q,
-    region_write_q,
-    staff_owning_q,
-    staff_read_q,
-)
+from xietong.institutions.selectors import region_write_q
 from xietong.institutions.validators import (
     birth_date_from_id,
     gender_from_id,
@@ -139,7 +134,7 @@ def _apply_institution(actor: Actor, inst: Institution, data: Mapping[str, Any])
             inst.region_path = region.path
         elif key == "parent":
             parent = _resolve_institution(value, "parent")
-            if parent is not None and not can_edit_institution(actor, parent):
+            if parent is not None and "edit" not in access.actions(actor, parent):
                 raise PermissionDenied(
                     _("You may only attach a branch campus to an institution you manage.")
                 )
@@ -147,7 +142,7 @@ def _apply_institution(actor: Actor, inst: Institution, data: Mapping[str, Any])
             # Leaving a parent changes who administers the branch (the parent's admin
             # does): only who manages the parent may undo the tie, not the branch.
             leaving = old is not None and old.pk != getattr(parent, "pk", None)
-            if leaving and old is not None and not can_edit_institution(actor, old):
+            if leaving and old is not None and "edit" not in access.actions(actor, old):
                 raise PermissionDenied(
                     _("Only who manages %(parent)s may detach its branch campus.")
                     % {"parent": old.name}
@@ -211,12 +206,11 @@ def create_institution(actor: Actor, data: Mapping[str, Any]) -> Institution:
     return inst
 
 
-def _writable_institution(actor: Actor, pk: int) -> Institution:
+def _writable_institution(actor: Actor, pk: int, verb: str = "edit") -> Institution:
     inst = Institution.objects.select_for_update().filter(pk=pk).first()
-    if inst is None or not actor.reads_registry:
+    if inst is None:
         raise NotFound()
-    if not Institution.objects.filter(institution_write_q(actor), pk=pk).exists():
-        raise PermissionDenied(_("This institution is outside your scope."))
+    access.require(actor, verb, inst)
     return inst
 
 
@@ -229,6 +223,8 @@ def update_institution(actor: Actor, pk: int, data: Mapping[str, Any]) -> Instit
     if inst.region_id != old_region:
         _require_region_write(actor, inst.region)
     _save(inst)
+    if inst.region_id != old_region:
+        tallies.refresh([inst.pk])
     after = audit.snapshot(inst)
     changed = {k for k in after if after[k] != before.get(k)} - {"updated_at"}
     audit.record(
@@ -243,7 +239,7 @@ def update_institution(actor: Actor, pk: int, data: Mapping[str, Any]) -> Instit
 
 @transaction.atomic
 def delete_institution(actor: Actor, pk: int) -> None:
-    inst = _writable_institution(actor, pk)
+    inst = _writable_institution(actor, pk, "delete")
     before = audit.snapshot(inst)
     label = str(inst)
     try:
@@ -358,12 +354,8 @@ def _validate_staff(staff: Staff) -> None:
         raise InvalidInput(fields=errors)
 
 
-def _administers_institution(actor: Actor, inst_pk: int) -> bool:
-    return Institution.objects.filter(administered_institutions_q(actor), pk=inst_pk).exists()
-
-
 def _require_staff_institution(actor: Actor, inst: Institution) -> None:
-    if not _administers_institution(actor, inst.pk):
+    if "register_staff" not in access.actions(actor, inst):
         raise PermissionDenied(
             _("You may only register staff of institutions in your scope (%(name)s is outside it).")
             % {"name": inst.name}
@@ -390,7 +382,7 @@ def _check_id_number_free(actor: Actor, staff: Staff) -> None:
     )
     if other is None:
         return
-    if Staff.objects.filter(staff_owning_q(actor), pk=other.pk).exists():
+    if "reveal" in access.actions(actor, other):  # in the actor's owning scope
         raise InvalidInput(
             fields={
                 "id_number": [
@@ -478,6 +470,7 @@ def _create_staff(actor: Actor, data: Mapping[str, Any]) -> Staff:
     _apply_staff(actor, staff, data)
     _check_id_number_free(actor, staff)
     _save(staff)
+    tallies.refresh([staff.institution_id])
     audit.record(actor, "staff.create", target=staff, after=audit.snapshot(staff))
     return staff
 
@@ -489,13 +482,12 @@ def _int_or_none(value: Any) -> int | None:
         return None
 
 
-def _writable_staff(actor: Actor, pk: int) -> Staff:
+def _writable_staff(actor: Actor, pk: int, verb: str) -> Staff:
     staff = Staff.objects.select_for_update().filter(pk=pk).first()
-    # A record the actor may not read does not exist for it: 404 as on reading, not 403.
-    if staff is None or not Staff.objects.filter(staff_read_q(actor), pk=pk).exists():
+    if staff is None:
         raise NotFound()
-    if not Staff.objects.filter(staff_owning_q(actor), pk=pk).exists():
-        raise PermissionDenied(_("This staff member is outside your scope."))
+    # A record the actor may not read does not exist for it: 404 as on reading, not 403.
+    access.require(actor, verb, staff)
     return staff
 
 
@@ -509,12 +501,10 @@ def update_staff(actor: Actor, pk: int, data: Mapping[str, Any]) -> Staff:
 
 @transaction.atomic
 def _update_staff(actor: Actor, pk: int, data: Mapping[str, Any]) -> Staff:
-    staff = _writable_staff(actor, pk)
-    if actor.own_staff_id == pk and not _administers(actor, staff):
-        raise PermissionDenied(_("Your own record is kept by your institution's administrator."))
+    staff = _writable_staff(actor, pk, "edit")
     before = audit.snapshot(staff)
     personal = {f: getattr(staff, f) for f in audit.PERSONAL_FIELDS}
-    old_inst = staff.institution_id
+    old_inst, old_position = staff.institution_id, staff.position
     if "id_number" in data:
         _require_id_numbers_not_paused(actor)
     _apply_staff(actor, staff, data)
@@ -523,6 +513,8 @@ def _update_staff(actor: Actor, pk: int, data: Mapping[str, Any]) -> Staff:
     if staff.institution_id != old_inst:
         _require_staff_institution(actor, staff.institution)
     _save(staff)
+    if (staff.institution_id, staff.position) != (old_inst, old_position):
+        tallies.refresh([old_inst, staff.institution_id])
     after = audit.snapshot(staff)
     changed = {k for k in after if after[k] != before.get(k)} - {"updated_at"}
     # Masked forms can look alike (138****0002): compare personal data unmasked.
@@ -537,18 +529,14 @@ def _update_staff(actor: Actor, pk: int, data: Mapping[str, Any]) -> Staff:
     return staff
 
 
-def _administers(actor: Actor, staff: Staff) -> bool:
-    return _administers_institution(actor, staff.institution_id)
-
-
 @transaction.atomic
 def delete_staff(actor: Actor, pk: int) -> None:
-    staff = _writable_staff(actor, pk)
-    if not _administers(actor, staff):
-        raise PermissionDenied(_("Your own record is kept by your institution's administrator."))
+    staff = _writable_staff(actor, pk, "delete")
     before = audit.snapshot(staff)
+    before_inst = staff.institution_id
     label = str(staff)
     staff.delete()
+    tallies.refresh([before_inst])
     audit.record(
         actor,
         "staff.delete",

@@ -13,14 +13,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from xietong import access
 from xietong.accounts.second_factor_views import reauthenticated_at
 from xietong.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from xietong.core.htmx import list_response
 from xietong.core.paging import paginate
+from xietong.core.pickers import BoundPicker, bound
 from xietong.core.views import apply_errors, refusals, through_service
 from xietong.institutions import selectors, services
 from xietong.institutions.forms import (
@@ -32,39 +34,14 @@ from xietong.institutions.forms import (
 )
 from xietong.institutions.models import Institution, Staff
 
-CHOICE_LIMIT = 500  # institutions offered in a select; the rest are reached by search
-
 
 def _actor(request: HttpRequest) -> Any:
     return request.actor  # type: ignore[attr-defined]
 
 
-def _wants_results_only(request: HttpRequest) -> bool:
-    htmx = getattr(request, "htmx", None)
-    if not htmx:
-        return False
-    return not htmx.history_restore_request and htmx.target == "results"
-
-
-def _list_response(
-    request: HttpRequest, page_template: str, results_template: str, context: dict[str, Any]
-) -> HttpResponse:
-    template = results_template if _wants_results_only(request) else page_template
-    response = render(request, template, context)
-    patch_vary_headers(response, ("HX-Request", "HX-Target"))
-    return response
-
-
-def _managed_institution_choices(actor: Any, *, keep: Institution | None = None) -> list[Any]:
-    """Institutions the actor manages, for a select (plus ``keep`` if it is not among them)."""
-    rows = selectors.institutions_for(actor, selectors.InstitutionFilters(mine=True))
-    choices = [
-        (str(pk), f"{name} · {region}")
-        for pk, name, region in rows.values_list("pk", "name", "region__name")[:CHOICE_LIMIT]
-    ]
-    if keep is not None and all(c[0] != str(keep.pk) for c in choices):
-        choices.insert(0, (str(keep.pk), f"{keep.name} · {keep.region.name}"))
-    return choices
+def _managed_institutions(actor: Any) -> BoundPicker:
+    """The institutions picker over those the actor manages (parents, staff's institution)."""
+    return bound("institutions", actor, mine=True)
 
 
 # --- institutions ------------------------------------------------------------------------
@@ -74,19 +51,20 @@ def _managed_institution_choices(actor: Any, *, keep: Institution | None = None)
 @refusals
 def institution_list(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
-    if not actor.reads_registry:
+    if not access.can(actor, "registry.read"):
         raise PermissionDenied(_("Your roles do not include the institution directory."))
-    form = InstitutionFilterForm(request.GET)
+    form = InstitutionFilterForm(request.GET, actor=actor)
     page = None
     if form.is_valid():
         try:
             qs = selectors.institutions_for(actor, form.filters())
             page = paginate(qs, request.GET.get("page"), form.cleaned_data["page_size"])
+            page.object_list = access.with_actions(actor, page.object_list)
         except NotFound as e:
             form.add_error("area", str(e.message))
-    creates = bool(actor.admin_region_paths) or actor.is_system_admin
+    creates = access.can(actor, "institutions.register")
     context = {"form": form, "page": page, "creates": creates}
-    return _list_response(request, "institutions/list.html", "institutions/_results.html", context)
+    return list_response(request, "institutions/list.html", "institutions/_results.html", context)
 
 
 def _detail_context(request: HttpRequest, inst: Institution, **extra: Any) -> dict[str, Any]:
@@ -94,6 +72,7 @@ def _detail_context(request: HttpRequest, inst: Institution, **extra: Any) -> di
     staff = selectors.staff_for(actor, selectors.StaffFilters(institution_id=inst.pk))
     context = {
         "inst": inst,
+        "actions": access.actions(actor, inst),
         "branches": list(selectors.branches_of(actor, inst)),
         "labs": list(selectors.labs_of(actor, inst)),
         "staff_page": paginate(staff, 1, 20),
@@ -117,7 +96,7 @@ def institution_create(request: HttpRequest) -> HttpResponse:
     regions = list(selectors.writable_regions(actor))
     if not regions:
         raise PermissionDenied(_("Your roles do not let you register institutions."))
-    kwargs: dict[str, Any] = {"regions": regions, "parents": _managed_institution_choices(actor)}
+    kwargs: dict[str, Any] = {"regions": regions, "parents": _managed_institutions(actor)}
     if request.method == "POST":
         form = InstitutionForm(request.POST, **kwargs)
         if form.is_valid():
@@ -138,17 +117,14 @@ def institution_create(request: HttpRequest) -> HttpResponse:
 def institution_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     inst = selectors.institution_detail(actor, pk)
-    if not inst.can_edit:  # type: ignore[attr-defined]
-        raise PermissionDenied(_("This institution is outside your scope."))
+    access.require(actor, "edit", inst)
     regions = list(selectors.writable_regions(actor))
     if inst.region not in regions:
         regions.append(inst.region)
-    parents = [
-        c for c in _managed_institution_choices(actor, keep=inst.parent) if c[0] != str(inst.pk)
-    ]
     kwargs: dict[str, Any] = {
         "regions": regions,
-        "parents": parents,
+        "parents": _managed_institutions(actor),
+        "keep_parent": inst.parent,
         "initial": InstitutionForm.initial_for(inst),
     }
     if request.method == "POST":
@@ -172,8 +148,7 @@ def institution_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def institution_delete(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     inst = selectors.institution_detail(actor, pk)
-    if not inst.can_edit:  # type: ignore[attr-defined]
-        raise PermissionDenied(_("This institution is outside your scope."))
+    access.require(actor, "delete", inst)
     if request.method == "POST":
         try:
             services.delete_institution(actor, pk)
@@ -218,43 +193,29 @@ def lab_remove(request: HttpRequest, pk: int, lab_pk: int) -> HttpResponse:
 # --- staff -------------------------------------------------------------------------------
 
 
-def _staff_filter_institutions(actor: Any, selected: str | None) -> list[Any]:
-    keep = None
-    if selected and selected.isdigit():
-        try:
-            keep = selectors.institution_detail(actor, int(selected))
-        except NotFound:
-            keep = None
-    return _managed_institution_choices(actor, keep=keep)
-
-
-def _reads_staff(actor: Any) -> bool:
-    """The roles ``selectors.staff_for`` shows any staff to (the navigation's rule too)."""
-    return bool(actor.reads_all_staff or actor.admin_institution_ids or actor.own_staff_id)
-
-
-def _keeps_staff(actor: Any) -> bool:
-    """Authority and institution admins keep staff records (the services decide which)."""
-    return bool(actor.admin_region_paths or actor.admin_institution_ids)
-
-
 @login_required
 @refusals
 def staff_list(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
-    if not _reads_staff(actor):
+    if not access.can(actor, "staff.read"):
         raise PermissionDenied(_("Your roles do not include the staff directory."))
-    institutions = _staff_filter_institutions(actor, request.GET.get("institution"))
-    form = StaffFilterForm(request.GET, institutions=institutions)
+    form = StaffFilterForm(request.GET, actor=actor)
     page = None
     if form.is_valid():
         try:
-            qs = selectors.staff_for(actor, form.filters())
-            page = paginate(qs, request.GET.get("page"), form.cleaned_data["page_size"])
+            page = selectors.staff_page(
+                actor,
+                form.filters(),
+                request.GET.get("cursor", ""),
+                form.cleaned_data["page_size"],
+            )
+            page.object_list = access.with_actions(actor, page.object_list)
         except NotFound as e:
             form.add_error("area", str(e.message))
-    context = {"form": form, "page": page, "creates": _keeps_staff(actor)}
-    return _list_response(
+        except InvalidInput as e:
+            form.add_error(None, e.fields["cursor"][0])
+    context = {"form": form, "page": page, "creates": access.can(actor, "staff.register")}
+    return list_response(
         request, "institutions/staff_list.html", "institutions/_staff_results.html", context
     )
 
@@ -262,8 +223,11 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @refusals
 def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    staff = selectors.staff_detail(_actor(request), pk)
-    return render(request, "institutions/staff_detail.html", {"staff": staff})
+    actor = _actor(request)
+    staff = selectors.staff_detail(actor, pk)
+    access.with_actions(actor, [staff])
+    context = {"staff": staff, "actions": staff.actions}  # type: ignore[attr-defined]
+    return render(request, "institutions/staff_detail.html", context)
 
 
 @never_cache
@@ -277,7 +241,8 @@ def staff_reveal(request: HttpRequest, pk: int) -> HttpResponse:
         actor, pk, reauthenticated_at=reauthenticated_at(request)
     )
     staff = selectors.staff_detail(actor, pk)
-    context = {"staff": staff, "revealed": revealed}
+    access.with_actions(actor, [staff])
+    context = {"staff": staff, "revealed": revealed, "actions": staff.actions}  # type: ignore[attr-defined]
     if getattr(request, "htmx", None):
         layout = request.POST.get("layout", "detail")
         return render(request, "institutions/_personal_data.html", {**context, "layout": layout})
@@ -288,9 +253,9 @@ def staff_reveal(request: HttpRequest, pk: int) -> HttpResponse:
 @refusals
 def staff_create(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
-    if not _keeps_staff(actor):
+    if not access.can(actor, "staff.register"):
         raise PermissionDenied(_("Your roles do not let you register staff."))
-    institutions = _managed_institution_choices(actor)
+    institutions = _managed_institutions(actor)
     if request.method == "POST":
         form = StaffForm(request.POST, institutions=institutions)
         if form.is_valid():
@@ -299,7 +264,7 @@ def staff_create(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("%(name)s was registered.") % {"name": staff.name})
                 return redirect("institutions:staff_detail", pk=staff.pk)
     else:
-        only = institutions[0][0] if len(institutions) == 1 else ""
+        only = institutions.only_one()
         form = StaffForm(
             initial={"institution": request.GET.get("institution", only)},
             institutions=institutions,
@@ -307,10 +272,9 @@ def staff_create(request: HttpRequest) -> HttpResponse:
     return render(request, "institutions/staff_form.html", {"form": form, "staff": None})
 
 
-def _owned_staff(actor: Any, pk: int) -> Staff:
+def _kept_staff(actor: Any, pk: int, verb: str) -> Staff:
     staff = selectors.staff_detail(actor, pk)
-    if not staff.owned:  # type: ignore[attr-defined]
-        raise PermissionDenied(_("This staff member is outside your scope."))
+    access.require(actor, verb, staff)
     return staff
 
 
@@ -318,9 +282,9 @@ def _owned_staff(actor: Any, pk: int) -> Staff:
 @refusals
 def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
-    staff = _owned_staff(actor, pk)
+    staff = _kept_staff(actor, pk, "edit")
     kwargs: dict[str, Any] = {
-        "institutions": _managed_institution_choices(actor, keep=staff.institution),
+        "institutions": _managed_institutions(actor),
         "masked": staff,
         "initial": StaffForm.initial_for(staff),
     }
@@ -344,7 +308,7 @@ def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @refusals
 def staff_delete(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
-    staff = _owned_staff(actor, pk)
+    staff = _kept_staff(actor, pk, "delete")
     if request.method == "POST":
         try:
             services.delete_staff(actor, pk)

@@ -7,6 +7,7 @@
 * :func:`blocking_pairs` / :func:`check_feasible` — an independent stability and feasibility
   checker.
 * :func:`explain` — why an applicant got its result, in Chinese or English.
+* :func:`reasons` — why every applicant got its result, as reason codes, in one pass.
 
 Preferences are lists of lists of indices (most preferred first) or ``(indptr, indices)`` CSR
 pairs of numpy integer arrays; results are int64 arrays with one host index (or -1) per
@@ -17,6 +18,7 @@ from ._inputs import MatchingInputError
 from .deferred_acceptance import stable_match
 from .explain import explain
 from .min_cost import min_cost_assign
+from .reasons import reasons
 from .stability import InfeasibleAssignmentError, blocking_pairs, check_feasible
 
 __all__ = [
@@ -26,5 +28,6 @@ __all__ = [
     "check_feasible",
     "explain",
     "min_cost_assign",
+    "reasons",
     "stable_match",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router
 
+from xietong import access
 from xietong.institutions.selectors import counts_by_region
 from xietong.regions.models import Region, RegionGroup
 from xietong.regions.schemas import RegionGroupOut, RegionOut
@@ -33,7 +34,8 @@ def list_regions(
     qs = Region.objects.all()
     if parent:
         qs = qs.filter(parent=region_by_code(parent))
-    counts = counts_by_region(actor) if with_counts and actor.reads_registry else None
+    reads = with_counts and access.can(actor, "registry.read")
+    counts = counts_by_region(actor) if reads else None
     return [_out(r, counts) for r in qs]
 
 

@@ -8,14 +8,14 @@ class RegionsConfig(AppConfig):
     verbose_name = _("Regions")
 
     def ready(self) -> None:
-        from xietong.core.navigation import NavItem, register
+        from xietong.workbench.navigation import NavItem, register
 
         register(
             NavItem(
                 label=_("Regions"),
                 url_name="regions:browser",
                 icon="map",
-                visible=lambda a: a.reads_registry,
+                capability="registry.read",
                 order=30,
                 section=_("Registry"),
             )

@@ -15,7 +15,7 @@ from xietong.regions.selectors import region_by_code
 @login_required
 def region_browser(request: HttpRequest, code: str = "") -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
-    counts = counts_by_region(actor) if actor.reads_registry else {}
+    counts = counts_by_region(actor)  # empty for a user who reads no registry
     current = None
     if code:
         try:

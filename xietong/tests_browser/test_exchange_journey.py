@@ -238,7 +238,9 @@ def test_it_takes_a_sanhe_teacher_from_application_to_a_completed_exchange(
     expect(page.get_by_test_id("unread-count")).to_be_visible()
     page.get_by_test_id("bell").click()
     teacher.shot("12-notifications-zh")
-    pages["teacher"].append(("/exchanges/notifications/", "12-notifications"))
+    pages["teacher"].append(("/notifications/", "12-notifications"))
+    page.get_by_test_id("notification-link").first.click()  # the newest: the result is out
+    expect(page.get_by_test_id("match-result")).to_contain_text("北京市通州区第一实验小学")
     page = teacher.nav("我的申请")
     teacher.shot("13-my-applications-zh")
     pages["teacher"].append(("/exchanges/applications/", "13-my-applications"))

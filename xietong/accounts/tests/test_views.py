@@ -32,8 +32,8 @@ def login(client, cast, username: str):
 def test_it_signs_in_through_the_form_and_goes_home(client, cast):
     assert "登录" in html_of(client.get(LOGIN))
     response = client.post(LOGIN, {"username": "sanhe", "password": PASSWORD})
-    assert response.status_code == 302 and response["Location"] == reverse("core:home")
-    assert client.get(reverse("core:home")).status_code == 200
+    assert response.status_code == 302 and response["Location"] == reverse("workbench:home")
+    assert client.get(reverse("workbench:home")).status_code == 200
 
 
 def test_it_returns_to_the_page_asked_for_but_never_to_another_site(client, cast):
@@ -45,7 +45,7 @@ def test_it_returns_to_the_page_asked_for_but_never_to_another_site(client, cast
     response = client.post(
         LOGIN, {"username": "sanhe", "password": PASSWORD, "next": "https://evil.example/"}
     )
-    assert response["Location"] == reverse("core:home")
+    assert response["Location"] == reverse("workbench:home")
 
 
 def test_it_refuses_a_wrong_password_with_a_specific_chinese_message(client, cast):
@@ -75,7 +75,7 @@ def test_it_signs_out_only_by_post(client, cast):
     assert client.get(reverse("accounts:logout")).status_code == 405
     response = client.post(reverse("accounts:logout"))
     assert response.status_code == 302 and response["Location"] == LOGIN
-    assert client.get(reverse("core:home")).status_code == 302
+    assert client.get(reverse("workbench:home")).status_code == 302
 
 
 def test_it_switches_the_sign_in_page_to_english(client, db):

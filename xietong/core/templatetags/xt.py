@@ -1,4 +1,4 @@
-"""Template helpers of the web UI: the actor's roles, Bootstrap form fields, small filters."""
+"""Template helpers of the web UI: Bootstrap form fields, role scopes, small filters."""
 
 from __future__ import annotations
 
@@ -9,8 +9,6 @@ from django.forms import BoundField
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from xietong.accounts.selectors import roles_of
-
 register = template.Library()
 
 _CONTROL_CLASSES = {
@@ -20,6 +18,7 @@ _CONTROL_CLASSES = {
     "checkbox": "form-check-input",
     "checkboxselectmultiple": "form-check-input",
     "radioselect": "form-check-input",
+    "picker": "form-select",  # core.pickers: the select under the search field
 }
 
 
@@ -30,23 +29,6 @@ def role_scope(assignment: Any) -> str:
     if assignment.institution_id:
         return str(assignment.institution)
     return ""
-
-
-@register.simple_tag(takes_context=True)
-def my_roles(context: template.Context) -> list[dict[str, str]]:
-    """The signed-in user's roles with their scopes; one query, cached on the request."""
-    request = context.get("request")
-    actor = getattr(request, "actor", None)
-    if request is None or actor is None or not actor.is_authenticated:
-        return []
-    cached = getattr(request, "_xt_roles", None)
-    if cached is None:
-        cached = [
-            {"role": ra.get_role_display(), "code": ra.role, "scope": role_scope(ra)}
-            for ra in roles_of(actor)
-        ]
-        request._xt_roles = cached
-    return cached
 
 
 @register.filter
@@ -107,16 +89,6 @@ def initials(name: Any) -> str:
 @register.simple_tag
 def elided_range(page: Any) -> list[Any]:
     return list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
-
-
-@register.filter
-def staff_editable(staff: Any, actor: Any) -> bool:
-    """Whether to offer "edit" on a staff row: owned, and not merely one's own record."""
-    if not getattr(staff, "owned", False):
-        return False
-    if staff.pk != getattr(actor, "own_staff_id", None):
-        return True
-    return bool(actor.admin_region_paths or actor.admin_institution_ids)
 
 
 @register.filter

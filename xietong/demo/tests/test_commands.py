@@ -102,10 +102,12 @@ EXPECTED_ROLES = {
     "beijing": (Role.AUTHORITY_ADMIN, "110000", None),
     "tianjin": (Role.AUTHORITY_ADMIN, "120000", None),
     "hebei": (Role.AUTHORITY_ADMIN, "130000", None),
+    "langfang": (Role.AUTHORITY_ADMIN, "131000", None),
     "tongzhou": (Role.AUTHORITY_ADMIN, "110112", None),
     "sanhe": (Role.AUTHORITY_ADMIN, "131082", None),
     "hebei_viewer": (Role.AUTHORITY_VIEWER, "130000", None),
     "xiongan_school": (Role.INSTITUTION_ADMIN, None, "北京四中雄安校区"),
+    "rongdong_school": (Role.INSTITUTION_ADMIN, None, "北京市第八十中学雄安容东分校"),
     "teacher": (Role.STAFF, None, None),
     "sysadmin": (Role.SYSTEM_ADMIN, None, None),
     "secadmin": (Role.SECURITY_ADMIN, None, None),
@@ -150,7 +152,7 @@ def test_it_links_the_demo_teacher_to_a_named_teacher_in_xiongan():
 def test_it_audits_each_user_once_and_is_idempotent():
     run("demo_users")
     created = AuditEvent.objects.filter(action="user.create", actor_name="demo")
-    assert created.count() == 11
+    assert created.count() == len(DEMO_USERS)
     users, roles, events = (
         User.objects.count(),
         RoleAssignment.objects.count(),
@@ -158,7 +160,7 @@ def test_it_audits_each_user_once_and_is_idempotent():
     )
     User.objects.filter(username="beijing").update(display_name="changed by hand")
     out = run("demo_users")
-    assert "0 users created, 11 already there" in out
+    assert f"0 users created, {len(DEMO_USERS)} already there" in out
     assert (User.objects.count(), RoleAssignment.objects.count()) == (users, roles)
     assert AuditEvent.objects.count() == events
     assert User.objects.get(username="beijing").display_name == "changed by hand"

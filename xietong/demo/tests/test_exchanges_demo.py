@@ -165,7 +165,7 @@ def test_the_demo_teacher_has_completed_exchanges_and_may_apply_now(loaded: Any)
     assert Application.objects.filter(applicant=me, status=AppStatus.COMPLETED).count() == 3
     results = list(selectors.my_results(teacher_actor()))
     assert results and all(r.slot_id for r in results)
-    assert all(r.explanation_zh and r.explanation_en for r in results)
+    assert all(r.explanation["steps"][-1]["code"] == "admitted" for r in results)
     open_rd = program("rongdong", NEXT)
     assert open_rd.status == ProgramStatus.OPEN
     assert services.eligibility_problems(open_rd, me, TODAY) == []

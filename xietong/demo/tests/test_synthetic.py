@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
+from xietong.accounts import audit
 from xietong.accounts.models import AuditEvent
 from xietong.demo import synthetic
 from xietong.demo.models import DemoLoad
@@ -252,21 +253,25 @@ def test_it_skips_the_population_at_scale_zero(db):
     assert not DemoLoad.objects.exists()
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's")
-def test_it_writes_with_copy_on_postgresql(db, monkeypatch):
-    tables = []
-    real_copy = synthetic._copy
-
-    def spy(table, columns, rows, progress, every=5000):
-        tables.append(table)
-        return real_copy(table, columns, rows, progress, every)
-
-    monkeypatch.setattr(synthetic, "_copy", spy)
-    result = synthetic.load(TINY, seed=9)
-    assert tables == ["institutions_institution", "institutions_staff"]
-    assert Staff.objects.filter(id__in=_ids(DemoLoad.objects.get().staff_ids)).count() == (
-        result.staff
-    )
+def test_it_writes_through_core_bulk_with_one_audit_event_per_batch(db):
+    result = synthetic.load(TINY, seed=9, batch_size=500)
+    load = DemoLoad.objects.get()
+    events = AuditEvent.objects.filter(action=audit.BATCH_ACTION).order_by("id")
+    method = "copy" if connection.vendor == "postgresql" else "insert"
+    per_model: dict[str, list[int]] = {}
+    for event in events:
+        assert event.detail is not None
+        assert event.detail["method"] == method
+        assert event.detail["demo"] == {"scale": "0.001000", "seed": 9}
+        per_model.setdefault(event.object_type, []).append(event.detail["counts"]["rows"])
+    assert per_model == {
+        "institutions.institution": [result.institutions],
+        "institutions.staff": [500, 500, 400],
+    }
+    assert result.method == method
+    # the ids each batch wrote are the ids the load recorded
+    staff_runs = [e.detail["ids"] for e in events if e.object_type == "institutions.staff"]
+    assert sorted(i for a, b in staff_runs for i in range(a, b + 1)) == _ids(load.staff_ids)
 
 
 def _valid_id(county: str) -> str:

@@ -14,7 +14,6 @@ from xietong.exchanges.services.applications import (
     update_choices,
     withdraw_application,
 )
-from xietong.exchanges.services.notifications import mark_read
 from xietong.exchanges.services.placements import (
     add_log,
     add_return_duty,
@@ -56,7 +55,6 @@ __all__ = [
     "eligibility_problems",
     "evaluate_placement",
     "execute_matching_run",
-    "mark_read",
     "may_reject",
     "publish_run",
     "recommend_application",

@@ -10,24 +10,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from xietong import access
+from xietong.access.transitions import Notify, transition
 from xietong.accounts import audit
 from xietong.accounts.access import Actor
 from xietong.core.codes import SUBJECTS
 from xietong.core.errors import Conflict, InvalidInput, PermissionDenied
-from xietong.exchanges.access import (
-    area_q,
-    authority_admin_q,
-    home_admin_q,
-    manage_program_q,
-)
-from xietong.exchanges.choices import WITHDRAWABLE, AppStatus, PlacementStatus, ProgramStatus, Side
+from xietong.exchanges.access import WINDOW, area_q
+from xietong.exchanges.choices import AppStatus, PlacementStatus, Side
 from xietong.exchanges.models import (
     Application,
     ApplicationChoice,
@@ -37,21 +33,14 @@ from xietong.exchanges.models import (
     Program,
 )
 from xietong.exchanges.services.common import (
-    allowed,
     authority_admin_users,
     institution_admin_users,
     invalid,
     load,
-    notify,
 )
 from xietong.institutions.models import Institution, Staff
-from xietong.institutions.selectors import administered_institutions_q
 
 RELATED = ["program", "applicant", "applicant__user", "home", "home__region"]
-
-
-def link(app: Application) -> str:
-    return f"/api/exchanges/applications/{app.pk}"
 
 
 # --- places: the one atomic counter -------------------------------------------------------
@@ -119,18 +108,6 @@ def _age(birth: dt.date, on: dt.date) -> int:
     return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
 
 
-def _check_window(program: Program) -> None:
-    now = timezone.now()
-    if program.status != ProgramStatus.OPEN or not (program.opens_at <= now < program.closes_at):
-        raise InvalidInput(
-            _("Applications to this program are accepted from %(opens)s to %(closes)s only.")
-            % {
-                "opens": timezone.localtime(program.opens_at).strftime("%Y-%m-%d %H:%M"),
-                "closes": timezone.localtime(program.closes_at).strftime("%Y-%m-%d %H:%M"),
-            }
-        )
-
-
 def _check_choices(program: Program, offer_ids: Sequence[int]) -> list[HostOffer]:
     if len(offer_ids) > program.max_choices:
         raise invalid(
@@ -158,12 +135,6 @@ def _check_choices(program: Program, offer_ids: Sequence[int]) -> list[HostOffer
     return result
 
 
-def _may_act_for(actor: Actor, staff: Staff) -> bool:
-    if actor.own_staff_id == staff.pk:
-        return True
-    return allowed(Institution, administered_institutions_q(actor), staff.institution_id)
-
-
 # --- create, submit -------------------------------------------------------------------------
 
 
@@ -179,15 +150,18 @@ def create_application(
 ) -> Application:
     """Apply (as a draft, or submitted at once) with up to N ranked offer choices."""
     program = load(Program, program_id)
-    staff_id = applicant if applicant is not None else actor.own_staff_id
+    if applicant is None:
+        access.require(actor, "apply", program)  # for oneself: a teacher with a record
+    staff_id = applicant if applicant is not None else access.own_record(actor)
     if staff_id is None:
         raise invalid("applicant", _("Say for whom the application is made."))
     staff = load(Staff, staff_id, related=["institution"])
-    if not _may_act_for(actor, staff):
+    own = "self" in access.relations_of(actor, staff)
+    access.require(actor, "apply" if own else "apply_for", program)
+    if "act_for" not in access.actions(actor, staff):
         raise PermissionDenied(
             _("You may apply for yourself, or for staff of an institution you administer.")
         )
-    _check_window(program)
     problems = eligibility_problems(program, staff)
     if problems:
         raise InvalidInput(
@@ -232,9 +206,7 @@ def create_application(
 @transaction.atomic
 def update_choices(actor: Actor, app_id: int, choices: Sequence[int]) -> Application:
     app = load(Application, app_id, lock=True, related=RELATED)
-    _require_applicant(actor, app)
-    if app.status != AppStatus.DRAFT:
-        raise _wrong_state(app)
+    access.require(actor, "edit", app)
     offers = _check_choices(app.program, list(choices))
     app.choices.all().delete()
     ApplicationChoice.objects.bulk_create(
@@ -244,65 +216,33 @@ def update_choices(actor: Actor, app_id: int, choices: Sequence[int]) -> Applica
     return app
 
 
-def _require_applicant(actor: Actor, app: Application) -> None:
-    if not _may_act_for(actor, app.applicant):
-        raise PermissionDenied(_("Only the applicant or their institution may do this."))
-
-
-def _wrong_state(app: Application) -> Conflict:
-    return Conflict(
-        _("This is not possible while the application is “%(status)s”.")
-        % {"status": app.get_status_display()}
-    )
-
-
-def _move(
-    actor: Actor,
-    app: Application,
-    to: str,
-    *,
-    fields: Sequence[str] = (),
-    notify_users: Sequence[int | None] = (),
-    message: str = "",
-    detail: dict[str, Any] | None = None,
-) -> Application:
-    old = app.status
-    app.status = to
-    app.save(update_fields=["status", "updated_at", *fields])
-    audit.record(
-        actor,
-        f"exchanges.application.{to}",
-        target=app,
-        before={"status": old},
-        after={"status": to},
-        detail=detail,
-    )
-    notify([app.applicant.user_id, *notify_users], message, link(app))
-    return app
+def _window(program: Program) -> None:
+    """Applications are made and submitted inside the program's window only."""
+    if not WINDOW.holds(program):
+        raise InvalidInput(str(WINDOW.message(program)))  # type: ignore[operator]
 
 
 def _submit(actor: Actor, app: Application) -> Application:
-    _check_window(app.program)
+    _window(app.program)
     if not app.choices.exists():
         raise invalid("choices", _("Rank at least one offer before submitting."))
-    app.submitted_at = timezone.now()
-    return _move(
+    return transition(
         actor,
+        "submit",
         app,
-        AppStatus.SUBMITTED,
-        fields=["submitted_at"],
-        notify_users=institution_admin_users(app.home),
-        message=_("Application of %(name)s to “%(program)s” submitted.")
-        % {"name": app.applicant.name, "program": app.program.title},
+        notify=Notify(
+            [app.applicant.user_id, *institution_admin_users(app.home)],
+            "exchanges.application_submitted",
+            target=app,
+            params={"name": app.applicant.name, "program": app.program.title},
+        ),
     )
 
 
 @transaction.atomic
 def submit_application(actor: Actor, app_id: int) -> Application:
     app = load(Application, app_id, lock=True, related=RELATED)
-    _require_applicant(actor, app)
-    if app.status != AppStatus.DRAFT:
-        raise _wrong_state(app)
+    access.require(actor, "submit", app)
     return _submit(actor, app)
 
 
@@ -320,25 +260,28 @@ def recommend_application(
 ) -> Application:
     """The home institution recommends, after a public notice (公示) over the given dates."""
     app = load(Application, app_id, lock=True, related=RELATED)
-    if not allowed(Institution, home_admin_q(actor), app.home_id):
-        raise PermissionDenied(_("Only the home institution's administrator recommends."))
-    if app.status != AppStatus.SUBMITTED:
-        raise _wrong_state(app)
+    access.require(actor, "recommend", app)
     if notice_ends_on < notice_starts_on:
         raise invalid("notice_ends_on", _("The public notice cannot end before it starts."))
     if score is not None and not (0 <= score <= 1000):
         raise invalid("score", _("The score must be between 0 and 1000."))
     app.notice_starts_on, app.notice_ends_on = notice_starts_on, notice_ends_on
     app.score = score
-    app.recommended_at = timezone.now()
-    return _move(
+    return transition(
         actor,
+        "recommend",
         app,
-        AppStatus.RECOMMENDED,
-        fields=["notice_starts_on", "notice_ends_on", "score", "recommended_at"],
-        notify_users=authority_admin_users(app.home),
-        message=_("%(home)s recommends %(name)s for “%(program)s”.")
-        % {"home": app.home.name, "name": app.applicant.name, "program": app.program.title},
+        fields=["notice_starts_on", "notice_ends_on", "score"],
+        notify=Notify(
+            [app.applicant.user_id, *authority_admin_users(app.home)],
+            "exchanges.application_recommended",
+            target=app,
+            params={
+                "home": app.home.name,
+                "name": app.applicant.name,
+                "program": app.program.title,
+            },
+        ),
         detail={"notice": [str(notice_starts_on), str(notice_ends_on)]},
     )
 
@@ -346,27 +289,18 @@ def recommend_application(
 @transaction.atomic
 def approve_application(actor: Actor, app_id: int) -> Application:
     app = load(Application, app_id, lock=True, related=RELATED)
-    if not allowed(Institution, authority_admin_q(actor), app.home_id):
-        raise PermissionDenied(
-            _("Only an authority administrator over the home institution approves.")
-        )
-    if app.status != AppStatus.RECOMMENDED:
-        raise _wrong_state(app)
-    assert app.notice_ends_on is not None
-    if timezone.localdate() <= app.notice_ends_on:
-        raise Conflict(
-            _("The public notice runs until %(date)s; approve after it has ended.")
-            % {"date": app.notice_ends_on}
-        )
+    access.require(actor, "approve", app)
     _check_quota(app.program_id)
-    app.approved_at = timezone.now()
-    return _move(
+    return transition(
         actor,
+        "approve",
         app,
-        AppStatus.APPROVED,
-        fields=["approved_at"],
-        message=_("Your application to “%(program)s” was approved.")
-        % {"program": app.program.title},
+        notify=Notify(
+            [app.applicant.user_id],
+            "exchanges.application_approved",
+            target=app,
+            params={"program": app.program.title},
+        ),
     )
 
 
@@ -397,41 +331,30 @@ def _check_quota(program_id: int) -> None:
 
 def may_reject(actor: Actor, app: Application) -> bool:
     """Whether the actor may reject the application at its current step."""
-    if app.status == AppStatus.SUBMITTED:
-        return allowed(Institution, home_admin_q(actor), app.home_id)
-    if app.status == AppStatus.RECOMMENDED:
-        return allowed(Institution, authority_admin_q(actor), app.home_id)
-    if app.status in (AppStatus.APPROVED, AppStatus.MATCHED):
-        return allowed(Program, manage_program_q(actor), app.program_id)
-    return False
+    return "reject" in access.actions(actor, app)
 
 
 @transaction.atomic
 def reject_application(actor: Actor, app_id: int, reason: str) -> Application:
     app = load(Application, app_id, lock=True, related=RELATED)
-    if app.status not in (
-        AppStatus.SUBMITTED,
-        AppStatus.RECOMMENDED,
-        AppStatus.APPROVED,
-        AppStatus.MATCHED,
-    ):
-        raise _wrong_state(app)
-    if not may_reject(actor, app):
-        raise PermissionDenied(_("You may not decide on the application at this step."))
+    access.require(actor, "reject", app)
     reason = (reason or "").strip()
     if not reason:
         raise invalid("reason", _("Give the reason for the rejection."))
     if app.status == AppStatus.MATCHED and app.matched_slot_id:
         release_place(app.matched_slot_id)
     app.reject_reason = reason[:500]
-    app.closed_at = timezone.now()
-    return _move(
+    return transition(
         actor,
+        "reject",
         app,
-        AppStatus.REJECTED,
-        fields=["reject_reason", "closed_at"],
-        message=_("Your application to “%(program)s” was rejected: %(reason)s")
-        % {"program": app.program.title, "reason": reason},
+        fields=["reject_reason"],
+        notify=Notify(
+            [app.applicant.user_id],
+            "exchanges.application_rejected",
+            target=app,
+            params={"program": app.program.title, "reason": app.reject_reason},
+        ),
         detail={"reason": reason, "at": app.status},
     )
 
@@ -439,20 +362,19 @@ def reject_application(actor: Actor, app_id: int, reason: str) -> Application:
 @transaction.atomic
 def withdraw_application(actor: Actor, app_id: int) -> Application:
     app = load(Application, app_id, lock=True, related=RELATED)
-    _require_applicant(actor, app)
-    if app.status not in WITHDRAWABLE:
-        raise _wrong_state(app)
+    access.require(actor, "withdraw", app)
     if app.status == AppStatus.MATCHED and app.matched_slot_id:
         release_place(app.matched_slot_id)
-    app.closed_at = timezone.now()
-    return _move(
+    return transition(
         actor,
+        "withdraw",
         app,
-        AppStatus.WITHDRAWN,
-        fields=["closed_at"],
-        notify_users=institution_admin_users(app.home),
-        message=_("The application of %(name)s to “%(program)s” was withdrawn.")
-        % {"name": app.applicant.name, "program": app.program.title},
+        notify=Notify(
+            [app.applicant.user_id, *institution_admin_users(app.home)],
+            "exchanges.application_withdrawn",
+            target=app,
+            params={"name": app.applicant.name, "program": app.program.title},
+        ),
     )
 
 
@@ -463,10 +385,7 @@ def withdraw_application(actor: Actor, app_id: int) -> Application:
 def assign_place(actor: Actor, app_id: int, slot_id: int) -> Application:
     """A program manager places an approved applicant directly (programs run without a run)."""
     app = load(Application, app_id, lock=True, related=RELATED)
-    if not allowed(Program, manage_program_q(actor), app.program_id):
-        raise PermissionDenied(_("Only the program's managers place applicants."))
-    if app.status != AppStatus.APPROVED:
-        raise _wrong_state(app)
+    access.require(actor, "assign", app)
     slot = load(OfferSlot, slot_id, related=["offer", "offer__host"])
     if slot.offer.program_id != app.program_id:
         raise invalid("slot", _("This slot is not part of the application's program."))
@@ -476,12 +395,17 @@ def assign_place(actor: Actor, app_id: int, slot_id: int) -> Application:
     app.matched_rank = (
         app.choices.filter(offer_id=slot.offer_id).values_list("rank", flat=True).first()
     )
-    return _move(
+    return transition(
         actor,
+        "assign",
         app,
-        AppStatus.MATCHED,
         fields=["matched_slot", "matched_rank"],
-        message=_("You were placed at %(host)s.") % {"host": slot.offer.host.name},
+        notify=Notify(
+            [app.applicant.user_id],
+            "exchanges.application_placed",
+            target=app,
+            params={"host": slot.offer.host.name},
+        ),
     )
 
 
@@ -491,9 +415,9 @@ def confirm_application(
 ) -> Placement:
     """The applicant accepts the match: a placement is created; the home post is kept."""
     app = load(Application, app_id, lock=True, related=RELATED)
-    _require_applicant(actor, app)
-    if app.status != AppStatus.MATCHED or app.matched_slot_id is None:
-        raise _wrong_state(app)
+    access.require(actor, "confirm", app)
+    if app.matched_slot_id is None:
+        raise Conflict(_("This application has no matched place to confirm."))
     slot = load(OfferSlot, app.matched_slot_id, related=["offer", "offer__host"])
     starts_on = starts_on or app.program.starts_on
     ends_on = ends_on or app.program.ends_on
@@ -509,18 +433,24 @@ def confirm_application(
         ends_on=ends_on,
         status=PlacementStatus.PLANNED,
     )
-    app.confirmed_at = timezone.now()
-    _move(
+    transition(
         actor,
+        "confirm",
         app,
-        AppStatus.CONFIRMED,
-        fields=["confirmed_at"],
-        notify_users=[
-            *institution_admin_users(slot.offer.host),
-            *authority_admin_users(slot.offer.host),
-        ],
-        message=_("%(name)s confirmed the place at %(host)s from %(start)s.")
-        % {"name": app.applicant.name, "host": slot.offer.host.name, "start": starts_on},
+        notify=Notify(
+            [
+                app.applicant.user_id,
+                *institution_admin_users(slot.offer.host),
+                *authority_admin_users(slot.offer.host),
+            ],
+            "exchanges.application_confirmed",
+            target=app,
+            params={
+                "name": app.applicant.name,
+                "host": slot.offer.host.name,
+                "start": str(starts_on),
+            },
+        ),
     )
     audit.record(actor, "exchanges.placement.create", target=placement)
     return placement

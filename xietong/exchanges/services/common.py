@@ -11,10 +11,12 @@ from django.utils.translation import gettext as _
 
 from xietong.accounts.models import Role, RoleAssignment
 from xietong.core.errors import InvalidInput, NotFound, PermissionDenied
-from xietong.exchanges.models import Notification
 from xietong.institutions.models import Institution
+from xietong.notifications.services import notify
 
 M = TypeVar("M", bound=Model)
+
+__all__ = ["notify"]  # re-exported: the exchange services notify through the notifications app
 
 
 def load(model: type[M], pk: Any, *, lock: bool = False, related: Iterable[str] = ()) -> M:
@@ -49,15 +51,6 @@ def full_clean(obj: Model, exclude: list[str] | None = None) -> None:
 
 def invalid(field: str, message: str) -> InvalidInput:
     return InvalidInput(message, fields={field: [message]})
-
-
-def notify(user_ids: Iterable[int | None], text: str, link: str = "") -> int:
-    """One notification per distinct user; returns how many were written."""
-    ids = sorted({u for u in user_ids if u is not None})
-    Notification.objects.bulk_create(
-        [Notification(user_id=u, text=text[:500], link=link) for u in ids]
-    )
-    return len(ids)
 
 
 def institution_admin_users(inst: Institution) -> list[int]:

@@ -8,10 +8,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from xietong import access
+from xietong.access.transitions import Notify, move, send, transition
 from xietong.accounts import audit
 from xietong.accounts.access import Actor
-from xietong.core.errors import Conflict, PermissionDenied
-from xietong.exchanges.access import manage_program_q
+from xietong.core.errors import Conflict
 from xietong.exchanges.choices import (
     AppStatus,
     AuthorSide,
@@ -24,19 +25,9 @@ from xietong.exchanges.models import (
     Placement,
     PlacementLog,
     PlacementReport,
-    Program,
     ReturnDuty,
 )
-from xietong.exchanges.services.applications import link
-from xietong.exchanges.services.common import (
-    allowed,
-    institution_admin_users,
-    invalid,
-    load,
-    notify,
-)
-from xietong.institutions.models import Institution
-from xietong.institutions.selectors import administered_institutions_q
+from xietong.exchanges.services.common import institution_admin_users, invalid, load
 
 RELATED = [
     "application",
@@ -48,50 +39,26 @@ RELATED = [
 ]
 
 
-def _is_teacher(actor: Actor, p: Placement) -> bool:
-    return actor.own_staff_id is not None and actor.own_staff_id == p.application.applicant_id
-
-
-def _is_host(actor: Actor, p: Placement) -> bool:
-    if actor.own_staff_id is not None and actor.own_staff_id == p.mentor_id:
-        return True
-    return allowed(Institution, administered_institutions_q(actor), p.host_id)
-
-
-def _is_home(actor: Actor, p: Placement) -> bool:
-    return allowed(Institution, administered_institutions_q(actor), p.home_id)
-
-
-def _is_manager(actor: Actor, p: Placement) -> bool:
-    return allowed(Program, manage_program_q(actor), p.application.program_id)
-
-
 def _get(placement_id: int) -> Placement:
     return load(Placement, placement_id, lock=True, related=RELATED)
-
-
-def _require(ok: bool) -> None:
-    if not ok:
-        raise PermissionDenied(_("You may not do this for this placement."))
 
 
 @transaction.atomic
 def start_placement(actor: Actor, placement_id: int) -> Placement:
     p = _get(placement_id)
-    _require(_is_host(actor, p) or _is_home(actor, p) or _is_manager(actor, p))
-    if p.status != PlacementStatus.PLANNED:
-        raise Conflict(_("This placement has already started."))
-    p.status = PlacementStatus.ACTIVE
-    p.save(update_fields=["status"])
     app = Application.objects.select_for_update().get(pk=p.application_id)
-    app.status = AppStatus.IN_PROGRESS
-    app.save(update_fields=["status", "updated_at"])
-    audit.record(actor, "exchanges.placement.start", target=p)
-    notify(
-        [p.application.applicant.user_id],
-        _("Your placement at %(host)s has started.") % {"host": p.host.name},
-        link(app),
+    transition(
+        actor,
+        "start",
+        p,
+        notify=Notify(
+            [p.application.applicant.user_id],
+            "exchanges.placement_started",
+            target=p,
+            params={"host": p.host.name},
+        ),
     )
+    move(actor, app, AppStatus.IN_PROGRESS, event="exchanges.application.in_progress")
     return p
 
 
@@ -100,9 +67,7 @@ def add_log(
     actor: Actor, placement_id: int, *, week_starting: dt.date, content: str, hours: int = 0
 ) -> PlacementLog:
     p = _get(placement_id)
-    _require(_is_teacher(actor, p))
-    if p.status != PlacementStatus.ACTIVE:
-        raise Conflict(_("Logs are kept while the placement is active."))
+    access.require(actor, "log", p)
     if not (content or "").strip():
         raise invalid("content", _("Write what happened this week."))
     if not (0 <= hours <= 80):
@@ -126,14 +91,9 @@ def submit_report(actor: Actor, placement_id: int, *, kind: str, content: str) -
     p = _get(placement_id)
     if kind not in ReportKind.values:
         raise invalid("kind", _("Unknown report kind."))
-    if _is_teacher(actor, p):
-        side = AuthorSide.TEACHER
-    elif _is_host(actor, p):
-        side = AuthorSide.HOST
-    else:
-        raise PermissionDenied(_("Reports are written by the teacher and by the host."))
-    if p.status == PlacementStatus.PLANNED:
-        raise Conflict(_("Reports are written once the placement has started."))
+    access.require(actor, "report", p)
+    # The teacher writes the teacher's side; the mentor and the host's admins the host's.
+    side = AuthorSide.TEACHER if "teacher" in access.relations_of(actor, p) else AuthorSide.HOST
     if not (content or "").strip():
         raise invalid("content", _("The report is empty."))
     try:
@@ -150,7 +110,7 @@ def submit_report(actor: Actor, placement_id: int, *, kind: str, content: str) -
 @transaction.atomic
 def evaluate_placement(actor: Actor, placement_id: int, *, score: float, grade: str) -> Placement:
     p = _get(placement_id)
-    _require(_is_host(actor, p))
+    access.require(actor, "evaluate", p)
     if not (0 <= score <= 100):
         raise invalid("score", _("The score is between 0 and 100."))
     p.score, p.grade = score, (grade or "").strip()[:20]
@@ -165,9 +125,7 @@ def evaluate_placement(actor: Actor, placement_id: int, *, score: float, grade: 
 def complete_placement(actor: Actor, placement_id: int, *, hours_credited: int) -> Placement:
     """The host (or a program manager) completes the placement; both completion reports needed."""
     p = _get(placement_id)
-    _require(_is_host(actor, p) or _is_manager(actor, p))
-    if p.status != PlacementStatus.ACTIVE:
-        raise Conflict(_("Only an active placement can be completed."))
+    access.require(actor, "complete", p)
     sides = set(p.reports.filter(kind=ReportKind.COMPLETION).values_list("side", flat=True))
     missing = [str(AuthorSide(s).label) for s in AuthorSide.values if s not in sides]
     if missing:
@@ -176,18 +134,20 @@ def complete_placement(actor: Actor, placement_id: int, *, hours_credited: int) 
         )
     if hours_credited < 0 or hours_credited > 5000:
         raise invalid("hours_credited", _("The hours credited are between 0 and 5000."))
-    p.status = PlacementStatus.COMPLETED
     p.hours_credited = hours_credited
-    p.completed_at = timezone.now()
-    p.save(update_fields=["status", "hours_credited", "completed_at"])
-    audit.record(actor, "exchanges.placement.complete", target=p, after={"hours": hours_credited})
-    notify(
-        [p.application.applicant.user_id, *institution_admin_users(p.home)],
-        _("The placement of %(name)s at %(host)s is complete; the return duty at home follows.")
-        % {"name": p.application.applicant.name, "host": p.host.name},
-        link(p.application),
+    return transition(
+        actor,
+        "complete",
+        p,
+        fields=["hours_credited"],
+        detail={"hours": hours_credited},
+        notify=Notify(
+            [p.application.applicant.user_id, *institution_admin_users(p.home)],
+            "exchanges.placement_completed",
+            target=p,
+            params={"name": p.application.applicant.name, "host": p.host.name},
+        ),
     )
-    return p
 
 
 # --- the return duty at home --------------------------------------------------------------------
@@ -198,18 +158,20 @@ def add_return_duty(
     actor: Actor, placement_id: int, *, kind: str, due_on: dt.date, description: str = ""
 ) -> ReturnDuty:
     p = _get(placement_id)
-    _require(_is_home(actor, p))
+    access.require(actor, "add_duty", p)
     if kind not in DutyKind.values:
         raise invalid("kind", _("Unknown kind of return duty."))
     duty = ReturnDuty.objects.create(
         placement=p, kind=kind, due_on=due_on, description=(description or "").strip()[:300]
     )
     audit.record(actor, "exchanges.duty.create", target=duty, detail={"placement": p.pk})
-    notify(
-        [p.application.applicant.user_id],
-        _("Return duty at home: %(kind)s by %(date)s.")
-        % {"kind": duty.get_kind_display(), "date": due_on},
-        link(p.application),
+    send(
+        Notify(
+            [p.application.applicant.user_id],
+            "exchanges.duty_added",
+            target=p,
+            params={"kind": duty.kind, "date": str(due_on)},
+        )
     )
     return duty
 
@@ -220,7 +182,7 @@ def complete_return_duty(
 ) -> ReturnDuty:
     duty = load(ReturnDuty, duty_id, lock=True)
     p = _get(duty.placement_id)
-    _require(_is_teacher(actor, p) or _is_home(actor, p))
+    access.require(actor, "finish_duty", p)
     if not (evidence or "").strip():
         raise invalid("evidence", _("Describe the evidence that the duty was done."))
     if done_on > timezone.localdate():
@@ -235,11 +197,11 @@ def complete_return_duty(
 def complete_application(actor: Actor, app_id: int) -> Application:
     """The home institution closes the exchange once the placement and return duty are done."""
     app = load(Application, app_id, lock=True, related=["applicant", "program"])
+    access.require(actor, "complete", app)
     placement = Placement.objects.filter(application=app).select_related(*RELATED).first()
     if placement is None:
         raise Conflict(_("This application has no placement."))
-    _require(_is_home(actor, placement))
-    if app.status != AppStatus.IN_PROGRESS or placement.status != PlacementStatus.COMPLETED:
+    if placement.status != PlacementStatus.COMPLETED:
         raise Conflict(_("The placement must be completed first."))
     duties = list(placement.duties.all())
     if not duties:
@@ -247,19 +209,14 @@ def complete_application(actor: Actor, app_id: int) -> Application:
     open_duties = [d for d in duties if d.done_on is None]
     if open_duties:
         raise Conflict(_("%(n)d return duties are not done yet.") % {"n": len(open_duties)})
-    app.status = AppStatus.COMPLETED
-    app.completed_at = timezone.now()
-    app.save(update_fields=["status", "completed_at", "updated_at"])
-    audit.record(
+    return transition(
         actor,
-        "exchanges.application.completed",
-        target=app,
-        before={"status": AppStatus.IN_PROGRESS},
-        after={"status": AppStatus.COMPLETED},
+        "complete",
+        app,
+        notify=Notify(
+            [app.applicant.user_id],
+            "exchanges.application_completed",
+            target=app,
+            params={"program": app.program.title},
+        ),
     )
-    notify(
-        [app.applicant.user_id],
-        _("Your exchange in “%(program)s” is complete.") % {"program": app.program.title},
-        link(app),
-    )
-    return app

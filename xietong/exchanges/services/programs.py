@@ -9,13 +9,14 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from xietong import access
 from xietong.accounts import audit
 from xietong.accounts.access import Actor
 from xietong.core.codes import STAGES, SUBJECTS, TITLES, CodeTable, packed, single
 from xietong.core.delimited import pack
 from xietong.core.errors import Conflict, InvalidInput, PermissionDenied
 from xietong.core.terms import SchoolTerm, TermError, parse_school_year
-from xietong.exchanges.access import area_q, manage_program_q, offer_manage_q
+from xietong.exchanges.access import area_q
 from xietong.exchanges.choices import (
     PROGRAM_STATUS_MOVES,
     ProgramKind,
@@ -23,12 +24,10 @@ from xietong.exchanges.choices import (
     Side,
 )
 from xietong.exchanges.models import HostOffer, OfferSlot, Program, ProgramArea
-from xietong.exchanges.services.common import allowed, full_clean, invalid, load, require
+from xietong.exchanges.services.common import full_clean, invalid, load
 from xietong.institutions.choices import Kind, Position
 from xietong.institutions.models import Institution, Staff
-from xietong.institutions.selectors import administered_institutions_q
 from xietong.regions.models import Region, RegionGroup
-from xietong.regions.selectors import under_paths_q
 
 PROGRAM_FIELDS = {
     "kind",
@@ -77,9 +76,8 @@ def _deny_manage() -> PermissionDenied:
     )
 
 
-def require_manager(actor: Actor, program: Program) -> None:
-    if not allowed(Program, manage_program_q(actor), program.pk):
-        raise _deny_manage()
+def require_manager(actor: Actor, program: Program, verb: str = "set_status") -> None:
+    access.require(actor, verb, program)
 
 
 def _codes(value: Any, table: CodeTable | set[str], field: str) -> str:
@@ -223,10 +221,9 @@ def _set_areas(program: Program, areas: dict[str, list[Any]]) -> None:
 
 
 def _require_region_power(actor: Actor, program: Program) -> None:
-    paths = actor.admin_region_paths
-    ok = (
-        Region.objects.filter(under_paths_q(paths, "path"), pk=program.region_id).exists()
-        or Institution.objects.filter(under_paths_q(paths), pk=program.organiser_id).exists()
+    """The owning region or the organising authority must lie in the actor's region."""
+    ok = "organise" in access.actions(actor, program.region) or "organise" in access.actions(
+        actor, program.organiser
     )
     if not ok:
         raise _deny_manage()
@@ -234,7 +231,8 @@ def _require_region_power(actor: Actor, program: Program) -> None:
 
 @transaction.atomic
 def create_program(actor: Actor, data: Mapping[str, Any]) -> Program:
-    require(bool(actor.admin_region_paths), str(_deny_manage()))
+    if not access.can(actor, "exchanges.create_program"):
+        raise _deny_manage()
     missing = [k for k in REQUIRED if data.get(k) in (None, "")]
     if all(data.get(k) in (None, "") for k in TERM_KEYS):
         missing.append("school_term")
@@ -252,9 +250,7 @@ def create_program(actor: Actor, data: Mapping[str, Any]) -> Program:
 @transaction.atomic
 def update_program(actor: Actor, program_id: int, data: Mapping[str, Any]) -> Program:
     program = load(Program, program_id, lock=True)
-    require_manager(actor, program)
-    if program.status not in EDITABLE_STATUSES:
-        raise Conflict(_("A program cannot be changed once matching has started."))
+    require_manager(actor, program, "edit")
     before = audit.snapshot(program)
     areas = _apply(program, data)
     _require_region_power(actor, program)
@@ -307,7 +303,7 @@ def repeat_program(
     the given ``starts_on``; with ``with_offers`` the host offers are copied with empty slots.
     """
     src = load(Program, program_id)
-    require_manager(actor, src)
+    require_manager(actor, src, "repeat")
     nt = dict(next_term or {})
     term = school_term_of(nt) or src.school_term.next()
     for key in TERM_KEYS:
@@ -406,13 +402,12 @@ def create_offer(
     requirements: str = "",
 ) -> HostOffer:
     program = load(Program, program_id, lock=True)
+    access.require(actor, "offer", program)
     inst = load(Institution, host)
-    if not allowed(Institution, administered_institutions_q(actor), inst.pk):
+    if "host" not in access.actions(actor, inst):
         raise PermissionDenied(
             _("Only the host's administrator or an authority over it may offer places there.")
         )
-    if program.status not in EDITABLE_STATUSES:
-        raise Conflict(_("Offers cannot be added once matching has started."))
     if not Institution.objects.filter(area_q(program, Side.HOST), pk=inst.pk).exists():
         raise invalid("host", _("%(name)s is outside the program's host scope.") % {"name": inst})
     mentor_obj = None
@@ -452,7 +447,7 @@ def update_offer(
 ) -> HostOffer:
     """Change the mentor, requirements or slot capacities (never below the places taken)."""
     offer = load(HostOffer, offer_id, lock=True, related=["program"])
-    require(allowed(HostOffer, offer_manage_q(actor), offer.pk), _offer_denied())
+    access.require(actor, "edit", offer)
     if mentor is not None:
         if not Staff.objects.filter(pk=mentor, institution_id=offer.host_id).exists():
             raise invalid("mentor", _("The mentor must be a staff member of the host."))
@@ -480,12 +475,8 @@ def update_offer(
 @transaction.atomic
 def delete_offer(actor: Actor, offer_id: int) -> None:
     offer = load(HostOffer, offer_id, lock=True)
-    require(allowed(HostOffer, offer_manage_q(actor), offer.pk), _offer_denied())
+    access.require(actor, "delete", offer)
     if offer.choices.exists():
         raise Conflict(_("Applicants have chosen this offer; it cannot be removed."))
     audit.record(actor, "exchanges.offer.delete", target=offer)
     offer.delete()
-
-
-def _offer_denied() -> str:
-    return _("Only the host's administrator or an authority over it manages this offer.")

@@ -20,16 +20,17 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 
-from xietong import matching
+from xietong import access, matching
+from xietong.access.transitions import transition
 from xietong.accounts import audit
 from xietong.accounts.access import Actor
-from xietong.core.codes import SUBJECTS
-from xietong.core.errors import Conflict, InvalidInput, ServiceError
+from xietong.core.errors import Conflict, InvalidInput
 from xietong.exchanges.choices import (
     BACKBONE_HONOURS,
     RANKING_RULES,
@@ -38,6 +39,7 @@ from xietong.exchanges.choices import (
     RunMode,
     RunStatus,
 )
+from xietong.exchanges.explanations import explain_all
 from xietong.exchanges.models import (
     Application,
     ApplicationChoice,
@@ -46,13 +48,20 @@ from xietong.exchanges.models import (
     OfferSlot,
     Program,
 )
-from xietong.exchanges.services.applications import link, take_place
-from xietong.exchanges.services.common import invalid, load, notify
+from xietong.exchanges.services.bulk import update_from_values
+from xietong.exchanges.services.common import invalid, load
 from xietong.exchanges.services.programs import require_manager
-from xietong.institutions.choices import Stage, Title
+from xietong.institutions.choices import Title
+from xietong.jobs import services as jobs
+from xietong.jobs.choices import JobStatus
+from xietong.jobs.models import Job
+from xietong.jobs.registry import JobFailed
+from xietong.jobs.runner import Reporter
+from xietong.notifications.services import Notice, notify_each
 
 log = logging.getLogger("xietong.exchanges")
 
+MATCHING_JOB = "exchanges.matching_run"  # the job kind (registered in exchanges/tasks.py)
 DEFAULT_RANKING = ["backbone_first", "years_desc", "score_desc"]
 DEFAULT_WEIGHTS = {"rank": 1.0, "distance": 0.5, "fit": 0.25}
 TITLE_ORDER = {t: i for i, t in enumerate(Title.values)}
@@ -83,14 +92,14 @@ def _clean_params(mode: str, params: Mapping[str, Any] | None) -> dict[str, Any]
 
 
 def check_instance(program: Program) -> None:
-    """Refuse a run that cannot place anyone, with the reason."""
+    """Refuse a run that cannot place anyone, with the reason (lazy: a job shows it later)."""
     slots = OfferSlot.objects.filter(offer__program=program)
     if not slots.exists():
-        raise InvalidInput(_("This program has no host offers to match with."))
+        raise InvalidInput(gettext_lazy("This program has no host offers to match with."))
     if not slots.filter(taken__lt=F("capacity")).exists():
-        raise InvalidInput(_("Every slot of this program is full or has no places."))
+        raise InvalidInput(gettext_lazy("Every slot of this program is full or has no places."))
     if not Application.objects.filter(program=program, status=AppStatus.APPROVED).exists():
-        raise InvalidInput(_("This program has no approved applications to match."))
+        raise InvalidInput(gettext_lazy("This program has no approved applications to match."))
 
 
 @transaction.atomic
@@ -102,23 +111,20 @@ def start_matching_run(
     *,
     enqueue: bool = True,
 ) -> MatchingRun:
+    """Create a run and its job; ``enqueue=False`` leaves the job for execute_matching_run."""
     program = load(Program, program_id, lock=True)
-    require_manager(actor, program)
-    if program.status not in (ProgramStatus.CLOSED, ProgramStatus.MATCHING):
-        raise Conflict(_("Close the applications of the program before matching."))
+    require_manager(actor, program, "match")
     clean = _clean_params(mode, params)
     check_instance(program)
     run = MatchingRun.objects.create(
         program=program, mode=mode, parameters=clean, created_by_id=actor.user_id
     )
+    run.job = jobs.enqueue(actor, MATCHING_JOB, {"run": run.pk}, target=run, dispatch=enqueue)
+    run.save(update_fields=["job"])
     if program.status != ProgramStatus.MATCHING:
         program.status = ProgramStatus.MATCHING
         program.save(update_fields=["status", "updated_at"])
     audit.record(actor, "exchanges.run.start", target=run, after={"mode": mode, **clean})
-    if enqueue:
-        from xietong.exchanges.tasks import run_matching
-
-        transaction.on_commit(lambda: run_matching.enqueue(run.pk))
     return run
 
 
@@ -219,55 +225,7 @@ def build_instance(run: MatchingRun) -> Instance:
     return inst
 
 
-# --- explanations and statistics ---------------------------------------------------------------
-
-
-def _host_name(slot: OfferSlot, lang: str) -> str:
-    stage = dict(Stage.choices).get(slot.stage, slot.stage)
-    return (
-        f"{slot.offer.host.name}（{stage}·{SUBJECTS.label(slot.subject, 'zh-hans')}）"
-        if lang == "zh"
-        else (f"{slot.offer.host.name} ({slot.stage}, {SUBJECTS.label(slot.subject, 'en')})")
-    )
-
-
-def _explain(inst: Instance, a: int, assignment: list[int], mode: str) -> tuple[str, str]:
-    app = inst.apps[a]
-    if not inst.prefs[a]:
-        if not app.choices.all():
-            return (
-                "您没有填报任何志愿，因此未参加匹配。",
-                "You ranked no offer, so you were not matched.",
-            )
-        return (
-            "您填报的岗位中没有与您的学段和学科相符且仍有名额的岗位，因此未能匹配。",
-            "None of the offers you ranked has a free slot for your stage and subject, "
-            "so you were not matched.",
-        )
-    if mode == RunMode.STABLE:
-        names = [f"#{x.pk}" for x in inst.apps]
-        out = []
-        for lang in ("zh", "en"):
-            hosts = [_host_name(s, lang) for s in inst.slots]
-            sentences = matching.explain(
-                a, inst.prefs, inst.host_prefs, inst.capacities, assignment,
-                applicant_names=names, host_names=hosts, lang=lang,
-            )  # fmt: skip
-            out.append(("" if lang == "zh" else " ").join(sentences))
-        return out[0], out[1]
-    h = assignment[a]
-    if h < 0:
-        return (
-            "按最小总成本方案，您填报的岗位名额已分配给其他申请人，未能匹配。",
-            "Under the minimum total cost plan the places you ranked went to other "
-            "applicants; you were not matched.",
-        )
-    rank = inst.pref_ranks[a][inst.prefs[a].index(h)]
-    return (
-        f"第{rank}志愿 {_host_name(inst.slots[h], 'zh')}：按最小总成本方案录取。",
-        f"Your choice no. {rank} {_host_name(inst.slots[h], 'en')}: "
-        "assigned under the minimum total cost plan.",
-    )
+# --- statistics ---------------------------------------------------------------
 
 
 def _statistics(inst: Instance, assignment: list[int]) -> dict[str, Any]:
@@ -305,72 +263,70 @@ def _statistics(inst: Instance, assignment: list[int]) -> dict[str, Any]:
 # --- executing ---------------------------------------------------------------------------------
 
 
-def _progress(run_id: int, value: int, callback: Callable[[int], None] | None) -> None:
-    MatchingRun.objects.filter(pk=run_id).update(progress=value)
-    if callback:
-        callback(value)
+_STEPS = 4  # load, solve, explain and store: the progress of a run counts these
 
 
-def execute_matching_run(run_id: int, progress: Callable[[int], None] | None = None) -> MatchingRun:
-    """Compute a queued run and store its results; a failure is recorded on the run."""
-    if not MatchingRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
-        status=RunStatus.RUNNING, progress=0
-    ):
+def execute_matching_run(run_id: int, progress: Callable[[Job], None] | None = None) -> MatchingRun:
+    """Execute a run's queued job in this process (the console, the demo, tests)."""
+    run = MatchingRun.objects.select_related("job").get(pk=run_id)
+    if run.job is None or run.job.status != JobStatus.QUEUED:
         raise Conflict(_("This run is not waiting to be executed."))
-    run = MatchingRun.objects.select_related("program").get(pk=run_id)
-    try:
-        check_instance(run.program)
-        _progress(run_id, 10, progress)
-        inst = build_instance(run)
-        _progress(run_id, 40, progress)
-        if run.mode == RunMode.STABLE:
-            result = matching.stable_match(inst.prefs, inst.host_prefs, inst.capacities)
-        else:
-            result = matching.min_cost_assign(inst.prefs, inst.costs, inst.capacities)
-        assignment = [int(h) for h in result]
-        _progress(run_id, 70, progress)
-        with transaction.atomic():
-            rows = []
-            for a, app in enumerate(inst.apps):
-                zh, en = _explain(inst, a, assignment, run.mode)
-                h = assignment[a]
-                rows.append(
-                    MatchResult(
-                        run=run,
-                        application=app,
-                        slot=inst.slots[h] if h >= 0 else None,
-                        rank=inst.pref_ranks[a][inst.prefs[a].index(h)] if h >= 0 else None,
-                        explanation_zh=zh,
-                        explanation_en=en,
-                    )
-                )
-            MatchResult.objects.bulk_create(rows, batch_size=1000)
-            run.inputs = {
-                "applications": [x.pk for x in inst.apps],
-                "slots": [s.pk for s in inst.slots],
-                "capacities": inst.capacities,
-                "applicant_prefs": inst.prefs,
-                "host_prefs": inst.host_prefs,
-                **({"costs": inst.costs} if run.mode == RunMode.MIN_COST else {}),
-            }
-            run.statistics = _statistics(inst, assignment)
-            run.status, run.progress, run.finished_at = RunStatus.DONE, 100, timezone.now()
-            run.save(update_fields=["inputs", "statistics", "status", "progress", "finished_at"])
-        if progress:
-            progress(100)
-    except (ServiceError, matching.MatchingInputError) as e:
-        _fail(run, str(e))
-    except Exception:
-        log.exception("matching run %s failed", run_id)
-        _fail(run, _("An unexpected error occurred; it has been logged."))
+    jobs.run_now(run.job, progress)
     run.refresh_from_db()
     return run
 
 
-def _fail(run: MatchingRun, message: str) -> None:
-    MatchingRun.objects.filter(pk=run.pk).update(
-        status=RunStatus.FAILED, error=message[:500], finished_at=timezone.now()
-    )
+def compute_matching_run(job: Job, report: Reporter) -> dict[str, Any]:
+    """The job handler: compute the run and store its results in one transaction.
+
+    A failure leaves the run without results (still ``queued``), so retrying its job runs
+    it again from the stored applications.
+    """
+    run = MatchingRun.objects.select_related("program").get(job=job)
+    if run.status != RunStatus.QUEUED:
+        raise JobFailed(gettext_noop("This run already has its results."))
+    report(0, _STEPS, gettext_noop("Checking the program"))
+    check_instance(run.program)
+    report(1, _STEPS, gettext_noop("Loading applications and places"))
+    inst = build_instance(run)
+    report(2, _STEPS, gettext_noop("Computing the matching"))
+    try:
+        if run.mode == RunMode.STABLE:
+            result = matching.stable_match(inst.prefs, inst.host_prefs, inst.capacities)
+        else:
+            result = matching.min_cost_assign(inst.prefs, inst.costs, inst.capacities)
+    except matching.MatchingInputError as e:
+        raise JobFailed(str(e)) from None
+    assignment = [int(h) for h in result]
+    report(3, _STEPS, gettext_noop("Explaining and storing the results"))
+    with transaction.atomic():
+        rows = []
+        explanations = explain_all(inst, assignment, run.mode)  # one pass over all applicants
+        for a, app in enumerate(inst.apps):
+            h = assignment[a]
+            rows.append(
+                MatchResult(
+                    run=run,
+                    application=app,
+                    slot=inst.slots[h] if h >= 0 else None,
+                    rank=inst.pref_ranks[a][inst.prefs[a].index(h)] if h >= 0 else None,
+                    explanation=explanations[a],
+                )
+            )
+        MatchResult.objects.bulk_create(rows, batch_size=1000)
+        run.inputs = {
+            "applications": [x.pk for x in inst.apps],
+            "slots": [s.pk for s in inst.slots],
+            "capacities": inst.capacities,
+            "applicant_prefs": inst.prefs,
+            "host_prefs": inst.host_prefs,
+            **({"costs": inst.costs} if run.mode == RunMode.MIN_COST else {}),
+        }
+        run.statistics = _statistics(inst, assignment)
+        run.status = RunStatus.DONE
+        run.save(update_fields=["inputs", "statistics", "status"])
+    report(_STEPS, _STEPS)
+    return {"run": run.pk, "matched": run.statistics["matched"], "applicants": len(inst.apps)}
 
 
 # --- publishing --------------------------------------------------------------------------------
@@ -378,12 +334,15 @@ def _fail(run: MatchingRun, message: str) -> None:
 
 @transaction.atomic
 def publish_run(actor: Actor, run_id: int) -> MatchingRun:
-    """Make a run's results official: matched applications get their slot, places are taken."""
+    """Make a run's results official: matched applications get their slot, places are taken.
+
+    A bounded number of queries whatever the number of applicants: the results are read
+    once, the still-approved applications locked once, places taken and applications
+    updated by one statement each (per 5,000 rows), the notifications inserted in bulk.
+    """
     run = load(MatchingRun, run_id, lock=True, related=["program"])
     program = Program.objects.select_for_update().get(pk=run.program_id)
-    require_manager(actor, program)
-    if run.status != RunStatus.DONE:
-        raise Conflict(_("Only a finished run that is not yet published can be published."))
+    access.require(actor, "publish", run)
     if MatchingRun.objects.filter(program=program, status=RunStatus.PUBLISHED).exists():
         raise Conflict(_("Another run of this program has already been published."))
     results = list(
@@ -391,49 +350,73 @@ def publish_run(actor: Actor, run_id: int) -> MatchingRun:
             "application", "application__applicant", "slot", "slot__offer__host"
         ).order_by("application_id")
     )
-    matched = unmatched = skipped = 0
+    # Withdrawn or rejected since the run: skipped. The rest is locked until we commit.
+    approved = set(
+        Application.objects.select_for_update()
+        .filter(program=program, status=AppStatus.APPROVED)
+        .values_list("pk", flat=True)
+    )
+    live = [r for r in results if r.application_id in approved]
+    matched = [r for r in live if r.slot_id is not None]
+    _take_places(Counter(r.slot_id for r in matched))  # type: ignore[misc]
     now = timezone.now()
-    for res in results:
-        app = res.application
-        if app.status != AppStatus.APPROVED:
-            skipped += 1  # withdrawn or rejected since the run
-            continue
-        slot = res.slot
-        if slot is None:
-            unmatched += 1
-            notify(
-                [app.applicant.user_id],
-                _("Matching for “%(program)s” is published: no place this time.")
-                % {"program": program.title},
-                link(app),
-            )
-            continue
-        if not take_place(slot.pk):
-            raise Conflict(
-                _("The slot %(slot)s has been filled since the run; start a new run.")
-                % {"slot": slot}
-            )
-        Application.objects.filter(pk=app.pk).update(
-            status=AppStatus.MATCHED,
-            matched_slot=slot.pk,
-            matched_rank=res.rank,
-            updated_at=now,
-        )
-        matched += 1
-        notify(
-            [app.applicant.user_id],
-            _("Matching for “%(program)s” is published: you were matched to %(host)s.")
-            % {"program": program.title, "host": slot.offer.host.name},
-            link(app),
-        )
-    run.status, run.published_at = RunStatus.PUBLISHED, now
-    run.save(update_fields=["status", "published_at"])
+    update_from_values(
+        Application,
+        [("matched_slot_id", "bigint"), ("matched_rank", "integer")],
+        [(r.application_id, r.slot_id, r.rank) for r in matched],
+        fixed={
+            "status": AppStatus.MATCHED,
+            "updated_at": connection.ops.adapt_datetimefield_value(now),
+        },
+    )
+    notify_each(_publish_notice(r, program) for r in live)
     program.status = ProgramStatus.PUBLISHED
     program.save(update_fields=["status", "updated_at"])
-    audit.record(
+    return transition(
         actor,
-        "exchanges.run.publish",
-        target=run,
-        detail={"matched": matched, "unmatched": unmatched, "skipped": skipped},
+        "publish",
+        run,
+        detail={
+            "matched": len(matched),
+            "unmatched": len(live) - len(matched),
+            "skipped": len(results) - len(live),
+        },
     )
-    return run
+
+
+def _take_places(per_slot: Mapping[int, int]) -> None:
+    """Take ``n`` places of each slot in one conditional UPDATE; refuse if one is too full."""
+    rows = sorted(per_slot.items())
+    taken = update_from_values(
+        OfferSlot,
+        [("taken", "integer")],
+        rows,
+        set_sql="taken = t.taken + CAST(v.column2 AS integer)",
+        where="t.taken + CAST(v.column2 AS integer) <= t.capacity",
+    )
+    if taken != len(rows):
+        full = next(
+            s
+            for s in OfferSlot.objects.filter(pk__in=list(per_slot)).order_by("pk")
+            if s.taken + per_slot[s.pk] > s.capacity
+        )
+        raise Conflict(
+            _("The slot %(slot)s has been filled since the run; start a new run.") % {"slot": full}
+        )
+
+
+def _publish_notice(r: MatchResult, program: Program) -> Notice:
+    app = r.application
+    if r.slot is None:
+        return Notice(
+            app.applicant.user_id,
+            "exchanges.run_published_unmatched",
+            target=app,
+            params={"program": program.title},
+        )
+    return Notice(
+        app.applicant.user_id,
+        "exchanges.run_published_matched",
+        target=app,
+        params={"program": program.title, "host": r.slot.offer.host.name},
+    )

@@ -64,7 +64,8 @@ def test_it_counts_coverage_per_school_and_flags_full_coverage(
 ):
     f = selectors.CoverageFilters(terms=YEAR, area="131082")
     sanhe = ex.actor("sanhe")
-    with django_assert_max_num_queries(2):  # the area's path, then one GROUP BY
+    # The area's path, the tallies by institution, the year's applications by institution.
+    with django_assert_max_num_queries(3):
         rows = {r["institution"]: r for r in selectors.coverage_by_institution(sanhe, f)}
     assert (rows["Sanhe Experimental"]["eligible"], rows["Sanhe Experimental"]["completed"]) == (
         10,

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from xietong.conftest import make_staff
-from xietong.core.errors import Conflict, InvalidInput, PermissionDenied
+from xietong.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from xietong.exchanges import selectors, services
 from xietong.exchanges.choices import AppStatus, RunStatus
 from xietong.exchanges.models import Application, HostOffer, OfferSlot
 from xietong.exchanges.tests.conftest import approve, close
+from xietong.jobs.choices import JobStatus
 
 
 def _applicants(ex, n):
@@ -40,7 +42,9 @@ def test_it_breaks_ties_by_application_id_deterministically(ex):
     second = _run(ex)
     assert {r.application_id: r.slot_id for r in second.results.all()} == got
     loser = run.results.get(application=apps[2])
-    assert f"#{apps[0].pk}" in loser.explanation_zh and "higher" in loser.explanation_en
+    (step,) = loser.explanation["steps"]
+    assert step["code"] == "full" and step["choice"] == 1 and step["capacity"] == 2
+    assert (step["cutoff"], step["rank"]) == (2, 3)  # the last admitted ranks 2nd, the loser 3rd
     assert run.statistics["matched_share"] == pytest.approx(2 / 3, abs=1e-3)
     assert run.statistics["rank_distribution"] == {"1": 2, "unmatched": 1}
 
@@ -60,7 +64,7 @@ def test_it_runs_min_cost_mode(ex):
     close(ex)
     run = _run(ex, "min_cost")
     assert run.status == RunStatus.DONE and run.statistics["matched"] == 2
-    assert "最小总成本" in run.results.first().explanation_zh
+    assert run.results.first().explanation["code"] == "min_cost_matched"
 
 
 def test_it_leaves_an_applicant_without_fitting_choices_unmatched_with_a_reason(ex):
@@ -70,7 +74,7 @@ def test_it_leaves_an_applicant_without_fitting_choices_unmatched_with_a_reason(
     close(ex)
     run = _run(ex)
     res = run.results.get()
-    assert res.slot_id is None and "stage and subject" in res.explanation_en
+    assert res.slot_id is None and res.explanation == {"code": "no_fitting_slot"}
 
 
 def test_it_refuses_a_run_without_offers(ex):
@@ -125,7 +129,7 @@ def test_it_hides_results_until_published_and_publishes_once(ex):
     run = _run(ex)
     sanhe = ex.actor("sanhe")
     assert selectors.run_results(sanhe, run.pk).count() == 3
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotFound):  # a run is read by the program's authorities only
         selectors.run_results(ex.actor("teacher"), run.pk)
     services.publish_run(sanhe, run.pk)
     assert OfferSlot.objects.get().taken == 2
@@ -142,4 +146,8 @@ def test_it_records_a_failed_run_with_its_reason(ex):
     run = services.start_matching_run(ex.actor("sanhe"), ex.program.pk, "stable", enqueue=False)
     OfferSlot.objects.update(capacity=0)
     run = services.execute_matching_run(run.pk)
-    assert run.status == RunStatus.FAILED and "no places" in run.error
+    assert run.state == RunStatus.FAILED and run.status == RunStatus.QUEUED  # no results
+    assert run.job.status == JobStatus.FAILED and not run.results.exists()
+    assert "no places" in run.job.message
+    with translation.override("zh-hans"):  # stored as a code, rendered for each reader
+        assert run.job.message == "该项目的所有岗位都已满或没有名额。"

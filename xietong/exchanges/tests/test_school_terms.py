@@ -8,7 +8,7 @@ import pytest
 
 from xietong.api_tests.conftest import Api, assert_error
 from xietong.core.errors import InvalidInput
-from xietong.core.terms import SchoolTerm, TermSpan
+from xietong.core.terms import SchoolTerm
 from xietong.exchanges import selectors, services
 from xietong.exchanges.models import Program
 from xietong.exchanges.tests.conftest import Ex, program_data
@@ -39,9 +39,9 @@ def test_it_orders_and_filters_programs_by_term_in_sql(ex: Ex) -> None:
     actor = ex.actor("sanhe")
     ordered = [p.school_term for p in selectors.programs_for(actor)]
     assert ordered == sorted(ordered, reverse=True) and ordered[0] == SchoolTerm(2099, 1)
-    year = selectors.programs_for(actor, terms=TermSpan.school_year(2024))
+    year = selectors.programs_for(actor, selectors.ProgramFilters(school_year="2024-2025"))
     assert sorted(p.title for p in year) == ["b", ex.program.title]
-    one = selectors.programs_for(actor, terms=TermSpan.of(SchoolTerm(2024, 1)))
+    one = selectors.programs_for(actor, selectors.ProgramFilters(school_year="2024-2025", term=1))
     assert [p.title for p in one] == [ex.program.title]
 
 

@@ -8,9 +8,9 @@ from django_tasks_db.models import DBTaskResult
 
 from xietong.exchanges import services
 from xietong.exchanges.choices import RunStatus
-from xietong.exchanges.models import MatchingRun
 from xietong.exchanges.tests.conftest import close
 from xietong.exchanges.tests.test_matching_runs import _applicants
+from xietong.jobs.choices import JobStatus
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
@@ -28,13 +28,16 @@ def test_it_queues_a_run_for_the_worker_and_the_worker_completes_it(
     close(ex)
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         run = services.start_matching_run(ex.actor("sanhe"), ex.program.pk, "stable", None)
-    assert MatchingRun.objects.get(pk=run.pk).status == RunStatus.QUEUED
-    assert DBTaskResult.objects.filter(status="READY").count() == 1
+    run.refresh_from_db()
+    assert run.state == RunStatus.QUEUED and run.job.status == JobStatus.QUEUED
+    task = DBTaskResult.objects.get(status="READY")
+    assert run.job.task_id == str(task.id)
 
     call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
 
     run.refresh_from_db()
     assert run.status == RunStatus.DONE
-    assert run.progress == 100
+    assert run.job.status == JobStatus.SUCCEEDED and run.job.percent == 100
+    assert run.job.attempts == 1 and run.job.result["matched"] == 2
     assert run.results.filter(slot__isnull=False).count() == 2
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"

@@ -18,12 +18,12 @@ from xietong.exchanges.models import (
     Application,
     HostOffer,
     MatchingRun,
-    Notification,
     OfferSlot,
     Placement,
     Program,
 )
 from xietong.exchanges.tests.conftest import Ex, approve, close, program_data
+from xietong.notifications.models import Notification
 
 compile_all()
 
@@ -160,7 +160,9 @@ def test_it_adds_an_offer_with_slots_and_a_mentor_for_the_host(client: Any, ex: 
     c = login(client, ex, "tongzhou")
     school = ex.cast.tongzhou_school
     page = html(c.get(url("offer_create", ex.program.pk), {"host": school.pk}))
-    assert "王北京" in page  # the host's staff as mentors
+    assert f"/pickers/staff/?institution={school.pk}" in page  # mentors: the host's staff
+    options = html(c.get("/pickers/staff/", {"institution": school.pk}))
+    assert "王北京" in options
     response = c.post(
         url("offer_create", ex.program.pk),
         {
@@ -414,7 +416,9 @@ def test_it_starts_a_run_shows_results_and_publishes_them(
     ]
     page = html(c.get(url("run_detail", run.pk)))
     assert "李三河" in page and "chart-data" in page and "echarts.min.js" in page
-    status = c.get(url("run_status", run.pk), HTTP_HX_REQUEST="true")
+    # The page follows the run's job through the jobs partial; a finished job reloads it.
+    assert f'id="job-{run.job_id}"' in page and "every 2s" not in page
+    status = c.get(f"/jobs/{run.job_id}/status/?reload=1", HTTP_HX_REQUEST="true")
     assert status["HX-Refresh"] == "true"
     # Before publication the teacher sees no result.
     app = Application.objects.get()
@@ -508,22 +512,44 @@ def test_it_shows_coverage_with_flags_and_reciprocity(client: Any, ex: Ex) -> No
     assert login(client, ex, "teacher").get(url("coverage")).status_code == 403
 
 
-def test_it_lists_notifications_and_marks_them_read(client: Any, ex: Ex) -> None:
+def test_it_notifies_the_home_admin_of_a_submission_with_a_link_to_the_application(
+    client: Any, ex: Ex
+) -> None:
     app = applied(ex)
     c = login(client, ex, "school_admin")
-    assert 'data-testid="unread-count"' in html(c.get(url("notifications_badge")))
-    page = html(c.get(url("notifications")))
-    assert "李三河" in page and url("application_detail", app.pk) in page
-    n = Notification.objects.get(user=ex.cast.users["school_admin"])
-    c.post(url("notifications_read"), {"id": n.pk})
+    assert 'data-testid="unread-count"' in html(c.get(reverse("notifications:badge")))
+    n = Notification.objects.get(recipient=ex.cast.users["school_admin"])
+    assert n.code == "exchanges.application_submitted" and n.target == app
+    page = html(c.get(reverse("notifications:list")))
+    assert "李三河" in page and reverse("notifications:open", args=[n.pk]) in page
+    opened = c.post(reverse("notifications:open", args=[n.pk]))
+    assert opened.status_code == 302 and opened["Location"] == url("application_detail", app.pk)
     n.refresh_from_db()
     assert n.read_at is not None
-    assert 'data-testid="unread-count"' not in html(c.get(url("notifications_badge")))
+    assert 'data-testid="unread-count"' not in html(c.get(reverse("notifications:badge")))
+
+
+def test_it_sends_the_old_notification_addresses_to_the_notifications_app(
+    client: Any, ex: Ex
+) -> None:
+    applied(ex)
+    c = login(client, ex, "school_admin")
+    listed = c.get(url("notifications"), {"page": "2"})
+    assert listed.status_code == 301
+    assert listed["Location"] == reverse("notifications:list") + "?page=2"
+    assert c.get(url("notifications_badge"))["Location"] == reverse("notifications:badge")
+    marked = c.post(url("notifications_read"), follow=True)
+    assert marked.redirect_chain[0] == (reverse("notifications:read"), 308)
+    assert (
+        not Notification.objects.filter(read_at__isnull=True)
+        .filter(recipient=ex.cast.users["school_admin"])
+        .exists()
+    )
 
 
 def test_it_puts_the_bell_in_the_top_bar(client: Any, ex: Ex) -> None:
     page = html(login(client, ex, "teacher").get(url("program_list")))
-    assert 'data-testid="bell"' in page and url("notifications_badge") in page
+    assert 'data-testid="bell"' in page and reverse("notifications:badge") in page
 
 
 # --- bounded queries ------------------------------------------------------------------------

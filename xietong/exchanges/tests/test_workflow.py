@@ -8,11 +8,14 @@ import pytest
 from django.utils import timezone
 
 from xietong.accounts.models import AuditEvent
-from xietong.core.errors import Conflict, PermissionDenied
+from xietong.core.errors import Conflict, NotFound, PermissionDenied
 from xietong.exchanges import selectors, services
 from xietong.exchanges.choices import AppStatus, PlacementStatus, RunStatus
-from xietong.exchanges.models import Notification, OfferSlot
+from xietong.exchanges.models import OfferSlot
 from xietong.exchanges.tests.conftest import approve, close
+from xietong.notifications import selectors as notices
+from xietong.notifications import services as notice_services
+from xietong.notifications.models import Notification
 
 
 def test_it_takes_a_sanhe_teacher_from_application_to_completion(
@@ -38,7 +41,7 @@ def test_it_takes_a_sanhe_teacher_from_application_to_completion(
     with django_capture_on_commit_callbacks(execute=True):
         run = services.start_matching_run(sanhe, ex.program.pk, "stable")
     run.refresh_from_db()
-    assert run.status == RunStatus.DONE and run.progress == 100
+    assert run.status == RunStatus.DONE and run.job.status == "succeeded" and run.job.percent == 100
     assert run.statistics["matched"] == 1 and run.statistics["rank_distribution"] == {"1": 1}
     # Before publication the teacher sees nothing of the result.
     assert list(selectors.my_results(teacher)) == []
@@ -46,7 +49,8 @@ def test_it_takes_a_sanhe_teacher_from_application_to_completion(
 
     services.publish_run(sanhe, run.pk)
     result = selectors.my_results(teacher).get()
-    assert "录取" in result.explanation_zh and "admitted" in result.explanation_en
+    assert result.explanation["code"] == "stable"
+    assert [s["code"] for s in result.explanation["steps"]] == ["admitted"]
     app.refresh_from_db()
     assert app.status == AppStatus.MATCHED and app.matched_rank == 1
     assert OfferSlot.objects.get(pk=app.matched_slot_id).taken == 1
@@ -86,13 +90,26 @@ def test_it_takes_a_sanhe_teacher_from_application_to_completion(
     assert app.status == AppStatus.COMPLETED
     assert placement.status == PlacementStatus.COMPLETED and placement.hours_credited == 120
 
-    texts = list(
-        Notification.objects.filter(user=c.users["teacher"]).values_list("text", flat=True)
+    codes = list(
+        Notification.objects.filter(recipient=c.users["teacher"])
+        .order_by("pk")
+        .values_list("code", flat=True)
     )
-    assert len(texts) >= 6
-    assert Notification.objects.filter(user=c.users["school_admin"]).exists()  # on submit
-    assert Notification.objects.filter(user=c.users["sanhe"]).exists()  # on recommend
-    assert Notification.objects.filter(user=c.users["tongzhou"]).exists()  # on confirm
+    assert codes == [
+        "exchanges.application_submitted",
+        "exchanges.application_recommended",
+        "exchanges.application_approved",
+        "exchanges.run_published_matched",
+        "exchanges.application_confirmed",
+        "exchanges.placement_started",
+        "exchanges.placement_completed",
+        "exchanges.duty_added",
+        "exchanges.application_completed",
+    ]
+    received = Notification.objects.filter
+    assert received(recipient=c.users["school_admin"], code__endswith="_submitted").exists()
+    assert received(recipient=c.users["sanhe"], code__endswith="_recommended").exists()
+    assert received(recipient=c.users["tongzhou"], code__endswith="_confirmed").exists()
     actions = set(AuditEvent.objects.values_list("action", flat=True))
     assert {
         "exchanges.program.create",
@@ -146,9 +163,10 @@ def test_it_rejects_with_a_reason_at_each_step_by_whoever_may_act(ex):
     services.reject_application(school, app.pk, "名额已满")
     app.refresh_from_db()
     assert app.status == AppStatus.REJECTED and app.reject_reason == "名额已满"
-    assert Notification.objects.filter(
-        user=ex.cast.users["teacher"], text__contains="名额已满"
-    ).exists()
+    n = Notification.objects.get(
+        recipient=ex.cast.users["teacher"], code="exchanges.application_rejected"
+    )
+    assert n.params["reason"] == "名额已满" and n.target == app
     # After a rejection the teacher may apply again.
     again = services.create_application(teacher, ex.program.pk, choices=[ex.offer.pk])
     assert again.pk != app.pk
@@ -168,9 +186,12 @@ def test_it_refuses_approval_outside_the_authoritys_scope(ex):
         notice_starts_on=today - dt.timedelta(days=7),
         notice_ends_on=today - dt.timedelta(days=1),
     )
-    for outsider in ("tongzhou", "beijing", "hebei_viewer", "school_admin", "teacher"):
+    for outsider in ("hebei_viewer", "school_admin", "teacher"):  # they see it, may not approve
         with pytest.raises(PermissionDenied):
             services.approve_application(ex.actor(outsider), app.pk)
+    for stranger in ("tongzhou", "beijing"):  # to them it does not exist
+        with pytest.raises(NotFound):
+            services.approve_application(ex.actor(stranger), app.pk)
     services.approve_application(ex.actor("sanhe"), app.pk)
 
 
@@ -200,7 +221,7 @@ def test_it_refuses_a_transition_from_the_wrong_state(ex):
 def test_it_lists_and_marks_notifications_read(ex):
     teacher = ex.actor("teacher")
     services.create_application(teacher, ex.program.pk, choices=[ex.offer.pk], submit=True)
-    assert selectors.unread_count(teacher) == 1
-    assert services.mark_read(teacher) == 1
-    assert selectors.unread_count(teacher) == 0
-    assert selectors.notifications_for(teacher).count() == 1
+    assert notices.unread_count(teacher) == 1
+    assert notice_services.mark_read(teacher) == 1
+    assert notices.unread_count(teacher) == 0
+    assert notices.notifications_for(teacher).count() == 1

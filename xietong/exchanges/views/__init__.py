@@ -26,7 +26,6 @@ from xietong.exchanges.views.notifications import (
     notifications,
     notifications_badge,
     notifications_read,
-    web_link,
 )
 from xietong.exchanges.views.placements import (
     duty_add,
@@ -55,7 +54,6 @@ from xietong.exchanges.views.runs import (
     program_runs,
     run_detail,
     run_publish,
-    run_status,
 )
 
 __all__ = [
@@ -97,6 +95,4 @@ __all__ = [
     "review",
     "run_detail",
     "run_publish",
-    "run_status",
-    "web_link",
 ]

@@ -10,30 +10,30 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from xietong import access
 from xietong.core.errors import Conflict, InvalidInput, PermissionDenied
+from xietong.core.htmx import list_response
 from xietong.core.paging import paginate
+from xietong.core.pickers import BoundPicker, bound
 from xietong.core.views import refusals
 from xietong.exchanges import forms as f
 from xietong.exchanges import selectors, services
 from xietong.exchanges.choices import (
-    WITHDRAWABLE,
     AppStatus,
     PlacementStatus,
 )
+from xietong.exchanges.explanations import render as render_explanation
 from xietong.exchanges.models import Application, HostOffer, Placement
 from xietong.exchanges.views.common import (
     STAGES,
     _actor,
     _label_slots,
     _refused,
-    _reviews,
 )
 from xietong.institutions import selectors as registry
-from xietong.institutions.selectors import StaffFilters
 
 # --- applying ---------------------------------------------------------------------------------
 
@@ -52,30 +52,25 @@ def _offer_choices(offers: list[HostOffer]) -> list[tuple[int, str]]:
 
 
 def _own_staff(actor: Any) -> Any:
-    if actor.own_staff_id is None:
+    own = access.own_record(actor)
+    if own is None:
         raise PermissionDenied(_("Only teachers with a staff record apply for exchanges."))
-    return registry.staff_detail(actor, actor.own_staff_id)
+    return registry.staff_detail(actor, own)
 
 
-APPLICANT_CHOICES_LIMIT = 500
+def _applicants(actor: Any, program: Any) -> BoundPicker | None:
+    """Staff a school administrator may apply for (its own staff, decision 0004)."""
+    if "apply_for" not in access.actions(actor, program):
+        return None
+    return bound("staff", actor, mine=True)
 
 
-def _applicant_choices(actor: Any) -> list[tuple[int, str]]:
-    """Staff an administrator may apply for (the school's or the authority's own staff)."""
-    if not (actor.admin_institution_ids or actor.admin_region_paths):
-        return []
-    rows = registry.staff_for(actor, StaffFilters(mine=True)).order_by("institution__name", "name")
-    return [(s.pk, f"{s.name} · {s.institution.name}") for s in rows[:APPLICANT_CHOICES_LIMIT]]
-
-
-def _chosen_applicant(actor: Any, request: HttpRequest, choices: list[tuple[int, str]]) -> Any:
+def _chosen_applicant(actor: Any, request: HttpRequest, applicants: BoundPicker | None) -> Any:
     """The teacher applied for: chosen by an administrator, else the signed-in teacher."""
-    if not choices:
+    if applicants is None:
         return _own_staff(actor)
     raw = request.POST.get("applicant") or request.GET.get("applicant") or ""
-    if raw.isdigit() and int(raw) in {pk for pk, _label in choices}:
-        return registry.staff_detail(actor, int(raw))
-    return None
+    return applicants.get(raw) if raw.isdigit() else None
 
 
 @login_required
@@ -83,7 +78,7 @@ def _chosen_applicant(actor: Any, request: HttpRequest, choices: list[tuple[int,
 def apply(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     program = selectors.program_detail(actor, pk)
-    applicants = _applicant_choices(actor)
+    applicants = _applicants(actor, program)
     staff = _chosen_applicant(actor, request, applicants)
     offers = _label_slots(list(selectors.offers_for(actor, pk)))
     kwargs: dict[str, Any] = {
@@ -111,7 +106,7 @@ def apply(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(
                     request,
                     _("The application was submitted to the school.")
-                    if applicants and submit
+                    if applicants is not None and submit
                     else _("Your application was submitted to your school.")
                     if submit
                     else _("Your application was saved as a draft."),
@@ -136,6 +131,7 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Change the ranked choices of a draft (the statement is kept)."""
     actor = _actor(request)
     app = selectors.application_detail(actor, pk)
+    access.require(actor, "edit", app, now=False)
     program = app.program
     offers = _label_slots(list(selectors.offers_for(actor, program.pk)))
     kwargs: dict[str, Any] = {
@@ -173,9 +169,9 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @refusals
 def my_applications(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
-    if actor.own_staff_id is None:
+    if not access.can(actor, "exchanges.apply"):
         raise PermissionDenied(_("Only teachers with a staff record apply for exchanges."))
-    qs = selectors.applications_for(actor).filter(applicant_id=actor.own_staff_id)
+    qs = selectors.my_applications(actor)
     page = paginate(qs, request.GET.get("page"), request.GET.get("page_size"))
     results = {r.application_id: r for r in selectors.my_results(actor)[:200]}
     for app in page.object_list:
@@ -230,20 +226,15 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     app = selectors.application_detail(actor, pk)
     result = selectors.application_result(actor, pk)
     placement = selectors.placements_for(actor).filter(application_id=pk).first()
-    explanation = ""
-    if result is not None:
-        english = (get_language() or "").startswith("en")
-        explanation = result.explanation_en if english else result.explanation_zh
-    own = actor.own_staff_id is not None and actor.own_staff_id == app.applicant_id
+    explanation = render_explanation(result.explanation) if result is not None else ""
     context = {
         "app": app,
+        "actions": access.actions(actor, app),
+        "own": "applicant" in access.relations_of(actor, app),
         "result": result,
         "explanation": explanation,
         "placement": placement,
-        "own": own,
         "timeline": _timeline(app, placement),
-        "withdrawable": own and app.status in WITHDRAWABLE,
-        "rejectable": services.may_reject(actor, app),
         "notice_over": app.notice_ends_on is not None and app.notice_ends_on < timezone.localdate(),
     }
     return render(request, "exchanges/application_detail.html", context)
@@ -318,21 +309,25 @@ def application_complete(request: HttpRequest, pk: int) -> HttpResponse:
 @refusals
 def review(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
-    if not _reviews(actor):
+    if not access.can(actor, "exchanges.review"):
         raise PermissionDenied(_("Applications are reviewed by institution and authority admins."))
-    size = request.GET.get("page_size")
-    context = {
-        "recommend": paginate(
-            selectors.applications_to_recommend(actor), request.GET.get("page"), size
-        )
-        if actor.admin_institution_ids
-        else None,
-        "approve": paginate(selectors.applications_to_approve(actor), request.GET.get("page"), size)
-        if actor.admin_region_paths
-        else None,
-        "today": timezone.localdate(),
-    }
-    return render(request, "exchanges/review.html", context)
+    form = f.ReviewFilterForm(request.GET, actor=actor)
+    context: dict[str, Any] = {"form": form, "recommend": None, "approve": None, "valid": False}
+    if form.is_valid():
+        filters, size = form.filters(), form.cleaned_data["page_size"]
+        page = request.GET.get("page")
+        context["valid"] = True
+        if access.can(actor, "exchanges.recommend"):
+            queue = selectors.applications_to_recommend(actor, filters)
+            context["recommend"] = paginate(queue, page, size)
+        if access.can(actor, "exchanges.approve"):
+            context["approve"] = paginate(
+                selectors.applications_to_approve(actor, filters), page, size
+            )
+    context["today"] = timezone.localdate()
+    return list_response(
+        request, "exchanges/review.html", "exchanges/_review_results.html", context
+    )
 
 
 @login_required
@@ -340,6 +335,7 @@ def review(request: HttpRequest) -> HttpResponse:
 def application_recommend(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     app = selectors.application_detail(actor, pk)
+    access.require(actor, "recommend", app, now=False)
     if request.method == "POST":
         form = f.RecommendForm(request.POST)
         if form.is_valid():
@@ -378,6 +374,7 @@ def application_recommend(request: HttpRequest, pk: int) -> HttpResponse:
 def application_approve(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     app = selectors.application_detail(actor, pk)
+    access.require(actor, "approve", app, now=False)
     errors: list[str] = []
     if request.method == "POST":
         try:
@@ -399,6 +396,7 @@ def application_approve(request: HttpRequest, pk: int) -> HttpResponse:
 def application_reject(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     app = selectors.application_detail(actor, pk)
+    access.require(actor, "reject", app, now=False)
     if request.method == "POST":
         form = f.RejectForm(request.POST)
         if form.is_valid():

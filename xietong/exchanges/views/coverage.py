@@ -9,15 +9,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from xietong import access
 from xietong.core.errors import NotFound, PermissionDenied
+from xietong.core.pickers import bound
 from xietong.core.termfields import current_term, year_span
 from xietong.core.views import refusals
 from xietong.exchanges import forms as f
 from xietong.exchanges import selectors
-from xietong.exchanges.views.common import (
-    _actor,
-    _institution_choices,
-)
+from xietong.exchanges.views.common import _actor
 
 # --- coverage ---------------------------------------------------------------------------------
 
@@ -26,9 +25,9 @@ from xietong.exchanges.views.common import (
 @refusals
 def coverage(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
-    if not (actor.authority_region_paths or actor.admin_institution_ids):
+    if not access.can(actor, "exchanges.coverage"):
         raise PermissionDenied(_("Coverage is read by authorities and institution admins."))
-    institutions = _institution_choices(actor, mine=True) or _institution_choices(actor)
+    institutions = bound("institutions", actor)
     data = (
         request.GET if "school_year" in request.GET else {"school_year": current_term().year_label}
     )
@@ -42,35 +41,26 @@ def coverage(request: HttpRequest) -> HttpResponse:
             institution_id=d["institution"],
         )
         try:
-            rows = selectors.coverage_by_institution(actor, filters)
-            rule = {r["institution_id"]: r for r in selectors.national_rule(actor, filters)}
-            total = selectors.coverage_total(actor, filters)
+            summary = selectors.coverage_summary(actor, filters, limit=300)
         except NotFound as e:
             form.add_error("area", str(e.message))
         else:
-            for row in rows:
-                row["rule"] = rule.get(row["institution_id"])
-            shown = rows[:300]
+            shown = summary["rows"]
             context.update(
                 rows=shown,
-                more=len(rows) - len(shown),
-                total=total,
-                full=sum(1 for r in rows if r["full_coverage"]),
-                flagged=sum(
-                    1 for r in rule.values() if not (r["rotation_ok"] and r["backbone_ok"])
-                ),
+                more=summary["more"],
+                total=summary["total"],
+                full=summary["full"],
+                flagged=summary["flagged"],
                 chart={
                     "labels": [r["institution"] for r in shown[:30]],
                     "shares": [round(r["share"] * 100, 1) for r in shown[:30]],
-                    "rotated": [
-                        round((r["rule"] or {}).get("rotated_share", 0) * 100, 1)
-                        for r in shown[:30]
-                    ],
+                    "rotated": [round(r["rotated_share"] * 100, 1) for r in shown[:30]],
                     "names": [_("Completed (%)"), _("Rotated (%)")],
                 },
             )
     recip_form = f.ReciprocityForm(
-        request.GET if "a" in request.GET else None, institutions=_institution_choices(actor)
+        request.GET if "a" in request.GET else None, institutions=institutions
     )
     if recip_form.is_bound and recip_form.is_valid():
         try:
@@ -83,10 +73,8 @@ def coverage(request: HttpRequest) -> HttpResponse:
         except PermissionDenied as e:
             recip_form.add_error(None, str(e.message))
         else:
-            names = dict(recip_form.fields["a"].choices)  # type: ignore[attr-defined]
-            context["recip_names"] = (
-                names.get(recip_form.cleaned_data["a"]),
-                names.get(recip_form.cleaned_data["b"]),
+            context["recip_names"] = tuple(
+                institutions.label_of(recip_form.cleaned_data[side]) for side in ("a", "b")
             )
     context["recip_form"] = recip_form
     return render(request, "exchanges/coverage.html", context)

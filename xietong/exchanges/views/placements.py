@@ -13,13 +13,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from xietong import access
 from xietong.core.errors import Conflict, InvalidInput
+from xietong.core.htmx import list_response
 from xietong.core.paging import paginate
 from xietong.core.views import refusals
 from xietong.exchanges import forms as f
 from xietong.exchanges import selectors, services
 from xietong.exchanges.choices import (
-    AppStatus,
     PlacementStatus,
     ReportKind,
 )
@@ -36,9 +37,15 @@ from xietong.exchanges.views.common import (
 @refusals
 def placement_list(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
-    qs = selectors.placements_for(actor).select_related("slot")
-    page = paginate(qs, request.GET.get("page"), request.GET.get("page_size"))
-    return render(request, "exchanges/placement_list.html", {"page": page})
+    form = f.PlacementFilterForm(request.GET, actor=actor)
+    page = None
+    if form.is_valid():
+        qs = selectors.placements_for(actor, form.filters()).select_related("slot")
+        page = paginate(qs, request.GET.get("page"), form.cleaned_data["page_size"])
+    context = {"form": form, "page": page}
+    return list_response(
+        request, "exchanges/placement_list.html", "exchanges/_placement_results.html", context
+    )
 
 
 PLACEMENT_FORMS = {
@@ -53,14 +60,14 @@ PLACEMENT_FORMS = {
 def _placement_page(request: HttpRequest, pk: int, status: int = 200, **bound: Any) -> HttpResponse:
     actor = _actor(request)
     p = selectors.placement_detail(actor, pk)
-    sides = selectors.placement_sides(actor, p)
     reports = {(r.kind, r.side): r for r in p.reports.all()}
     duties = list(p.duties.all())
     today = timezone.localdate()
     context: dict[str, Any] = {
         "p": p,
         "app": p.application,
-        "sides": sides,
+        "actions": access.actions(actor, p),
+        "app_actions": access.actions(actor, p.application),
         "logs": list(p.logs.all()),
         "reports": [
             {
@@ -77,13 +84,10 @@ def _placement_page(request: HttpRequest, pk: int, status: int = 200, **bound: A
             for d in duties
         ],
         "stage_label": STAGES.get(p.slot.stage, p.slot.stage) if p.slot_id else "",
+        # The exchange is ready to close: the placement done and every return duty done.
         "completable": p.status == PlacementStatus.COMPLETED
-        and p.application.status == AppStatus.IN_PROGRESS
         and bool(duties)
         and all(d.done_on for d in duties),
-        "can_start": p.status == PlacementStatus.PLANNED
-        and bool(sides & {"host", "home", "manager"}),
-        "writes_reports": p.status == PlacementStatus.ACTIVE and bool(sides & {"teacher", "host"}),
     }
     week = today - dt.timedelta(days=today.weekday())
     defaults: dict[str, dict[str, Any]] = {

@@ -9,38 +9,32 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from xietong import access
 from xietong.core.codes import SUBJECTS
 from xietong.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from xietong.core.htmx import list_response
 from xietong.core.paging import paginate
+from xietong.core.pickers import BoundPicker, bound
 from xietong.core.termfields import current_term
 from xietong.core.views import refusals
 from xietong.exchanges import forms as f
 from xietong.exchanges import selectors, services
+from xietong.exchanges.access import WINDOW
 from xietong.exchanges.choices import (
     AppStatus,
-    ProgramStatus,
 )
 from xietong.exchanges.models import Program
 from xietong.exchanges.views.common import (
-    CHOICE_LIMIT,
-    EDITABLE,
     PROGRAM_ORDER,
     _actor,
-    _institution_choices,
-    _is_program_manager,
     _label_slots,
     _refused,
-    _reviews,
 )
 from xietong.institutions import selectors as registry
 from xietong.institutions.choices import Kind, Position, Stage, Title
-from xietong.institutions.selectors import StaffFilters
-from xietong.regions.selectors import path_prefixes_for, under_paths_q
 
 # --- programs --------------------------------------------------------------------------------
 
@@ -49,30 +43,21 @@ from xietong.regions.selectors import path_prefixes_for, under_paths_q
 @refusals
 def program_list(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
-    if not actor.reads_registry:
+    if not access.can(actor, "exchanges.programs"):
         raise PermissionDenied(_("Your roles do not include exchange programs."))
-    form = f.ProgramFilterForm(request.GET)
+    form = f.ProgramFilterForm(request.GET, actor=actor)
     page = None
     if form.is_valid():
-        d = form.cleaned_data
-        qs = selectors.programs_for(actor, status=d["status"], terms=f.ProgramFilterForm.terms(d))
-        if d["kind"]:
-            qs = qs.filter(kind=d["kind"])
         try:
-            if d["area"]:
-                qs = qs.filter(under_paths_q(path_prefixes_for(d["area"]), "region__path"))
+            qs = selectors.programs_for(actor, form.filters())
             qs = qs.annotate(offer_count=Count("offers", distinct=True)).order_by(*PROGRAM_ORDER)
-            page = paginate(qs, request.GET.get("page"), d["page_size"])
+            page = paginate(qs, request.GET.get("page"), form.cleaned_data["page_size"])
         except NotFound as e:
             form.add_error("area", str(e.message))
-    context = {"form": form, "page": page, "creates": _is_program_manager(actor)}
-    htmx = getattr(request, "htmx", None)
-    partial = htmx is not None and bool(htmx) and not htmx.history_restore_request
-    partial = partial and htmx is not None and htmx.target == "results"
-    template = "exchanges/_program_results.html" if partial else "exchanges/program_list.html"
-    response = render(request, template, context)
-    patch_vary_headers(response, ("HX-Request", "HX-Target"))
-    return response
+    context = {"form": form, "page": page, "creates": access.can(actor, "exchanges.create_program")}
+    return list_response(
+        request, "exchanges/program_list.html", "exchanges/_program_results.html", context
+    )
 
 
 def _eligibility(p: Program) -> list[tuple[str, str]]:
@@ -115,31 +100,18 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     program = selectors.program_detail(actor, pk)
     offers = _label_slots(list(selectors.offers_for(actor, pk)))
-    try:
-        runs = list(selectors.runs_for(actor, pk)[:20])
-    except PermissionDenied:
-        runs = None
-    mine = None
-    if actor.own_staff_id is not None:
-        mine = (
-            selectors.applications_for(actor, program_id=pk)
-            .filter(applicant_id=actor.own_staff_id)
-            .exclude(status__in=[AppStatus.WITHDRAWN, AppStatus.REJECTED])
-            .first()
-        )
-    now = timezone.now()
+    actions = access.actions(actor, program)
+    runs = list(selectors.runs_for(actor, pk)[:20]) if "runs" in actions else None
     context = {
         "program": program,
-        "offers": offers,
+        "actions": actions,
+        "offers": access.with_actions(actor, offers),
         "runs": runs,
         "counts": _status_counts(actor, pk),
         "eligibility": _eligibility(program),
-        "mine": mine,
-        "window_open": program.status == ProgramStatus.OPEN
-        and program.opens_at <= now < program.closes_at,
-        "moves": f.status_moves(program) if program.can_manage else [],  # type: ignore[attr-defined]
-        "editable": program.status in EDITABLE,
-        "adds_offers": program.status in EDITABLE and _reviews(actor),
+        "mine": selectors.my_application(actor, pk),
+        "moves": f.status_moves(program) if "set_status" in actions else [],
+        "window_open": WINDOW.holds(program),
         "areas": {
             side: [a for a in program.areas.all() if a.side == side] for side in ("sending", "host")
         },
@@ -148,21 +120,21 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _program_form_kwargs(actor: Any, program: Program | None = None) -> dict[str, Any]:
-    organisers = _institution_choices(actor, kind=Kind.AUTHORITY, mine=True)
+    organisers = bound("institutions", actor, kind=Kind.AUTHORITY, mine=True)
     regions = [(r.code, r.name) for r in registry.writable_regions(actor).order_by("path")]
+    keep = None
     if program is not None:
-        if all(o[0] != program.organiser_id for o in organisers):
-            organisers.insert(0, (program.organiser_id, program.organiser.name))
+        keep = program.organiser_id
         if all(r[0] != program.region.code for r in regions):
             regions.insert(0, (program.region.code, program.region.name))
-    return {"organisers": organisers, "regions": regions}
+    return {"organisers": organisers, "regions": regions, "keep_organiser": keep}
 
 
 @login_required
 @refusals
 def program_create(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
-    if not _is_program_manager(actor):
+    if not access.can(actor, "exchanges.create_program"):
         raise PermissionDenied(_("Programs are set up by authority administrators."))
     kwargs = _program_form_kwargs(actor)
     if request.method == "POST":
@@ -179,8 +151,7 @@ def program_create(request: HttpRequest) -> HttpResponse:
                 return redirect("exchanges:program_detail", pk=program.pk)
     else:
         initial: dict[str, Any] = {"school_term": current_term().next(), "max_choices": 3}
-        if len(kwargs["organisers"]) == 1:
-            initial["organiser"] = kwargs["organisers"][0][0]
+        initial["organiser"] = kwargs["organisers"].only_one()
         if kwargs["regions"]:
             initial["region"] = kwargs["regions"][0][0]
         form = f.ProgramForm(initial=initial, **kwargs)
@@ -192,10 +163,7 @@ def program_create(request: HttpRequest) -> HttpResponse:
 def program_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     program = selectors.program_detail(actor, pk)
-    if not program.can_manage:  # type: ignore[attr-defined]
-        raise PermissionDenied(
-            _("Only an authority administrator over the program's region manages this program.")
-        )
+    access.require(actor, "edit", program)
     kwargs = {**_program_form_kwargs(actor, program), "initial": f.ProgramForm.initial_for(program)}
     if request.method == "POST":
         form = f.ProgramForm(request.POST, **kwargs)
@@ -256,14 +224,12 @@ def program_repeat(request: HttpRequest, pk: int) -> HttpResponse:
 # --- offers ----------------------------------------------------------------------------------
 
 
-def _mentor_choices(actor: Any, host_id: int | None) -> list[tuple[int, str]]:
-    if host_id is None:
-        return []
-    rows = registry.staff_for(actor, StaffFilters(institution_id=host_id))
-    return [
-        (pk, f"{name} · {title}" if title else name)
-        for pk, name, title in rows.values_list("pk", "name", "title")[:CHOICE_LIMIT]
-    ]
+def _mentors(actor: Any, host_id: int | None) -> BoundPicker:
+    """The staff picker over the host's staff (none until a host is chosen)."""
+    return bound("staff", actor, institution=host_id or NO_INSTITUTION)
+
+
+NO_INSTITUTION = 2**63 - 1  # an id no institution has: no mentor before a host
 
 
 @login_required
@@ -271,15 +237,12 @@ def _mentor_choices(actor: Any, host_id: int | None) -> list[tuple[int, str]]:
 def offer_create(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     program = selectors.program_detail(actor, pk)
-    if not _reviews(actor):
-        raise PermissionDenied(
-            _("Only the host's administrator or an authority over it may offer places there.")
-        )
-    hosts = [h for h in _institution_choices(actor, mine=True)]
+    access.require(actor, "offer", program)
+    hosts = bound("institutions", actor, mine=True)
     source = request.POST if request.method == "POST" else request.GET
-    raw_host = source.get("host") or (str(hosts[0][0]) if len(hosts) == 1 else "")
-    host_id = int(raw_host) if raw_host.isdigit() else None
-    kwargs: dict[str, Any] = {"hosts": hosts, "mentors": _mentor_choices(actor, host_id)}
+    raw_host = source.get("host") or str(hosts.only_one())
+    host_id = int(raw_host) if raw_host.isdigit() and hosts.get(raw_host) else None
+    kwargs: dict[str, Any] = {"hosts": hosts, "mentors": _mentors(actor, host_id)}
     if request.method == "POST":
         form = f.OfferForm(request.POST, **kwargs)
         if form.is_valid():
@@ -308,13 +271,10 @@ def offer_create(request: HttpRequest, pk: int) -> HttpResponse:
 def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     offer = selectors.offer_detail(actor, pk)
-    if not offer.can_manage:  # type: ignore[attr-defined]
-        raise PermissionDenied(
-            _("Only the host's administrator or an authority over it manages this offer.")
-        )
+    access.require(actor, "edit", offer)
     kwargs: dict[str, Any] = {
-        "hosts": [(offer.host_id, offer.host.name)],
-        "mentors": _mentor_choices(actor, offer.host_id),
+        "hosts": bound("institutions", actor, mine=True),
+        "mentors": _mentors(actor, offer.host_id),
         "offer": offer,
         "initial": {
             "host": offer.host_id,

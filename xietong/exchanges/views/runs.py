@@ -9,11 +9,12 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from xietong import access
 from xietong.core.errors import Conflict, InvalidInput, PermissionDenied
+from xietong.core.htmx import list_response
 from xietong.core.paging import paginate
 from xietong.core.views import refusals
 from xietong.exchanges import forms as f
@@ -22,13 +23,15 @@ from xietong.exchanges.choices import (
     ProgramStatus,
     RunStatus,
 )
+from xietong.exchanges.explanations import render as render_explanation
+from xietong.exchanges.models import Program
 from xietong.exchanges.views.common import (
     PROGRAM_ORDER,
     STAGES,
     _actor,
-    _is_program_manager,
     _refused,
 )
+from xietong.jobs import selectors as jobs_selectors
 
 # --- matching runs ----------------------------------------------------------------------------
 
@@ -38,12 +41,12 @@ from xietong.exchanges.views.common import (
 def matching(request: HttpRequest) -> HttpResponse:
     """Programs the actor manages that are ready for, or in, matching."""
     actor = _actor(request)
-    if not _is_program_manager(actor):
+    if not access.can(actor, "exchanges.matching"):
         raise PermissionDenied(_("Matching runs are seen by the program's authorities only."))
     qs = (
         selectors.programs_for(actor)
-        .filter(  # type: ignore[misc]
-            can_manage=True,
+        .filter(
+            access.verb_q(actor, Program, "repeat"),  # the programs the actor manages
             status__in=[ProgramStatus.CLOSED, ProgramStatus.MATCHING, ProgramStatus.PUBLISHED],
         )
         .annotate(run_count=Count("runs", distinct=True))
@@ -58,7 +61,9 @@ def matching(request: HttpRequest) -> HttpResponse:
 def program_runs(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     program = selectors.program_detail(actor, pk)
-    runs = list(selectors.runs_for(actor, pk)[:50])
+    filter_form = f.RunFilterForm(request.GET, actor=actor)
+    filters = filter_form.filters() if filter_form.is_valid() else selectors.RunFilters()
+    runs_page = paginate(selectors.runs_for(actor, pk, filters), request.GET.get("page"), 50)
     if request.method == "POST":
         form = f.RunForm(request.POST)
         if form.is_valid():
@@ -73,8 +78,21 @@ def program_runs(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("exchanges:run_detail", pk=run.pk)
     else:
         form = f.RunForm()
-    context = {"program": program, "runs": runs, "form": form}
-    return render(request, "exchanges/runs.html", context, status=422 if form.errors else 200)
+    context = {
+        "program": program,
+        "actions": access.actions(actor, program),
+        "runs": runs_page.object_list,
+        "page": runs_page,
+        "form": form,
+        "filter_form": filter_form,
+    }
+    return list_response(
+        request,
+        "exchanges/runs.html",
+        "exchanges/_run_results.html",
+        context,
+        status=422 if form.errors else 200,
+    )
 
 
 def _chart_data(run: Any) -> dict[str, Any]:
@@ -107,33 +125,26 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     run = selectors.run_detail(actor, pk)
     program = selectors.program_detail(actor, run.program_id)
+    job = jobs_selectors.job_detail(actor, run.job_id) if run.job_id else None
+    run.job = job  # swept on this read if its worker stopped
     page = None
     if run.status in (RunStatus.DONE, RunStatus.PUBLISHED):
         page = paginate(selectors.run_results(actor, pk), request.GET.get("page"), 50)
-        english = (get_language() or "").startswith("en")
         for r in page.object_list:
-            r.explanation = r.explanation_en if english else r.explanation_zh
+            r.explanation_text = render_explanation(r.explanation)
             if r.slot_id:
                 r.slot.stage_label = STAGES.get(r.slot.stage, r.slot.stage)
     context = {
         "run": run,
+        "actions": access.actions(actor, run),
         "program": program,
         "page": page,
+        "job": job,
+        "job_actions": jobs_selectors.actions(job) if job else [],
         "charts": _chart_data(run),
         "stats": run.statistics or {},
     }
     return render(request, "exchanges/run_detail.html", context)
-
-
-@login_required
-@refusals
-def run_status(request: HttpRequest, pk: int) -> HttpResponse:
-    """The small progress fragment htmx polls; a finished run reloads the whole page."""
-    run = selectors.run_detail(_actor(request), pk)
-    response = render(request, "exchanges/_run_status.html", {"run": run})
-    if run.status not in (RunStatus.QUEUED, RunStatus.RUNNING) and getattr(request, "htmx", None):
-        response["HX-Refresh"] = "true"
-    return response
 
 
 @login_required

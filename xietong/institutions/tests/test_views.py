@@ -10,6 +10,7 @@ from django.urls import reverse
 from xietong.accounts.models import AuditEvent
 from xietong.conftest import make_id_number, region
 from xietong.core.compile_messages import compile_all
+from xietong.institutions import tallies
 from xietong.institutions.models import Institution, Lab, Staff
 
 compile_all()  # the Chinese catalog (normally compiled by `make setup`)
@@ -157,6 +158,7 @@ def _many_staff(n: int = 120) -> None:
         )
         for i in range(n)
     )
+    tallies.refresh([inst.pk])  # bulk_create passes the services that keep the tallies
 
 
 @pytest.mark.parametrize("page_size", [20, 100])

@@ -209,13 +209,16 @@ def test_the_public_api_is_exactly_what_all_lists() -> None:
         "check_feasible",
         "explain",
         "min_cost_assign",
+        "reasons",
         "stable_match",
     ]
     for name in xietong.matching.__all__:
         assert getattr(xietong.matching, name) is not None
 
 
-@pytest.mark.parametrize("module", ["deferred_acceptance", "min_cost", "stability", "explain"])
+@pytest.mark.parametrize(
+    "module", ["deferred_acceptance", "min_cost", "stability", "explain", "reasons"]
+)
 def test_the_docstring_examples_of_each_module_pass(module: str) -> None:
     import doctest
     import importlib

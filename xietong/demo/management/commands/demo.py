@@ -19,6 +19,7 @@ from tqdm import tqdm
 from xietong.core.errors import ServiceError
 from xietong.demo import exchanges, named, synthetic
 from xietong.demo.users import ensure_demo_users
+from xietong.institutions import tallies
 from xietong.regions.loading import load_regions, read_tsv
 from xietong.regions.models import Region, RegionGroup
 
@@ -108,6 +109,9 @@ class Command(BaseCommand):
                 )
         except synthetic.DemoError as e:
             raise CommandError(str(e)) from None
+        if loaded.status != "already_loaded":
+            # The population is written with COPY, past the services that keep the tallies.
+            tallies.rebuild()
 
         if loaded.replaced is not None:
             old = loaded.replaced
@@ -131,7 +135,7 @@ class Command(BaseCommand):
                 f"Synthetic population at scale {scale.normalize()}, seed {seed}: "
                 f"{loaded.institutions:,} institutions and {loaded.staff:,} staff in "
                 f"{seconds:.1f} s ({rows / seconds:,.0f} rows/s, "
-                f"{'COPY' if db == 'postgresql' else 'bulk_create'})"
+                f"{'COPY' if loaded.method == 'copy' else 'batched INSERT'})"
             )
         if loaded.counts:
             self.stdout.write(_counts_table(loaded.counts))

@@ -19,6 +19,7 @@ from xietong.exchanges.services.runs import (
     publish_run,
     start_matching_run,
 )
+from xietong.jobs.models import Job
 
 
 class Command(BaseCommand):
@@ -43,14 +44,17 @@ class Command(BaseCommand):
         params = {"ranking": opts["ranking"].split(",")} if opts["ranking"] else None
         try:
             run = start_matching_run(actor, program.pk, opts["mode"], params, enqueue=False)
-            with tqdm(total=100, desc=f"matching #{run.pk}", unit="%") as bar:
+            with tqdm(total=100, desc=f"matching #{run.pk} (job #{run.job_id})", unit="%") as bar:
 
-                def progress(value: int) -> None:
-                    bar.update(value - bar.n)
+                def progress(job: Job) -> None:
+                    bar.update(job.percent - bar.n)
+                    if job.message:
+                        bar.set_postfix_str(job.message, refresh=False)
 
                 run = execute_matching_run(run.pk, progress)
             if run.status != RunStatus.DONE:
-                raise CommandError(f"The run failed: {run.error}")
+                job = run.job
+                raise CommandError(f"The run failed (job #{run.job_id}): {job and job.message}")
             self.stdout.write(json.dumps(run.statistics, ensure_ascii=False, indent=2))
             if opts["publish"]:
                 publish_run(actor, run.pk)

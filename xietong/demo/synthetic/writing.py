@@ -1,0 +1,112 @@
+"""Writing the planned institutions and their staff through :mod:`xietong.core.bulk`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from xietong.core import bulk
+from xietong.demo.synthetic.counties import PROVINCES
+from xietong.demo.synthetic.institutions import PlannedInstitution
+from xietong.demo.synthetic.scale import DemoError
+from xietong.demo.synthetic.staff import STAFF_COLUMNS, staff_rows
+from xietong.institutions.models import Institution, Staff
+from xietong.regions.models import Region
+
+# Every other column (name_en, school_code, parent, user, the timestamps) is filled by
+# core.bulk as save() would fill it.
+INSTITUTION_COLUMNS = (
+    "id",
+    "name",
+    "kind",
+    "stages",
+    "ownership",
+    "locality",
+    "region_id",
+    "region_path",
+    "address",
+    "latitude",
+    "longitude",
+)
+_INSTITUTION_INDEX = STAFF_COLUMNS.index("institution_id")
+
+
+@dataclass(frozen=True)
+class Written:
+    counts: dict[str, dict[str, int]]  # per province: institutions, staff, kind:…
+    institution_ids: bulk.IdBlock
+    staff_ids: bulk.IdBlock
+    method: bulk.Method
+
+
+def write(
+    insts: list[PlannedInstitution],
+    seed: int,
+    taken_ids: set[str],
+    on_batch: bulk.BatchHook,
+    batch_size: int,
+) -> Written:
+    """Insert the planned institutions, then their staff, streaming the staff rows.
+
+    The ids are reserved first, so each staff row carries its institution's id before
+    anything is written.
+    """
+    n_staff = sum(i.staff for i in insts)
+    inst_block = bulk.reserve_ids(Institution, len(insts))
+    staff_block = bulk.reserve_ids(Staff, n_staff)
+    inst_ids = list(inst_block)
+    regions = region_ids(insts)
+    institutions = (
+        (
+            inst_ids[k],
+            p.name,
+            p.kind,
+            p.stages,
+            p.ownership,
+            p.locality,
+            regions[k],
+            p.county.path,
+            p.address,
+            p.latitude,
+            p.longitude,
+        )
+        for k, p in enumerate(insts)
+    )
+    done = bulk.insert(
+        Institution, INSTITUTION_COLUMNS, institutions, batch_size=batch_size, on_batch=on_batch
+    )
+
+    def staff() -> Iterator[tuple[object, ...]]:
+        cut = _INSTITUTION_INDEX
+        planned = staff_rows(insts, seed, taken_ids)
+        for sid, (index, row) in zip(staff_block, planned, strict=True):
+            yield (sid, *row[:cut], inst_ids[index], *row[cut + 1 :])
+
+    bulk.insert(Staff, ("id", *STAFF_COLUMNS), staff(), batch_size=batch_size, on_batch=on_batch)
+    return Written(_counts(insts), inst_block, staff_block, done.method)
+
+
+def region_ids(insts: list[PlannedInstitution]) -> list[int]:
+    ids = dict(Region.objects.values_list("code", "id"))
+    missing = {i.county.code for i in insts} - set(ids)
+    if missing:
+        raise DemoError(
+            "The regions table lacks counties of the shipped region list "
+            f"({', '.join(sorted(missing)[:5])} …): run `xietong migrate` first."
+        )
+    return [ids[i.county.code] for i in insts]
+
+
+def _counts(insts: list[PlannedInstitution]) -> dict[str, dict[str, int]]:
+    counts: dict[str, dict[str, int]] = {}
+    for prov in PROVINCES:
+        group = [i for i in insts if i.county.province == prov]
+        kinds: dict[str, int] = {}
+        for i in group:
+            kinds[i.kind] = kinds.get(i.kind, 0) + 1
+        counts[prov] = {
+            "institutions": len(group),
+            "staff": sum(i.staff for i in group),
+            **{f"kind:{k}": v for k, v in kinds.items()},
+        }
+    return counts

@@ -1,0 +1,129 @@
+"""Who reads and keeps the registry: the declarations of institutions, staff and regions.
+
+* institutions are a directory every business role reads; they are kept (edited, deleted,
+  given labs) by an authority admin over their region, their own admin (a branch campus
+  by its parent's admin too) and the system admin;
+* staff records are read by authorities across the region (they plan exchanges) and the
+  system admin, by the admins of the record's institution, and by the staff member;
+  they are kept by the admins of the record's institution only — not by the system
+  admin, not by the staff member (decision 0004); personal data is revealed to those
+  admins and to the staff member themself;
+* institutions are registered in a region by an authority admin over it or the system
+  admin.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from xietong.access import Policy, Rule, capability, declare
+from xietong.access import reach as r
+from xietong.accounts.models import Role
+from xietong.institutions.models import Institution, Staff
+from xietong.regions.models import Region
+
+BUSINESS_ROLES = (
+    Role.AUTHORITY_ADMIN,
+    Role.AUTHORITY_VIEWER,
+    Role.INSTITUTION_ADMIN,
+    Role.STAFF,
+    Role.SYSTEM_ADMIN,
+)
+DIRECTORY_ROLES = (Role.AUTHORITY_ADMIN, Role.AUTHORITY_VIEWER, Role.SYSTEM_ADMIN)
+KEEPERS = ("authority", "school")
+
+declare(
+    Policy(
+        model=Institution,
+        relations={
+            "authority": r.authority(),
+            "school": r.school(),
+            "viewer": r.viewer(),
+            "system": r.roles(Role.SYSTEM_ADMIN),
+            "directory": r.roles(*BUSINESS_ROLES),
+        },
+        read=("directory",),
+        rules=(
+            Rule(
+                "edit", by=(*KEEPERS, "system"), denied=_("This institution is outside your scope.")
+            ),
+            Rule(
+                "delete",
+                by=(*KEEPERS, "system"),
+                denied=_("This institution is outside your scope."),
+            ),
+            Rule(
+                "register_staff",
+                by=KEEPERS,
+                denied=_("You may only register staff of institutions in your scope."),
+            ),
+            # Organise programs as (or for) this authority.
+            Rule("organise", by=("authority",)),
+            Rule(
+                "host",
+                by=KEEPERS,
+                denied=_(
+                    "Only the host's administrator or an authority over it may offer places there."
+                ),
+            ),
+        ),
+    )
+)
+
+declare(
+    Policy(
+        model=Staff,
+        relations={
+            "authority": r.authority("institution"),
+            "school": r.school("institution"),
+            "self": r.person(),
+            "viewer": r.viewer("institution"),
+            "directory": r.roles(*DIRECTORY_ROLES),
+        },
+        read=("authority", "school", "self", "directory"),
+        rules=(
+            Rule(
+                "edit",
+                by=KEEPERS,
+                denied=_("A staff record is kept by the administrators of its institution."),
+            ),
+            Rule(
+                "delete",
+                by=KEEPERS,
+                denied=_("A staff record is kept by the administrators of its institution."),
+            ),
+            Rule(
+                "reveal",
+                by=(*KEEPERS, "self"),
+                denied=_("Personal data of staff outside your scope is shown masked only."),
+            ),
+            # Act as the applicant of an exchange: oneself, or the home school on one's behalf.
+            Rule(
+                "act_for",
+                by=("self", "school"),
+                denied=_(
+                    "You may apply for yourself, or for staff of an institution you administer."
+                ),
+            ),
+        ),
+    )
+)
+
+declare(
+    Policy(
+        model=Region,
+        relations={"authority": r.region(), "system": r.roles(Role.SYSTEM_ADMIN)},
+        read=("authority", "system"),
+        rules=(
+            Rule("register_institution", by=("authority", "system")),
+            # Own exchange programs (and later plans, reports) in this region.
+            Rule("organise", by=("authority",)),
+        ),
+        state_field="",
+    )
+)
+
+capability("registry.read", *BUSINESS_ROLES)
+capability("staff.read", *DIRECTORY_ROLES, Role.INSTITUTION_ADMIN, person=True)
+capability("staff.register", Role.AUTHORITY_ADMIN, Role.INSTITUTION_ADMIN)
+capability("institutions.register", Role.AUTHORITY_ADMIN, Role.SYSTEM_ADMIN)

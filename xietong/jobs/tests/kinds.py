@@ -1,0 +1,72 @@
+"""Job kinds used by the tests (imported by the test modules and by worker subprocesses)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from django.utils.translation import gettext_noop
+
+from xietong.jobs.models import Job
+from xietong.jobs.registry import JobFailed, register
+from xietong.jobs.runner import Reporter
+
+COUNT, BOOM, FLAKY, GATE, STOP_SELF, EXPORT = (
+    "tests.count",
+    "tests.boom",
+    "tests.flaky",
+    "tests.gate",
+    "tests.stop_self",
+    "tests.export",
+)
+
+
+@register(COUNT, label="Counting")
+def count(job: Job, report: Reporter) -> dict[str, Any]:
+    n = int(job.parameters.get("n", 3))
+    for i in range(n + 1):
+        report(i, n, gettext_noop("Counting"))
+    return {"counted": n}
+
+
+@register(BOOM, label="Boom")
+def boom(job: Job, report: Reporter) -> None:
+    report(1, 2)
+    raise RuntimeError("connection string postgres://secret@db leaked in a traceback")
+
+
+@register(FLAKY, label="Flaky")
+def flaky(job: Job, report: Reporter) -> dict[str, int]:
+    """Fails on its first attempt, succeeds on the next."""
+    if job.attempts == 1:
+        raise JobFailed(gettext_noop("Row %(row)s could not be read."), row=7)
+    report(1, 1)
+    return {"attempt": job.attempts}
+
+
+@register(GATE, label="Gate")
+def gate(job: Job, report: Reporter) -> dict[str, bool]:
+    """Starts, then beats until the file ``gate`` exists (a worker to be killed meanwhile)."""
+    report(1, 3, gettext_noop("Waiting at the gate"))
+    path = Path(job.parameters["gate"])
+    while not path.exists():
+        report.beat()
+        time.sleep(0.05)
+    report(3, 3)
+    return {"passed": True}
+
+
+@register(STOP_SELF, label="Stop")
+def stop_self(job: Job, report: Reporter) -> None:
+    """Gets cancelled while running (as by another request) and reports once more."""
+    report(1, 4, gettext_noop("Counting"))
+    Job.objects.filter(pk=job.pk).update(status="cancelled")
+    report(2, 4, gettext_noop("Waiting at the gate"))
+    raise AssertionError("a cancelled job must stop at its next report")
+
+
+@register(EXPORT, label="Export")
+def export(job: Job, report: Reporter) -> dict[str, int]:
+    report.save_file("staff.csv", "姓名,学科\n李三河,数学\n".encode())
+    return {"rows": 1}
