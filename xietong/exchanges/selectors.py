@@ -526,7 +526,7 @@ def _eligible_total(actor: Actor, f: CoverageFilters, rule: _Eligibility) -> int
     if not rule.by_position_only:
         return eligible_staff(actor, f, rule).count()
     tally: QuerySet[Any]
-    if actor.admin_institution_ids or f.institution_id is not None:
+    if access.can(actor, "staff.school") or f.institution_id is not None:
         tally = StaffTally.objects.filter(_eligible_q(actor, f, rule))
     else:
         # A scope of region paths only: the same rule on the region tallies' paths.
@@ -581,7 +581,7 @@ def coverage_summary(actor: Actor, f: CoverageFilters, limit: int = 300) -> dict
     ]
     if len(first) < limit:
         count = len(first)
-    elif actor.admin_institution_ids or f.institution_id is not None:
+    elif access.can(actor, "staff.school") or f.institution_id is not None:
         count = institutions.count()
     else:
         count = _institutions_with(actor, rule)

@@ -125,5 +125,9 @@ declare(
 
 capability("registry.read", *BUSINESS_ROLES)
 capability("staff.read", *DIRECTORY_ROLES, Role.INSTITUTION_ADMIN, person=True)
+# The whole staff directory (authorities plan exchanges across the region; decision 0001).
+capability("staff.directory", *DIRECTORY_ROLES)
+# Scopes that name institutions (a school's admin), not regions only.
+capability("staff.school", Role.INSTITUTION_ADMIN)
 capability("staff.register", Role.AUTHORITY_ADMIN, Role.INSTITUTION_ADMIN)
 capability("institutions.register", Role.AUTHORITY_ADMIN, Role.SYSTEM_ADMIN)

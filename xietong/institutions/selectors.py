@@ -80,17 +80,19 @@ def _tally_scope(
     carry ``region_path``, so the same ``Q`` builders apply to them.
     """
     own = None
-    if actor.own_staff_id is not None and (owning or not actor.reads_all_staff):
+    own_id = access.own_record(actor)
+    directory = access.can(actor, "staff.directory")
+    if own_id is not None and (owning or not directory):
         own = (
-            Staff.objects.filter(pk=actor.own_staff_id)
+            Staff.objects.filter(pk=own_id)
             .exclude(administered_institutions_q(actor, "institution__"))
             .select_related("institution")
             .first()
         )
-    if actor.reads_all_staff and not owning:
+    if directory and not owning:
         rows = StaffTally.objects.all() if by_institution else RegionTally.objects.all()
         return rows, own
-    if by_institution or actor.admin_institution_ids:
+    if by_institution or access.can(actor, "staff.school"):
         return StaffTally.objects.filter(administered_institutions_q(actor, "institution__")), own
     # Without institution grants the rule is one of region paths, which region rows answer.
     return RegionTally.objects.filter(administered_institutions_q(actor)), own
@@ -197,7 +199,7 @@ def institution_counts(actor: Actor) -> dict[str, int]:
         total=Count("pk"), mine=Count("pk", filter=institution_write_q(actor))
     )
     staff = {"total": 0, "mine": 0}
-    if actor.reads_all_staff or actor.admin_institution_ids or actor.own_staff_id:
+    if access.can(actor, "staff.read"):
         for key, owning in (("total", False), ("mine", True)):
             rows, own = _tally_scope(actor, owning=owning)
             staff[key] = _summed(rows) + (1 if own is not None else 0)
@@ -285,7 +287,7 @@ def staff_total(actor: Actor, filters: StaffFilters | None = None) -> RowCount:
     database's estimate (exact on SQLite).
     """
     f = filters or StaffFilters()
-    if not (actor.reads_all_staff or actor.admin_institution_ids or actor.own_staff_id):
+    if not access.can(actor, "staff.read"):
         return RowCount(0, exact=True)
     if f.title or f.honour or f.stage or f.subject or f.q:
         return estimated_count(staff_for(actor, f))
@@ -339,7 +341,7 @@ def counts_by_region(actor: Actor) -> dict[int, dict[str, int]]:
 
     inst_rows = institutions_for(actor).order_by().values("region_id").annotate(n=Count("pk"))
     staff_rows: list[dict[str, Any]] = []
-    if actor.reads_all_staff or actor.admin_institution_ids or actor.own_staff_id:
+    if access.can(actor, "staff.read"):
         rows, own = _tally_scope(actor, owning=False)
         staff_rows = list(rows.order_by().values("region").annotate(n=Sum("staff")))
         if own is not None:

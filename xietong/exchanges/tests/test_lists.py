@@ -10,6 +10,7 @@ from django.urls import reverse
 from xietong.api_tests.conftest import Api, assert_error
 from xietong.conftest import make_staff
 from xietong.exchanges import services
+from xietong.exchanges.choices import ProgramStatus
 from xietong.exchanges.tests.conftest import Ex, program_data
 
 A = "/api/exchanges"
@@ -21,9 +22,11 @@ def api(ex: Ex) -> Api:
 
 
 def _second_program(ex: Ex) -> Any:
-    return services.create_program(
+    """A second, open program (a draft is seen by its managers only)."""
+    program = services.create_program(
         ex.actor("sanhe"), program_data(ex.sanhe_bureau, title="三河—天津访学", term=2)
     )
+    return services.set_program_status(ex.actor("sanhe"), program.pk, ProgramStatus.OPEN)
 
 
 def _applications(ex: Ex, n: int) -> None:

@@ -70,7 +70,7 @@ def test_it_publishes_with_the_same_number_of_queries_for_3_and_for_12_applicant
     n_small = _publish_queries(ex, small)
     n_large = _publish_queries(ex, large)
     assert n_small == n_large
-    assert n_large <= 20
+    assert n_large <= 24  # constant whatever the size: locks, bulk writes, access check, audit
     assert Application.objects.filter(program=large, status=AppStatus.MATCHED).count() == 8
     assert Application.objects.filter(program=large, status=AppStatus.APPROVED).count() == 4
     assert OfferSlot.objects.get(offer__program=large).taken == 8

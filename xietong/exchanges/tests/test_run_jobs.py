@@ -88,7 +88,7 @@ def test_it_exposes_the_runs_job_in_the_api(client, ex):
     assert body["job"]["id"] == run.job_id and body["job"]["actions"] == ["retry"]
     assert body["job"]["target"] == {"type": "exchanges.matchingrun", "id": run.pk}
     listed = client.get(f"/api/exchanges/programs/{ex.program.pk}/runs").json()
-    assert listed[0]["job"]["status"] == "failed"
+    assert listed["items"][0]["job"]["status"] == "failed"
     assert client.get(f"/api/jobs/{run.job_id}").json()["kind"] == "exchanges.matching_run"
 
 

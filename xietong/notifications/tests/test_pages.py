@@ -110,7 +110,7 @@ def test_it_counts_unread_notifications_on_the_bells_badge(client: Any, cast: An
     welcome(cast, "school_admin")
     badge = html(c.get(reverse("notifications:badge")))
     assert 'data-testid="unread-count">2<' in badge
-    page = html(c.get(reverse("core:home")))
+    page = html(c.get(reverse("workbench:home")))
     assert 'data-testid="bell"' in page and reverse("notifications:badge") in page
 
 
