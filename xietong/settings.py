@@ -263,4 +263,12 @@ XIETONG_JOBS_BEAT_SECONDS = float(os.environ.get("XIETONG_JOBS_BEAT_SECONDS", "2
 XIETONG_JOBS_HEARTBEAT_LAPSE = int(os.environ.get("XIETONG_JOBS_HEARTBEAT_LAPSE", "60"))
 
 XIETONG_PAGE_SIZES = (20, 50, 100)
+# School terms (xietong.core.terms): (month, day) where each term starts and ends; term 1
+# starts in the school year's first calendar year, the rest fall in the second.
+XIETONG_TERM_CALENDAR = {
+    "first_starts": (9, 1),
+    "first_ends": (1, 20),
+    "second_starts": (2, 20),
+    "second_ends": (7, 10),
+}
 XIETONG_DEMO_PASSWORD = "Xietong-Demo-2025"

@@ -57,13 +57,15 @@ def option(
     picker: str | None = None,
     placeholder: Any = None,
     help: Any = None,
+    field: Callable[..., forms.Field] | None = None,
 ) -> Any:
     """A filter field: its default, and how the page and the API show and check it.
 
     ``choices`` may be a callable (reference data read when a form is made); ``empty`` labels
     the "any" choice; ``param`` names the field in the page's and the API's query when it
     differs from the attribute (``institution`` for ``institution_id``); ``picker`` makes an
-    id field an autocomplete over a registered picker (``core.pickers``).
+    id field an autocomplete over a registered picker (``core.pickers``); ``field`` makes the
+    form field (given label and required) when the value needs its own parsing.
     """
     meta = {
         "label": label,
@@ -74,6 +76,7 @@ def option(
         "picker": picker,
         "placeholder": placeholder,
         "help": help,
+        "field": field,
     }
     return dataclasses.field(default=default, metadata=meta)
 
@@ -138,6 +141,8 @@ def _form_field(f: FilterField) -> forms.Field:
         common["help_text"] = meta["help"]
     if f.kind is bool:
         return forms.BooleanField(**common)
+    if meta.get("field"):
+        return typing.cast(forms.Field, meta["field"](**common))
     if meta.get("picker"):
         return PickerField(meta["picker"], empty_label=meta.get("empty"), **common)
     source = meta.get("choices")

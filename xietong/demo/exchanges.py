@@ -50,6 +50,7 @@ from xietong.accounts import audit
 from xietong.accounts.access import Actor, Grant
 from xietong.accounts.models import Role
 from xietong.core.delimited import needle
+from xietong.core.terms import SchoolTerm
 from xietong.demo import named
 from xietong.exchanges import services
 from xietong.exchanges.access import area_q
@@ -72,7 +73,7 @@ from xietong.institutions.models import Institution, Staff
 from xietong.jobs.models import Job
 
 TZ = ZoneInfo("Asia/Shanghai")
-Term = tuple[str, int]  # ("2025-2026", 1)
+Term = SchoolTerm  # one calendar rule: xietong.core.terms
 
 # How many applicants of the synthetic population each program takes per term (besides
 # the named people): enough to make matching and coverage meaningful, small enough that
@@ -198,49 +199,15 @@ class ExchangesResult:
 # --- terms and dates --------------------------------------------------------------------------
 
 
-def term_start(term: Term) -> dt.date:
-    first = int(term[0][:4])
-    return dt.date(first, 9, 1) if term[1] == 1 else dt.date(first + 1, 3, 1)
-
-
-def term_end(term: Term) -> dt.date:
-    first = int(term[0][:4])
-    return dt.date(first + 1, 1, 15) if term[1] == 1 else dt.date(first + 1, 7, 5)
-
-
-def next_term(term: Term) -> Term:
-    if term[1] == 1:
-        return term[0], 2
-    first = int(term[0][:4]) + 1
-    return f"{first}-{first + 1}", 1
-
-
-def previous_term(term: Term) -> Term:
-    if term[1] == 2:
-        return term[0], 1
-    first = int(term[0][:4]) - 1
-    return f"{first}-{first + 1}", 2
-
-
-def current_term(today: dt.date) -> Term:
-    """The latest term that has started by ``today``."""
-    year = today.year
-    if today >= dt.date(year, 9, 1):
-        return f"{year}-{year + 1}", 1
-    if today >= dt.date(year, 3, 1):
-        return f"{year - 1}-{year}", 2
-    return f"{year - 1}-{year}", 1
-
-
 def terms(today: dt.date) -> tuple[list[Term], Term, Term]:
     """(finished terms oldest first, the current term, the next term)."""
-    cur = current_term(today)
+    cur = Term.containing(today)
     past: list[Term] = []
     t = cur
     for _ in range(FINISHED_TERMS):
-        t = previous_term(t)
+        t = t.previous()
         past.insert(0, t)
-    return past, cur, next_term(cur)
+    return past, cur, cur.next()
 
 
 def at(day: dt.date, hour: int = 9) -> dt.datetime:
@@ -256,11 +223,11 @@ class Schedule:
 
     @property
     def starts_on(self) -> dt.date:
-        return term_start(self.term) + dt.timedelta(days=14)
+        return self.term.starts_on + dt.timedelta(days=14)
 
     @property
     def ends_on(self) -> dt.date:
-        return min(term_end(self.term), self.starts_on + dt.timedelta(days=7 * self.weeks - 3))
+        return min(self.term.ends_on, self.starts_on + dt.timedelta(days=7 * self.weeks - 3))
 
     @property
     def opens_at(self) -> dt.datetime:
@@ -317,8 +284,7 @@ def _program_data(s: Series, term: Term, sched: Schedule, window: tuple[Any, Any
         "organiser": named.institution(s.organiser).pk,
         "region": s.region,
         "title": s.title,
-        "school_year": term[0],
-        "term": term[1],
+        "school_term": term,
         "starts_on": sched.starts_on,
         "ends_on": sched.ends_on,
         "duration_weeks": s.weeks,
@@ -450,16 +416,13 @@ class Ctx:
 
 def _create(ctx: Ctx, s: Series, term: Term, sched: Schedule, window: tuple[Any, Any]) -> Program:
     if s.repeated:
-        prev = Program.objects.filter(
-            title=s.title, school_year=previous_term(term)[0], term=previous_term(term)[1]
-        ).first()
+        prev = Program.objects.filter(title=s.title, term_key=term.previous().key).first()
         if prev is not None:
             program = services.repeat_program(
                 ctx.org,
                 prev.pk,
                 {
-                    "school_year": term[0],
-                    "term": term[1],
+                    "school_term": term,
                     "starts_on": sched.starts_on,
                     "ends_on": sched.ends_on,
                     "opens_at": window[0],
@@ -509,7 +472,7 @@ def _choices_for_repeat(program: Program, people: list[Staff]) -> dict[int, list
 
 def _load_program(ctx: Ctx, s: Series, term: Term, phase: str) -> None:
     """phase: "finished", "current" or "open"."""
-    if Program.objects.filter(title=s.title, school_year=term[0], term=term[1]).exists():
+    if Program.objects.filter(title=s.title, term_key=term.key).exists():
         ctx.result.skipped += 1
         return
     sched = Schedule(term, s.weeks)
@@ -699,7 +662,7 @@ def load_exchanges(
             with transaction.atomic():
                 _load_program(ctx, s, term, phase)
             if progress:
-                progress(f"{s.title} {term[0]}-{term[1]} ({phase})")
+                progress(f"{s.title} {term.code} ({phase})")
     ctx.result.seconds = time.monotonic() - started
     return ctx.result
 
@@ -749,7 +712,7 @@ def summary(result: ExchangesResult) -> str:
 
 
 def rongdong_program(term: Term) -> Program | None:
-    return Program.objects.filter(title=SERIES[2].title, school_year=term[0], term=term[1]).first()
+    return Program.objects.filter(title=SERIES[2].title, term_key=term.key).first()
 
 
 __all__: Sequence[str] = ("SERIES", "load_exchanges", "rongdong_program", "summary", "terms")

@@ -38,6 +38,7 @@ from django.db import transaction
 
 from xietong.accounts.access import Actor, Grant, system_actor
 from xietong.accounts.models import Role
+from xietong.core.codes import SUBJECTS, parse_codes
 from xietong.core.delimited import unpack
 from xietong.demo.geo import coords_for
 from xietong.institutions import services
@@ -1029,7 +1030,7 @@ def _staff_data(row: NamedStaff, inst: Institution) -> dict[str, Any]:
         "institution": inst.pk,
         "position": row.position,
         "stages": list(row.stages or inst.stage_list),
-        "subjects": list(row.subjects),
+        "subjects": parse_codes(SUBJECTS, list(row.subjects)),
         "title": row.title,
         "honours": list(row.honours),
         "joined_on": row.joined_on,

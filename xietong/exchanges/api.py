@@ -9,8 +9,10 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from xietong import access
+from xietong.core.codes import STAGES, SUBJECTS, TITLES
 from xietong.core.filters import filter_schema, parse_query
 from xietong.core.paging import page_envelope
+from xietong.core.termfields import SchoolYearIn, span, term_out, year_span
 from xietong.exchanges import selectors, services
 from xietong.exchanges.explanations import render as render_explanation
 from xietong.exchanges.models import (
@@ -89,6 +91,7 @@ def _program_out(actor: Any, p: Program) -> dict[str, Any]:
         "title": p.title,
         "organiser": _ref(p.organiser),
         "region_code": p.region.code,
+        "school_term": term_out(p.school_term),
         "school_year": p.school_year,
         "term": p.term,
         "starts_on": p.starts_on,
@@ -99,9 +102,9 @@ def _program_out(actor: Any, p: Program) -> dict[str, Any]:
         "quota": p.quota,
         "status": p.status,
         "eligibility": {
-            "stages": p.codes("elig_stages"),
-            "subjects": p.codes("elig_subjects"),
-            "titles": p.codes("elig_titles"),
+            "stages": STAGES.labelled(p.codes("elig_stages")),
+            "subjects": SUBJECTS.labelled(p.codes("elig_subjects")),
+            "titles": TITLES.labelled(p.codes("elig_titles")),
             "positions": p.codes("elig_positions"),
             "min_years": p.min_years,
             "min_age": p.min_age,
@@ -119,7 +122,18 @@ def _offer_out(actor: Any, o: HostOffer) -> dict[str, Any]:
         "host": _ref(o.host),
         "mentor": _ref(o.mentor),
         "requirements": o.requirements,
-        "slots": list(o.slots.all()),
+        "slots": [
+            {
+                "id": s.pk,
+                "stage": s.stage,
+                "stage_label": STAGES.label(s.stage),
+                "subject": s.subject,
+                "subject_label": s.subject_label,
+                "capacity": s.capacity,
+                "taken": s.taken,
+            }
+            for s in o.slots.all()
+        ],
         "can_manage": bool(getattr(o, "can_manage", False)),
         "actions": sorted(access.actions(actor, o)),
     }
@@ -534,8 +548,8 @@ def duty_done(request: HttpRequest, pk: int, payload: DutyDoneIn) -> Any:
 
 
 class CoverageQuery(Schema):
-    school_year: str = Field(..., examples=["2024-2025"])
-    term: int | None = Field(None, ge=1, le=2)
+    school_year: SchoolYearIn
+    term: int | None = Field(None, ge=1, le=2, description="1 or 2; none: the whole year")
     area: str = ""
     institution: int | None = None
     program: int | None = None
@@ -543,8 +557,7 @@ class CoverageQuery(Schema):
 
 def _filters(q: CoverageQuery) -> selectors.CoverageFilters:
     return selectors.CoverageFilters(
-        school_year=q.school_year,
-        term=q.term,
+        terms=year_span(q.school_year, q.term),
         area=q.area,
         institution_id=q.institution,
         program_id=q.program,
@@ -572,12 +585,13 @@ def national_rule(request: HttpRequest, query: Query[CoverageQuery]) -> Any:
 class ReciprocityQuery(Schema):
     a: int = Field(ge=1, le=2**63 - 1, description="id of one institution")
     b: int = Field(ge=1, le=2**63 - 1, description="id of the other institution")
-    school_year: str = ""
+    school_year: SchoolYearIn | None = None
 
 
 @router.get("/coverage/reciprocity", response={200: dict[str, int], **ERRORS})
 def reciprocity(request: HttpRequest, query: Query[ReciprocityQuery]) -> Any:
-    return selectors.reciprocity(_actor(request), query.a, query.b, query.school_year)
+    terms = span(query.school_year, None)
+    return selectors.reciprocity(_actor(request), query.a, query.b, terms)
 
 
 # --- notifications (moved to /api/notifications/; these addresses keep working) -------------

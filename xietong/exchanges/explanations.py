@@ -23,6 +23,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from xietong import matching
+from xietong.core.codes import SUBJECTS
 from xietong.exchanges.choices import RunMode
 from xietong.institutions.choices import Stage
 
@@ -83,7 +84,7 @@ def _slot(e: Mapping[str, Any]) -> str:
     return _("%(host)s (%(stage)s, %(subject)s)") % {
         "host": e["host"],
         "stage": stage,
-        "subject": e.get("subject", ""),
+        "subject": SUBJECTS.label(e.get("subject", "")),
     }
 
 

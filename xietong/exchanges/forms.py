@@ -6,7 +6,6 @@ Field names are the services' own, so an ``InvalidInput.fields`` key lands on it
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from typing import Any, cast
 
@@ -14,8 +13,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from xietong.core.codefields import CodeField, CodeListField
+from xietong.core.codes import STAGES, SUBJECTS, TITLES
 from xietong.core.filters import filter_form
 from xietong.core.pickers import BoundPicker, PickerField, PickerForm
+from xietong.core.termfields import SchoolTermField, SchoolYearField, span
+from xietong.core.terms import TermSpan
 from xietong.exchanges.choices import (
     PROGRAM_STATUS_MOVES,
     TERMS,
@@ -32,24 +35,13 @@ from xietong.exchanges.selectors import (
     ReviewFilters,
     RunFilters,
 )
-from xietong.institutions.choices import SUBJECTS, Position, Stage, Title
+from xietong.institutions.choices import Position
 from xietong.institutions.forms import area_choices
 
 Choices = list[tuple[Any, Any]]
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-
-
-def _subjects(raw: str) -> list[str]:
-    text = (raw or "").replace("，", ",").replace("、", ",")
-    return [s.strip() for s in text.split(",") if s.strip()]
-
-
-def current_school_year(today: dt.date | None = None) -> str:
-    today = today or timezone.localdate()
-    first = today.year if today.month >= 8 else today.year - 1
-    return f"{first}-{first + 1}"
 
 
 # --- programs ----------------------------------------------------------------------------------
@@ -66,12 +58,7 @@ class ProgramForm(PickerForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=[("", "—"), *ProgramKind.choices])
     organiser = PickerField("institutions", label=_("Organising authority"))
     region = forms.CharField(label=_("Owning region"), widget=forms.Select)
-    school_year = forms.CharField(
-        label=_("School year"),
-        max_length=9,
-        help_text=_("Two consecutive years, e.g. 2024-2025."),
-    )
-    term = forms.TypedChoiceField(label=_("Term"), coerce=int, choices=TERMS)
+    school_term = SchoolTermField(label=_("Term"))
     starts_on = forms.DateField(label=_("Starts on"), widget=DATE)
     ends_on = forms.DateField(label=_("Ends on"), widget=DATE)
     duration_weeks = forms.IntegerField(
@@ -95,24 +82,17 @@ class ProgramForm(PickerForm):
         help_text=_("Regions or region groups that host; none means anywhere."),
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
-    elig_stages = forms.MultipleChoiceField(
-        label=_("Eligible stages"),
-        required=False,
-        choices=Stage.choices,
-        widget=forms.CheckboxSelectMultiple,
+    elig_stages = CodeListField(
+        STAGES, label=_("Eligible stages"), widget=forms.CheckboxSelectMultiple
     )
-    elig_subjects = forms.CharField(
+    elig_subjects = CodeListField(
+        SUBJECTS,
         label=_("Eligible subjects"),
-        required=False,
-        max_length=300,
-        help_text=_("Separate several subjects with commas; blank means any subject."),
-        widget=forms.TextInput(attrs={"list": "xt-subjects"}),
+        help_text=_("None chosen means any subject; hold Ctrl (⌘ on a Mac) to choose several."),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
     )
-    elig_titles = forms.MultipleChoiceField(
-        label=_("Eligible titles"),
-        required=False,
-        choices=Title.choices,
-        widget=forms.CheckboxSelectMultiple,
+    elig_titles = CodeListField(
+        TITLES, label=_("Eligible titles"), widget=forms.CheckboxSelectMultiple
     )
     elig_positions = forms.MultipleChoiceField(
         label=_("Eligible positions"),
@@ -125,8 +105,6 @@ class ProgramForm(PickerForm):
     )
     min_age = forms.IntegerField(label=_("Minimum age"), required=False, min_value=18)
     max_age = forms.IntegerField(label=_("Maximum age"), required=False, max_value=70)
-
-    subject_suggestions = SUBJECTS
 
     def __init__(
         self,
@@ -156,8 +134,7 @@ class ProgramForm(PickerForm):
             "kind": p.kind,
             "organiser": p.organiser_id,
             "region": p.region.code,
-            "school_year": p.school_year,
-            "term": p.term,
+            "school_term": p.school_term,
             "starts_on": p.starts_on,
             "ends_on": p.ends_on,
             "duration_weeks": p.duration_weeks,
@@ -168,7 +145,7 @@ class ProgramForm(PickerForm):
             "sending_areas": areas["sending"],
             "host_areas": areas["host"],
             "elig_stages": p.codes("elig_stages"),
-            "elig_subjects": ", ".join(p.codes("elig_subjects")),
+            "elig_subjects": p.codes("elig_subjects"),
             "elig_titles": p.codes("elig_titles"),
             "elig_positions": p.codes("elig_positions"),
             "min_years": p.min_years,
@@ -178,7 +155,6 @@ class ProgramForm(PickerForm):
 
     def service_data(self, *, changed_only: bool = False) -> dict[str, Any]:
         d = dict(self.cleaned_data)
-        d["elig_subjects"] = _subjects(d.get("elig_subjects") or "")
         names = self.changed_data if changed_only else list(self.fields)
         return {name: d[name] for name in names}
 
@@ -196,7 +172,6 @@ def status_moves(program: Program) -> list[tuple[str, Any]]:
 # --- offers ----------------------------------------------------------------------------------
 
 SLOT_ROWS = 4
-STAGES = dict(Stage.choices)
 
 
 class OfferForm(PickerForm):
@@ -228,27 +203,20 @@ class OfferForm(PickerForm):
             host.disabled = True
             for slot in offer.slots.all():
                 self.fields[f"capacity_{slot.pk}"] = forms.IntegerField(
-                    label=f"{STAGES.get(slot.stage, slot.stage)} · {slot.subject}",
+                    label=f"{STAGES.label(slot.stage)} · {slot.subject_label}",
                     min_value=0,
                     max_value=1000,
                     initial=slot.capacity,
                 )
         else:
             for i in range(SLOT_ROWS):
-                self.fields[f"stage_{i}"] = forms.ChoiceField(
-                    label=_("Stage"), required=False, choices=[("", "—"), *Stage.choices]
-                )
-                self.fields[f"subject_{i}"] = forms.CharField(
-                    label=_("Subject"),
-                    required=False,
-                    max_length=30,
-                    widget=forms.TextInput(attrs={"list": "xt-subjects"}),
+                self.fields[f"stage_{i}"] = CodeField(STAGES, label=_("Stage"), required=False)
+                self.fields[f"subject_{i}"] = CodeField(
+                    SUBJECTS, label=_("Subject"), required=False
                 )
                 self.fields[f"capacity_{i}"] = forms.IntegerField(
                     label=_("Places"), required=False, min_value=0, max_value=1000
                 )
-
-    subject_suggestions = SUBJECTS
 
     def slot_rows(self) -> list[tuple[Any, Any, Any]]:
         return [
@@ -459,7 +427,7 @@ class DutyDoneForm(_OwnIds):
 
 
 class CoverageForm(PickerForm):
-    school_year = forms.CharField(label=_("School year"), max_length=9)
+    school_year = SchoolYearField(label=_("School year"))
     term = forms.TypedChoiceField(
         label=_("Term"),
         required=False,
@@ -477,6 +445,10 @@ class CoverageForm(PickerForm):
         cast(forms.ChoiceField, self.fields["area"]).choices = area_choices()
         self.bind_picker("institution", institutions)
 
+    @staticmethod
+    def terms(cleaned: Mapping[str, Any]) -> TermSpan | None:
+        return span(cleaned.get("school_year"), cleaned.get("term"))
+
     def is_valid(self) -> bool:
         # A search for an institution still shows the figures of the other filters.
         picking, self.picking = self.picking, ""
@@ -484,19 +456,6 @@ class CoverageForm(PickerForm):
             return super().is_valid()
         finally:
             self.picking = picking
-
-    def clean_school_year(self) -> str:
-        value = self.cleaned_data["school_year"].strip()
-        parts = value.split("-")
-        if (
-            len(parts) != 2
-            or not all(p.isdigit() for p in parts)
-            or int(parts[1]) != int(parts[0]) + 1
-        ):
-            raise forms.ValidationError(
-                _("Give the school year as two consecutive years: 2024-2025.")
-            )
-        return value
 
 
 class ReciprocityForm(PickerForm):

@@ -11,7 +11,10 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from xietong.core.codes import SUBJECTS
 from xietong.core.delimited import unpack
+from xietong.core.termfields import term_key_expression
+from xietong.core.terms import SchoolTerm
 from xietong.exchanges.choices import (
     AppStatus,
     AuthorSide,
@@ -43,6 +46,13 @@ class Program(models.Model):
     title = models.CharField(_("title"), max_length=200)
     school_year = models.CharField(_("school year"), max_length=9, db_index=True)
     term = models.PositiveSmallIntegerField(_("term"))
+    # SchoolTerm.key (start year * 10 + term), computed by the database: order and filter on it.
+    term_key = models.GeneratedField(
+        expression=term_key_expression("school_year", "term"),
+        output_field=models.IntegerField(),
+        db_persist=True,
+        db_index=True,
+    )
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
     duration_weeks = models.PositiveSmallIntegerField(_("duration in weeks"), null=True, blank=True)
@@ -77,7 +87,7 @@ class Program(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["-school_year", "-term", "title", "id"]
+        ordering = ["-term_key", "title", "id"]
         verbose_name = _("exchange program")
         verbose_name_plural = _("exchange programs")
         constraints = [
@@ -96,10 +106,13 @@ class Program(models.Model):
                 name="program_age_range_ordered",
             ),
         ]
-        indexes = [models.Index(fields=["school_year", "term"])]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def school_term(self) -> SchoolTerm:
+        return SchoolTerm.parse((self.school_year, self.term))
 
     def codes(self, field: str) -> list[str]:
         return unpack(getattr(self, field))
@@ -185,6 +198,10 @@ class OfferSlot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.offer.host} · {self.stage} · {self.subject}"
+
+    @property
+    def subject_label(self) -> str:
+        return SUBJECTS.label(self.subject)
 
     @property
     def free(self) -> int:

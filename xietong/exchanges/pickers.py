@@ -14,11 +14,11 @@ def _programs(actor: Any, q: str, params: Mapping[str, Any]) -> Any:
     qs = selectors.programs_for(actor)
     if q:
         qs = qs.filter(title__icontains=q)
-    return qs.order_by("-school_year", "-term", "title", "id")
+    return qs.order_by("-term_key", "title", "id")
 
 
 def _program_label(p: Program) -> str:
-    return f"{p.title} · {p.school_year}"
+    return f"{p.title} · {p.school_term.label()}"
 
 
 PROGRAMS = register(Picker("programs", _programs, _program_label))

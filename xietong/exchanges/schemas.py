@@ -8,7 +8,9 @@ from typing import Any, Literal
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
+from xietong.core.codefields import StageIn, StagesIn, SubjectIn, SubjectsIn, TitlesIn
 from xietong.core.paging import PageOut
+from xietong.core.termfields import SchoolTermIn
 from xietong.jobs.choices import RETRYABLE
 from xietong.jobs.schemas import JobOut, job_out
 
@@ -28,19 +30,24 @@ class Ref(Schema):
     name: str
 
 
+class TermOut(Schema):
+    code: str = Field(examples=["2024-2025-1"])
+    key: int = Field(examples=[20241], description="start year × 10 + term; sorts like terms")
+    label: str = Field(examples=["2024–2025学年第一学期"])
+
+
 class ProgramIn(Strict):
     kind: Literal["secondment", "shadowing", "visit", "teaching_support", "higher_ed_secondment"]
     organiser: int
     region: str = Field(max_length=6)
     title: str = Field(min_length=1, max_length=200)
-    school_year: str = Field(max_length=9, examples=["2024-2025"])
-    term: int = Field(ge=1, le=2)
+    school_term: SchoolTermIn
     starts_on: dt.date
     ends_on: dt.date
     duration_weeks: int | None = Field(None, ge=0, le=520)
-    elig_stages: list[str] = []
-    elig_subjects: list[str] = []
-    elig_titles: list[str] = []
+    elig_stages: StagesIn = []
+    elig_subjects: SubjectsIn = []
+    elig_titles: TitlesIn = []
     elig_positions: list[str] = []
     min_years: int | None = Field(None, ge=0, le=60)
     min_age: int | None = Field(None, ge=0, le=100)
@@ -60,9 +67,9 @@ class ProgramPatch(Strict):
     starts_on: dt.date | None = None
     ends_on: dt.date | None = None
     duration_weeks: int | None = None
-    elig_stages: list[str] | None = None
-    elig_subjects: list[str] | None = None
-    elig_titles: list[str] | None = None
+    elig_stages: StagesIn | None = None
+    elig_subjects: SubjectsIn | None = None
+    elig_titles: TitlesIn | None = None
     elig_positions: list[str] | None = None
     min_years: int | None = None
     min_age: int | None = None
@@ -82,8 +89,7 @@ class StatusIn(Strict):
 
 
 class RepeatIn(Strict):
-    school_year: str | None = None
-    term: int | None = Field(None, ge=1, le=2)
+    school_term: SchoolTermIn | None = Field(None, description="The next term unless given.")
     starts_on: dt.date | None = None
     with_offers: bool = True
 
@@ -94,6 +100,7 @@ class ProgramOut(Schema):
     title: str
     organiser: Ref
     region_code: str
+    school_term: TermOut
     school_year: str
     term: int
     starts_on: dt.date
@@ -113,8 +120,8 @@ class ProgramPage(PageOut[ProgramOut]):
 
 
 class SlotIn(Strict):
-    stage: str
-    subject: str = Field(max_length=30)
+    stage: StageIn
+    subject: SubjectIn
     capacity: int = Field(ge=0, le=1000)
 
 
@@ -134,7 +141,9 @@ class OfferPatch(Strict):
 class SlotOut(Schema):
     id: int
     stage: str
+    stage_label: str
     subject: str
+    subject_label: str
     capacity: int
     taken: int
 

@@ -27,6 +27,8 @@ from xietong.accounts.access import Actor
 from xietong.core.delimited import needle
 from xietong.core.errors import NotFound, PermissionDenied
 from xietong.core.filters import option
+from xietong.core.termfields import SchoolYearTextField, span
+from xietong.core.terms import TermSpan, parse_school_year
 from xietong.exchanges import access as _declarations  # noqa: F401  (declares the rules)
 from xietong.exchanges.choices import (
     BACKBONE_HONOURS,
@@ -72,8 +74,12 @@ class ProgramFilters:
     kind: str = option(
         "", label=gettext_lazy("Kind"), choices=ProgramKind.choices, empty=gettext_lazy("All kinds")
     )
-    school_year: str = option(
-        "", label=gettext_lazy("School year"), max_length=9, placeholder="2024-2025"
+    school_year: str = option(  # checked and normalised as a school year ("2024-2025")
+        "",
+        label=gettext_lazy("School year"),
+        max_length=20,  # "2024–2025学年" as well as "2024-2025"
+        placeholder="2024-2025",
+        field=SchoolYearTextField,
     )
     term: int | None = option(
         None, label=gettext_lazy("Term"), choices=TERMS, empty=gettext_lazy("Both terms")
@@ -100,8 +106,9 @@ def programs_for(actor: Actor, filters: ProgramFilters | None = None) -> QuerySe
     if f.kind:
         qs = qs.filter(kind=f.kind)
     if f.school_year:
-        qs = qs.filter(school_year=f.school_year)
-    if f.term is not None:
+        terms = span(parse_school_year(f.school_year), f.term)
+        qs = qs.filter(term_key__range=terms.keys) if terms is not None else qs
+    elif f.term is not None:
         qs = qs.filter(term=f.term)
     if f.status:
         qs = qs.filter(status=f.status)
@@ -351,8 +358,7 @@ def placement_detail(actor: Actor, pk: int) -> Placement:
 
 @dataclass(frozen=True)
 class CoverageFilters:
-    school_year: str
-    term: int | None = None
+    terms: TermSpan  # a school year (both terms) or one term
     area: str = ""  # region code or group key
     institution_id: int | None = None
     program_id: int | None = None  # apply this program's eligibility
@@ -455,10 +461,8 @@ def _exchanged_by_institution(
     apps = Application.objects.filter(
         _eligible_q(actor, f, rule, "applicant__"),
         status__in=list(ROTATED_STATES),
-        program__school_year=f.school_year,
+        program__term_key__range=f.terms.keys,
     )
-    if f.term is not None:
-        apps = apps.filter(program__term=f.term)
     backbone = NOTHING
     for h in BACKBONE_HONOURS:
         backbone |= Q(applicant__honours__contains=needle(h))
@@ -648,7 +652,9 @@ def national_rule(actor: Actor, f: CoverageFilters) -> list[dict[str, Any]]:
     return [{k: r[k] for k in RULE_KEYS} for r in coverage_rows(actor, f)]
 
 
-def reciprocity(actor: Actor, a_id: int, b_id: int, school_year: str = "") -> dict[str, Any]:
+def reciprocity(
+    actor: Actor, a_id: int, b_id: int, terms: TermSpan | None = None
+) -> dict[str, Any]:
     """Teachers sent from A to B and from B to A (confirmed, in progress or completed)."""
     visible = Institution.objects.filter(
         access.relation_q(actor, Institution, ("viewer", "school")), pk__in=[a_id, b_id]
@@ -656,8 +662,8 @@ def reciprocity(actor: Actor, a_id: int, b_id: int, school_year: str = "") -> di
     if not visible.exists():
         raise PermissionDenied(_("Neither institution is in your scope."))
     qs = Application.objects.filter(status__in=list(ROTATED_STATES), placement__isnull=False)
-    if school_year:
-        qs = qs.filter(program__school_year=school_year)
+    if terms is not None:
+        qs = qs.filter(program__term_key__range=terms.keys)
     agg = qs.aggregate(
         a_to_b=Count("pk", filter=Q(home_id=a_id, placement__host_id=b_id)),
         b_to_a=Count("pk", filter=Q(home_id=b_id, placement__host_id=a_id)),

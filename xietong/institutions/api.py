@@ -9,6 +9,8 @@ from ninja import Query, Router
 
 from xietong import access
 from xietong.accounts.second_factor_views import reauthenticated_at
+from xietong.core.codefields import code_out
+from xietong.core.codes import HONOURS, STAGES, SUBJECTS, TITLES
 from xietong.core.filters import CURSOR, filter_schema, parse_query
 from xietong.core.paging import cursor_envelope, page_envelope
 from xietong.institutions import selectors, services
@@ -46,7 +48,7 @@ def _institution_out(actor: Any, inst: Institution) -> dict[str, Any]:
         "name_en": inst.name_en,
         "kind": inst.kind,
         "school_code": inst.school_code,
-        "stages": inst.stage_list,
+        "stages": STAGES.labelled(inst.stage_list),
         "ownership": inst.ownership,
         "locality": inst.locality,
         "region_code": inst.region.code,
@@ -69,10 +71,10 @@ def _staff_out(actor: Any, s: Staff) -> dict[str, Any]:
         "phone": s.masked_phone,
         "institution": {"id": s.institution.pk, "name": s.institution.name},
         "position": s.position,
-        "stages": s.stage_list,
-        "subjects": s.subject_list,
-        "title": s.title,
-        "honours": s.honour_list,
+        "stages": STAGES.labelled(s.stage_list),
+        "subjects": SUBJECTS.labelled(s.subject_list),
+        "title": code_out(TITLES, s.title),
+        "honours": HONOURS.labelled(s.honour_list),
         "joined_on": s.joined_on,
         "years_at_institution": s.years_at_institution(),
         "owned": bool(getattr(s, "owned", False)),

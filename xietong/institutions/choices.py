@@ -89,34 +89,5 @@ class Honour(models.TextChoices):
     BACKBONE = "backbone", _("Backbone teacher (骨干教师)")
 
 
-SUBJECTS = [
-    "语文",
-    "数学",
-    "英语",
-    "物理",
-    "化学",
-    "生物",
-    "历史",
-    "地理",
-    "道德与法治",
-    "思想政治",
-    "音乐",
-    "美术",
-    "体育与健康",
-    "信息技术",
-    "科学",
-    "通用技术",
-    "心理健康",
-    "学前教育",
-    "特殊教育",
-    "机械制造",
-    "电子信息",
-    "计算机应用",
-    "护理",
-    "会计",
-    "交通运输",
-    "新材料",
-    "新能源",
-    "教育学",
-    "管理",
-]
+# Stages, titles and honours above are named constants; their code tables (names in
+# Chinese and English, aliases) and the subject table live in xietong/core/data/*.tsv.

@@ -14,19 +14,17 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from xietong.core.codefields import CodeField, CodeListField
+from xietong.core.codes import HONOURS, STAGES, SUBJECTS, TITLES
 from xietong.core.filters import CURSOR, filter_form
 from xietong.core.pickers import BoundPicker, PickerField, PickerForm
 from xietong.institutions import selectors
 from xietong.institutions.choices import (
-    SUBJECTS,
     Gender,
-    Honour,
     Kind,
     Locality,
     Ownership,
     Position,
-    Stage,
-    Title,
 )
 from xietong.institutions.models import Institution, Lab, Staff
 from xietong.institutions.selectors import InstitutionFilters, StaffFilters
@@ -81,10 +79,9 @@ class InstitutionForm(PickerForm):
         help_text=_help(Institution, "school_code"),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
-    stages = forms.MultipleChoiceField(
+    stages = CodeListField(
+        STAGES,
         label=_label(Institution, "stages"),
-        choices=Stage.choices,
-        required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Leave all unticked to use the usual stages of the kind."),
     )
@@ -192,34 +189,23 @@ class StaffForm(PickerForm):
     )
     institution = PickerField("institutions", label=_label(Staff, "institution"))
     position = forms.ChoiceField(label=_label(Staff, "position"), choices=Position.choices)
-    title = forms.ChoiceField(
-        label=_label(Staff, "title"), required=False, choices=[("", "—"), *Title.choices]
+    title = CodeField(TITLES, label=_label(Staff, "title"), required=False)
+    stages = CodeListField(
+        STAGES, label=_label(Staff, "stages"), widget=forms.CheckboxSelectMultiple
     )
-    stages = forms.MultipleChoiceField(
-        label=_label(Staff, "stages"),
-        choices=Stage.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    subjects = forms.CharField(
+    subjects = CodeListField(
+        SUBJECTS,
         label=_label(Staff, "subjects"),
-        required=False,
-        max_length=200,
-        help_text=_("Separate several subjects with commas, e.g. 语文, 数学."),
-        widget=forms.TextInput(attrs={"list": "xt-subjects"}),
+        help_text=_("Choose one or more; hold Ctrl (⌘ on a Mac) to choose several."),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
     )
-    honours = forms.MultipleChoiceField(
-        label=_label(Staff, "honours"),
-        choices=Honour.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
+    honours = CodeListField(
+        HONOURS, label=_label(Staff, "honours"), widget=forms.CheckboxSelectMultiple
     )
     joined_on = forms.DateField(
         label=_label(Staff, "joined_on"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-
-    subject_suggestions = SUBJECTS
 
     def __init__(
         self,
@@ -255,16 +241,10 @@ class StaffForm(PickerForm):
             "position": staff.position,
             "title": staff.title,
             "stages": staff.stage_list,
-            "subjects": ", ".join(staff.subject_list),
+            "subjects": staff.subject_list,
             "honours": staff.honour_list,
             "joined_on": staff.joined_on,
         }
-
-    def clean_subjects(self) -> list[str]:
-        raw = self.cleaned_data.get("subjects") or ""
-        return [
-            s.strip() for s in raw.replace("，", ",").replace("、", ",").split(",") if s.strip()
-        ]
 
     def service_data(self, *, changed_only: bool = False) -> dict[str, Any]:
         """The ``data`` of ``create_staff`` / ``update_staff``."""

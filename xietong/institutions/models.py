@@ -9,16 +9,15 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from xietong.core.codes import HONOURS, STAGES, SUBJECTS
 from xietong.core.delimited import unpack
 from xietong.core.masking import mask_id_number, mask_phone
 from xietong.institutions.choices import (
     Gender,
-    Honour,
     Kind,
     Locality,
     Ownership,
     Position,
-    Stage,
     Title,
 )
 from xietong.institutions.validators import (
@@ -106,8 +105,7 @@ class Institution(models.Model):
         return unpack(self.stages)
 
     def stage_labels(self) -> list[str]:
-        labels = dict(Stage.choices)
-        return [str(labels.get(s, s)) for s in self.stage_list]
+        return STAGES.labels(self.stage_list)
 
 
 class Lab(models.Model):
@@ -198,17 +196,18 @@ class Staff(models.Model):
     def subject_list(self) -> list[str]:
         return unpack(self.subjects)
 
+    def subject_labels(self) -> list[str]:
+        return SUBJECTS.labels(self.subject_list)
+
     @property
     def honour_list(self) -> list[str]:
         return unpack(self.honours)
 
     def honour_labels(self) -> list[str]:
-        labels = dict(Honour.choices)
-        return [str(labels.get(h, h)) for h in self.honour_list]
+        return HONOURS.labels(self.honour_list)
 
     def stage_labels(self) -> list[str]:
-        labels = dict(Stage.choices)
-        return [str(labels.get(s, s)) for s in self.stage_list]
+        return STAGES.labels(self.stage_list)
 
     def years_at_institution(self, today: dt.date | None = None) -> int:
         today = today or dt.date.today()

@@ -8,17 +8,18 @@ from decimal import Decimal
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
+from xietong.core.codefields import CodeOut, HonoursIn, StagesIn, SubjectsIn
+from xietong.core.codes import TITLES
 from xietong.core.paging import CursorPageOut, PageOut
 from xietong.institutions.choices import (
     Gender,
-    Honour,
     Kind,
     Locality,
     Ownership,
     Position,
-    Stage,
-    Title,
 )
+
+TITLE_HELP = f"A professional title, by code or name. Codes: {TITLES.describe()}."
 
 
 class Strict(Schema):
@@ -36,7 +37,7 @@ class InstitutionOut(Schema):
     name_en: str
     kind: str
     school_code: str | None
-    stages: list[str]
+    stages: list[CodeOut]
     ownership: str
     locality: str
     region_code: str
@@ -67,7 +68,7 @@ class InstitutionIn(Strict):
     name_en: str = Field("", max_length=200)
     kind: Kind
     school_code: str | None = Field(None, max_length=10)
-    stages: list[Stage] | None = None
+    stages: StagesIn | None = None
     ownership: Ownership = Ownership.PUBLIC
     locality: Locality = Locality.URBAN
     region: str = Field(description="GB/T 2260 code of the county (or city/province)", max_length=6)
@@ -82,7 +83,7 @@ class InstitutionPatch(Strict):
     name_en: str | None = Field(None, max_length=200)
     kind: Kind | None = None
     school_code: str | None = Field(None, max_length=10)
-    stages: list[Stage] | None = None
+    stages: StagesIn | None = None
     ownership: Ownership | None = None
     locality: Locality | None = None
     region: str | None = Field(None, max_length=6)
@@ -109,10 +110,10 @@ class StaffOut(Schema):
     phone: str = Field(description="always masked")
     institution: InstitutionRef
     position: str
-    stages: list[str]
-    subjects: list[str]
-    title: str
-    honours: list[str]
+    stages: list[CodeOut]
+    subjects: list[CodeOut]
+    title: CodeOut | None
+    honours: list[CodeOut]
     joined_on: dt.date
     years_at_institution: int
     owned: bool = Field(
@@ -130,10 +131,10 @@ class StaffIn(Strict):
     phone: str = Field("", max_length=20)
     institution: int
     position: Position = Position.TEACHER
-    stages: list[Stage] = []
-    subjects: list[str] = []
-    title: Title | None = None
-    honours: list[Honour] = []
+    stages: StagesIn = []
+    subjects: SubjectsIn = []
+    title: str | None = Field(None, max_length=30, description=TITLE_HELP)
+    honours: HonoursIn = []
     joined_on: dt.date
 
 
@@ -145,10 +146,10 @@ class StaffPatch(Strict):
     phone: str | None = Field(None, max_length=20)
     institution: int | None = None
     position: Position | None = None
-    stages: list[Stage] | None = None
-    subjects: list[str] | None = None
-    title: Title | None = None
-    honours: list[Honour] | None = None
+    stages: StagesIn | None = None
+    subjects: SubjectsIn | None = None
+    title: str | None = Field(None, max_length=30, description=TITLE_HELP)
+    honours: HonoursIn | None = None
     joined_on: dt.date | None = None
 
 

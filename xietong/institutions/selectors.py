@@ -16,13 +16,15 @@ from django.utils.translation import gettext_lazy as _
 from xietong import access
 from xietong.accounts import audit
 from xietong.accounts.access import Actor
+from xietong.core.codefields import CodeField
+from xietong.core.codes import SUBJECTS
 from xietong.core.counting import RowCount, estimated_count
 from xietong.core.delimited import needle
 from xietong.core.errors import NotFound
 from xietong.core.filters import option
 from xietong.core.paging import KeysetPage, keyset_paginate
 from xietong.institutions import access as _declarations  # noqa: F401  (declares the rules)
-from xietong.institutions.choices import SUBJECTS, Honour, Kind, Position, Stage, Title
+from xietong.institutions.choices import Honour, Kind, Position, Stage, Title
 from xietong.institutions.models import Institution, Lab, RegionTally, Staff, StaffTally
 from xietong.regions.selectors import path_prefixes_for, under_paths_q
 
@@ -122,6 +124,10 @@ def _area() -> Any:
 
 def _stage() -> Any:
     return option("", label=_("Stage"), choices=Stage.choices, empty=_("All stages"))
+
+
+def _subject_field(**kwargs: Any) -> CodeField:
+    return CodeField(SUBJECTS, blank_label=_("All subjects"), **kwargs)
 
 
 @dataclass(frozen=True)
@@ -231,8 +237,8 @@ class StaffFilters:
     title: str = option("", label=_("Title"), choices=Title.choices, empty=_("All titles"))
     honour: str = option("", label=_("Honour"), choices=Honour.choices, empty=_("All honours"))
     stage: str = _stage()
-    subject: str = option(
-        "", label=_("Subject"), choices=[(s, s) for s in SUBJECTS], empty=_("All subjects")
+    subject: str = option(  # a code of the subject table; its name is understood too
+        "", label=_("Subject"), field=_subject_field, max_length=40
     )
     mine: bool = option(False, label=_("Only records I keep"))
 

@@ -20,10 +20,11 @@ from django.utils.translation import gettext as _
 from xietong import access
 from xietong.accounts import alerts, audit
 from xietong.accounts.access import Actor
+from xietong.core.codes import HONOURS, STAGES, SUBJECTS, TITLES, packed, single
 from xietong.core.delimited import pack
 from xietong.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from xietong.institutions import tallies
-from xietong.institutions.choices import DEFAULT_STAGES, Honour, Stage
+from xietong.institutions.choices import DEFAULT_STAGES
 from xietong.institutions.models import Institution, Lab, Staff
 from xietong.institutions.selectors import region_write_q
 from xietong.institutions.validators import (
@@ -104,23 +105,6 @@ def _resolve_institution(value: Any, field: str) -> Institution | None:
     return inst
 
 
-def _pack_codes(values: Any, allowed: set[str] | None, field: str) -> str:
-    if isinstance(values, str):
-        values = [v for v in values.replace("，", ",").split(",") if v.strip()]
-    values = list(values or [])
-    if not all(isinstance(v, str) for v in values):
-        raise InvalidInput(fields={field: [_("Give a list of codes.")]})
-    if allowed is not None:
-        bad = [v for v in values if v not in allowed]
-        if bad:
-            raise InvalidInput(
-                fields={field: [_("Unknown codes: %(codes)s") % {"codes": ", ".join(bad)}]}
-            )
-    if any(len(v) > 30 for v in values):
-        raise InvalidInput(fields={field: [_("Each entry may have at most 30 characters.")]})
-    return pack(values)
-
-
 def _full_clean(obj: Any) -> None:
     try:
         obj.full_clean()
@@ -166,7 +150,7 @@ def _apply_institution(actor: Actor, inst: Institution, data: Mapping[str, Any])
                 )
             inst.parent = parent
         elif key == "stages":
-            inst.stages = _pack_codes(value, set(Stage.values), "stages")
+            inst.stages = packed(STAGES, value, "stages")
         elif key in ("school_code", "latitude", "longitude"):
             setattr(inst, key, value if value not in ("",) else None)
         else:
@@ -322,11 +306,13 @@ def _apply_staff(actor: Actor, staff: Staff, data: Mapping[str, Any]) -> None:
         elif key == "id_number":
             staff.id_number = normalise_id_number(str(value or ""))
         elif key == "stages":
-            staff.stages = _pack_codes(value, set(Stage.values), "stages")
+            staff.stages = packed(STAGES, value, "stages")
         elif key == "honours":
-            staff.honours = _pack_codes(value, set(Honour.values), "honours")
+            staff.honours = packed(HONOURS, value, "honours")
         elif key == "subjects":
-            staff.subjects = _pack_codes(value, None, "subjects")
+            staff.subjects = packed(SUBJECTS, value, "subjects")
+        elif key == "title":
+            staff.title = single(TITLES, value, "title")
         else:
             setattr(staff, key, value.strip() if isinstance(value, str) else value)
     _validate_staff(staff)

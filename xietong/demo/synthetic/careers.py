@@ -9,6 +9,7 @@ import datetime as dt
 import random
 from collections.abc import Callable
 
+from xietong.core.codes import SUBJECTS
 from xietong.demo.synthetic.picker import Picker
 from xietong.institutions.choices import Kind, Stage
 
@@ -74,7 +75,11 @@ _SUBJECTS_BY_STAGE: dict[str, tuple[tuple[str, float], ...]] = {
         ("体育与健康", 3), ("美术", 2), ("音乐", 2),
     ),
 }  # fmt: skip
-SUBJECT_PICKERS = {stage: Picker(pairs) for stage, pairs in _SUBJECTS_BY_STAGE.items()}
+SUBJECT_PICKERS = {  # the names above, stored as their codes (xietong/core/data/subjects.tsv)
+    stage: Picker(tuple((SUBJECTS.lookup(name) or name, w) for name, w in pairs))
+    for stage, pairs in _SUBJECTS_BY_STAGE.items()
+}
+MANAGEMENT = SUBJECTS.lookup("管理")
 
 # Title by age (an estimate of the usual career ladder): (highest age, ((title, weight) …)).
 _TITLE_BY_AGE = (

@@ -12,6 +12,7 @@ from xietong.demo.synthetic.careers import (
     FEMALE_SHARE,
     FEMALE_SHARE_LEADERS,
     HONOURS,
+    MANAGEMENT,
     REFERENCE_DATE,
     RETIREMENT_AGE,
     SUBJECT_PICKERS,
@@ -143,7 +144,7 @@ def staff_rows(
             picker = SUBJECT_PICKERS[first_stage]
             subject = picker(rng)
             if position != "teacher":
-                subjects = f",管理,{subject},"
+                subjects = f",{MANAGEMENT},{subject},"
             elif r() < 0.05:
                 other = picker(rng)
                 subjects = f",{subject},{other}," if other != subject else f",{subject},"

@@ -12,6 +12,7 @@ from django.db import transaction
 
 from xietong.accounts.access import Actor, Grant
 from xietong.accounts.models import AuditEvent, Role
+from xietong.core.terms import SchoolTerm, TermSpan
 from xietong.demo import exchanges, named
 from xietong.exchanges import selectors, services
 from xietong.exchanges.choices import (
@@ -69,7 +70,7 @@ def series(key: str) -> exchanges.Series:
 
 
 def program(key: str, term: exchanges.Term) -> Program:
-    return Program.objects.get(title=series(key).title, school_year=term[0], term=term[1])
+    return Program.objects.get(title=series(key).title, term_key=term.key)
 
 
 def teacher_actor() -> Actor:
@@ -77,10 +78,10 @@ def teacher_actor() -> Actor:
 
 
 def test_it_places_the_terms_around_today() -> None:
-    assert PAST == [("2024-2025", 2), ("2025-2026", 1), ("2025-2026", 2)]
-    assert CURRENT == ("2026-2027", 1) and NEXT == ("2026-2027", 2)
-    assert exchanges.current_term(dt.date(2027, 2, 10)) == ("2026-2027", 1)
-    assert exchanges.current_term(dt.date(2027, 3, 1)) == ("2026-2027", 2)
+    assert [SchoolTerm(2024, 2), SchoolTerm(2025, 1), SchoolTerm(2025, 2)] == PAST
+    assert SchoolTerm(2026, 1) == CURRENT and SchoolTerm(2026, 2) == NEXT
+    assert exchanges.terms(dt.date(2027, 2, 10))[1] == SchoolTerm(2026, 1)
+    assert exchanges.terms(dt.date(2027, 3, 1))[1] == SchoolTerm(2026, 2)
 
 
 def test_it_creates_the_programs_with_their_kinds_and_areas(loaded: Any) -> None:
@@ -116,7 +117,7 @@ def test_it_finishes_past_terms_and_keeps_the_current_one_running(loaded: Any) -
         cur = program(key, CURRENT)
         assert cur.status == ProgramStatus.PUBLISHED
     assert Placement.objects.filter(
-        status=PlacementStatus.ACTIVE, application__program__school_year=CURRENT[0]
+        status=PlacementStatus.ACTIVE, application__program__school_year=CURRENT.year_label
     ).exists()
     open_now = program("beisanxian", NEXT)
     assert open_now.status == ProgramStatus.OPEN
@@ -152,7 +153,7 @@ def test_rongdong_has_full_coverage_in_past_terms(loaded: Any) -> None:
     for term in PAST:
         rows = selectors.coverage_by_institution(
             HEBEI,
-            selectors.CoverageFilters(school_year=term[0], term=term[1], institution_id=branch.pk),
+            selectors.CoverageFilters(terms=TermSpan.of(term), institution_id=branch.pk),
         )
         assert len(rows) == 1
         assert rows[0]["eligible"] == rows[0]["completed"] == 5

@@ -20,6 +20,7 @@ from xietong import access
 from xietong.access.transitions import Notify, transition
 from xietong.accounts import audit
 from xietong.accounts.access import Actor
+from xietong.core.codes import SUBJECTS
 from xietong.core.errors import Conflict, InvalidInput, PermissionDenied
 from xietong.exchanges.access import WINDOW, area_q
 from xietong.exchanges.choices import AppStatus, PlacementStatus, Side
@@ -78,7 +79,8 @@ def eligibility_problems(program: Program, staff: Staff, today: dt.date | None =
     subjects = program.codes("elig_subjects")
     if subjects and not set(subjects) & set(staff.subject_list):
         problems.append(
-            _("Subject: the program is for %(codes)s.") % {"codes": "、".join(subjects)}
+            _("Subject: the program is for %(codes)s.")
+            % {"codes": "、".join(SUBJECTS.labels(subjects))}
         )
     titles = program.codes("elig_titles")
     if titles and staff.title not in titles:

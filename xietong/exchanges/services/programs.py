@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -13,8 +12,10 @@ from django.utils.translation import gettext as _
 from xietong import access
 from xietong.accounts import audit
 from xietong.accounts.access import Actor
+from xietong.core.codes import STAGES, SUBJECTS, TITLES, CodeTable, packed, single
 from xietong.core.delimited import pack
 from xietong.core.errors import Conflict, InvalidInput, PermissionDenied
+from xietong.core.terms import SchoolTerm, TermError, parse_school_year
 from xietong.exchanges.access import area_q
 from xietong.exchanges.choices import (
     PROGRAM_STATUS_MOVES,
@@ -24,7 +25,7 @@ from xietong.exchanges.choices import (
 )
 from xietong.exchanges.models import HostOffer, OfferSlot, Program, ProgramArea
 from xietong.exchanges.services.common import full_clean, invalid, load
-from xietong.institutions.choices import Kind, Position, Stage, Title
+from xietong.institutions.choices import Kind, Position
 from xietong.institutions.models import Institution, Staff
 from xietong.regions.models import Region, RegionGroup
 
@@ -33,6 +34,7 @@ PROGRAM_FIELDS = {
     "organiser",
     "region",
     "title",
+    "school_term",
     "school_year",
     "term",
     "starts_on",
@@ -54,15 +56,15 @@ PROGRAM_FIELDS = {
     "host_areas",
     "host_institutions",
 }
-CODE_LISTS = {
-    "elig_stages": set(Stage.values),
-    "elig_titles": set(Title.values),
+CODE_LISTS: dict[str, CodeTable | set[str]] = {
+    "elig_stages": STAGES,
+    "elig_titles": TITLES,
     "elig_positions": set(Position.values),
-    "elig_subjects": None,
+    "elig_subjects": SUBJECTS,
 }
-REQUIRED: tuple[str, ...] = ("kind", "organiser", "region", "title", "school_year", "term")
+REQUIRED: tuple[str, ...] = ("kind", "organiser", "region", "title")
 REQUIRED += ("starts_on", "ends_on", "opens_at", "closes_at")
-SCHOOL_YEAR = re.compile(r"^(\d{4})-(\d{4})$")
+TERM_KEYS = ("school_term", "school_year", "term")
 EDITABLE_STATUSES = {ProgramStatus.DRAFT, ProgramStatus.OPEN, ProgramStatus.CLOSED}
 
 MAX_CAPACITY = 1000  # places in one slot: the same bound on creating and on changing it
@@ -78,15 +80,56 @@ def require_manager(actor: Actor, program: Program, verb: str = "set_status") ->
     access.require(actor, verb, program)
 
 
-def _codes(value: Any, allowed_codes: set[str] | None, field: str) -> str:
+def _codes(value: Any, table: CodeTable | set[str], field: str) -> str:
+    if isinstance(table, CodeTable):
+        return packed(table, value, field)
     values = [v.strip() for v in (value or []) if isinstance(v, str) and v.strip()]
-    if allowed_codes is not None:
-        bad = [v for v in values if v not in allowed_codes]
-        if bad:
-            raise invalid(field, _("Unknown codes: %(codes)s") % {"codes": ", ".join(bad)})
-    if any("," in v or len(v) > 30 for v in values):
-        raise invalid(field, _("Each entry must be a code of at most 30 characters."))
+    bad = [v for v in values if v not in table]
+    if bad:
+        raise invalid(field, _("Unknown codes: %(codes)s") % {"codes": ", ".join(bad)})
     return pack(values)
+
+
+def school_term_of(data: Mapping[str, Any]) -> SchoolTerm | None:
+    """The term given as ``school_term`` (any spelling) or as ``school_year`` + ``term``.
+
+    None when neither is given; InvalidInput on the field that does not parse.
+    """
+    pair = any(data.get(k) not in (None, "") for k in ("school_year", "term"))
+    if data.get("school_term") not in (None, ""):
+        if pair:
+            raise invalid(
+                "school_term", _("Give the term once: as school_term, or as school_year and term.")
+            )
+        try:
+            return SchoolTerm.parse(data["school_term"])
+        except TermError as e:
+            raise invalid("school_term", str(e.message)) from e
+    if not pair:
+        return None
+    errors: dict[str, list[str]] = {}
+    year: int | None = None
+    for key in ("school_year", "term"):
+        if data.get(key) in (None, ""):
+            errors[key] = [_("This field is required.")]
+    if "school_year" not in errors:
+        try:
+            year = parse_school_year(data["school_year"])
+        except TermError as e:
+            errors["school_year"] = [str(e.message)]
+    if "term" not in errors:
+        try:
+            term = SchoolTerm.parse((year if year is not None else 2000, data["term"]))
+        except TermError as e:
+            errors["term"] = [str(e.message)]
+        else:
+            if not errors:
+                return term
+    raise InvalidInput(fields=errors)
+
+
+def _set_term(program: Program, term: SchoolTerm) -> None:
+    program.school_year, program.term = term.year_label, term.term
 
 
 def _apply(program: Program, data: Mapping[str, Any]) -> dict[str, list[Any]]:
@@ -96,8 +139,18 @@ def _apply(program: Program, data: Mapping[str, Any]) -> dict[str, list[Any]]:
             _("Unknown fields: %(fields)s") % {"fields": ", ".join(unknown)},
             fields={k: [_("This field is not known.")] for k in unknown},
         )
+    term_errors: dict[str, list[str]] = {}
+    try:
+        term = school_term_of(data)
+    except InvalidInput as e:
+        term_errors = dict(e.fields)
+    else:
+        if term is not None:
+            _set_term(program, term)
     areas: dict[str, list[Any]] = {}
     for key, value in data.items():
+        if key in TERM_KEYS:
+            continue
         if key in CODE_LISTS:
             setattr(program, key, _codes(value, CODE_LISTS[key], key))
         elif key == "organiser":
@@ -114,19 +167,16 @@ def _apply(program: Program, data: Mapping[str, Any]) -> dict[str, list[Any]]:
             areas[key] = list(value or [])
         else:
             setattr(program, key, value.strip() if isinstance(value, str) else value)
-    _validate(program)
+    _validate(program, term_errors)
     return areas
 
 
-def _validate(p: Program) -> None:
-    errors: dict[str, list[str]] = {}
+def _validate(p: Program, errors: dict[str, list[str]] | None = None) -> None:
+    errors = dict(errors or {})
     if p.kind not in ProgramKind.values:
         errors["kind"] = [_("Unknown program kind.")]
-    m = SCHOOL_YEAR.match(p.school_year or "")
-    if not m or int(m.group(2)) != int(m.group(1)) + 1:
-        errors["school_year"] = [_("Give the school year as two consecutive years: 2024-2025.")]
-    if p.term not in (1, 2):
-        errors["term"] = [_("The term is 1 or 2.")]
+    if not errors and (not p.school_year or p.term is None):
+        errors["school_term"] = [_("This field is required.")]
     if p.starts_on and p.ends_on and p.ends_on < p.starts_on:
         errors["ends_on"] = [_("The program cannot end before it starts.")]
     if p.opens_at and p.closes_at and p.closes_at <= p.opens_at:
@@ -185,6 +235,8 @@ def create_program(actor: Actor, data: Mapping[str, Any]) -> Program:
     if not access.can(actor, "exchanges.create_program"):
         raise _deny_manage()
     missing = [k for k in REQUIRED if data.get(k) in (None, "")]
+    if all(data.get(k) in (None, "") for k in TERM_KEYS):
+        missing.append("school_term")
     if missing:
         raise InvalidInput(fields={k: [_("This field is required.")] for k in missing})
     program = Program(created_by_id=actor.user_id)
@@ -237,13 +289,6 @@ def set_program_status(actor: Actor, program_id: int, status: str) -> Program:
     return program
 
 
-def _next_term(program: Program) -> tuple[str, int]:
-    if program.term == 1:
-        return program.school_year, 2
-    first = int(program.school_year[:4]) + 1
-    return f"{first}-{first + 1}", 1
-
-
 @transaction.atomic
 def repeat_program(
     actor: Actor,
@@ -252,26 +297,27 @@ def repeat_program(
     *,
     with_offers: bool = True,
 ) -> Program:
-    """Copy a program to the next term (the every-semester pattern of 容东 and others).
+    """Copy a program to a later term (the every-semester pattern of 容东 and others).
 
-    Areas and eligibility are copied; dates move by ``shift_days`` (182 unless given) or to
+    The term is the next one unless ``school_term`` (or ``school_year`` + ``term``) is given;
+    areas and eligibility are copied; dates move by ``shift_days`` (182 unless given) or to
     the given ``starts_on``; with ``with_offers`` the host offers are copied with empty slots.
     """
     src = load(Program, program_id)
     require_manager(actor, src, "repeat")
     nt = dict(next_term or {})
-    school_year, term = _next_term(src)
-    school_year = nt.pop("school_year", school_year)
-    term = nt.pop("term", term)
+    term = school_term_of(nt) or src.school_term.next()
+    for key in TERM_KEYS:
+        nt.pop(key, None)
     if "starts_on" in nt:
         delta = nt.pop("starts_on") - src.starts_on
     else:
         delta = dt.timedelta(days=int(nt.pop("shift_days", 182)))
-    if Program.objects.filter(repeated_from=src, school_year=school_year, term=term).exists():
+    if Program.objects.filter(repeated_from=src, term_key=term.key).exists():
         raise Conflict(_("This program was already repeated for that term."))
     copy = Program.objects.get(pk=src.pk)
     copy.pk = None
-    copy.school_year, copy.term = school_year, term
+    _set_term(copy, term)
     copy.starts_on += delta
     copy.ends_on += delta
     copy.opens_at += delta
@@ -313,7 +359,7 @@ def repeat_program(
         actor,
         "exchanges.program.repeat",
         target=copy,
-        detail={"from": src.pk, "school_year": school_year, "term": term},
+        detail={"from": src.pk, "school_term": term.code},
     )
     return copy
 
@@ -325,13 +371,16 @@ def _slots(data: Any) -> list[OfferSlot]:
     slots: list[OfferSlot] = []
     seen: set[tuple[str, str]] = set()
     for i, item in enumerate(data or []):
-        stage, subject = str(item.get("stage", "")), str(item.get("subject", "")).strip()
-        capacity = item.get("capacity")
         field = f"slots.{i}"
-        if stage not in Stage.values:
-            raise invalid(field, _("Unknown stage: %(code)s") % {"code": stage})
-        if not subject or len(subject) > 30:
-            raise invalid(field, _("Give the subject (at most 30 characters)."))
+        if not isinstance(item, Mapping):
+            raise invalid(field, _("Give each slot as a stage, a subject and a capacity."))
+        stage = single(STAGES, item.get("stage"), field)
+        subject = single(SUBJECTS, item.get("subject"), field)
+        capacity = item.get("capacity")
+        if not stage:
+            raise invalid(field, _("Give exactly one stage."))
+        if not subject:
+            raise invalid(field, _("Give exactly one subject."))
         if not isinstance(capacity, int) or capacity < 0 or capacity > MAX_CAPACITY:
             raise invalid(field, _("The capacity is a whole number from 0 to 1000."))
         if (stage, subject) in seen:

@@ -45,6 +45,7 @@ def test_it_creates_changes_and_repeats_a_program(api: Api, ex: Ex) -> None:
     assert_error(api.post(f"{A}/programs/{pk}/status", {"status": "finished"}, as_="sanhe"), 409)
     r = api.post(f"{A}/programs/{ex.program.pk}/repeat", {}, as_="sanhe")
     assert r.status_code == 201, r.content
+    assert r.json()["school_term"]["code"] == "2024-2025-2"
     assert (r.json()["school_year"], r.json()["term"]) == ("2024-2025", 2)
     assert len(api.get(f"{A}/programs/{r.json()['id']}/offers", as_="sanhe").json()) == 1
     assert_error(api.post(f"{A}/programs/{ex.program.pk}/repeat", {}, as_="sanhe"), 409)
@@ -52,9 +53,9 @@ def test_it_creates_changes_and_repeats_a_program(api: Api, ex: Ex) -> None:
 
 
 def test_it_refuses_bad_programs_with_fields(api: Api, ex: Ex) -> None:
-    data = jsonable(program_data(ex.sanhe_bureau, school_year="2024-2026"))
+    data = jsonable(program_data(ex.sanhe_bureau, school_term="2024-2026-1"))
     body = assert_error(api.post(f"{A}/programs", data, as_="sanhe"), 422)
-    assert "school_year" in body["fields"]
+    assert "school_term" in body["fields"]
     data = jsonable(program_data(ex.sanhe_bureau, sending_areas=["nowhere"]))
     body = assert_error(api.post(f"{A}/programs", data, as_="sanhe"), 422)
     assert "sending_areas" in body["fields"]
@@ -82,7 +83,7 @@ def test_it_manages_offers(api: Api, ex: Ex) -> None:
         ),
         422,
     )
-    assert "slots.0" in body["fields"]
+    assert "slots.0.stage" in body["fields"]
     r = api.post(url, {"host": ex.cast.tongzhou_school.pk, "slots": slots}, as_="tongzhou")
     assert r.status_code == 201, r.content
     offer = r.json()

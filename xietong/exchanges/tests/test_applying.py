@@ -141,9 +141,9 @@ def test_it_validates_a_program_with_specific_messages(ex):
     with pytest.raises(InvalidInput) as e:
         services.create_program(
             ex.actor("sanhe"),
-            program_data(ex.sanhe_bureau, school_year="2024-2026", ends_on=dt.date(2024, 1, 1)),
+            program_data(ex.sanhe_bureau, school_term="2024-2026-1", ends_on=dt.date(2024, 1, 1)),
         )
-    assert set(e.value.fields) == {"school_year", "ends_on"}
+    assert set(e.value.fields) == {"school_term", "ends_on"}
     with pytest.raises(InvalidInput, match="authority"):
         services.create_program(ex.actor("sanhe"), program_data(ex.cast.sanhe_school))
 

@@ -6,8 +6,11 @@ import pytest
 
 from xietong.conftest import make_institution, make_staff
 from xietong.core.errors import PermissionDenied
+from xietong.core.terms import TermSpan
 from xietong.exchanges import selectors
 from xietong.exchanges.models import Application, HostOffer, OfferSlot, Placement
+
+YEAR = TermSpan.school_year(2024)
 
 
 def _exchange(ex, staff, status, host, school_year="2024-2025"):
@@ -59,7 +62,7 @@ def population(ex):
 def test_it_counts_coverage_per_school_and_flags_full_coverage(
     ex, population, django_assert_max_num_queries
 ):
-    f = selectors.CoverageFilters(school_year="2024-2025", area="131082")
+    f = selectors.CoverageFilters(terms=YEAR, area="131082")
     sanhe = ex.actor("sanhe")
     # The area's path, the tallies by institution, the year's applications by institution.
     with django_assert_max_num_queries(3):
@@ -76,7 +79,7 @@ def test_it_counts_coverage_per_school_and_flags_full_coverage(
 
 
 def test_it_checks_the_national_rotation_rule(ex, population):
-    f = selectors.CoverageFilters(school_year="2024-2025", institution_id=ex.cast.sanhe_school.pk)
+    f = selectors.CoverageFilters(terms=YEAR, institution_id=ex.cast.sanhe_school.pk)
     (row,) = selectors.national_rule(ex.actor("sanhe"), f)
     # 3 of 10 rotated (2 completed + 1 in progress); 1 of those 3 is a backbone teacher.
     assert (row["rotated"], row["backbone_rotated"]) == (3, 1)
@@ -85,14 +88,12 @@ def test_it_checks_the_national_rotation_rule(ex, population):
 
 def test_it_measures_reciprocity_between_two_schools(ex, population):
     c = ex.cast
-    r = selectors.reciprocity(
-        ex.actor("sanhe"), c.sanhe_school.pk, c.tongzhou_school.pk, "2024-2025"
-    )
+    r = selectors.reciprocity(ex.actor("sanhe"), c.sanhe_school.pk, c.tongzhou_school.pk, YEAR)
     assert r == {"a_to_b": 3, "b_to_a": 1, "balance": 2}
 
 
 def test_it_limits_coverage_to_the_readers_scope(ex, population):
-    f = selectors.CoverageFilters(school_year="2024-2025")
+    f = selectors.CoverageFilters(terms=YEAR)
     names = {
         r["institution"] for r in selectors.coverage_by_institution(ex.actor("school_admin"), f)
     }

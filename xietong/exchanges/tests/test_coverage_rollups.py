@@ -8,6 +8,7 @@ import pytest
 from django.db.models import Count, Exists, OuterRef, Q
 
 from xietong.core.delimited import needle
+from xietong.core.terms import SchoolTerm, TermSpan
 from xietong.exchanges import selectors
 from xietong.exchanges.choices import BACKBONE_HONOURS, ELIGIBLE_POSITIONS, ROTATED_STATES
 from xietong.exchanges.models import Application
@@ -57,10 +58,10 @@ def _direct(actor: Any, f: selectors.CoverageFilters) -> list[dict[str, Any]]:
 
     def exchanged(states: Any) -> Exists:
         sub = Application.objects.filter(
-            applicant=OuterRef("pk"), status__in=list(states), program__school_year=f.school_year
+            applicant=OuterRef("pk"),
+            status__in=list(states),
+            program__term_key__range=f.terms.keys,
         )
-        if f.term is not None:
-            sub = sub.filter(program__term=f.term)
         return Exists(sub)
 
     backbone = Q(pk__in=[])
@@ -95,18 +96,21 @@ def _shape(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{k: r[k] for k in keys} for r in rows]
 
 
+YEAR = TermSpan.school_year(2024)
 FILTERS = [
-    {"school_year": "2024-2025"},
-    {"school_year": "2024-2025", "term": 1},
-    {"school_year": "2023-2024"},
-    {"school_year": "2024-2025", "area": "131082"},
-    {"school_year": "2024-2025", "area": "beisanxian"},
-    {"school_year": "2024-2025", "area": "110000"},
+    {"terms": YEAR},
+    {"terms": TermSpan.of(SchoolTerm(2024, 1))},
+    {"terms": TermSpan.school_year(2023)},
+    {"terms": YEAR, "area": "131082"},
+    {"terms": YEAR, "area": "beisanxian"},
+    {"terms": YEAR, "area": "110000"},
 ]
 
 
 @pytest.mark.parametrize("username", ACTORS)
-@pytest.mark.parametrize("params", FILTERS, ids=lambda p: "-".join(map(str, p.values())))
+@pytest.mark.parametrize(
+    "params", FILTERS, ids=lambda p: "-".join(map(str, (p["terms"].keys, *list(p.values())[1:])))
+)
 def test_it_computes_coverage_as_the_direct_scan_did(ex, population, username, params):  # noqa: F811
     actor = ex.actor(username)
     f = selectors.CoverageFilters(**params)
@@ -132,10 +136,10 @@ def test_it_computes_coverage_as_the_direct_scan_did(ex, population, username, p
 def test_it_applies_a_programs_eligibility_as_the_direct_scan_did(ex, population):  # noqa: F811
     program = ex.program
     program.elig_titles = ",first,"
-    program.elig_subjects = ",数学,"
+    program.elig_subjects = ",14,"  # 数学
     program.save()
     actor = ex.actor("sanhe")
-    f = selectors.CoverageFilters(school_year="2024-2025", program_id=program.pk)
+    f = selectors.CoverageFilters(terms=YEAR, program_id=program.pk)
     direct = _direct(actor, f)
     assert direct  # Tina is a first-grade maths teacher who completed an exchange
     assert _shape(selectors.coverage_rows(actor, f)) == direct
@@ -150,7 +154,7 @@ def test_it_summarises_coverage_in_a_bounded_number_of_queries(
     django_assert_max_num_queries,
 ):
     actor = ex.actor("hebei_viewer")
-    f = selectors.CoverageFilters(school_year="2024-2025", area="beisanxian")
+    f = selectors.CoverageFilters(terms=YEAR, area="beisanxian")
     # The group's members, first rows, applications, tallies, count, total.
     with django_assert_max_num_queries(7):
         selectors.coverage_summary(actor, f)

@@ -18,7 +18,7 @@ from xietong.exchanges.tests.conftest import Ex, approve, close
 
 compile_all()
 
-SLOT = {"host": "Tongzhou No. 1", "stage": "primary", "subject": "数学"}
+SLOT = {"host": "Tongzhou No. 1", "stage": "primary", "subject": "14"}  # 数学, Mathematics
 
 
 def both(explanation: dict[str, Any]) -> tuple[str, str]:
@@ -34,15 +34,16 @@ def test_it_renders_a_full_first_choice_and_an_admission_in_both_languages() -> 
         "code": "stable",
         "steps": [
             {"code": "full", "choice": 1, **SLOT, "capacity": 2, "cutoff": 2, "rank": 3},
-            {"code": "admitted", "choice": 2, **SLOT, "subject": "语文"},
+            {"code": "admitted", "choice": 2, **SLOT, "subject": "13"},
         ],
     }
     assert both(e) == (
         "第1志愿 Tongzhou No. 1（小学·数学）：有2个名额，均已录取该校排序更靠前的申请人"
         "（最后录取者排第2名，您排第3名）。第2志愿 Tongzhou No. 1（小学·语文）：录取。",
-        "Your choice no. 1, Tongzhou No. 1 (Primary, 数学): 2 places, all taken by applicants "
-        "the host ranks higher (the last one admitted is ranked no. 2; you are ranked no. 3). "
-        "Your choice no. 2, Tongzhou No. 1 (Primary, 语文): admitted.",
+        "Your choice no. 1, Tongzhou No. 1 (Primary, Mathematics): 2 places, all taken by "
+        "applicants the host ranks higher (the last one admitted is ranked no. 2; you are "
+        "ranked no. 3). "
+        "Your choice no. 2, Tongzhou No. 1 (Primary, Chinese): admitted.",
     )
 
 
@@ -50,7 +51,7 @@ def test_it_renders_one_place_in_the_singular_in_english() -> None:
     e = {"code": "stable", "steps": [{"code": "full", "choice": 1, **SLOT, "capacity": 1,
                                       "cutoff": 1, "rank": 2}]}  # fmt: skip
     assert both(e)[1].startswith(
-        "Your choice no. 1, Tongzhou No. 1 (Primary, 数学): 1 place, taken by an applicant"
+        "Your choice no. 1, Tongzhou No. 1 (Primary, Mathematics): 1 place, taken by an applicant"
     )
 
 
@@ -69,26 +70,26 @@ def test_it_renders_one_place_in_the_singular_in_english() -> None:
          "you were not matched."),
         ({"code": "min_cost_matched", "choice": 2, **SLOT},
          "第2志愿 Tongzhou No. 1（小学·数学）：按最小总成本方案录取。",
-         "Your choice no. 2, Tongzhou No. 1 (Primary, 数学): assigned under the minimum total "
-         "cost plan."),
+         "Your choice no. 2, Tongzhou No. 1 (Primary, Mathematics): assigned under the minimum "
+         "total cost plan."),
         ({"code": "stable", "steps": [{"code": "not_listed", "choice": 1, **SLOT}]},
          "第1志愿 Tongzhou No. 1（小学·数学）：该校未将您列入可接受名单。",
-         "Your choice no. 1, Tongzhou No. 1 (Primary, 数学): the host did not list you as "
+         "Your choice no. 1, Tongzhou No. 1 (Primary, Mathematics): the host did not list you as "
          "acceptable."),
         ({"code": "stable", "steps": [{"code": "no_places", "choice": 1, **SLOT}]},
          "第1志愿 Tongzhou No. 1（小学·数学）：没有名额。",
-         "Your choice no. 1, Tongzhou No. 1 (Primary, 数学): no places."),
+         "Your choice no. 1, Tongzhou No. 1 (Primary, Mathematics): no places."),
         ({"code": "stable", "steps": [{"code": "free_places", "choice": 1, **SLOT,
                                        "capacity": 3, "free": 2}]},
          "第1志愿 Tongzhou No. 1（小学·数学）：仍有2个空缺，您本应被录取（该分配结果不稳定）。",
-         "Your choice no. 1, Tongzhou No. 1 (Primary, 数学): 2 places are still free, so you "
-         "should have been admitted (this assignment is not stable)."),
+         "Your choice no. 1, Tongzhou No. 1 (Primary, Mathematics): 2 places are still free, so "
+         "you should have been admitted (this assignment is not stable)."),
         ({"code": "stable", "steps": [{"code": "holds_lower", "choice": 1, **SLOT,
                                        "capacity": 2, "lower": 1, "rank": 1}]},
          "第1志愿 Tongzhou No. 1（小学·数学）：该校录取了1名排序在您之后的申请人，您本应被录取"
          "（该分配结果不稳定）。",
-         "Your choice no. 1, Tongzhou No. 1 (Primary, 数学): the host admitted 1 applicant it "
-         "ranks below you, so you should have been admitted (this assignment is not stable)."),
+         "Your choice no. 1, Tongzhou No. 1 (Primary, Mathematics): the host admitted 1 applicant "
+         "it ranks below you, so you should have been admitted (this assignment is not stable)."),
         ({"code": "legacy", "zh": "旧的说明。", "en": "An old explanation."},
          "旧的说明。", "An old explanation."),
     ],
@@ -143,7 +144,7 @@ LOST_ZH = (
     "（最后录取者排第2名，您排第3名）。"
 )
 LOST_EN = (
-    "Your choice no. 1, Tongzhou No. 1 (Primary, 数学): 2 places, all taken by applicants "
+    "Your choice no. 1, Tongzhou No. 1 (Primary, Mathematics): 2 places, all taken by applicants "
     "the host ranks higher (the last one admitted is ranked no. 2; you are ranked no. 3)."
 )
 
@@ -172,7 +173,7 @@ def test_it_explains_every_result_on_the_run_page_in_the_readers_language(
     assert LOST_ZH in zh and zh.count("：录取。") == 2
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     en = client.get(page).content.decode()
-    assert LOST_EN in en and en.count("(Primary, 数学): admitted.") == 2
+    assert LOST_EN in en and en.count("(Primary, Mathematics): admitted.") == 2
 
 
 def test_it_stores_the_reason_codes_not_sentences(ex: Ex, lost: Application) -> None:

@@ -23,9 +23,8 @@ def api(ex: Ex) -> Api:
 
 def _second_program(ex: Ex) -> Any:
     """A second, open program (a draft is seen by its managers only)."""
-    program = services.create_program(
-        ex.actor("sanhe"), program_data(ex.sanhe_bureau, title="三河—天津访学", term=2)
-    )
+    data = program_data(ex.sanhe_bureau, title="三河—天津访学", school_term="2024-2025-2")
+    program = services.create_program(ex.actor("sanhe"), data)
     return services.set_program_status(ex.actor("sanhe"), program.pk, ProgramStatus.OPEN)
 
 

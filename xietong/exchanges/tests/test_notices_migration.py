@@ -72,7 +72,7 @@ def test_it_keeps_notifications_and_explanations_across_the_migration_both_ways(
         OldResult = old.get_model("exchanges", "MatchResult")
         zh, en = OldResult.objects.values_list("explanation_zh", "explanation_en").get()
         assert zh == "第1志愿 Tongzhou No. 1（小学·数学）：录取。"
-        assert en == "Your choice no. 1, Tongzhou No. 1 (Primary, 数学): admitted."
+        assert en == "Your choice no. 1, Tongzhou No. 1 (Primary, Mathematics): admitted."
     finally:
         _migrate(AFTER)
 

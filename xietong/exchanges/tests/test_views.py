@@ -116,8 +116,7 @@ def test_it_creates_a_program_and_shows_service_errors_inline(client: Any, ex: E
         "kind": "secondment",
         "organiser": str(ex.sanhe_bureau.pk),
         "region": "131082",
-        "school_year": "2024-2026",
-        "term": "1",
+        "school_term": "2024-2026-1",
         "starts_on": "2025-09-01",
         "ends_on": "2026-01-15",
         "opens_at": "2025-06-01T08:00",
@@ -130,7 +129,7 @@ def test_it_creates_a_program_and_shows_service_errors_inline(client: Any, ex: E
     assert response.status_code == 200
     assert "2024-2025" in html(response) and "is-invalid" in html(response)
     assert Program.objects.count() == before
-    data["school_year"] = "2025-2026"
+    data["school_term"] = "2025-2026-1"
     response = c.post(url("program_create"), data)
     assert response.status_code == 302
     program = Program.objects.get(title="三河挂职")
@@ -179,7 +178,7 @@ def test_it_adds_an_offer_with_slots_and_a_mentor_for_the_host(client: Any, ex: 
     )
     assert response.status_code == 302
     offer = HostOffer.objects.exclude(pk=ex.offer.pk).get()
-    assert sorted(offer.slots.values_list("subject", "capacity")) == [("英语", 1), ("语文", 3)]
+    assert sorted(offer.slots.values_list("subject", "capacity")) == [("13", 3), ("41", 1)]
 
 
 def test_it_shows_slot_errors_inline_and_writes_no_offer(client: Any, ex: Ex) -> None:
@@ -189,7 +188,7 @@ def test_it_shows_slot_errors_inline_and_writes_no_offer(client: Any, ex: Ex) ->
         {"host": str(ex.cast.tongzhou_school.pk), "stage_0": "primary", "capacity_0": "3"},
     )
     assert response.status_code == 200
-    assert "at most 30 characters" in html(response)
+    assert "Give exactly one subject." in html(response)
     assert HostOffer.objects.count() == 1
 
 

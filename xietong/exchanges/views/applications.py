@@ -43,7 +43,7 @@ def _offer_choices(offers: list[HostOffer]) -> list[tuple[int, str]]:
     for o in offers:
         slots = list(o.slots.all())
         free = sum(s.capacity - s.taken for s in slots)
-        parts = "、".join(f"{STAGES.get(s.stage, s.stage)}·{s.subject}" for s in slots)
+        parts = "、".join(f"{STAGES.get(s.stage, s.stage)}·{s.subject_label}" for s in slots)
         label = f"{o.host.name} · {parts} · " + (
             _("%(n)d places free") % {"n": free} if free else _("full")
         )

@@ -12,7 +12,7 @@ from xietong.exchanges.models import HostOffer
 from xietong.institutions.choices import Stage
 
 STAGES = dict(Stage.choices)
-PROGRAM_ORDER = ("-school_year", "-term", "title", "id")  # Program.Meta.ordering, lost by GROUP BY
+PROGRAM_ORDER = ("-term_key", "title", "id")  # Program.Meta.ordering, lost by GROUP BY
 
 
 def _actor(request: HttpRequest) -> Any:

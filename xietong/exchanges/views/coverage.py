@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from xietong import access
 from xietong.core.errors import NotFound, PermissionDenied
 from xietong.core.pickers import bound
+from xietong.core.termfields import current_term, year_span
 from xietong.core.views import refusals
 from xietong.exchanges import forms as f
 from xietong.exchanges import selectors
@@ -27,14 +28,15 @@ def coverage(request: HttpRequest) -> HttpResponse:
     if not access.can(actor, "exchanges.coverage"):
         raise PermissionDenied(_("Coverage is read by authorities and institution admins."))
     institutions = bound("institutions", actor)
-    data = request.GET if "school_year" in request.GET else {"school_year": f.current_school_year()}
+    data = (
+        request.GET if "school_year" in request.GET else {"school_year": current_term().year_label}
+    )
     form = f.CoverageForm(data, institutions=institutions)
     context: dict[str, Any] = {"form": form, "rows": None}
     if form.is_valid():
         d = form.cleaned_data
         filters = selectors.CoverageFilters(
-            school_year=d["school_year"],
-            term=d["term"],
+            terms=year_span(d["school_year"], d["term"]),
             area=d["area"],
             institution_id=d["institution"],
         )
@@ -66,7 +68,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
                 actor,
                 recip_form.cleaned_data["a"],
                 recip_form.cleaned_data["b"],
-                form.cleaned_data.get("school_year", "") if form.is_valid() else "",
+                f.CoverageForm.terms(form.cleaned_data) if form.is_valid() else None,
             )
         except PermissionDenied as e:
             recip_form.add_error(None, str(e.message))

@@ -13,10 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xietong import access
+from xietong.core.codes import SUBJECTS
 from xietong.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from xietong.core.htmx import list_response
 from xietong.core.paging import paginate
 from xietong.core.pickers import BoundPicker, bound
+from xietong.core.termfields import current_term
 from xietong.core.views import refusals
 from xietong.exchanges import forms as f
 from xietong.exchanges import selectors, services
@@ -68,7 +70,7 @@ def _eligibility(p: Program) -> list[tuple[str, str]]:
         ages = f"{p.min_age or '—'} – {p.max_age or '—'}"
     return [
         (_("Stages"), labels("elig_stages", Stage.choices)),
-        (_("Subjects"), "、".join(p.codes("elig_subjects")) or _("Any")),
+        (_("Subjects"), "、".join(SUBJECTS.labels(p.codes("elig_subjects"))) or _("Any")),
         (_("Titles"), labels("elig_titles", Title.choices)),
         (_("Positions"), labels("elig_positions", Position.choices)),
         (_("Minimum years at the institution"), str(p.min_years) if p.min_years else _("Any")),
@@ -148,7 +150,7 @@ def program_create(request: HttpRequest) -> HttpResponse:
                 )
                 return redirect("exchanges:program_detail", pk=program.pk)
     else:
-        initial: dict[str, Any] = {"school_year": f.current_school_year(), "max_choices": 3}
+        initial: dict[str, Any] = {"school_term": current_term().next(), "max_choices": 3}
         initial["organiser"] = kwargs["organisers"].only_one()
         if kwargs["regions"]:
             initial["region"] = kwargs["regions"][0][0]
@@ -213,8 +215,8 @@ def program_repeat(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("exchanges:program_detail", pk=pk)
     messages.success(
         request,
-        _("A draft for %(year)s term %(term)d was created; check its dates and open it.")
-        % {"year": copy.school_year, "term": copy.term},
+        _("A draft for %(term)s was created; check its dates and open it.")
+        % {"term": copy.school_term},
     )
     return redirect("exchanges:program_detail", pk=copy.pk)
 

@@ -88,7 +88,7 @@ USERS = (
     "nobody",
 )
 CHANGE: dict[str, tuple[dict[str, Any], str]] = {
-    "staff": ({"subjects": ["数学", "物理"]}, ",数学,物理,"),
+    "staff": ({"subjects": ["14", "16"]}, ",14,16,"),  # 数学, 物理
     "inst": ({"address": "Matrix Road 1"}, "Matrix Road 1"),
 }
 
