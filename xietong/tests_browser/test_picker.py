@@ -120,7 +120,7 @@ def _shot(page: Any, name: str) -> None:
 
 def _fill_slot_and_submit(page: Any) -> None:
     page.select_option("#id_stage_0", "primary")
-    page.fill("#id_subject_0", "数学")
+    page.select_option("#id_subject_0", label="数学")  # the subject code table
     page.fill("#id_capacity_0", "2")
     page.locator("main form button.btn-primary[type=submit]").click()
 
