@@ -59,11 +59,6 @@ class Actor:
         )
 
     @property
-    def reads_all_staff(self) -> bool:
-        """Authorities plan cross-region exchanges, so they read the whole staff directory."""
-        return self.has(*AUTHORITY_ROLES, Role.SYSTEM_ADMIN)
-
-    @property
     def admin_region_paths(self) -> list[str]:
         return [
             g.region_path for g in self.grants if g.role == Role.AUTHORITY_ADMIN and g.region_path

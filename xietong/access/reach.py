@@ -14,7 +14,9 @@ also filters rows of other models that point here. Paths name the foreign key to
 * :func:`person` — the actor's own staff record at the path;
 * :func:`roles` — everyone holding one of the roles (a directory, the system admin);
 * :func:`myself` — anyone with a staff record of their own, whatever the row;
-* :func:`via` — a relation declared on another model, reached through the path.
+* :func:`via` — a relation declared on another model, reached through the path;
+* :func:`named_by` — rows another model's rows point at, for those rows the actor reaches
+  (the applicants of applications an authority manages).
 """
 
 from __future__ import annotations
@@ -144,5 +146,25 @@ def via(path: str, model: Any, relation: str) -> Reach:
         from xietong.access.rules import policy_for
 
         return policy_for(model).relations[relation](actor, join(prefix, path) + "__")
+
+    return q
+
+
+def named_by(model: Any, field: str, relations: tuple[str, ...], **lookups: Any) -> Reach:
+    """Rows that ``model`` rows name in ``field``, for the ``model`` rows the actor reaches
+    through ``relations`` (and matching ``lookups``).
+
+    One ``IN (subquery)``: the subquery is small (the applications of one authority's
+    programs), so the database walks it and then the primary key index.
+    """
+
+    def q(actor: Actor, prefix: str) -> Q:
+        from xietong.access.rules import relation_q
+
+        inner = relation_q(actor, model, relations)
+        if inner == NOTHING:
+            return NOTHING
+        ids = model.objects.filter(inner, **lookups).values(field)
+        return Q(**{f"{_pk(prefix, '')}__in": ids})
 
     return q

@@ -103,6 +103,19 @@ def declare(policy: Policy) -> Policy:
     return policy
 
 
+def extend_read(model: type[Model], name: str, reach: Reach) -> None:
+    """Let ``reach`` read ``model``'s rows too, declared by the app whose task needs it.
+
+    The registry cannot know the apps built on it; an exchange program's managers need
+    its applicants' records, so ``exchanges`` adds that relation to the staff policy
+    (decision 0001: outside its region an authority sees a person only for a task).
+    """
+    policy = policy_for(model)
+    policy.relations = {**policy.relations, name: reach}
+    if name not in policy.read:
+        policy.read = (*policy.read, name)
+
+
 def policy_for(model_or_obj: Any) -> Policy:
     model = model_or_obj if isinstance(model_or_obj, type) else type(model_or_obj)
     try:

@@ -39,7 +39,7 @@ def test_it_walks_every_staff_member_once_in_name_order_through_the_api(
     seen: list[tuple[str, int]] = []
     cursor = ""
     for _page in range(10):
-        body = api.get("/api/staff/", {"page_size": 20, "cursor": cursor}, as_="beijing").json()
+        body = api.get("/api/staff/", {"page_size": 20, "cursor": cursor}, as_="sysadmin").json()
         assert set(body) == {"items", "next_cursor", "page_size"}
         seen += [(item["name"], item["id"]) for item in body["items"]]
         cursor = body["next_cursor"]
@@ -51,7 +51,7 @@ def test_it_walks_every_staff_member_once_in_name_order_through_the_api(
 
 def test_it_offers_the_next_page_on_the_web_and_a_way_back(client: Client, cast: Any) -> None:
     _same_names()
-    client.force_login(cast.users["beijing"])
+    client.force_login(cast.users["sysadmin"])
     first = client.get(STAFF, {"page_size": 20})
     page = first.context["page"]
     assert len(page.object_list) == 20 and page.next_cursor
@@ -65,13 +65,13 @@ def test_it_offers_the_next_page_on_the_web_and_a_way_back(client: Client, cast:
 def test_it_answers_a_broken_cursor_with_a_message_not_an_error(
     client: Client, api: Api, cast: Any
 ) -> None:
-    body = assert_error(api.get("/api/staff/", {"cursor": "@@@"}, as_="beijing"), 422, "invalid")
+    body = assert_error(api.get("/api/staff/", {"cursor": "@@@"}, as_="sysadmin"), 422, "invalid")
     assert body["fields"]["cursor"] == [
         "This page address is not valid; start from the first page."
     ]
     forged = encode_cursor([1, "x"])
-    assert_error(api.get("/api/staff/", {"cursor": forged}, as_="beijing"), 422, "invalid")
-    client.force_login(cast.users["beijing"])
+    assert_error(api.get("/api/staff/", {"cursor": forged}, as_="sysadmin"), 422, "invalid")
+    client.force_login(cast.users["sysadmin"])
     client.cookies["django_language"] = "en"
     response = client.get(STAFF, {"cursor": "@@@"})
     assert response.status_code == 200
@@ -82,8 +82,8 @@ def test_it_keeps_a_cursor_page_to_a_bounded_number_of_queries(
     api: Api, cast: Any, django_assert_max_num_queries: Any
 ) -> None:
     _same_names()
-    api.get("/api/accounts/me", as_="beijing")
-    cursor = api.get("/api/staff/", {"page_size": 20}, as_="beijing").json()["next_cursor"]
+    api.get("/api/accounts/me", as_="sysadmin")
+    cursor = api.get("/api/staff/", {"page_size": 20}, as_="sysadmin").json()["next_cursor"]
     with django_assert_max_num_queries(6):
-        body = api.get("/api/staff/", {"page_size": 20, "cursor": cursor}, as_="beijing").json()
+        body = api.get("/api/staff/", {"page_size": 20, "cursor": cursor}, as_="sysadmin").json()
     assert len(body["items"]) == 20

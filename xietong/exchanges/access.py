@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from xietong import access
 from xietong.access import Guard, Policy, Rule, capability, declare
 from xietong.access import reach as r
 from xietong.accounts.models import Role
@@ -46,6 +47,7 @@ from xietong.exchanges.models import (
     ProgramArea,
 )
 from xietong.institutions.access import BUSINESS_ROLES
+from xietong.institutions.models import Staff
 from xietong.regions.selectors import under_paths_q
 
 MANAGES = _("Only an authority administrator over the program's region manages this program.")
@@ -366,6 +368,20 @@ declare(
             RunStatus.RUNNING: frozenset({RunStatus.DONE, RunStatus.FAILED}),
         },
     )
+)
+
+# The people an exchange shows beyond one's own region (decision 0001, minimum necessary):
+# the applicants of the programs one manages and of the places one hosts, once submitted,
+# and the teachers placed at, or from, institutions one oversees.
+access.extend_read(
+    Staff,
+    "exchange_applicant",
+    r.named_by(Application, "applicant", ("manager", "host"), submitted_at__isnull=False),
+)
+access.extend_read(
+    Staff,
+    "exchange_placed",
+    r.named_by(Placement, "application__applicant", ("host", "viewer", "manager", "mentor")),
 )
 
 capability("exchanges.programs", *BUSINESS_ROLES)

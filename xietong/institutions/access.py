@@ -3,8 +3,11 @@
 * institutions are a directory every business role reads; they are kept (edited, deleted,
   given labs) by an authority admin over their region, their own admin (a branch campus
   by its parent's admin too) and the system admin;
-* staff records are read by authorities across the region (they plan exchanges) and the
-  system admin, by the admins of the record's institution, and by the staff member;
+* staff records are read by the authorities over the record's institution (admins and
+  viewers), the system admin, the admins of the record's institution and the staff member;
+  beyond that only where a task needs the person (decision 0001, minimum necessary): the
+  apps built on the registry add those relations (``access.extend_read``) — exchanges,
+  for the applicants of an authority's programs and the teachers placed at a host;
   they are kept by the admins of the record's institution only — not by the system
   admin, not by the staff member (decision 0004); personal data is revealed to those
   admins and to the staff member themself;
@@ -30,6 +33,9 @@ BUSINESS_ROLES = (
     Role.SYSTEM_ADMIN,
 )
 DIRECTORY_ROLES = (Role.AUTHORITY_ADMIN, Role.AUTHORITY_VIEWER, Role.SYSTEM_ADMIN)
+# The staff relations the tallies count (regions and institutions); the others (oneself,
+# the task relations other apps add) are counted row by row — they are few.
+TALLIED_STAFF_RELATIONS = ("viewer", "school", "system")
 KEEPERS = ("authority", "school")
 
 declare(
@@ -78,9 +84,9 @@ declare(
             "school": r.school("institution"),
             "self": r.person(),
             "viewer": r.viewer("institution"),
-            "directory": r.roles(*DIRECTORY_ROLES),
+            "system": r.roles(Role.SYSTEM_ADMIN),
         },
-        read=("authority", "school", "self", "directory"),
+        read=("viewer", "school", "self", "system"),
         rules=(
             Rule(
                 "edit",
@@ -125,8 +131,8 @@ declare(
 
 capability("registry.read", *BUSINESS_ROLES)
 capability("staff.read", *DIRECTORY_ROLES, Role.INSTITUTION_ADMIN, person=True)
-# The whole staff directory (authorities plan exchanges across the region; decision 0001).
-capability("staff.directory", *DIRECTORY_ROLES)
+# The whole staff directory: the system admin only (decision 0001).
+capability("staff.directory", Role.SYSTEM_ADMIN)
 # Scopes that name institutions (a school's admin), not regions only.
 capability("staff.school", Role.INSTITUTION_ADMIN)
 capability("staff.register", Role.AUTHORITY_ADMIN, Role.INSTITUTION_ADMIN)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import BooleanField, Case, Count, Q, QuerySet, Sum, Value, When
+from django.db.models import BooleanField, Case, Count, F, Q, QuerySet, Sum, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from xietong import access
@@ -24,6 +24,7 @@ from xietong.core.errors import NotFound
 from xietong.core.filters import option
 from xietong.core.paging import KeysetPage, keyset_paginate
 from xietong.institutions import access as _declarations  # noqa: F401  (declares the rules)
+from xietong.institutions.access import TALLIED_STAFF_RELATIONS
 from xietong.institutions.choices import Honour, Kind, Position, Stage, Title
 from xietong.institutions.models import Institution, Lab, RegionTally, Staff, StaffTally
 from xietong.regions.selectors import path_prefixes_for, under_paths_q
@@ -70,32 +71,32 @@ def _flag(q: Q) -> Case:
 
 def _tally_scope(
     actor: Actor, *, owning: bool, by_institution: bool = False
-) -> tuple[QuerySet[Any], Staff | None]:
+) -> tuple[QuerySet[Any], QuerySet[Staff]]:
     """``staff_read_q`` (or ``staff_owning_q``) on the tallies: the tally rows whose staff
-    count, plus the actor's own record when it lies outside them (a staff member sees, and
-    owns, their own record).
+    count, and the records the actor reads or owns beyond them, counted row by row — its
+    own record, the people a task shows it (an applicant to its program; decision 0001).
 
     The region tallies serve when the scope is made of regions only (an authority), the
     institution tallies when it names institutions or ``by_institution`` is asked for. Both
     carry ``region_path``, so the same ``Q`` builders apply to them.
     """
-    own = None
-    own_id = access.own_record(actor)
-    directory = access.can(actor, "staff.directory")
-    if own_id is not None and (owning or not directory):
-        own = (
-            Staff.objects.filter(pk=own_id)
-            .exclude(administered_institutions_q(actor, "institution__"))
-            .select_related("institution")
-            .first()
-        )
-    if directory and not owning:
+    if owning:
+        tallied: tuple[str, ...] = ("authority", "school")
+        counted_apart: tuple[str, ...] = ("self",)
+    else:
+        tallied = TALLIED_STAFF_RELATIONS
+        counted_apart = tuple(n for n in access.policy_for(Staff).read if n not in tallied)
+    beyond = Staff.objects.filter(access.relation_q(actor, Staff, counted_apart)).exclude(
+        access.relation_q(actor, Staff, tallied)
+    )
+    if not owning and access.can(actor, "staff.directory"):
         rows = StaffTally.objects.all() if by_institution else RegionTally.objects.all()
-        return rows, own
+        return rows, beyond.none()
+    institutions = access.relation_q(actor, Institution, tallied, "institution__")
     if by_institution or access.can(actor, "staff.school"):
-        return StaffTally.objects.filter(administered_institutions_q(actor, "institution__")), own
+        return StaffTally.objects.filter(institutions), beyond
     # Without institution grants the rule is one of region paths, which region rows answer.
-    return RegionTally.objects.filter(administered_institutions_q(actor)), own
+    return RegionTally.objects.filter(access.relation_q(actor, Institution, tallied)), beyond
 
 
 # --- institutions ---------------------------------------------------------------
@@ -201,8 +202,8 @@ def institution_counts(actor: Actor) -> dict[str, int]:
     staff = {"total": 0, "mine": 0}
     if access.can(actor, "staff.read"):
         for key, owning in (("total", False), ("mine", True)):
-            rows, own = _tally_scope(actor, owning=owning)
-            staff[key] = _summed(rows) + (1 if own is not None else 0)
+            rows, beyond = _tally_scope(actor, owning=owning)
+            staff[key] = _summed(rows) + beyond.count()
     return {
         "institutions": inst["total"],
         "my_institutions": inst["mine"],
@@ -291,7 +292,7 @@ def staff_total(actor: Actor, filters: StaffFilters | None = None) -> RowCount:
         return RowCount(0, exact=True)
     if f.title or f.honour or f.stage or f.subject or f.q:
         return estimated_count(staff_for(actor, f))
-    tally, own = _tally_scope(actor, owning=f.mine, by_institution=f.institution_id is not None)
+    tally, beyond = _tally_scope(actor, owning=f.mine, by_institution=f.institution_id is not None)
     if f.area:
         tally = tally.filter(under_paths_q(path_prefixes_for(f.area), "region_path"))
     if f.institution_id is not None:
@@ -299,8 +300,7 @@ def staff_total(actor: Actor, filters: StaffFilters | None = None) -> RowCount:
     if f.position:
         tally = tally.filter(position=f.position)
     n = _summed(tally)
-    if own is not None and staff_for(actor, f).filter(pk=own.pk).exists():
-        n += 1
+    n += staff_for(actor, f).filter(pk__in=beyond.values("pk")).count()
     return RowCount(n, exact=True)
 
 
@@ -342,10 +342,11 @@ def counts_by_region(actor: Actor) -> dict[int, dict[str, int]]:
     inst_rows = institutions_for(actor).order_by().values("region_id").annotate(n=Count("pk"))
     staff_rows: list[dict[str, Any]] = []
     if access.can(actor, "staff.read"):
-        rows, own = _tally_scope(actor, owning=False)
+        rows, beyond = _tally_scope(actor, owning=False)
         staff_rows = list(rows.order_by().values("region").annotate(n=Sum("staff")))
-        if own is not None:
-            staff_rows.append({"region": own.institution.region_id, "n": 1})
+        staff_rows += list(
+            beyond.order_by().values(region=F("institution__region_id")).annotate(n=Count("pk"))
+        )
     direct: dict[int, dict[str, int]] = {}
     for row in inst_rows:
         direct.setdefault(row["region_id"], {"institutions": 0, "staff": 0})["institutions"] = row[

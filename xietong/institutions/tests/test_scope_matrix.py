@@ -15,6 +15,8 @@ Columns: Tongzhou No. 1 (北京通州), Sanhe Experimental (河北三河), its b
 大厂, Xiongxian No. 1 (雄安); then a teacher of each (``*_t``). ``sanhe_t`` is Tina, who
 is also the ``teacher`` user — her own record ("self"): she reads it and reveals her
 personal data, but her record is kept by her institution's administrators (decision 0004).
+An authority reads the people of its own region only (decision 0001, minimum necessary);
+those an exchange shows it beyond that are in ``xietong/exchanges/tests``.
 """
 
 from __future__ import annotations
@@ -33,18 +35,18 @@ from xietong.institutions.models import Staff
 
 SCOPE = """
 user          verb       tongzhou sanhe branch xiongxian | beijing_t sanhe_t branch_t xiongan_t
-beijing       read       Y        Y     Y      Y         | Y         Y       Y        Y
-beijing       write      Y        F     F      F         | Y         F       F        F
-beijing       personal   .        .     .      .         | Y         F       F        F
-tongzhou      read       Y        Y     Y      Y         | Y         Y       Y        Y
-tongzhou      write      Y        F     F      F         | Y         F       F        F
-tongzhou      personal   .        .     .      .         | Y         F       F        F
-sanhe         read       Y        Y     Y      Y         | Y         Y       Y        Y
-sanhe         write      F        Y     F      F         | F         Y       F        F
-sanhe         personal   .        .     .      .         | F         Y       F        F
-hebei_viewer  read       Y        Y     Y      Y         | Y         Y       Y        Y
-hebei_viewer  write      F        F     F      F         | F         F       F        F
-hebei_viewer  personal   .        .     .      .         | F         F       F        F
+beijing       read       Y        Y     Y      Y         | Y         H       H        H
+beijing       write      Y        F     F      F         | Y         H       H        H
+beijing       personal   .        .     .      .         | Y         H       H        H
+tongzhou      read       Y        Y     Y      Y         | Y         H       H        H
+tongzhou      write      Y        F     F      F         | Y         H       H        H
+tongzhou      personal   .        .     .      .         | Y         H       H        H
+sanhe         read       Y        Y     Y      Y         | H         Y       H        H
+sanhe         write      F        Y     F      F         | H         Y       H        H
+sanhe         personal   .        .     .      .         | H         Y       H        H
+hebei_viewer  read       Y        Y     Y      Y         | H         Y       Y        Y
+hebei_viewer  write      F        F     F      F         | H         F       F        F
+hebei_viewer  personal   .        .     .      .         | H         F       F        F
 school_admin  read       Y        Y     Y      Y         | H         Y       Y        H
 school_admin  write      F        Y     Y      F         | H         Y       Y        H
 school_admin  personal   .        .     .      .         | H         Y       Y        H

@@ -23,7 +23,7 @@ def institution_names(cast, user="beijing", **filters):
     return sorted(i.name for i in institutions_for(cast.actor(user), InstitutionFilters(**filters)))
 
 
-def staff_names(cast, user="beijing", **filters):
+def staff_names(cast, user="sysadmin", **filters):
     return sorted(s.name for s in staff_for(cast.actor(user), StaffFilters(**filters)))
 
 
@@ -112,12 +112,19 @@ def test_it_lists_branches_and_labs_of_a_visible_institution(cast):
         ({"subject": "数"}, []),
         ({"position": "principal"}, []),
         ({"q": "大厂"}, ["刘大厂"]),
-        ({"mine": True}, ["王北京"]),
     ],
     ids=str,
 )
-def test_it_filters_staff(cast, filters, expected):
+def test_it_filters_the_whole_staff_directory_of_the_system_admin(cast, filters, expected):
     assert staff_names(cast, **filters) == expected
+
+
+def test_it_filters_an_authority_s_staff_within_its_own_region(cast):
+    assert staff_names(cast, "beijing") == ["王北京"]
+    assert staff_names(cast, "beijing", mine=True) == ["王北京"]
+    assert staff_names(cast, "beijing", area="xiongan") == []
+    assert staff_names(cast, "hebei_viewer", subject="14") == ["刘大厂", "李三河", "赵雄安"]
+    assert staff_names(cast, "hebei_viewer", mine=True) == []
 
 
 def test_it_filters_staff_by_institution(cast):
@@ -158,7 +165,7 @@ def _counts(cast, user):
 
 
 def test_it_rolls_counts_up_the_region_tree(cast):
-    counts = _counts(cast, "beijing")
+    counts = _counts(cast, "sysadmin")
     assert counts["130638"] == (1, 1)  # Xiongxian county
     assert counts["130600"] == (1, 1)  # Baoding city
     assert counts["131082"] == (1, 1)  # Sanhe
@@ -169,6 +176,13 @@ def test_it_rolls_counts_up_the_region_tree(cast):
     assert counts["120000"] == (0, 0)
     provinces = [counts[c] for c in ("110000", "120000", "130000")]
     assert tuple(map(sum, zip(*provinces, strict=True))) == (4, 4)
+
+
+def test_it_counts_an_authority_s_staff_in_its_own_region_only(cast):
+    counts = _counts(cast, "beijing")
+    assert counts["110000"] == (1, 1)
+    assert counts["130000"] == (3, 0)  # the directory of institutions, not of people
+    assert institution_counts(cast.actor("beijing"))["staff"] == 1
 
 
 def test_it_counts_per_region_only_what_the_user_sees(cast):
