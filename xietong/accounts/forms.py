@@ -9,6 +9,7 @@ from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from xietong.accounts.models import Role
+from xietong.core.pickers import BoundPicker, PickerField, PickerForm
 from xietong.institutions.forms import page_size_field, region_choices
 from xietong.regions.models import Region
 
@@ -101,7 +102,7 @@ class UserCreateForm(forms.Form):
     )
 
 
-class RoleGrantForm(forms.Form):
+class RoleGrantForm(PickerForm):
     role = forms.ChoiceField(label=_("Role"), choices=[("", "—"), *Role.choices])
     region = forms.CharField(
         label=_("Region"),
@@ -109,17 +110,18 @@ class RoleGrantForm(forms.Form):
         widget=forms.Select,
         help_text=_("For the authority roles: the region they cover."),
     )
-    institution = forms.IntegerField(
-        label=_("Institution id"),
+    institution = PickerField(
+        "institutions_to_name",
+        label=_("Institution"),
         required=False,
-        min_value=1,
-        help_text=_("For the institution administrator: the id of the institution."),
+        help_text=_("For the institution administrator: search by name or school identifier."),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, institutions: BoundPicker, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         regions = Region.objects.only("code", "name", "path")
         self.fields["region"].widget.choices = [("", "—"), *region_choices(regions)]
+        self.bind_picker("institution", institutions)
 
 
 class AuditFilterForm(forms.Form):

@@ -42,6 +42,7 @@ from xietong.accounts.forms import (
 from xietong.accounts.models import User
 from xietong.core.errors import Conflict, InvalidInput, PermissionDenied
 from xietong.core.paging import paginate
+from xietong.core.pickers import bound
 from xietong.core.views import apply_errors, refusals
 
 
@@ -226,11 +227,15 @@ def user_create(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/user_form.html", {"form": form})
 
 
+def _role_form(request: HttpRequest, data: Any = None) -> RoleGrantForm:
+    return RoleGrantForm(data, institutions=bound("institutions_to_name", _actor(request)))
+
+
 def _user_page(request: HttpRequest, pk: int, status: int = 200, **extra: Any) -> HttpResponse:
     user = selectors.user_detail(_actor(request), pk)
     context = {
         "subject": user,
-        "role_form": RoleGrantForm(),
+        "role_form": _role_form(request),
         "reset_form": PasswordResetForm(),
         **extra,
     }
@@ -247,7 +252,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @refusals
 def role_grant(request: HttpRequest, pk: int) -> HttpResponse:
-    form = RoleGrantForm(request.POST)
+    form = _role_form(request, request.POST)
     if form.is_valid():
         d = form.cleaned_data
         try:

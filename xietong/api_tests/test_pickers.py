@@ -125,3 +125,15 @@ def test_it_filters_a_list_through_a_picker_and_keeps_the_choice_shown(
     text = html.content.decode()
     assert "王北京" in text and "李三河" not in text
     assert f'<option value="{cast.tongzhou_school.pk}" selected>Tongzhou No. 1' in text
+
+
+def test_only_the_security_admin_looks_institutions_up_by_name_for_a_grant(api, cast):
+    body = api.get("/api/pickers/institutions_to_name", {"q": "Sanhe"}, as_="secadmin").json()
+    assert [i["id"] for i in body["items"]] == [cast.sanhe_school.pk, cast.sanhe_branch.pk]
+    body = api.get("/api/pickers/institutions_to_name", {"q": "Sanhe"}, as_="sanhe").json()
+    assert body["items"] == []
+    # The lookup is all the security admin reads of the registry.
+    assert api.get(f"/api/institutions/{cast.sanhe_school.pk}", as_="secadmin").status_code in (
+        403,
+        404,
+    )

@@ -146,7 +146,13 @@ class ProgramArea(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.side}: {self.region or self.group or self.institution}"
+        return f"{self.side}: {self.label}"
+
+    @property
+    def label(self) -> str:
+        """The name of the region, group or institution this entry names."""
+        named = self.region or self.group or self.institution
+        return named.name if named is not None else ""
 
 
 class HostOffer(models.Model):

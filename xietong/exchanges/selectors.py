@@ -123,7 +123,10 @@ def _flag(q: Q) -> Case:
 
 
 def program_detail(actor: Actor, pk: int) -> Program:
-    return _one(programs_for(actor).prefetch_related("areas__region", "areas__group"), pk)
+    return _one(
+        programs_for(actor).prefetch_related("areas__region", "areas__group", "areas__institution"),
+        pk,
+    )
 
 
 def offers_for(actor: Actor, program_id: int) -> QuerySet[HostOffer]:

@@ -137,3 +137,6 @@ capability("staff.directory", Role.SYSTEM_ADMIN)
 capability("staff.school", Role.INSTITUTION_ADMIN)
 capability("staff.register", Role.AUTHORITY_ADMIN, Role.INSTITUTION_ADMIN)
 capability("institutions.register", Role.AUTHORITY_ADMIN, Role.SYSTEM_ADMIN)
+# The security admin reads no registry (三员分立), except the names and codes of
+# institutions, to grant an institution administrator's role (decision 0005).
+capability("institutions.name_for_grants", Role.SECURITY_ADMIN)

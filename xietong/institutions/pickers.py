@@ -21,6 +21,14 @@ def _institution_label(inst: Institution) -> str:
     return f"{inst.name} · {inst.region.name}"
 
 
+def _to_name(actor: Any, q: str, params: Mapping[str, Any]) -> Any:
+    return selectors.institutions_to_name(actor, q)
+
+
+def _named_label(inst: Institution) -> str:
+    return " · ".join(p for p in (inst.name, inst.school_code, inst.region.name) if p)
+
+
 def _staff(actor: Any, q: str, params: Mapping[str, Any]) -> Any:
     filters = selectors.StaffFilters(
         q=q, institution_id=params.get("institution"), mine=bool(params.get("mine"))
@@ -43,3 +51,5 @@ INSTITUTIONS = register(
     )
 )
 STAFF = register(Picker("staff", _staff, _staff_label, params={"institution": int, "mine": bool}))
+# For the security admin granting an institution administrator's role.
+TO_NAME = register(Picker("institutions_to_name", _to_name, _named_label))

@@ -178,6 +178,19 @@ def institution_detail(actor: Actor, pk: int) -> Institution:
     return inst
 
 
+def institutions_to_name(actor: Actor, q: str = "") -> QuerySet[Institution]:
+    """Institutions by name or school identifier, for granting an institution's role:
+    the security admin sees their names, codes and regions for that purpose only."""
+    if not access.can(actor, "institutions.name_for_grants"):
+        return Institution.objects.none()
+    qs = Institution.objects.select_related("region").only(
+        "id", "name", "school_code", "region__name", "region__path"
+    )
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(school_code__startswith=q))
+    return qs.order_by("name", "id")
+
+
 def can_edit_institution(actor: Actor, inst: Institution) -> bool:
     return Institution.objects.filter(institution_write_q(actor), pk=inst.pk).exists()
 

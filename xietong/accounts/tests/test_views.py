@@ -274,3 +274,24 @@ def test_it_shows_the_audit_log_filtered_and_verifies_the_chain(client, cast):
     html = html_of(client.post(AUDIT, {"verify": "1"}))
     assert 'data-testid="verify-result"' in html and "哈希链完好" in html
     assert AuditEvent.objects.count() >= 1
+
+
+def test_the_security_admin_grants_an_institution_role_through_a_picker_by_name(client, cast):
+    client = login(client, cast, "secadmin")
+    nobody = cast.users["nobody"]
+    grant = reverse("accounts:role_grant", args=[nobody.pk])
+    # Without JavaScript the search button sends the form back with the matches offered.
+    response = client.post(
+        grant,
+        {"role": "institution_admin", "institution__q": "Sanhe", "_pick": "institution"},
+    )
+    page = html_of(response)
+    assert f'value="{cast.sanhe_school.pk}"' in page
+    assert f"Sanhe Experimental · {cast.sanhe_school.school_code}" in page
+    assert not RoleAssignment.objects.filter(user=nobody).exists()
+    response = client.post(
+        grant, {"role": "institution_admin", "institution": cast.sanhe_school.pk}
+    )
+    assert response.status_code == 302
+    html = html_of(client.get(reverse("accounts:user_detail", args=[nobody.pk])))
+    assert "Sanhe Experimental" in html

@@ -108,6 +108,22 @@ def test_it_shows_a_program_with_eligibility_offers_and_counts(client: Any, ex: 
     assert url("program_repeat", ex.program.pk) in page
 
 
+def test_it_names_the_institutions_of_a_program_s_areas_not_their_ids(
+    client: Any, ex: Ex
+) -> None:
+    c = ex.cast
+    sanhe = ex.actor("sanhe")
+    services.update_program(
+        sanhe,
+        ex.program.pk,
+        {"sending_institutions": [c.sanhe_school.pk], "sending_areas": ["beisanxian"]},
+    )
+    page = html(login(client, ex, "sanhe").get(url("program_detail", ex.program.pk)))
+    areas = page[page.index("Sending area") : page.index("Host area")]
+    assert "Sanhe Experimental" in areas and "北三县" in areas
+    assert f">{c.sanhe_school.pk}<" not in areas
+
+
 def test_it_creates_a_program_and_shows_service_errors_inline(client: Any, ex: Ex) -> None:
     c = login(client, ex, "sanhe")
     assert c.get(url("program_create")).status_code == 200
