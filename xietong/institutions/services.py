@@ -351,8 +351,27 @@ def _validate_staff(staff: Staff) -> None:
                 errors.pop(name, None)
     if isinstance(staff.joined_on, dt.date) and staff.joined_on > timezone.localdate():
         errors.setdefault("joined_on", []).append(_("This date lies in the future."))
+    elif isinstance(staff.joined_on, dt.date) and isinstance(staff.birth_date, dt.date):
+        sixteen = _birthday(staff.birth_date, MIN_WORKING_AGE)
+        if staff.joined_on < sixteen:
+            errors.setdefault("joined_on", []).append(
+                _("This date is before the person turned %(age)d (on %(date)s).")
+                % {"age": MIN_WORKING_AGE, "date": sixteen.isoformat()}
+            )
     if errors:
         raise InvalidInput(fields=errors)
+
+
+# The Labour Law (art. 15) forbids employing anyone under 16.
+MIN_WORKING_AGE = 16
+
+
+def _birthday(born: dt.date, age: int) -> dt.date:
+    """The day ``born`` turns ``age`` (a 29 February birthday falls on 1 March)."""
+    try:
+        return born.replace(year=born.year + age)
+    except ValueError:
+        return dt.date(born.year + age, 3, 1)
 
 
 def _require_staff_institution(actor: Actor, inst: Institution) -> None:

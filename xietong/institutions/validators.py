@@ -17,6 +17,22 @@ PROVINCE_CODES = {"11", "12", "13"}
 # primary, 31–37 secondary, 41–42 higher education, 51 special, 91–93 other institutions.
 SCHOOL_CATEGORY_CODES = {"11", "21", "22", "31", "32", "33", "34", "35", "36", "37", "41", "42"}
 SCHOOL_CATEGORY_CODES |= {"51", "91", "92", "93"}
+# The category code a school identifier starts with, by kind of institution (an authority
+# is not a school and has none).
+SCHOOL_CATEGORY_OF_KIND = {
+    "kindergarten": "11",
+    "primary": "21",
+    "junior": "31",
+    "nine_year": "32",
+    "complete_secondary": "33",
+    "senior": "34",
+    "twelve_year": "35",
+    "secondary_vocational": "36",
+    "higher_vocational": "41",
+    "university": "41",
+    "training": "91",
+    "research": "92",
+}
 
 
 def id_check_char(first17: str) -> str:

@@ -129,3 +129,24 @@ def test_it_lets_messages_without_words_stand_untranslated(msgid):
 
 def test_it_asks_a_translation_of_a_message_with_words():
     assert needs_translation("Delete %(name)s")
+
+
+def test_it_addresses_the_reader_as_nin_throughout():
+    informal = [e.msgid for e in merged(LOCALE_DIR / "zh_Hans" / "LC_MESSAGES") if "你" in e.msgstr]
+    assert informal == []
+
+
+def test_it_words_the_length_and_range_checks_of_forms_in_plain_chinese():
+    from django import forms
+    from django.utils import translation
+
+    from xietong.core.compile_messages import compile_all
+
+    compile_all()
+    with translation.override("zh-hans"):
+        with pytest.raises(forms.ValidationError) as too_long:
+            forms.CharField(max_length=3).clean("三河市实验小学")
+        with pytest.raises(forms.ValidationError) as too_big:
+            forms.IntegerField(max_value=99).clean("100")
+    assert too_long.value.messages == ["最多填写 3 个字（现在 7 个），请删减。"]
+    assert too_big.value.messages == ["请填写不大于 99 的数。"]

@@ -11,13 +11,15 @@ from xietong.demo.synthetic.institutions import PlannedInstitution
 from xietong.demo.synthetic.scale import DemoError
 from xietong.demo.synthetic.staff import STAFF_COLUMNS, staff_rows
 from xietong.institutions.models import Institution, Staff
+from xietong.institutions.validators import SCHOOL_CATEGORY_OF_KIND
 from xietong.regions.models import Region
 
-# Every other column (name_en, school_code, parent, user, the timestamps) is filled by
-# core.bulk as save() would fill it.
+# Every other column (name_en, parent, user, the timestamps) is filled by core.bulk as
+# save() would fill it.
 INSTITUTION_COLUMNS = (
     "id",
     "name",
+    "school_code",
     "kind",
     "stages",
     "ownership",
@@ -56,10 +58,15 @@ def write(
     staff_block = bulk.reserve_ids(Staff, n_staff)
     inst_ids = list(inst_block)
     regions = region_ids(insts)
+    codes = school_codes(
+        insts,
+        set(Institution.objects.exclude(school_code=None).values_list("school_code", flat=True)),
+    )
     institutions = (
         (
             inst_ids[k],
             p.name,
+            codes[k],
             p.kind,
             p.stages,
             p.ownership,
@@ -84,6 +91,28 @@ def write(
 
     bulk.insert(Staff, ("id", *STAFF_COLUMNS), staff(), batch_size=batch_size, on_batch=on_batch)
     return Written(_counts(insts), inst_block, staff_block, done.method)
+
+
+def school_codes(insts: list[PlannedInstitution], taken: set[str]) -> list[str | None]:
+    """A valid ten-digit school identifier for each planned school: its kind's category, its
+    province and a serial from 500001 on (real identifiers of the named schools are kept
+    free by skipping ``taken``); None for an authority."""
+    out: list[str | None] = []
+    serial = 500000
+    for p in insts:
+        category = SCHOOL_CATEGORY_OF_KIND.get(p.kind)
+        if category is None:
+            out.append(None)
+            continue
+        while True:
+            serial += 1
+            code = f"{category}{p.county.province}{serial:06d}"
+            if code not in taken:
+                break
+        if serial > 999999:
+            raise DemoError("More synthetic schools than six-digit serials.")
+        out.append(code)
+    return out
 
 
 def region_ids(insts: list[PlannedInstitution]) -> list[int]:

@@ -15,9 +15,11 @@ from xietong.demo import synthetic
 from xietong.demo.models import DemoLoad
 from xietong.institutions.models import Institution, Staff
 from xietong.institutions.validators import (
+    SCHOOL_CATEGORY_OF_KIND,
     birth_date_from_id,
     gender_from_id,
     validate_id_number,
+    validate_school_code,
 )
 
 TINY = Decimal("0.001")
@@ -169,6 +171,20 @@ def test_it_gives_every_staff_member_a_valid_unique_id_number_matching_birth_and
         assert int(id_number[14:17]) < 900  # 900–999 are the named staff's
     all_ids = list(Staff.objects.values_list("id_number", flat=True))
     assert len(all_ids) == len(set(all_ids))
+
+
+def test_it_gives_every_synthetic_school_a_valid_unique_school_identifier(tiny):
+    rows = list(_synthetic_institutions(tiny).values_list("school_code", "kind", "region_path"))
+    assert rows
+    for code, kind, path in rows:
+        assert code is not None, kind
+        validate_school_code(code)
+        assert code[:2] == SCHOOL_CATEGORY_OF_KIND[kind]
+        assert code[2:4] == path[:2]  # the province
+    codes = list(
+        Institution.objects.exclude(school_code=None).values_list("school_code", flat=True)
+    )
+    assert len(codes) == len(set(codes))
 
 
 def test_it_gives_chinese_names_and_consistent_rows(tiny):

@@ -181,6 +181,21 @@ def _validate(p: Program, errors: dict[str, list[str]] | None = None) -> None:
         errors["ends_on"] = [_("The program cannot end before it starts.")]
     if p.opens_at and p.closes_at and p.closes_at <= p.opens_at:
         errors["closes_at"] = [_("Applications must close after they open.")]
+    if not errors and isinstance(p.starts_on, dt.date):
+        term = p.school_term
+        last_day = term.next().starts_on - dt.timedelta(days=1)
+        if not term.starts_on <= p.starts_on <= last_day:
+            errors["starts_on"] = [
+                _(
+                    "A program of %(term)s starts between %(first)s and %(last)s; "
+                    "choose a start in that term or the term the start falls in."
+                )
+                % {
+                    "term": term.label(),
+                    "first": term.starts_on.isoformat(),
+                    "last": last_day.isoformat(),
+                }
+            ]
     if p.max_choices is not None and p.max_choices < 1:
         errors["max_choices"] = [_("Allow at least one choice.")]
     if p.min_age is not None and p.max_age is not None and p.max_age < p.min_age:
@@ -300,8 +315,10 @@ def repeat_program(
     """Copy a program to a later term (the every-semester pattern of 容东 and others).
 
     The term is the next one unless ``school_term`` (or ``school_year`` + ``term``) is given;
-    areas and eligibility are copied; dates move by ``shift_days`` (182 unless given) or to
-    the given ``starts_on``; with ``with_offers`` the host offers are copied with empty slots.
+    areas and eligibility are copied; dates move by ``shift_days``, or to the given
+    ``starts_on``, or else by as much as the new term starts after the old one (in whole
+    weeks); with
+    ``with_offers`` the host offers are copied with empty slots.
     """
     src = load(Program, program_id)
     require_manager(actor, src, "repeat")
@@ -311,8 +328,12 @@ def repeat_program(
         nt.pop(key, None)
     if "starts_on" in nt:
         delta = nt.pop("starts_on") - src.starts_on
+    elif "shift_days" in nt:
+        delta = dt.timedelta(days=int(nt.pop("shift_days")))
     else:
-        delta = dt.timedelta(days=int(nt.pop("shift_days", 182)))
+        # Whole weeks, rounded up: a program that started on a Monday starts on a Monday.
+        days = (term.starts_on - src.school_term.starts_on).days
+        delta = dt.timedelta(weeks=-(-days // 7))
     if Program.objects.filter(repeated_from=src, term_key=term.key).exists():
         raise Conflict(_("This program was already repeated for that term."))
     copy = Program.objects.get(pk=src.pk)

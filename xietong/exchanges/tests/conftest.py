@@ -15,6 +15,7 @@ import pytest
 from django.utils import timezone
 
 from xietong.conftest import Cast, make_institution
+from xietong.core.terms import SchoolTerm, TermError
 from xietong.exchanges import services
 from xietong.exchanges.choices import ProgramStatus
 from xietong.exchanges.models import HostOffer, Program
@@ -51,6 +52,15 @@ def program_data(organiser: Institution, **over: Any) -> dict[str, Any]:
         "host_areas": ["fuzhongxin"],
     }
     data.update(over)
+    if "school_term" in over and "starts_on" not in over:
+        # A program of another term starts in that term (the service checks it does); a
+        # term that does not parse is left for the service to refuse.
+        try:
+            term = SchoolTerm.parse(over["school_term"])
+        except TermError:
+            return data
+        data["starts_on"] = term.starts_on + dt.timedelta(days=1)
+        data["ends_on"] = data["starts_on"] + dt.timedelta(weeks=19)
     return data
 
 

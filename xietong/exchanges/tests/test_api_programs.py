@@ -56,6 +56,13 @@ def test_it_refuses_bad_programs_with_fields(api: Api, ex: Ex) -> None:
     data = jsonable(program_data(ex.sanhe_bureau, school_term="2024-2026-1"))
     body = assert_error(api.post(f"{A}/programs", data, as_="sanhe"), 422)
     assert "school_term" in body["fields"]
+    # A start outside the term the program claims (2024–2025 term 1 runs until February).
+    data = jsonable(
+        program_data(ex.sanhe_bureau, school_term="2024-2025-2", starts_on=dt.date(2024, 9, 2))
+    )
+    body = assert_error(api.post(f"{A}/programs", data, as_="sanhe"), 422)
+    assert list(body["fields"]) == ["starts_on"]
+    assert "2025-02-" in body["fields"]["starts_on"][0]
     data = jsonable(program_data(ex.sanhe_bureau, sending_areas=["nowhere"]))
     body = assert_error(api.post(f"{A}/programs", data, as_="sanhe"), 422)
     assert "sending_areas" in body["fields"]

@@ -151,11 +151,14 @@ def test_it_validates_a_program_with_specific_messages(ex):
 def test_it_repeats_a_program_for_the_next_term_with_its_offers(ex):
     copy = services.repeat_program(ex.actor("sanhe"), ex.program.pk)
     assert (copy.school_year, copy.term, copy.status) == ("2024-2025", 2, "draft")
-    assert copy.starts_on == ex.program.starts_on + dt.timedelta(days=182)
+    # Moved in whole weeks into the next term: Monday 2 September 2024 → Monday 24 February.
+    assert copy.starts_on == dt.date(2025, 2, 24)
+    assert copy.ends_on - copy.starts_on == ex.program.ends_on - ex.program.starts_on
     assert copy.areas.count() == ex.program.areas.count()
     assert OfferSlot.objects.filter(offer__program=copy, taken=0, capacity=2).count() == 1
     again = services.repeat_program(ex.actor("sanhe"), copy.pk)
     assert (again.school_year, again.term) == ("2025-2026", 1)
+    assert again.starts_on.isoweekday() == 1 and again.starts_on >= dt.date(2025, 9, 1)
     with pytest.raises(Conflict):
         services.repeat_program(ex.actor("sanhe"), ex.program.pk)
 

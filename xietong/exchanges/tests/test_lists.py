@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -23,7 +24,13 @@ def api(ex: Ex) -> Api:
 
 def _second_program(ex: Ex) -> Any:
     """A second, open program (a draft is seen by its managers only)."""
-    data = program_data(ex.sanhe_bureau, title="三河—天津访学", school_term="2024-2025-2")
+    data = program_data(
+        ex.sanhe_bureau,
+        title="三河—天津访学",
+        school_term="2024-2025-2",
+        starts_on=dt.date(2025, 2, 24),
+        ends_on=dt.date(2025, 7, 4),
+    )
     program = services.create_program(ex.actor("sanhe"), data)
     return services.set_program_status(ex.actor("sanhe"), program.pk, ProgramStatus.OPEN)
 

@@ -108,9 +108,7 @@ def test_it_shows_a_program_with_eligibility_offers_and_counts(client: Any, ex: 
     assert url("program_repeat", ex.program.pk) in page
 
 
-def test_it_names_the_institutions_of_a_program_s_areas_not_their_ids(
-    client: Any, ex: Ex
-) -> None:
+def test_it_names_the_institutions_of_a_program_s_areas_not_their_ids(client: Any, ex: Ex) -> None:
     c = ex.cast
     sanhe = ex.actor("sanhe")
     services.update_program(

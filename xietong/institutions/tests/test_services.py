@@ -312,6 +312,19 @@ def test_it_refuses_invalid_staff_data_and_writes_nothing(cast, extra, field):
     assert not events("staff.create")
 
 
+def test_it_refuses_a_hire_date_before_the_person_turned_sixteen(cast):
+    # 周新 was born on 29 February 1988, so he turned 16 on 29 February 2004.
+    with translation.override("en"), pytest.raises(InvalidInput) as refused:
+        services.create_staff(cast.actor("sanhe"), staff_data(cast, joined_on=dt.date(2004, 2, 28)))
+    assert refused.value.fields == {
+        "joined_on": ["This date is before the person turned 16 (on 2004-02-29)."]
+    }
+    staff = services.create_staff(
+        cast.actor("sanhe"), staff_data(cast, joined_on=dt.date(2004, 2, 29))
+    )
+    assert staff.joined_on == dt.date(2004, 2, 29)
+
+
 def test_it_names_where_a_person_of_its_own_scope_is_already_registered(cast):
     data = staff_data(cast, id_number=cast.sanhe_teacher.id_number)
     data.pop("phone")
