@@ -703,7 +703,9 @@ def summary(result: ExchangesResult) -> str:
     if not result.programs:
         return f"Exchanges: {result.skipped} programs already loaded, nothing to do."
     return (
-        f"Exchanges: {result.programs} programs ({result.skipped} already there), "
+        f"Exchanges: {result.programs} programs"
+        + (f" ({result.skipped} already there)" if result.skipped else "")
+        + ", "
         f"{result.offers} host offers, {result.applications} applications, {result.runs} "
         f"published matching runs, {result.placements} placements ({result.completed} "
         f"completed, {result.in_progress} in progress), {result.logs} weekly logs "

@@ -128,7 +128,8 @@ def test_it_creates_one_demo_user_per_role_with_its_scope():
         assert (ra.institution.name if ra.institution else None) == institution
         assert username in out
     assert settings.XIETONG_DEMO_PASSWORD in out
-    assert f"{len(EXPECTED_ROLES)} users created" in out
+    assert f"{len(EXPECTED_ROLES)} demo sign-ins ready." in out
+    assert "already there" not in out and "exists" not in out
     separated = RoleAssignment.objects.filter(role__in=SEPARATED_ROLES)
     assert separated.values("user").distinct().count() == 3
 
@@ -160,7 +161,7 @@ def test_it_audits_each_user_once_and_is_idempotent():
     )
     User.objects.filter(username="beijing").update(display_name="changed by hand")
     out = run("demo_users")
-    assert f"0 users created, {len(DEMO_USERS)} already there" in out
+    assert f"{len(DEMO_USERS)} demo sign-ins ready." in out
     assert (User.objects.count(), RoleAssignment.objects.count()) == (users, roles)
     assert AuditEvent.objects.count() == events
     assert User.objects.get(username="beijing").display_name == "changed by hand"

@@ -180,6 +180,12 @@ def test_offers_have_slots_and_mentors_at_the_hosts(loaded: Any) -> None:
     assert offer.slots.count() >= 3
 
 
+def test_a_first_load_reports_what_it_wrote_and_nothing_about_earlier_runs(loaded: Any) -> None:
+    text = exchanges.summary(loaded)
+    assert text.startswith(f"Exchanges: {loaded.programs} programs, ")
+    assert "already" not in text
+
+
 def test_a_second_load_creates_nothing_and_audits_nothing(loaded: Any) -> None:
     counts = (
         Program.objects.count(),

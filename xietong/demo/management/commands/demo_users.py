@@ -29,20 +29,18 @@ class Command(BaseCommand):
                 str(labels[e.spec.role]),
                 e.scope,
                 e.spec.display_name,
-                "created" if e.created else "exists",
             )
             for e in ensured
         ]
-        header = ("user", "password", "role", "scope", "display name", "")
+        header = ("user", "password", "role", "scope", "display name")
         widths = [max(_width(r[i]) for r in [header, *rows]) for i in range(len(header))]
         for row in [header, *rows]:
             self.stdout.write(
                 "  ".join(_pad(cell, w) for cell, w in zip(row, widths, strict=True)).rstrip()
             )
         created = sum(e.created for e in ensured)
-        self.stdout.write(
-            self.style.SUCCESS(f"{created} users created, {len(ensured) - created} already there.")
-        )
+        note = f" ({created} new)" if 0 < created < len(ensured) else ""
+        self.stdout.write(self.style.SUCCESS(f"{len(ensured)} demo sign-ins ready{note}."))
 
 
 def _width(text: str) -> int:
