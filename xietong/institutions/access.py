@@ -131,3 +131,6 @@ capability("staff.directory", *DIRECTORY_ROLES)
 capability("staff.school", Role.INSTITUTION_ADMIN)
 capability("staff.register", Role.AUTHORITY_ADMIN, Role.INSTITUTION_ADMIN)
 capability("institutions.register", Role.AUTHORITY_ADMIN, Role.SYSTEM_ADMIN)
+# The home page: an authority's own regions in numbers; the keepers' registry counts.
+capability("registry.region", Role.AUTHORITY_ADMIN, Role.AUTHORITY_VIEWER)
+capability("registry.overview", Role.INSTITUTION_ADMIN, Role.SYSTEM_ADMIN)
