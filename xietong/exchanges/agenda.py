@@ -24,6 +24,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from xietong import access
 from xietong.accounts.access import Actor
@@ -157,9 +158,11 @@ def programs_open_to_me(actor: Actor, limit: int = LIMIT) -> Queue | None:
     ]
     note = ""
     if not_open:
-        note = _("%(n)d more open programs are not open to you; each program's page says why.") % {
-            "n": not_open
-        }
+        note = ngettext(
+            "%(n)d more open program is not open to you; its page says why.",
+            "%(n)d more open programs are not open to you; each program's page says why.",
+            not_open,
+        ) % {"n": not_open}
     return Queue(
         key="open-programs",
         label=_("Open programs you may apply for"),
@@ -592,7 +595,11 @@ def approvals_due(actor: Actor, limit: int = LIMIT) -> Queue:
     )
     in_notice = waiting.exclude(notice_ends_on__lt=today).count()
     if in_notice:
-        note = _("%(n)d more are still in their public notice.") % {"n": in_notice}
+        note = ngettext(
+            "%(n)d more is still in its public notice.",
+            "%(n)d more are still in their public notice.",
+            in_notice,
+        ) % {"n": in_notice}
         return Queue(
             queue.key, queue.label, queue.count, queue.items, queue.url, queue.more_label, note
         )
