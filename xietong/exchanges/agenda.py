@@ -476,9 +476,9 @@ def _missing_completion(side: str | None = None) -> Q:
     """Placements lacking a completion report (of one side, or of either)."""
     reports = PlacementReport.objects.filter(placement=OuterRef("pk"), kind=ReportKind.COMPLETION)
     if side is not None:
-        return ~Exists(reports.filter(side=side))
+        return ~Q(Exists(reports.filter(side=side)))
     both = reports.values("placement").annotate(n=Count("side", distinct=True)).filter(n=2)
-    return ~Exists(both)
+    return ~Q(Exists(both))
 
 
 def host_reports_due(actor: Actor, limit: int = LIMIT) -> Queue:

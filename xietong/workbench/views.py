@@ -40,7 +40,7 @@ def _teacher(actor: Any) -> dict[str, Any] | None:
 def _authority(actor: Any) -> dict[str, Any] | None:
     if not access.can(actor, "registry.region"):
         return None
-    codes = {ra.region.code for ra in accounts.roles_of(actor) if ra.region_id}
+    codes = {ra.region.code for ra in accounts.roles_of(actor) if ra.region is not None}
     return {
         "area": codes.pop() if len(codes) == 1 else "",
         "counts": registry.region_counts(actor),

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from xietong.exchanges import services
 from xietong.exchanges.models import Application, Placement
-from xietong.exchanges.tests.conftest import Ex, approve, ex, program_data  # noqa: F401
+from xietong.exchanges.tests.conftest import Ex, approve, ex, program_data
 
 __all__ = ["ex", "program_data"]
 
