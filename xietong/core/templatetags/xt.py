@@ -23,28 +23,8 @@ _CONTROL_CLASSES = {
 
 
 def role_scope(assignment: Any) -> str:
-    """The scope of a role assignment as shown to people, in words true to the role: a
-    region, an institution, a teacher's own record, the accounts, the audit log — "the
-    whole platform" only for the system admin, who keeps the whole registry."""
-    from xietong.accounts.models import Role
-
-    if assignment.region_id:
-        return str(assignment.region)
-    if assignment.institution_id:
-        return str(assignment.institution)
-    if assignment.role == Role.STAFF:
-        staff = getattr(assignment.user, "staff_record", None)
-        if staff is None:
-            return _("own record (none is linked to this account yet)")
-        return _("own record: %(name)s, %(institution)s") % {
-            "name": staff.name,
-            "institution": staff.institution,
-        }
-    if assignment.role == Role.SECURITY_ADMIN:
-        return _("accounts and roles")
-    if assignment.role == Role.AUDITOR:
-        return _("the audit log")
-    return _("whole platform")
+    """The scope of a role assignment as shown to people (see ``RoleAssignment.scope_label``)."""
+    return str(assignment.scope_label())
 
 
 @register.filter
