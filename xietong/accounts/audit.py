@@ -172,9 +172,9 @@ class VerifyResult:
     problems: list[str]
 
 
-def verify(chunk: int = 5000) -> VerifyResult:
+def verify(chunk: int = 5000, progress: Callable[[int, int], None] | None = None) -> VerifyResult:
     """Recompute every hash and link, check the head and the anchor; report the first
-    problems found."""
+    problems found. ``progress(checked, total)`` is called after each chunk (a job's bar)."""
     problems: list[str] = []
     head = AuditHead.objects.filter(id=1).first()
     prev = head.base_hash if head is not None else GENESIS
@@ -195,6 +195,9 @@ def verify(chunk: int = 5000) -> VerifyResult:
             prev = event.hash
             checked += 1
             last_id = event.id
+        if progress is not None:
+            total = (head.count - archived) if head is not None else checked
+            progress(checked, max(total, checked))
         if len(problems) > 20:
             break
     # Removal at the end leaves no broken link behind: the head and the anchor tell.

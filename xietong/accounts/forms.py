@@ -87,6 +87,16 @@ class UserSearchForm(forms.Form):
         max_length=150,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("User name or name")}),
     )
+    state = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[
+            ("", _("All accounts")),
+            ("locked", _("Locked")),
+            ("must_change", _("Must change the password")),
+            ("inactive", _("Deactivated")),
+        ],
+    )
     page_size = page_size_field()
 
 

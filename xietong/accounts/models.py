@@ -92,6 +92,29 @@ class RoleAssignment(models.Model):
         scope = self.region or self.institution
         return f"{self.get_role_display()}" + (f" · {scope}" if scope else "")
 
+    def scope_label(self) -> str:
+        """The scope in words true to the role: a region, an institution, a teacher's own
+        record, the accounts, the audit log — "whole platform" only for the system admin."""
+        from django.utils.translation import gettext
+
+        if self.region_id:
+            return str(self.region)
+        if self.institution_id:
+            return str(self.institution)
+        if self.role == Role.STAFF:
+            staff = getattr(self.user, "staff_record", None)
+            if staff is None:
+                return gettext("own record (none is linked to this account yet)")
+            return gettext("own record: %(name)s, %(institution)s") % {
+                "name": staff.name,
+                "institution": staff.institution,
+            }
+        if self.role == Role.SECURITY_ADMIN:
+            return gettext("accounts and roles")
+        if self.role == Role.AUDITOR:
+            return gettext("the audit log")
+        return gettext("whole platform")
+
 
 class ApiToken(models.Model):
     """A bearer token for the API. Only its SHA-256 digest is stored."""

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from xietong import access
 from xietong.accounts.access import Actor
@@ -43,7 +45,21 @@ def audit_events_for(actor: Actor, filters: AuditFilters | None = None) -> Query
     return qs
 
 
-def users_for(actor: Actor, q: str = "") -> QuerySet[User]:
+USER_STATES = ("locked", "must_change", "inactive")
+
+
+def _state_q(state: str) -> Q:
+    """Accounts in one of ``USER_STATES`` (locked now, told to change the password, off)."""
+    if state == "locked":
+        return Q(locked_until__gt=timezone.now())
+    if state == "must_change":
+        return Q(must_change_password=True, is_active=True)
+    if state == "inactive":
+        return Q(is_active=False)
+    return Q()
+
+
+def users_for(actor: Actor, q: str = "", state: str = "") -> QuerySet[User]:
     """Accounts with their roles: the security admin's list."""
     from django.utils.translation import gettext
 
@@ -54,11 +70,15 @@ def users_for(actor: Actor, q: str = "") -> QuerySet[User]:
     qs = User.objects.order_by("username").prefetch_related(
         Prefetch(
             "roles",
-            queryset=RoleAssignment.objects.select_related("region", "institution").order_by("id"),
+            queryset=RoleAssignment.objects.select_related(
+                "region", "institution", "user__staff_record__institution"
+            ).order_by("id"),
         )
     )
     if q:
         qs = qs.filter(Q(username__icontains=q) | Q(display_name__icontains=q))
+    if state:
+        qs = qs.filter(_state_q(state))
     return qs
 
 
@@ -82,6 +102,28 @@ def roles_of(actor: Actor) -> QuerySet[RoleAssignment]:
         return RoleAssignment.objects.none()
     return (
         RoleAssignment.objects.filter(user_id=actor.user_id)
-        .select_related("region", "institution")
+        .select_related("region", "institution", "user__staff_record__institution")
         .order_by("id")
     )
+
+
+def account_states(actor: Actor) -> dict[str, int]:
+    """How many accounts are locked, must change their password, are deactivated (one
+    query): the security admin's workbench."""
+    users_for(actor)  # refuses anyone but the security admin
+    return User.objects.aggregate(**{s: Count("pk", filter=_state_q(s)) for s in USER_STATES})
+
+
+def audit_events_today(actor: Actor) -> int:
+    """Events recorded since midnight (Asia/Shanghai): the auditor's workbench."""
+    start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    return audit_events_for(actor).filter(at__gte=start).count()
+
+
+def last_audit_verification(actor: Actor) -> Any:
+    """The newest verification job of the audit chain (by any auditor), or None."""
+    from xietong.accounts.tasks import VERIFY_JOB
+    from xietong.jobs.selectors import jobs_for
+
+    audit_events_for(actor)  # refuses anyone but the auditor
+    return jobs_for(actor).filter(kind=VERIFY_JOB).order_by("-id").first()

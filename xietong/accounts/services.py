@@ -439,3 +439,21 @@ def token_for(plain: str) -> ApiToken | None:
     if not token.last_used_at or now - token.last_used_at > dt.timedelta(minutes=5):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token
+
+
+@transaction.atomic
+def start_audit_verification(actor: Actor) -> Any:
+    """Queue a verification of the audit chain (the auditor's); one at a time."""
+    from xietong.accounts.tasks import VERIFY_JOB
+    from xietong.jobs import services as jobs
+    from xietong.jobs.choices import UNFINISHED
+    from xietong.jobs.models import Job
+
+    if not access.can(actor, "audit.read"):
+        raise PermissionDenied(_("Only the auditor verifies the audit chain."))
+    running = Job.objects.filter(kind=VERIFY_JOB, status__in=list(UNFINISHED)).first()
+    if running is not None:
+        raise Conflict(_("A verification of the audit chain is already under way."))
+    job = jobs.enqueue(actor, VERIFY_JOB)
+    audit.record(actor, "audit.verify", target=job)
+    return job

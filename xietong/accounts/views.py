@@ -198,7 +198,9 @@ def users(request: HttpRequest) -> HttpResponse:
     form = UserSearchForm(request.GET)
     form.is_valid()
     data = getattr(form, "cleaned_data", {})
-    qs = selectors.users_for(_actor(request), (data.get("q") or "").strip())
+    qs = selectors.users_for(
+        _actor(request), (data.get("q") or "").strip(), data.get("state") or ""
+    )
     page = paginate(qs, request.GET.get("page"), data.get("page_size"))
     alerts = list(security_alerts.recent_alerts(_actor(request))[:20])
     return render(request, "accounts/users.html", {"form": form, "page": page, "alerts": alerts})
@@ -343,6 +345,20 @@ def user_active(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --- auditor: the audit log ------------------------------------------------------------
+
+
+@login_required
+@require_POST
+@refusals
+def audit_verify(request: HttpRequest) -> HttpResponse:
+    """Verify the chain in the background; the job's page follows its progress."""
+    try:
+        job = services.start_audit_verification(_actor(request))
+    except Conflict as e:
+        messages.error(request, str(e.message))
+        return redirect("workbench:home")
+    messages.success(request, _("The verification of the audit chain was started."))
+    return redirect("jobs:detail", pk=job.pk)
 
 
 @login_required

@@ -69,6 +69,10 @@ def _scope_label(spec: DemoUser) -> str:
     if spec.staff:
         row = named.STAFF_BY_KEY[spec.staff]
         return f"own record: {row.name}, {named.BY_KEY[row.institution].name}"
+    if spec.role == Role.SECURITY_ADMIN:
+        return "accounts and roles"
+    if spec.role == Role.AUDITOR:
+        return "the audit log"
     return "whole platform"
 
 

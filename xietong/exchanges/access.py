@@ -21,6 +21,8 @@ about actors; it lives here beside the access rules it is used with.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -47,7 +49,7 @@ from xietong.exchanges.models import (
     ProgramArea,
 )
 from xietong.institutions.access import BUSINESS_ROLES
-from xietong.institutions.models import Staff
+from xietong.institutions.models import Institution, Staff
 from xietong.regions.selectors import under_paths_q
 
 MANAGES = _("Only an authority administrator over the program's region manages this program.")
@@ -57,6 +59,18 @@ EDITABLE = frozenset({ProgramStatus.DRAFT, ProgramStatus.OPEN, ProgramStatus.CLO
 
 def _window_open(p: Program) -> bool:
     return p.status == ProgramStatus.OPEN and p.opens_at <= timezone.now() < p.closes_at
+
+
+def window_open_q(prefix: str = "") -> Q:
+    """:func:`_window_open` as a filter: programs accepting applications now."""
+    now = timezone.now()
+    return Q(
+        **{
+            f"{prefix}status": ProgramStatus.OPEN,
+            f"{prefix}opens_at__lte": now,
+            f"{prefix}closes_at__gt": now,
+        }
+    )
 
 
 def _window_message(p: Program) -> str:
@@ -404,25 +418,48 @@ capability(
 capability("notifications.read", everyone=True)
 
 
-def area_q(program: Program, side: str, prefix: str = "") -> Q:
-    """Institutions inside a program's sending or host scope; no entries means anywhere."""
-    rows = list(
+def area_rows(program: Program, side: str) -> list[ProgramArea]:
+    """The entries of a program's sending or host scope, ready for :func:`area_targets`."""
+    return list(
         ProgramArea.objects.filter(program=program, side=side)
         .select_related("region")
         .prefetch_related("group__members")
     )
-    if not rows:
-        return Q()
+
+
+def area_targets(rows: Iterable[ProgramArea]) -> tuple[list[str], list[int]] | None:
+    """The region paths and institution ids a scope's entries name; None: anywhere."""
+    entries = list(rows)
+    if not entries:
+        return None
     paths: list[str] = []
     ids: list[int] = []
-    for row in rows:
+    for row in entries:
         if row.region is not None:
             paths.append(row.region.path)
         elif row.group is not None:
             paths.extend(m.path for m in row.group.members.all())
         elif row.institution_id:
             ids.append(row.institution_id)
+    return paths, ids
+
+
+def area_q(program: Program, side: str, prefix: str = "") -> Q:
+    """Institutions inside a program's sending or host scope; no entries means anywhere."""
+    targets = area_targets(area_rows(program, side))
+    if targets is None:
+        return Q()
+    paths, ids = targets
     q = under_paths_q(paths, f"{prefix}region_path")
     if ids:
         q |= Q(**{f"{prefix}pk__in": ids})
     return q
+
+
+def in_area(rows: Iterable[ProgramArea], institution: Institution) -> bool:
+    """:func:`area_q` for one institution over entries already loaded (many programs at once)."""
+    targets = area_targets(rows)
+    if targets is None:
+        return True
+    paths, ids = targets
+    return institution.pk in ids or any(institution.region_path.startswith(p) for p in paths)

@@ -140,3 +140,6 @@ capability("institutions.register", Role.AUTHORITY_ADMIN, Role.SYSTEM_ADMIN)
 # The security admin reads no registry (三员分立), except the names and codes of
 # institutions, to grant an institution administrator's role (decision 0005).
 capability("institutions.name_for_grants", Role.SECURITY_ADMIN)
+# The home page: an authority's own regions in numbers; the keepers' registry counts.
+capability("registry.region", Role.AUTHORITY_ADMIN, Role.AUTHORITY_VIEWER)
+capability("registry.overview", Role.INSTITUTION_ADMIN, Role.SYSTEM_ADMIN)

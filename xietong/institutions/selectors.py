@@ -378,3 +378,13 @@ def counts_by_region(actor: Actor) -> dict[int, dict[str, int]]:
             totals[r.parent_id]["institutions"] += totals[r.id]["institutions"]
             totals[r.parent_id]["staff"] += totals[r.id]["staff"]
     return totals
+
+
+def region_counts(actor: Actor) -> dict[str, int]:
+    """Institutions and staff in the actor's own authority regions — not the whole
+    directory it reads: one count and one sum over the region roll-ups."""
+    mine = access.relation_q(actor, Institution, ("viewer",))
+    return {
+        "institutions": Institution.objects.filter(mine).count(),
+        "staff": _summed(RegionTally.objects.filter(mine)),
+    }

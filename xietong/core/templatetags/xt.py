@@ -23,12 +23,8 @@ _CONTROL_CLASSES = {
 
 
 def role_scope(assignment: Any) -> str:
-    """The scope of a role assignment as shown to people: a region, an institution, or none."""
-    if assignment.region_id:
-        return str(assignment.region)
-    if assignment.institution_id:
-        return str(assignment.institution)
-    return ""
+    """The scope of a role assignment as shown to people (see ``RoleAssignment.scope_label``)."""
+    return str(assignment.scope_label())
 
 
 @register.filter

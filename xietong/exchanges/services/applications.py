@@ -65,13 +65,25 @@ def release_place(slot_id: int) -> None:
 # --- eligibility and choices ---------------------------------------------------------------
 
 
-def eligibility_problems(program: Program, staff: Staff, today: dt.date | None = None) -> list[str]:
-    """Every eligibility rule the staff member fails, each named; empty when eligible."""
+def eligibility_problems(
+    program: Program,
+    staff: Staff,
+    today: dt.date | None = None,
+    *,
+    in_sending_area: bool | None = None,
+) -> list[str]:
+    """Every eligibility rule the staff member fails, each named; empty when eligible.
+
+    ``in_sending_area`` is the area rule's answer when the caller already has it (the
+    workbench checks many programs with :func:`~xietong.exchanges.access.in_area`).
+    """
     today = today or timezone.localdate()
     problems: list[str] = []
-    if not Institution.objects.filter(
-        area_q(program, Side.SENDING), pk=staff.institution_id
-    ).exists():
+    if in_sending_area is None:
+        in_sending_area = Institution.objects.filter(
+            area_q(program, Side.SENDING), pk=staff.institution_id
+        ).exists()
+    if not in_sending_area:
         problems.append(_("Your institution is outside the program's sending area."))
     stages = program.codes("elig_stages")
     if stages and not set(stages) & set(staff.stage_list):

@@ -94,6 +94,15 @@ def _status_counts(actor: Any, program_id: int) -> list[dict[str, Any]]:
     ]
 
 
+def _my_problems(actor: Any, program: Program) -> list[str] | None:
+    """Why the signed-in teacher may not apply to an open program (None: not a teacher,
+    or the program takes no applications now)."""
+    own = access.own_record(actor)
+    if own is None or not WINDOW.holds(program):
+        return None
+    return services.eligibility_problems(program, registry.staff_detail(actor, own))
+
+
 @login_required
 @refusals
 def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -110,6 +119,7 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "counts": _status_counts(actor, pk),
         "eligibility": _eligibility(program),
         "mine": selectors.my_application(actor, pk),
+        "my_problems": _my_problems(actor, program),
         "moves": f.status_moves(program) if "set_status" in actions else [],
         "window_open": WINDOW.holds(program),
         "areas": {

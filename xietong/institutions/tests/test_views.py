@@ -275,8 +275,8 @@ def test_it_refuses_the_create_form_to_roles_that_cannot_register(client, cast):
         ({"school_code": "2111099999"}, "school_code", "该标识码所属省份与单位所在地区不一致。"),
         ({"region": "999999"}, "region", "未知的地区代码：999999"),
         ({"name": ""}, "name", "此字段为必填项。"),
-        ({"name": "长" * 101}, "name", "不超过 100 字符"),
-        ({"latitude": "123"}, "latitude", "确保该值小于或等于90。"),
+        ({"name": "长" * 101}, "name", "最多填写 100 个字（现在 101 个），请删减。"),
+        ({"latitude": "123"}, "latitude", "请填写不大于 90 的数。"),
     ],
 )
 def test_it_shows_each_refusal_next_to_its_field_in_chinese_and_writes_nothing(

@@ -29,9 +29,8 @@ def test_it_greets_the_sanhe_authority_with_its_counts_and_role_in_chinese(clien
     html = client.get(reverse("workbench:home")).content.decode()
     assert 'lang="zh-Hans"' in html
     assert "京津冀教育协同平台" in html
-    assert 'data-testid="count-institutions">4<' in html
-    assert 'data-testid="count-my-institutions">1<' in html
-    assert 'data-testid="count-my-staff">1<' in html
+    assert 'data-testid="count-region-institutions">1<' in html
+    assert 'data-testid="count-region-staff">1<' in html
     assert "教育行政部门管理员" in html and "三河市" in html
 
 
@@ -100,7 +99,7 @@ def test_it_switches_the_whole_page_to_english(client, cast):
     html = client.get(reverse("workbench:home")).content.decode()
     assert 'lang="en"' in html
     assert "Beijing–Tianjin–Hebei Education Collaboration Platform" in html
-    assert "Institutions you can see" in html
+    assert "Institutions in your region" in html
     assert "Authority administrator" in html
     assert "京津冀教育协同平台" not in html
 
