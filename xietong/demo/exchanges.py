@@ -57,6 +57,7 @@ from xietong.exchanges.access import area_q
 from xietong.exchanges.choices import (
     AppStatus,
     DutyKind,
+    PlacementStatus,
     ProgramKind,
     ProgramStatus,
     ReportKind,
@@ -80,6 +81,7 @@ Term = SchoolTerm  # one calendar rule: xietong.core.terms
 # the whole exchanges demo loads in seconds.
 SYNTHETIC_PER_TERM = {"beisanxian": 6, "xiongan": 4, "rongdong": 0, "higher_ed": 2}
 FINISHED_TERMS = 3
+OPEN_SINCE_DAYS = 28  # the next term's programs opened for applications four weeks ago
 
 LOG_TEXTS = (
     "随堂听课{n}节，参加学科组集体备课，整理听课笔记。",
@@ -187,6 +189,7 @@ class ExchangesResult:
     placements: int = 0
     completed: int = 0
     in_progress: int = 0
+    ended: int = 0
     logs: int = 0
     seconds: float = 0.0
     lines: list[str] = field(default_factory=list)
@@ -478,7 +481,7 @@ def _load_program(ctx: Ctx, s: Series, term: Term, phase: str) -> None:
     sched = Schedule(term, s.weeks)
     now = timezone.now()
     if phase == "open":
-        window = (now - dt.timedelta(days=7), now + dt.timedelta(days=21))
+        window = (now - dt.timedelta(days=OPEN_SINCE_DAYS), now + dt.timedelta(days=21))
     else:
         # Applications are accepted only while the window is open (the services check
         # "now"); the program is created with the real opening and a closing just ahead,
@@ -487,7 +490,7 @@ def _load_program(ctx: Ctx, s: Series, term: Term, phase: str) -> None:
     program = _create(ctx, s, term, sched, window)
     ctx.result.programs += 1
     probe = program  # eligibility needs only the program's areas and rules
-    limit = SYNTHETIC_PER_TERM[s.key] if phase != "open" else 3
+    limit = SYNTHETIC_PER_TERM[s.key] if phase != "open" else 6
     people = _applicants(s, probe, limit)
     if program.repeated_from_id:
         choices = _choices_for_repeat(program, people)
@@ -501,13 +504,8 @@ def _load_program(ctx: Ctx, s: Series, term: Term, phase: str) -> None:
     services.update_program(ctx.org, program.pk, {"closes_at": sched.closes_at})
     services.set_program_status(ctx.org, program.pk, ProgramStatus.CLOSED)
     for app in apps:
-        services.recommend_application(
-            home_admin(app.home_id),
-            app.pk,
-            notice_starts_on=sched.notice[0],
-            notice_ends_on=sched.notice[1],
-            score=80 + (app.pk * 7) % 20,
-        )
+        _recommend(app, score=80 + (app.pk * 7) % 20)
+        _notice_on(app.pk, at(sched.notice[0], 9), *sched.notice)
         services.approve_application(ctx.org, app.pk)
     run = services.start_matching_run(ctx.org, program.pk, RunMode.STABLE, enqueue=False)
     services.execute_matching_run(run.pk)
@@ -523,9 +521,11 @@ def _load_program(ctx: Ctx, s: Series, term: Term, phase: str) -> None:
 def _open_applications(
     ctx: Ctx, s: Series, program: Program, people: list[Staff], choices: dict[int, list[int]]
 ) -> None:
-    """Applications in several states; the demo teacher is left free to apply herself."""
+    """Applications in each state of the review queues; the demo teacher is left free to
+    apply herself. In turn: submitted (the school's to recommend), recommended with the
+    public notice running, recommended two weeks ago with the notice over (the authority's
+    to approve), and a draft."""
     me = named.staff("bj80_rd_teacher").pk
-    today = ctx.today
     for i, st in enumerate(p for p in people if p.pk in choices and p.pk != me):
         app = services.create_application(
             home_admin(st.institution_id),
@@ -533,16 +533,47 @@ def _open_applications(
             choices=choices[st.pk],
             applicant=st.pk,
             statement="希望参加本学期跟岗学习。",
-            submit=i % 3 != 2,
+            submit=i % 4 != 3,
         )
         ctx.result.applications += 1
-        if i % 3 == 1:
-            services.recommend_application(
-                home_admin(st.institution_id),
-                app.pk,
-                notice_starts_on=today - dt.timedelta(days=1),
-                notice_ends_on=today + dt.timedelta(days=5),
-            )
+        if i % 4 in (1, 2):
+            _recommend(app)
+        if i % 4 == 2:
+            _notice_ran(app.pk, dt.timedelta(weeks=2))
+
+
+def _recommend(app: Application, score: float | None = None) -> None:
+    """The home school recommends; the public notice starts today for the shortest time."""
+    today = timezone.localdate()
+    services.recommend_application(
+        home_admin(app.home_id),
+        app.pk,
+        notice_starts_on=today,
+        notice_ends_on=services.earliest_notice_end(today),
+        score=score,
+    )
+
+
+def _notice_on(pk: int, recommended_at: dt.datetime, starts: dt.date, ends: dt.date) -> None:
+    """Put a recommendation and its public notice on the program's own (past) dates.
+
+    The service publishes a notice from the day it is called and cannot be back-dated, so
+    a demo replaying past terms recommends today and then moves these dates — and only
+    these — with a direct update, before the authority approves (see :func:`_backdate`).
+    """
+    Application.objects.filter(pk=pk).update(
+        recommended_at=recommended_at, notice_starts_on=starts, notice_ends_on=ends
+    )
+
+
+def _notice_ran(pk: int, back: dt.timedelta) -> None:
+    """A recommendation made ``back`` ago (whole weeks): submission and notice move with it."""
+    app = Application.objects.get(pk=pk)
+    assert app.recommended_at and app.submitted_at and app.notice_starts_on and app.notice_ends_on
+    _notice_on(
+        pk, app.recommended_at - back, app.notice_starts_on - back, app.notice_ends_on - back
+    )
+    Application.objects.filter(pk=pk).update(submitted_at=app.submitted_at - back)
 
 
 def _placement(ctx: Ctx, app: Application, sched: Schedule, *, finished: bool) -> None:
@@ -627,18 +658,35 @@ def _backdate(program: Program, sched: Schedule) -> None:
         )
     apps.filter(recommended_at__isnull=False).update(recommended_at=at(sched.notice[0], 9))
     apps.filter(approved_at__isnull=False).update(approved_at=sched.approved_at)
+    apps.filter(matched_at__isnull=False).update(matched_at=sched.published_at)
     apps.filter(confirmed_at__isnull=False).update(confirmed_at=sched.confirmed_at)
     apps.filter(completed_at__isnull=False).update(
         completed_at=at(sched.ends_on + dt.timedelta(days=25), 16)
     )
-    Placement.objects.filter(application__program=program, completed_at__isnull=False).update(
-        completed_at=at(sched.ends_on, 17)
+    placements = Placement.objects.filter(application__program=program)
+    for p in placements.filter(started_at__isnull=False).only("pk", "starts_on"):
+        Placement.objects.filter(pk=p.pk).update(started_at=at(p.starts_on, 9))
+    placements.filter(completed_at__isnull=False).update(
+        completed_at=at(sched.ends_on, 17), ended_at=at(sched.ends_on, 17)
     )
     finished = sched.published_at - dt.timedelta(days=1)
     Job.objects.filter(matching_run__program=program).update(
         created_at=finished, started_at=finished, heartbeat_at=finished, finished_at=finished
     )
     MatchingRun.objects.filter(program=program).update(published_at=sched.published_at)
+
+
+def _end_due(ctx: Ctx) -> None:
+    """What the daily job would have done: placements past their end date end, reports are
+    asked for; each ended the night after its end date, as the job would have ended it."""
+    before = set(
+        Placement.objects.filter(status=PlacementStatus.ENDED).values_list("pk", flat=True)
+    )
+    ctx.result.ended = services.end_due_placements(ctx.today)["ended"]
+    now = timezone.now()
+    for p in Placement.objects.filter(status=PlacementStatus.ENDED).exclude(pk__in=before):
+        night = at(p.ends_on + dt.timedelta(days=1), 1)
+        Placement.objects.filter(pk=p.pk).update(ended_at=min(night, now))
 
 
 # --- the whole load ---------------------------------------------------------------------------
@@ -663,6 +711,7 @@ def load_exchanges(
                 _load_program(ctx, s, term, phase)
             if progress:
                 progress(f"{s.title} {term.code} ({phase})")
+    _end_due(ctx)
     ctx.result.seconds = time.monotonic() - started
     return ctx.result
 
@@ -706,7 +755,8 @@ def summary(result: ExchangesResult) -> str:
         f"Exchanges: {result.programs} programs ({result.skipped} already there), "
         f"{result.offers} host offers, {result.applications} applications, {result.runs} "
         f"published matching runs, {result.placements} placements ({result.completed} "
-        f"completed, {result.in_progress} in progress), {result.logs} weekly logs "
+        f"completed, {result.in_progress} in progress, {result.ended} ended awaiting reports), "
+        f"{result.logs} weekly logs "
         f"in {result.seconds:.1f} s"
     )
 

@@ -256,6 +256,7 @@ declare(
                 by=("manager",),
                 states=frozenset({AppStatus.APPROVED}),
                 to=AppStatus.MATCHED,
+                stamp="matched_at",
                 denied=_("Only the program's managers place applicants."),
             ),
             Rule(
@@ -287,7 +288,7 @@ declare(
 )
 
 PLACEMENT_DENIED = _("You may not do this for this placement.")
-ACTIVE = frozenset({PlacementStatus.ACTIVE})
+RUNNING_OR_ENDED = frozenset({PlacementStatus.ACTIVE, PlacementStatus.ENDED})
 
 declare(
     Policy(
@@ -307,20 +308,21 @@ declare(
                 by=("mentor", "host", "home", "manager"),
                 states=frozenset({PlacementStatus.PLANNED}),
                 to=PlacementStatus.ACTIVE,
+                stamp="started_at",
                 denied=PLACEMENT_DENIED,
                 not_now=_("This placement has already started."),
             ),
             Rule(
                 "log",
                 by=("teacher",),
-                states=ACTIVE,
+                states=RUNNING_OR_ENDED,
                 denied=PLACEMENT_DENIED,
                 not_now=_("Logs are kept while the placement is active."),
             ),
             Rule(
                 "report",
                 by=("teacher", "mentor", "host"),
-                states=frozenset({PlacementStatus.ACTIVE, PlacementStatus.COMPLETED}),
+                states=frozenset({*RUNNING_OR_ENDED, PlacementStatus.COMPLETED}),
                 denied=_("Reports are written by the teacher and by the host."),
                 not_now=_("Reports are written once the placement has started."),
             ),
@@ -328,16 +330,18 @@ declare(
             Rule(
                 "complete",
                 by=("mentor", "host", "manager"),
-                states=ACTIVE,
+                states=RUNNING_OR_ENDED,
                 to=PlacementStatus.COMPLETED,
                 stamp="completed_at",
                 denied=PLACEMENT_DENIED,
-                not_now=_("Only an active placement can be completed."),
+                not_now=_("Only an active or ended placement can be completed."),
             ),
             Rule("add_duty", by=("home",), denied=PLACEMENT_DENIED),
             Rule("finish_duty", by=("teacher", "home"), denied=PLACEMENT_DENIED),
         ),
         audit_prefix="exchanges.placement",
+        # The daily job ends active placements whose end date has passed.
+        system_moves={PlacementStatus.ACTIVE: frozenset({PlacementStatus.ENDED})},
     )
 )
 
