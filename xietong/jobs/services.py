@@ -54,13 +54,13 @@ def enqueue(
 def dispatch_on_commit(job_id: int) -> None:
     """Hand a queued job to the task backend once the transaction commits."""
 
-    def hand_over() -> None:
+    def dispatch() -> None:
         from xietong.jobs.tasks import execute_job
 
         result = execute_job.enqueue(job_id)  # runs inline with the immediate backend
         Job.objects.filter(pk=job_id).update(task_id=str(result.id)[:64])
 
-    transaction.on_commit(hand_over)
+    transaction.on_commit(dispatch)
 
 
 def run_now(job: Job, on_report: runner.OnReport | None = None) -> Job:
