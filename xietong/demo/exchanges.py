@@ -49,6 +49,7 @@ from django.utils import timezone
 from xietong.accounts import audit
 from xietong.accounts.access import Actor, Grant
 from xietong.accounts.models import Role
+from xietong.core.codes import SUBJECTS
 from xietong.core.delimited import needle
 from xietong.core.terms import SchoolTerm
 from xietong.demo import named
@@ -56,6 +57,7 @@ from xietong.exchanges import services
 from xietong.exchanges.access import area_q
 from xietong.exchanges.choices import (
     AppStatus,
+    AuthorSide,
     DutyKind,
     PlacementStatus,
     ProgramKind,
@@ -68,6 +70,8 @@ from xietong.exchanges.models import (
     Application,
     MatchingRun,
     Placement,
+    PlacementLog,
+    PlacementReport,
     Program,
 )
 from xietong.institutions.models import Institution, Staff
@@ -82,6 +86,7 @@ Term = SchoolTerm  # one calendar rule: xietong.core.terms
 SYNTHETIC_PER_TERM = {"beisanxian": 6, "xiongan": 4, "rongdong": 0, "higher_ed": 2}
 FINISHED_TERMS = 3
 OPEN_SINCE_DAYS = 28  # the next term's programs opened for applications four weeks ago
+OPEN_APPLICANTS = 12  # synthetic applicants to an open program: the review queues fill
 
 LOG_TEXTS = (
     "随堂听课{n}节，参加学科组集体备课，整理听课笔记。",
@@ -305,8 +310,11 @@ def _program_data(s: Series, term: Term, sched: Schedule, window: tuple[Any, Any
     return data
 
 
-def _applicants(s: Series, program: Program, limit: int) -> list[Staff]:
-    """Named people, then synthetic staff not yet sent by this series, all eligible."""
+def _applicants(s: Series, program: Program, limit: int, *, spread: bool = False) -> list[Staff]:
+    """Named people, then synthetic staff not yet sent by this series, all eligible.
+
+    ``spread``: the synthetic staff are taken from each county of the sending area in
+    turn (an open program's review queues then reach every county's authority)."""
     people: list[Staff] = []
     for key in s.named_applicants:
         st = Staff.objects.filter(id_number=named.id_number(named.STAFF_BY_KEY[key])).first()
@@ -329,12 +337,30 @@ def _applicants(s: Series, program: Program, limit: int) -> list[Staff]:
         qs = qs.exclude(
             pk__in=Application.objects.filter(program__title=s.title).values("applicant_id")
         )
-    for st in qs.select_related("institution").order_by("pk")[: max(limit * 3, limit)]:
+    candidates = list(
+        qs.select_related("institution").order_by("pk")[: limit * (20 if spread else 3)]
+    )
+    if spread:
+        candidates = _round_robin(candidates)
+    for st in candidates:
         if len(people) >= len(s.named_applicants) + limit:
             break
         if not services.eligibility_problems(program, st):
             people.append(st)
     return people
+
+
+def _round_robin(staff: list[Staff]) -> list[Staff]:
+    """The staff reordered one county at a time (each county's in their order)."""
+    by_county: dict[int, list[Staff]] = {}
+    for st in staff:
+        by_county.setdefault(st.institution.region_id, []).append(st)
+    queues = list(by_county.values())
+    out: list[Staff] = []
+    while queues:
+        out.extend(q.pop(0) for q in queues)
+        queues = [q for q in queues if q]
+    return out
 
 
 def _pair(st: Staff, stages: set[str]) -> tuple[str, str] | None:
@@ -449,7 +475,10 @@ def _apply(ctx: Ctx, program: Program, people: list[Staff], choices: dict[int, l
             program.pk,
             choices=choices[st.pk],
             applicant=st.pk,
-            statement=f"申请参加“{program.title}”，希望在跟岗中提升{st.subject_list[0]}教学与管理能力。",
+            statement=(
+                f"申请参加“{program.title}”，希望在跟岗中提升"
+                f"{SUBJECTS.label(st.subject_list[0], 'zh-hans')}教学与管理能力。"
+            ),
             submit=True,
         )
         apps.append(app)
@@ -490,8 +519,8 @@ def _load_program(ctx: Ctx, s: Series, term: Term, phase: str) -> None:
     program = _create(ctx, s, term, sched, window)
     ctx.result.programs += 1
     probe = program  # eligibility needs only the program's areas and rules
-    limit = SYNTHETIC_PER_TERM[s.key] if phase != "open" else 6
-    people = _applicants(s, probe, limit)
+    limit = SYNTHETIC_PER_TERM[s.key] if phase != "open" else OPEN_APPLICANTS
+    people = _applicants(s, probe, limit, spread=phase == "open")
     if program.repeated_from_id:
         choices = _choices_for_repeat(program, people)
     else:
@@ -522,9 +551,9 @@ def _open_applications(
     ctx: Ctx, s: Series, program: Program, people: list[Staff], choices: dict[int, list[int]]
 ) -> None:
     """Applications in each state of the review queues; the demo teacher is left free to
-    apply herself. In turn: submitted (the school's to recommend), recommended with the
-    public notice running, recommended two weeks ago with the notice over (the authority's
-    to approve), and a draft."""
+    apply herself. In turn: one recommended two weeks ago with the public notice over (the
+    authority's to approve), one recommended with the notice running, two submitted (the
+    school's to recommend), and a draft."""
     me = named.staff("bj80_rd_teacher").pk
     for i, st in enumerate(p for p in people if p.pk in choices and p.pk != me):
         app = services.create_application(
@@ -533,12 +562,12 @@ def _open_applications(
             choices=choices[st.pk],
             applicant=st.pk,
             statement="希望参加本学期跟岗学习。",
-            submit=i % 4 != 3,
+            submit=i % 5 != 4,
         )
         ctx.result.applications += 1
-        if i % 4 in (1, 2):
+        if i % 5 in (0, 1):
             _recommend(app)
-        if i % 4 == 2:
+        if i % 5 == 0:
             _notice_ran(app.pk, dt.timedelta(weeks=2))
 
 
@@ -573,7 +602,9 @@ def _notice_ran(pk: int, back: dt.timedelta) -> None:
     _notice_on(
         pk, app.recommended_at - back, app.notice_starts_on - back, app.notice_ends_on - back
     )
-    Application.objects.filter(pk=pk).update(submitted_at=app.submitted_at - back)
+    Application.objects.filter(pk=pk).update(
+        created_at=app.created_at - back, submitted_at=app.submitted_at - back
+    )
 
 
 def _placement(ctx: Ctx, app: Application, sched: Schedule, *, finished: bool) -> None:
@@ -653,8 +684,9 @@ def _backdate(program: Program, sched: Schedule) -> None:
     """
     apps = Application.objects.filter(program=program)
     for i, pk in enumerate(apps.order_by("pk").values_list("pk", flat=True)):
+        submitted = sched.opens_at + dt.timedelta(days=3 + i % 20, hours=i % 7)
         Application.objects.filter(pk=pk).update(
-            submitted_at=sched.opens_at + dt.timedelta(days=3 + i % 20, hours=i % 7)
+            created_at=submitted - dt.timedelta(hours=1), submitted_at=submitted
         )
     apps.filter(recommended_at__isnull=False).update(recommended_at=at(sched.notice[0], 9))
     apps.filter(approved_at__isnull=False).update(approved_at=sched.approved_at)
@@ -663,9 +695,22 @@ def _backdate(program: Program, sched: Schedule) -> None:
     apps.filter(completed_at__isnull=False).update(
         completed_at=at(sched.ends_on + dt.timedelta(days=25), 16)
     )
+    now = timezone.now()  # a step of the current term is not put after the present
     placements = Placement.objects.filter(application__program=program)
-    for p in placements.filter(started_at__isnull=False).only("pk", "starts_on"):
+    for p in placements.filter(started_at__isnull=False).only("pk", "starts_on", "ends_on"):
         Placement.objects.filter(pk=p.pk).update(started_at=at(p.starts_on, 9))
+        midpoint = p.starts_on + (p.ends_on - p.starts_on) / 2
+        reports = PlacementReport.objects.filter(placement=p)
+        reports.filter(kind=ReportKind.MIDTERM).update(submitted_at=min(at(midpoint, 16), now))
+        reports.filter(kind=ReportKind.COMPLETION, side=AuthorSide.TEACHER).update(
+            submitted_at=at(p.ends_on, 15)
+        )
+        reports.filter(kind=ReportKind.COMPLETION, side=AuthorSide.HOST).update(
+            submitted_at=at(p.ends_on, 16)
+        )
+        for log in PlacementLog.objects.filter(placement=p).only("pk", "week_starting"):
+            friday = max(log.week_starting + dt.timedelta(days=4), p.starts_on)
+            PlacementLog.objects.filter(pk=log.pk).update(created_at=min(at(friday, 18), now))
     placements.filter(completed_at__isnull=False).update(
         completed_at=at(sched.ends_on, 17), ended_at=at(sched.ends_on, 17)
     )
@@ -673,7 +718,9 @@ def _backdate(program: Program, sched: Schedule) -> None:
     Job.objects.filter(matching_run__program=program).update(
         created_at=finished, started_at=finished, heartbeat_at=finished, finished_at=finished
     )
-    MatchingRun.objects.filter(program=program).update(published_at=sched.published_at)
+    MatchingRun.objects.filter(program=program).update(
+        created_at=finished - dt.timedelta(minutes=5), published_at=sched.published_at
+    )
 
 
 def _end_due(ctx: Ctx) -> None:

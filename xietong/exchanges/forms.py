@@ -330,7 +330,7 @@ class _NoticeDates(forms.Form):
 
 
 COMMENT = forms.CharField(
-    label=_("Comment (审批意见)"),
+    label=_("Review comment"),
     required=False,
     max_length=500,
     widget=forms.Textarea(attrs={"rows": 2}),
@@ -378,7 +378,7 @@ class BatchForm(forms.Form):
     verb = forms.ChoiceField(choices=[(v, v) for v in ("recommend", "approve", "reject")])
     ids = IdsField(required=False)
     comment = forms.CharField(
-        label=_("Comment (审批意见)"),
+        label=_("Review comment"),
         required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),

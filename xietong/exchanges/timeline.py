@@ -49,7 +49,7 @@ def application_steps(
     notice_end = app.notice_ends_on
     rows: list[tuple[str, str, Any, bool | None, str]] = [
         # key, label, time, done (None: when it has a time), comment
-        ("created", _("Created"), app.created_at, True, ""),
+        ("created", _("Application created"), app.created_at, True, ""),
         ("submitted", _label(AppStatus.SUBMITTED), app.submitted_at, None, ""),
         (
             "recommended",

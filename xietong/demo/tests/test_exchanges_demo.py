@@ -220,6 +220,7 @@ def test_every_write_went_through_the_audited_services(loaded: Any) -> None:
 
 
 STEP_ORDER = (
+    "created",
     "submitted",
     "recommended",
     "notice start",
@@ -244,6 +245,7 @@ def _steps(app: Application) -> list[tuple[str, dt.datetime]]:
     day = dt.time(0)
     p = getattr(app, "placement", None)
     times: dict[str, dt.datetime | None] = {
+        "created": app.created_at,
         "submitted": app.submitted_at,
         "recommended": app.recommended_at,
         "notice start": (
@@ -282,6 +284,18 @@ def test_no_step_of_the_demo_comes_before_the_one_it_follows(loaded: Any) -> Non
     # The demo reaches every step somewhere, so the ordering above is checked for each.
     reached = {name for app in apps for name, _at in _steps(app)}
     assert reached == set(STEP_ORDER)
+    # A placement's logs and reports come after its start; a run after the approvals it
+    # matched and before its publication, which comes before the places it gave.
+    for p in Placement.objects.filter(started_at__isnull=False):
+        for log in p.logs.all():
+            assert p.started_at <= log.created_at, (p.pk, log.pk)
+        for r in p.reports.all():
+            assert p.started_at <= r.submitted_at, (p.pk, r.pk)
+    for run in MatchingRun.objects.filter(published_at__isnull=False):
+        approved = [r.application.approved_at for r in run.results.select_related("application")]
+        assert max(approved) <= run.created_at <= run.published_at
+        matched = run.program.applications.filter(matched_at__isnull=False)
+        assert all(run.published_at <= a.matched_at for a in matched)
 
 
 def timezone_day(moment: dt.datetime) -> dt.date:

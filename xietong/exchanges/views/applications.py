@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from xietong import access
@@ -22,6 +23,7 @@ from xietong.core.pickers import BoundPicker, bound
 from xietong.core.views import refusals
 from xietong.exchanges import forms as f
 from xietong.exchanges import selectors, services
+from xietong.exchanges.choices import AppStatus
 from xietong.exchanges.explanations import render as render_explanation
 from xietong.exchanges.models import HostOffer
 from xietong.exchanges.timeline import application_steps
@@ -362,6 +364,7 @@ def review_batch(request: HttpRequest) -> HttpResponse:
                 "id": r.id,
                 "name": names.get(r.id, ""),
                 "done": r.done,
+                "status": str(AppStatus(r.status).label) if r.status else "",
                 "code": r.code,
                 "message": r.message,
             }
@@ -369,7 +372,13 @@ def review_batch(request: HttpRequest) -> HttpResponse:
         ],
     }
     if done == len(results):
-        messages.success(request, _("All %(n)d applications were decided.") % {"n": done})
+        messages.success(
+            request,
+            ngettext(
+                "%(n)d application was decided.", "%(n)d applications were decided.", done
+            )
+            % {"n": done},
+        )
     else:
         messages.warning(
             request,
