@@ -329,22 +329,7 @@ def list_applications(request: HttpRequest, query: Query[ApplicationQuery]) -> A
     return _page(qs, query.page, query.page_size, lambda x: _application_out(actor, x))
 
 
-@router.get(
-    "/review/{queue}",
-    response={200: ApplicationPage, **ERRORS},
-    summary="A review queue: recommend (your school) or approve (your authority)",
-)
-def review_queue(
-    request: HttpRequest,
-    queue: Literal["recommend", "approve"],
-    query: Query[ReviewQuery],
-) -> Any:
-    actor = _actor(request)
-    filters = parse_query(selectors.ReviewFilters, query, actor=actor)
-    qs = QUEUES[queue](actor, filters)
-    return _page(qs, query.page, query.page_size, lambda x: _application_out(actor, x))
-
-
+# Before /review/{queue}: the first pattern that matches a path answers it.
 @router.post(
     "/review/batch",
     response={200: BatchOut, **ERRORS},
@@ -382,6 +367,22 @@ def review_batch(request: HttpRequest, payload: BatchIn) -> Any:
             for r in results
         ],
     }
+
+
+@router.get(
+    "/review/{queue}",
+    response={200: ApplicationPage, **ERRORS},
+    summary="A review queue: recommend (your school) or approve (your authority)",
+)
+def review_queue(
+    request: HttpRequest,
+    queue: Literal["recommend", "approve"],
+    query: Query[ReviewQuery],
+) -> Any:
+    actor = _actor(request)
+    filters = parse_query(selectors.ReviewFilters, query, actor=actor)
+    qs = QUEUES[queue](actor, filters)
+    return _page(qs, query.page, query.page_size, lambda x: _application_out(actor, x))
 
 
 @router.post(

@@ -5,7 +5,7 @@ notice's first and last day, approved, matched, confirmed, the placement started
 and completed, the exchange completed — and stop at a withdrawal or a return, which is
 shown last. A step is done when the record says it happened; its time is shown when the
 record has one (rows from before a step had a time field show the step without one).
-A placement's steps are its own events by time — the place accepted, started, reports
+A placement's steps are its own events by day — the place accepted, started, reports
 written, ended, completed, the return duty done — then those still to come.
 """
 
@@ -132,8 +132,8 @@ def _matched(app: Any) -> str:
 
 
 def placement_steps(p: Any) -> list[Step]:
-    """The placement's events that happened, by time; then those to come, in order (the
-    start and the end with their planned dates)."""
+    """The placement's events that happened, by day (within a day in workflow order); then
+    those to come, in workflow order (the start and the end with their planned days)."""
     app = p.application
     reports = {(r.kind, r.side): r for r in p.reports.all()}
     duties = list(p.duties.all())
@@ -160,11 +160,15 @@ def placement_steps(p: Any) -> list[Step]:
             (
                 f"duty_{d.pk}",
                 _("Return duty done: %(kind)s") % {"kind": d.get_kind_display()},
-                _day_start(d.done_on),
+                d.done_on,
             )
         )
     events.append(("completed", _label(AppStatus.COMPLETED), app.completed_at))
-    happened = sorted((e for e in events if e[2] is not None), key=lambda e: e[2])
+    # By day; within a day in the order of the workflow (a duty is known by its day only).
+    order = {key: i for i, (key, _label_, _at) in enumerate(events)}
+    happened = sorted(
+        (e for e in events if e[2] is not None), key=lambda e: (_day(e[2]), order[e[0]])
+    )
     to_come = [e for e in events if e[2] is None]
     steps = [Step(k, label, at, True) for k, label, at in happened]
     for k, label, _at in to_come:
@@ -181,8 +185,6 @@ def placement_steps(p: Any) -> list[Step]:
     ]
 
 
-def _day_start(day: dt.date | None) -> dt.datetime | None:
-    """A day's event placed at the start of that day in the platform's time zone."""
-    if day is None:
-        return None
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(0)))
+def _day(at: dt.datetime | dt.date) -> dt.date:
+    """The day of a moment in the platform's time zone (a day is its own day)."""
+    return timezone.localdate(at) if isinstance(at, dt.datetime) else at

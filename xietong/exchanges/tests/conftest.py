@@ -96,6 +96,7 @@ def notice_over(app_id: int) -> Application:
     days = (app.notice_ends_on - timezone.localdate()).days + 1
     back = dt.timedelta(weeks=max(0, -(-days // 7)))
     Application.objects.filter(pk=app_id).update(
+        created_at=app.created_at - back,
         submitted_at=app.submitted_at - back if app.submitted_at else None,
         recommended_at=app.recommended_at - back if app.recommended_at else None,
         notice_starts_on=app.notice_starts_on - back if app.notice_starts_on else None,

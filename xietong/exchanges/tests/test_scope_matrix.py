@@ -572,6 +572,11 @@ def _run(ex: Ex, title: str, publish: bool) -> MatchingRun:
 
 @pytest.fixture
 def world(ex: Ex) -> World:
+    return build_world(ex)
+
+
+def build_world(ex: Ex) -> World:
+    """One object of every kind in every state the tables name (test_review_batch too)."""
     apps = {s: _application(ex, s) for s in (*STEPS, "withdrawn", "rejected") if s != "started"}
     ended = _application(ex, "started")  # its end date has passed: the daily job ends it
     assert services.end_due_placements()["ended"] == 1

@@ -374,9 +374,7 @@ def review_batch(request: HttpRequest) -> HttpResponse:
     if done == len(results):
         messages.success(
             request,
-            ngettext(
-                "%(n)d application was decided.", "%(n)d applications were decided.", done
-            )
+            ngettext("%(n)d application was decided.", "%(n)d applications were decided.", done)
             % {"n": done},
         )
     else:
