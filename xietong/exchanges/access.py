@@ -12,7 +12,8 @@
   institution (approve, after the public notice), the managers (place), the applicant
   alone (confirm: accepting a place commits the teacher personally);
 * a placement is seen by both institutions' admins and authorities, the teacher, the
-  mentor and the program's managers;
+  mentor and the program's managers; once its end date has passed the daily job ends it
+  (a system move), and logs, reports and completion go on from there;
 * matching runs are seen by the program's managers and the authorities over its region.
 
 The eligibility area of a program (:func:`area_q`) is a rule about institutions, not

@@ -320,6 +320,9 @@ def test_the_page_refuses_a_bad_batch_with_its_message_and_changes_nothing(
     assert "Give the reason for returning them" in r.content.decode()
     r = c.post(reverse("exchanges:review_batch"), {"verb": "recommend"}, follow=True)
     assert "Select at least one application." in r.content.decode()
+    bad_day = {"verb": "recommend", "ids": [a.pk], "notice_starts_on": "2026-13-40"}
+    r = c.post(reverse("exchanges:review_batch"), bad_day, follow=True)
+    assert "Public notice from: Enter a valid date." in r.content.decode()
     r = c.post(
         reverse("exchanges:review_batch"),
         {"verb": "recommend", "ids": [a.pk], "back": "https://evil.example/"},

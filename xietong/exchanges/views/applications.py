@@ -335,9 +335,10 @@ def review_batch(request: HttpRequest) -> HttpResponse:
     back = _back_to_review(request)
     form = f.BatchForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
+        for name, errors in form.errors.items():
+            label = form.fields[name].label if name in form.fields else None
             for e in errors:
-                messages.error(request, e)
+                messages.error(request, f"{label}: {e}" if label else str(e))
         return redirect(back)
     d = form.cleaned_data
     try:
