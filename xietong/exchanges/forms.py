@@ -390,7 +390,7 @@ class BatchForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["notice_ends_on"].help_text = _notice_help()
         if self.data.get("verb") == "reject" or self.initial.get("verb") == "reject":
-            self.fields["comment"].label = _("Reason for returning (sent to each applicant)")
+            self.fields["comment"].label = _("Reason for rejecting (sent to each applicant)")
 
 
 # --- matching runs --------------------------------------------------------------------------

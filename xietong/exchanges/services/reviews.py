@@ -82,14 +82,14 @@ def decide_many(
     no ids, a return without a reason) is refused before any row is touched.
     """
     if verb not in BATCH_VERBS:
-        raise invalid("verb", _("Choose recommend, approve or return."))
+        raise invalid("verb", _("Choose recommend, approve or reject."))
     pks = _ids(ids)
     comment = (comment or "").strip()
     if len(comment) > COMMENT_MAX:
         raise invalid("comment", _("The comment is at most %(n)d characters.") % {"n": COMMENT_MAX})
     if verb == "reject" and not comment:
         raise invalid(
-            "comment", _("Give the reason for returning them: each applicant is sent it.")
+            "comment", _("Give the reason for rejecting them: each applicant is sent it.")
         )
     decide: Callable[[int], Application]
     if verb == "recommend":

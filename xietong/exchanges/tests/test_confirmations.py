@@ -56,11 +56,11 @@ def test_withdrawing_and_returning_ask_first(client: Any, ex: Ex) -> None:
     assert _asks(html, withdraw).startswith("Withdraw this application?")
     reject = reverse("exchanges:application_reject", args=[app.pk])
     html = _page(client, ex, "school_admin", reject)
-    assert 'data-confirm="Return this application to the applicant?' in html
+    assert 'data-confirm="Reject this application and send the applicant the reason?' in html
     queue = _page(
         client, ex, "school_admin", reverse("exchanges:review") + "?recommend_verb=reject"
     )
-    assert _asks(queue, reverse("exchanges:review_batch")).startswith("Return the ticked")
+    assert _asks(queue, reverse("exchanges:review_batch")).startswith("Reject the ticked")
 
 
 def test_publishing_a_run_asks_first(client: Any, ex: Ex) -> None:

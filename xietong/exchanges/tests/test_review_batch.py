@@ -153,7 +153,7 @@ def test_it_returns_applications_with_the_comment_as_their_reason(ex: Ex) -> Non
         ex.actor("teacher"), ex.program.pk, choices=[ex.offer.pk], submit=True
     )
     b = _staff_application(ex, "乙老师", 102)
-    with pytest.raises(InvalidInput, match="reason for returning") as e:
+    with pytest.raises(InvalidInput, match="reason for rejecting") as e:
         services.decide_many(ex.actor("school_admin"), "reject", [a.pk, b.pk], comment="  ")
     assert "comment" in e.value.fields
     assert (_status(a.pk), _status(b.pk)) == (AppStatus.SUBMITTED, AppStatus.SUBMITTED)
@@ -279,8 +279,8 @@ def test_the_queue_offers_a_box_only_on_rows_whose_actions_allow_the_chosen_verb
     assert "data-select-all" in page and "Approve the ticked" in page
     page = _review(c, approve_verb="reject")  # returning is possible during the notice
     assert _box(over.pk) in page and _box(running.pk) in page
-    assert "Reason for returning (sent to each applicant)" in page
-    assert 'data-confirm="Return the ticked applications' in page
+    assert "Reason for rejecting (sent to each applicant)" in page
+    assert 'data-confirm="Reject the ticked applications' in page
 
 
 @pytest.mark.urls("xietong.urls")
@@ -301,7 +301,7 @@ def test_the_page_sends_a_batch_and_shows_the_outcome_row_by_row_once(client: An
     r = c.post(reverse("exchanges:review_batch"), data, follow=True)
     assert r.redirect_chain == [(back, 302)]
     html = r.content.decode()
-    assert "2 of 3 applications were decided; 1 were refused" in html
+    assert "2 of 3 applications decided, 1 refused: see why below." in html
     assert f'data-result="{a.pk}" data-outcome="done"' in html
     assert f'data-result="{hidden.pk}" data-outcome="refused" data-code="not_found"' in html
     assert "甲老师" in html and "Xavier" not in html and "赵雄安" not in html
@@ -317,7 +317,7 @@ def test_the_page_refuses_a_bad_batch_with_its_message_and_changes_nothing(
     a = _staff_application(ex, "甲老师", 101)
     c = _login(client, ex, "school_admin")
     r = c.post(reverse("exchanges:review_batch"), {"verb": "reject", "ids": [a.pk]}, follow=True)
-    assert "Give the reason for returning them" in r.content.decode()
+    assert "Give the reason for rejecting them" in r.content.decode()
     r = c.post(reverse("exchanges:review_batch"), {"verb": "recommend"}, follow=True)
     assert "Select at least one application." in r.content.decode()
     bad_day = {"verb": "recommend", "ids": [a.pk], "notice_starts_on": "2026-13-40"}

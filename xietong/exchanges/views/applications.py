@@ -381,10 +381,7 @@ def review_batch(request: HttpRequest) -> HttpResponse:
     else:
         messages.warning(
             request,
-            _(
-                "%(done)d of %(n)d applications were decided; %(refused)d were refused "
-                "(see why below)."
-            )
+            _("%(done)d of %(n)d applications decided, %(refused)d refused: see why below.")
             % {"done": done, "n": len(results), "refused": len(results) - done},
         )
     return redirect(back)
