@@ -6,11 +6,13 @@ demo (a SQLite file under ``var/``) and production (PostgreSQL through ``DATABAS
 
 from __future__ import annotations
 
+import datetime
 import os
 import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("XIETONG_VAR_DIR", BASE_DIR / "var"))
@@ -204,8 +206,6 @@ def _default_storage() -> dict[str, object]:
         }
     import importlib.util
 
-    from django.core.exceptions import ImproperlyConfigured
-
     if importlib.util.find_spec("storages") is None:
         raise ImproperlyConfigured(
             "XIETONG_S3_BUCKET is set but django-storages is not installed: "
@@ -272,3 +272,23 @@ XIETONG_TERM_CALENDAR = {
     "second_ends": (7, 10),
 }
 XIETONG_DEMO_PASSWORD = "Xietong-Demo-2025"
+
+# The public notice (公示) of a recommendation lasts at least this many working days
+# (xietong.core.workdays: Monday to Friday, less XIETONG_HOLIDAYS, plus XIETONG_WORKDAYS —
+# the weekend days worked instead, 调休). Both lists are ISO dates, comma-separated.
+XIETONG_NOTICE_MIN_WORKING_DAYS = int(os.environ.get("XIETONG_NOTICE_MIN_WORKING_DAYS", "5"))
+
+
+def _iso_dates(name: str) -> tuple[datetime.date, ...]:
+    try:
+        return tuple(
+            datetime.date.fromisoformat(d.strip())
+            for d in os.environ.get(name, "").split(",")
+            if d.strip()
+        )
+    except ValueError as e:
+        raise ImproperlyConfigured(f"{name}: ISO dates (2026-10-01,…) expected: {e}") from None
+
+
+XIETONG_HOLIDAYS = _iso_dates("XIETONG_HOLIDAYS")
+XIETONG_WORKDAYS = _iso_dates("XIETONG_WORKDAYS")

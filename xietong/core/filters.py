@@ -158,7 +158,7 @@ def _form_field(f: FilterField) -> forms.Field:
         return forms.IntegerField(min_value=1, max_value=MAX_ID, **common)
     attrs = {"type": "search"}
     if meta.get("placeholder"):
-        attrs["placeholder"] = str(meta["placeholder"])
+        attrs["placeholder"] = meta["placeholder"]  # lazy: in the language of each page
     return forms.CharField(
         max_length=meta.get("max_length"), widget=forms.TextInput(attrs=attrs), **common
     )

@@ -49,6 +49,7 @@ from django.utils import timezone
 from xietong.accounts import audit
 from xietong.accounts.access import Actor, Grant
 from xietong.accounts.models import Role
+from xietong.core.codes import SUBJECTS
 from xietong.core.delimited import needle
 from xietong.core.terms import SchoolTerm
 from xietong.demo import named
@@ -56,7 +57,9 @@ from xietong.exchanges import services
 from xietong.exchanges.access import area_q
 from xietong.exchanges.choices import (
     AppStatus,
+    AuthorSide,
     DutyKind,
+    PlacementStatus,
     ProgramKind,
     ProgramStatus,
     ReportKind,
@@ -67,6 +70,8 @@ from xietong.exchanges.models import (
     Application,
     MatchingRun,
     Placement,
+    PlacementLog,
+    PlacementReport,
     Program,
 )
 from xietong.institutions.models import Institution, Staff
@@ -80,6 +85,8 @@ Term = SchoolTerm  # one calendar rule: xietong.core.terms
 # the whole exchanges demo loads in seconds.
 SYNTHETIC_PER_TERM = {"beisanxian": 6, "xiongan": 4, "rongdong": 0, "higher_ed": 2}
 FINISHED_TERMS = 3
+OPEN_SINCE_DAYS = 28  # the next term's programs opened for applications four weeks ago
+OPEN_APPLICANTS = 12  # synthetic applicants to an open program: the review queues fill
 
 LOG_TEXTS = (
     "随堂听课{n}节，参加学科组集体备课，整理听课笔记。",
@@ -187,6 +194,7 @@ class ExchangesResult:
     placements: int = 0
     completed: int = 0
     in_progress: int = 0
+    ended: int = 0
     logs: int = 0
     seconds: float = 0.0
     lines: list[str] = field(default_factory=list)
@@ -302,8 +310,11 @@ def _program_data(s: Series, term: Term, sched: Schedule, window: tuple[Any, Any
     return data
 
 
-def _applicants(s: Series, program: Program, limit: int) -> list[Staff]:
-    """Named people, then synthetic staff not yet sent by this series, all eligible."""
+def _applicants(s: Series, program: Program, limit: int, *, spread: bool = False) -> list[Staff]:
+    """Named people, then synthetic staff not yet sent by this series, all eligible.
+
+    ``spread``: the synthetic staff are taken from each county of the sending area in
+    turn (an open program's review queues then reach every county's authority)."""
     people: list[Staff] = []
     for key in s.named_applicants:
         st = Staff.objects.filter(id_number=named.id_number(named.STAFF_BY_KEY[key])).first()
@@ -326,12 +337,30 @@ def _applicants(s: Series, program: Program, limit: int) -> list[Staff]:
         qs = qs.exclude(
             pk__in=Application.objects.filter(program__title=s.title).values("applicant_id")
         )
-    for st in qs.select_related("institution").order_by("pk")[: max(limit * 3, limit)]:
+    candidates = list(
+        qs.select_related("institution").order_by("pk")[: limit * (20 if spread else 3)]
+    )
+    if spread:
+        candidates = _round_robin(candidates)
+    for st in candidates:
         if len(people) >= len(s.named_applicants) + limit:
             break
         if not services.eligibility_problems(program, st):
             people.append(st)
     return people
+
+
+def _round_robin(staff: list[Staff]) -> list[Staff]:
+    """The staff reordered one county at a time (each county's in their order)."""
+    by_county: dict[int, list[Staff]] = {}
+    for st in staff:
+        by_county.setdefault(st.institution.region_id, []).append(st)
+    queues = list(by_county.values())
+    out: list[Staff] = []
+    while queues:
+        out.extend(q.pop(0) for q in queues)
+        queues = [q for q in queues if q]
+    return out
 
 
 def _pair(st: Staff, stages: set[str]) -> tuple[str, str] | None:
@@ -446,7 +475,10 @@ def _apply(ctx: Ctx, program: Program, people: list[Staff], choices: dict[int, l
             program.pk,
             choices=choices[st.pk],
             applicant=st.pk,
-            statement=f"申请参加“{program.title}”，希望在跟岗中提升{st.subject_list[0]}教学与管理能力。",
+            statement=(
+                f"申请参加“{program.title}”，希望在跟岗中提升"
+                f"{SUBJECTS.label(st.subject_list[0], 'zh-hans')}教学与管理能力。"
+            ),
             submit=True,
         )
         apps.append(app)
@@ -478,7 +510,7 @@ def _load_program(ctx: Ctx, s: Series, term: Term, phase: str) -> None:
     sched = Schedule(term, s.weeks)
     now = timezone.now()
     if phase == "open":
-        window = (now - dt.timedelta(days=7), now + dt.timedelta(days=21))
+        window = (now - dt.timedelta(days=OPEN_SINCE_DAYS), now + dt.timedelta(days=21))
     else:
         # Applications are accepted only while the window is open (the services check
         # "now"); the program is created with the real opening and a closing just ahead,
@@ -487,8 +519,8 @@ def _load_program(ctx: Ctx, s: Series, term: Term, phase: str) -> None:
     program = _create(ctx, s, term, sched, window)
     ctx.result.programs += 1
     probe = program  # eligibility needs only the program's areas and rules
-    limit = SYNTHETIC_PER_TERM[s.key] if phase != "open" else 3
-    people = _applicants(s, probe, limit)
+    limit = SYNTHETIC_PER_TERM[s.key] if phase != "open" else OPEN_APPLICANTS
+    people = _applicants(s, probe, limit, spread=phase == "open")
     if program.repeated_from_id:
         choices = _choices_for_repeat(program, people)
     else:
@@ -501,13 +533,8 @@ def _load_program(ctx: Ctx, s: Series, term: Term, phase: str) -> None:
     services.update_program(ctx.org, program.pk, {"closes_at": sched.closes_at})
     services.set_program_status(ctx.org, program.pk, ProgramStatus.CLOSED)
     for app in apps:
-        services.recommend_application(
-            home_admin(app.home_id),
-            app.pk,
-            notice_starts_on=sched.notice[0],
-            notice_ends_on=sched.notice[1],
-            score=80 + (app.pk * 7) % 20,
-        )
+        _recommend(app, score=80 + (app.pk * 7) % 20)
+        _notice_on(app.pk, at(sched.notice[0], 9), *sched.notice)
         services.approve_application(ctx.org, app.pk)
     run = services.start_matching_run(ctx.org, program.pk, RunMode.STABLE, enqueue=False)
     services.execute_matching_run(run.pk)
@@ -523,9 +550,11 @@ def _load_program(ctx: Ctx, s: Series, term: Term, phase: str) -> None:
 def _open_applications(
     ctx: Ctx, s: Series, program: Program, people: list[Staff], choices: dict[int, list[int]]
 ) -> None:
-    """Applications in several states; the demo teacher is left free to apply herself."""
+    """Applications in each state of the review queues; the demo teacher is left free to
+    apply herself. In turn: one recommended two weeks ago with the public notice over (the
+    authority's to approve), one recommended with the notice running, two submitted (the
+    school's to recommend), and a draft."""
     me = named.staff("bj80_rd_teacher").pk
-    today = ctx.today
     for i, st in enumerate(p for p in people if p.pk in choices and p.pk != me):
         app = services.create_application(
             home_admin(st.institution_id),
@@ -533,16 +562,49 @@ def _open_applications(
             choices=choices[st.pk],
             applicant=st.pk,
             statement="希望参加本学期跟岗学习。",
-            submit=i % 3 != 2,
+            submit=i % 5 != 4,
         )
         ctx.result.applications += 1
-        if i % 3 == 1:
-            services.recommend_application(
-                home_admin(st.institution_id),
-                app.pk,
-                notice_starts_on=today - dt.timedelta(days=1),
-                notice_ends_on=today + dt.timedelta(days=5),
-            )
+        if i % 5 in (0, 1):
+            _recommend(app)
+        if i % 5 == 0:
+            _notice_ran(app.pk, dt.timedelta(weeks=2))
+
+
+def _recommend(app: Application, score: float | None = None) -> None:
+    """The home school recommends; the public notice starts today for the shortest time."""
+    today = timezone.localdate()
+    services.recommend_application(
+        home_admin(app.home_id),
+        app.pk,
+        notice_starts_on=today,
+        notice_ends_on=services.earliest_notice_end(today),
+        score=score,
+    )
+
+
+def _notice_on(pk: int, recommended_at: dt.datetime, starts: dt.date, ends: dt.date) -> None:
+    """Put a recommendation and its public notice on the program's own (past) dates.
+
+    The service publishes a notice from the day it is called and cannot be back-dated, so
+    a demo replaying past terms recommends today and then moves these dates — and only
+    these — with a direct update, before the authority approves (see :func:`_backdate`).
+    """
+    Application.objects.filter(pk=pk).update(
+        recommended_at=recommended_at, notice_starts_on=starts, notice_ends_on=ends
+    )
+
+
+def _notice_ran(pk: int, back: dt.timedelta) -> None:
+    """A recommendation made ``back`` ago (whole weeks): submission and notice move with it."""
+    app = Application.objects.get(pk=pk)
+    assert app.recommended_at and app.submitted_at and app.notice_starts_on and app.notice_ends_on
+    _notice_on(
+        pk, app.recommended_at - back, app.notice_starts_on - back, app.notice_ends_on - back
+    )
+    Application.objects.filter(pk=pk).update(
+        created_at=app.created_at - back, submitted_at=app.submitted_at - back
+    )
 
 
 def _placement(ctx: Ctx, app: Application, sched: Schedule, *, finished: bool) -> None:
@@ -622,23 +684,56 @@ def _backdate(program: Program, sched: Schedule) -> None:
     """
     apps = Application.objects.filter(program=program)
     for i, pk in enumerate(apps.order_by("pk").values_list("pk", flat=True)):
+        submitted = sched.opens_at + dt.timedelta(days=3 + i % 20, hours=i % 7)
         Application.objects.filter(pk=pk).update(
-            submitted_at=sched.opens_at + dt.timedelta(days=3 + i % 20, hours=i % 7)
+            created_at=submitted - dt.timedelta(hours=1), submitted_at=submitted
         )
     apps.filter(recommended_at__isnull=False).update(recommended_at=at(sched.notice[0], 9))
     apps.filter(approved_at__isnull=False).update(approved_at=sched.approved_at)
+    apps.filter(matched_at__isnull=False).update(matched_at=sched.published_at)
     apps.filter(confirmed_at__isnull=False).update(confirmed_at=sched.confirmed_at)
     apps.filter(completed_at__isnull=False).update(
         completed_at=at(sched.ends_on + dt.timedelta(days=25), 16)
     )
-    Placement.objects.filter(application__program=program, completed_at__isnull=False).update(
-        completed_at=at(sched.ends_on, 17)
+    now = timezone.now()  # a step of the current term is not put after the present
+    placements = Placement.objects.filter(application__program=program)
+    for p in placements.filter(started_at__isnull=False).only("pk", "starts_on", "ends_on"):
+        Placement.objects.filter(pk=p.pk).update(started_at=at(p.starts_on, 9))
+        midpoint = p.starts_on + (p.ends_on - p.starts_on) / 2
+        reports = PlacementReport.objects.filter(placement=p)
+        reports.filter(kind=ReportKind.MIDTERM).update(submitted_at=min(at(midpoint, 16), now))
+        reports.filter(kind=ReportKind.COMPLETION, side=AuthorSide.TEACHER).update(
+            submitted_at=at(p.ends_on, 15)
+        )
+        reports.filter(kind=ReportKind.COMPLETION, side=AuthorSide.HOST).update(
+            submitted_at=at(p.ends_on, 16)
+        )
+        for log in PlacementLog.objects.filter(placement=p).only("pk", "week_starting"):
+            friday = max(log.week_starting + dt.timedelta(days=4), p.starts_on)
+            PlacementLog.objects.filter(pk=log.pk).update(created_at=min(at(friday, 18), now))
+    placements.filter(completed_at__isnull=False).update(
+        completed_at=at(sched.ends_on, 17), ended_at=at(sched.ends_on, 17)
     )
     finished = sched.published_at - dt.timedelta(days=1)
     Job.objects.filter(matching_run__program=program).update(
         created_at=finished, started_at=finished, heartbeat_at=finished, finished_at=finished
     )
-    MatchingRun.objects.filter(program=program).update(published_at=sched.published_at)
+    MatchingRun.objects.filter(program=program).update(
+        created_at=finished - dt.timedelta(minutes=5), published_at=sched.published_at
+    )
+
+
+def _end_due(ctx: Ctx) -> None:
+    """What the daily job would have done: placements past their end date end, reports are
+    asked for; each ended the night after its end date, as the job would have ended it."""
+    before = set(
+        Placement.objects.filter(status=PlacementStatus.ENDED).values_list("pk", flat=True)
+    )
+    ctx.result.ended = services.end_due_placements(ctx.today)["ended"]
+    now = timezone.now()
+    for p in Placement.objects.filter(status=PlacementStatus.ENDED).exclude(pk__in=before):
+        night = at(p.ends_on + dt.timedelta(days=1), 1)
+        Placement.objects.filter(pk=p.pk).update(ended_at=min(night, now))
 
 
 # --- the whole load ---------------------------------------------------------------------------
@@ -663,6 +758,7 @@ def load_exchanges(
                 _load_program(ctx, s, term, phase)
             if progress:
                 progress(f"{s.title} {term.code} ({phase})")
+    _end_due(ctx)
     ctx.result.seconds = time.monotonic() - started
     return ctx.result
 
@@ -708,7 +804,8 @@ def summary(result: ExchangesResult) -> str:
         + ", "
         f"{result.offers} host offers, {result.applications} applications, {result.runs} "
         f"published matching runs, {result.placements} placements ({result.completed} "
-        f"completed, {result.in_progress} in progress), {result.logs} weekly logs "
+        f"completed, {result.in_progress} in progress, {result.ended} ended awaiting reports), "
+        f"{result.logs} weekly logs "
         f"in {result.seconds:.1f} s"
     )
 

@@ -12,7 +12,8 @@
   institution (approve, after the public notice), the managers (place), the applicant
   alone (confirm: accepting a place commits the teacher personally);
 * a placement is seen by both institutions' admins and authorities, the teacher, the
-  mentor and the program's managers;
+  mentor and the program's managers; once its end date has passed the daily job ends it
+  (a system move), and logs, reports and completion go on from there;
 * matching runs are seen by the program's managers and the authorities over its region.
 
 The eligibility area of a program (:func:`area_q`) is a rule about institutions, not
@@ -272,6 +273,7 @@ declare(
                 by=("manager",),
                 states=frozenset({AppStatus.APPROVED}),
                 to=AppStatus.MATCHED,
+                stamp="matched_at",
                 denied=_("Only the program's managers place applicants."),
             ),
             Rule(
@@ -303,7 +305,7 @@ declare(
 )
 
 PLACEMENT_DENIED = _("You may not do this for this placement.")
-ACTIVE = frozenset({PlacementStatus.ACTIVE})
+RUNNING_OR_ENDED = frozenset({PlacementStatus.ACTIVE, PlacementStatus.ENDED})
 
 declare(
     Policy(
@@ -323,20 +325,21 @@ declare(
                 by=("mentor", "host", "home", "manager"),
                 states=frozenset({PlacementStatus.PLANNED}),
                 to=PlacementStatus.ACTIVE,
+                stamp="started_at",
                 denied=PLACEMENT_DENIED,
                 not_now=_("This placement has already started."),
             ),
             Rule(
                 "log",
                 by=("teacher",),
-                states=ACTIVE,
+                states=RUNNING_OR_ENDED,
                 denied=PLACEMENT_DENIED,
                 not_now=_("Logs are kept while the placement is active."),
             ),
             Rule(
                 "report",
                 by=("teacher", "mentor", "host"),
-                states=frozenset({PlacementStatus.ACTIVE, PlacementStatus.COMPLETED}),
+                states=frozenset({*RUNNING_OR_ENDED, PlacementStatus.COMPLETED}),
                 denied=_("Reports are written by the teacher and by the host."),
                 not_now=_("Reports are written once the placement has started."),
             ),
@@ -344,16 +347,18 @@ declare(
             Rule(
                 "complete",
                 by=("mentor", "host", "manager"),
-                states=ACTIVE,
+                states=RUNNING_OR_ENDED,
                 to=PlacementStatus.COMPLETED,
                 stamp="completed_at",
                 denied=PLACEMENT_DENIED,
-                not_now=_("Only an active placement can be completed."),
+                not_now=_("Only an active or ended placement can be completed."),
             ),
             Rule("add_duty", by=("home",), denied=PLACEMENT_DENIED),
             Rule("finish_duty", by=("teacher", "home"), denied=PLACEMENT_DENIED),
         ),
         audit_prefix="exchanges.placement",
+        # The daily job ends active placements whose end date has passed.
+        system_moves={PlacementStatus.ACTIVE: frozenset({PlacementStatus.ENDED})},
     )
 )
 

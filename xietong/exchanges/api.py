@@ -28,6 +28,8 @@ from xietong.exchanges.schemas import (
     ApplicationOut,
     ApplicationPage,
     AssignIn,
+    BatchIn,
+    BatchOut,
     ChoicesIn,
     CompletePlacementIn,
     ConfirmIn,
@@ -60,6 +62,7 @@ from xietong.exchanges.schemas import (
     RunPage,
     StatusIn,
 )
+from xietong.exchanges.timeline import Step, application_steps, placement_steps
 from xietong.jobs import selectors as jobs_selectors
 from xietong.notifications import api as notifications_api
 from xietong.notifications.schemas import (
@@ -156,8 +159,18 @@ def _application_out(actor: Any, a: Application) -> dict[str, Any]:
         "matched_host": a.matched_slot.offer.host.name if a.matched_slot else None,
         "matched_rank": a.matched_rank,
         "reject_reason": a.reject_reason,
+        "recommend_comment": a.recommend_comment,
+        "approve_comment": a.approve_comment,
+        "timeline": _steps(application_steps(a, getattr(a, "placement", None))),
         "actions": sorted(access.actions(actor, a)),
     }
+
+
+def _steps(steps: list[Step]) -> list[dict[str, Any]]:
+    return [
+        {"step": s.key, "label": s.label, "at": s.at, "done": s.done, "comment": s.comment}
+        for s in steps
+    ]
 
 
 def _run_out(actor: Any, run: MatchingRun) -> MatchingRun:
@@ -192,6 +205,9 @@ def _placement_out(actor: Any, p: Placement) -> dict[str, Any]:
         "score": float(p.score) if p.score is not None else None,
         "grade": p.grade,
         "hours_credited": p.hours_credited,
+        "started_at": p.started_at,
+        "ended_at": p.ended_at,
+        "completed_at": p.completed_at,
         "actions": sorted(access.actions(actor, p)),
     }
 
@@ -311,6 +327,46 @@ def list_applications(request: HttpRequest, query: Query[ApplicationQuery]) -> A
     filters = parse_query(selectors.ApplicationFilters, query, actor=actor)
     qs = selectors.applications_for(actor, filters)
     return _page(qs, query.page, query.page_size, lambda x: _application_out(actor, x))
+
+
+# Before /review/{queue}: the first pattern that matches a path answers it.
+@router.post(
+    "/review/batch",
+    response={200: BatchOut, **ERRORS},
+    summary="Decide many applications at once: recommend, approve or reject (退回)",
+    description=(
+        "Each id goes through the same rules as a single decision (the verb among the "
+        "application's actions, its state, the public notice) in its own transaction; the "
+        "answer says per id whether it was done or refused, and why. Bad input for the "
+        "whole batch (no ids, a return without a comment, a notice that is back-dated or "
+        "too short) is a 422 and changes nothing."
+    ),
+)
+def review_batch(request: HttpRequest, payload: BatchIn) -> Any:
+    results = services.decide_many(
+        _actor(request),
+        payload.verb,
+        payload.ids,
+        comment=payload.comment,
+        notice_starts_on=payload.notice_starts_on,
+        notice_ends_on=payload.notice_ends_on,
+    )
+    done = sum(1 for r in results if r.done)
+    return {
+        "verb": payload.verb,
+        "done": done,
+        "refused": len(results) - done,
+        "results": [
+            {
+                "id": r.id,
+                "outcome": "done" if r.done else "refused",
+                "status": r.status,
+                "code": r.code,
+                "message": r.message,
+            }
+            for r in results
+        ],
+    }
 
 
 @router.get(
@@ -498,6 +554,7 @@ def _placement_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
     out["logs"] = list(p.logs.all())
     out["reports"] = list(p.reports.all())
     out["duties"] = list(p.duties.all())
+    out["timeline"] = _steps(placement_steps(p))
     return out
 
 

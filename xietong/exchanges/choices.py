@@ -81,6 +81,7 @@ RANKING_RULES = ("backbone_first", "years_desc", "score_desc", "title_desc", "ap
 class PlacementStatus(models.TextChoices):
     PLANNED = "planned", _("Planned")
     ACTIVE = "active", _("Active")
+    ENDED = "ended", _("Ended (reports due)")
     COMPLETED = "completed", _("Completed")
 
 

@@ -309,9 +309,35 @@ class ApplicationForm(PickerForm):
         ]
 
 
-class RecommendForm(forms.Form):
+def _notice_help() -> str:
+    from xietong.exchanges.services import notice_min_days
+
+    return str(
+        _(
+            "From today at the earliest (a notice cannot be back-dated), for at least "
+            "%(n)d working days; the authority approves after it has ended."
+        )
+    ) % {"n": notice_min_days()}
+
+
+class _NoticeDates(forms.Form):
     notice_starts_on = forms.DateField(label=_("Public notice from"), widget=DATE)
     notice_ends_on = forms.DateField(label=_("Public notice until"), widget=DATE)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["notice_ends_on"].help_text = _notice_help()
+
+
+COMMENT = forms.CharField(
+    label=_("Review comment"),
+    required=False,
+    max_length=500,
+    widget=forms.Textarea(attrs={"rows": 2}),
+)
+
+
+class RecommendForm(_NoticeDates):
     score = forms.DecimalField(
         label=_("Assessment score"),
         required=False,
@@ -319,6 +345,11 @@ class RecommendForm(forms.Form):
         decimal_places=1,
         help_text=_("Optional; used by the matching rule “score first”."),
     )
+    comment = COMMENT
+
+
+class ApproveForm(forms.Form):
+    comment = COMMENT
 
 
 class RejectForm(forms.Form):
@@ -328,6 +359,38 @@ class RejectForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("The applicant sees this reason."),
     )
+
+
+class IdsField(forms.Field):
+    """The ids of the rows ticked in a list (checked as ids by the service)."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: Any) -> list[str]:
+        if not value:
+            return []
+        return [str(v) for v in (value if isinstance(value, list | tuple) else [value])]
+
+
+class BatchForm(forms.Form):
+    """A review queue's batch action: the rows ticked, one verb, one comment for all."""
+
+    verb = forms.ChoiceField(choices=[(v, v) for v in ("recommend", "approve", "reject")])
+    ids = IdsField(required=False)
+    comment = forms.CharField(
+        label=_("Review comment"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    notice_starts_on = forms.DateField(label=_("Public notice from"), widget=DATE, required=False)
+    notice_ends_on = forms.DateField(label=_("Public notice until"), widget=DATE, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["notice_ends_on"].help_text = _notice_help()
+        if self.data.get("verb") == "reject" or self.initial.get("verb") == "reject":
+            self.fields["comment"].label = _("Reason for rejecting (sent to each applicant)")
 
 
 # --- matching runs --------------------------------------------------------------------------

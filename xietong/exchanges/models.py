@@ -239,6 +239,11 @@ class Application(models.Model):
     notice_starts_on = models.DateField(_("public notice from"), null=True, blank=True)
     notice_ends_on = models.DateField(_("public notice until"), null=True, blank=True)
     approved_at = models.DateTimeField(null=True, blank=True)
+    # 审批意见: the home school's and the authority's comments on their step (a return's
+    # comment is its reason, below).
+    recommend_comment = models.CharField(_("recommendation comment"), max_length=500, blank=True)
+    approve_comment = models.CharField(_("approval comment"), max_length=500, blank=True)
+    matched_at = models.DateTimeField(null=True, blank=True)
     matched_slot = models.ForeignKey(
         OfferSlot, on_delete=models.PROTECT, null=True, blank=True, related_name="applications"
     )
@@ -376,13 +381,19 @@ class Placement(models.Model):
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
     status = models.CharField(
-        max_length=10, choices=PlacementStatus.choices, default=PlacementStatus.PLANNED
+        max_length=10,
+        choices=PlacementStatus.choices,
+        default=PlacementStatus.PLANNED,
     )
     score = models.DecimalField(
         _("evaluation score"), max_digits=5, decimal_places=1, null=True, blank=True
     )
     grade = models.CharField(_("evaluation grade"), max_length=20, blank=True)
     hours_credited = models.PositiveIntegerField(_("hours credited"), null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    # When the placement's time was over: set by the daily job once ``ends_on`` has passed,
+    # or by completing it before then.
+    ended_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -392,6 +403,8 @@ class Placement(models.Model):
                 condition=Q(ends_on__gte=F("starts_on")), name="placement_ends_after_start"
             )
         ]
+        # The daily job looks for active placements whose end date has passed.
+        indexes = [models.Index(fields=["status", "ends_on"], name="placement_status_ends")]
 
     def __str__(self) -> str:
         return f"{self.application.applicant} @ {self.host}"

@@ -108,6 +108,27 @@ register(
         link=_placement,
         target=PLACEMENT,
     ),
+    Kind(
+        "exchanges.placement_ended_teacher",
+        text=lambda p: (
+            _("Your placement at %(host)s ended on %(date)s: please write your completion report.")
+            % p
+        ),
+        link=_placement,
+        target=PLACEMENT,
+    ),
+    Kind(
+        "exchanges.placement_ended_host",
+        text=lambda p: (
+            _(
+                "The placement of %(name)s at %(host)s ended on %(date)s: please write the "
+                "host's completion report."
+            )
+            % p
+        ),
+        link=_placement,
+        target=PLACEMENT,
+    ),
     Kind("exchanges.duty_added", text=_duty_text, link=_placement, target=PLACEMENT),
     # Notifications written before codes existed: their sentence was frozen when sent.
     Kind(

@@ -171,9 +171,43 @@ class ChoicesIn(Strict):
 
 
 class RecommendIn(Strict):
-    notice_starts_on: dt.date
-    notice_ends_on: dt.date
+    notice_starts_on: dt.date = Field(description="today or later: a notice is not back-dated")
+    notice_ends_on: dt.date = Field(
+        description="at least XIETONG_NOTICE_MIN_WORKING_DAYS working days after the start"
+    )
     score: float | None = None
+    comment: str = Field("", max_length=500, description="the school's comment (审批意见)")
+
+
+class BatchIn(Strict):
+    verb: Literal["recommend", "approve", "reject"] = Field(
+        description="recommend (the school), approve (the authority), reject (退回, either)"
+    )
+    ids: list[int] = Field(min_length=1, max_length=100, description="application ids")
+    comment: str = Field(
+        "", max_length=500, description="one comment (审批意见) for all; a return's reason"
+    )
+    notice_starts_on: dt.date | None = Field(
+        None, description="recommend: the public notice's first day (default today)"
+    )
+    notice_ends_on: dt.date | None = Field(
+        None, description="recommend: its last day (default: the shortest notice allowed)"
+    )
+
+
+class BatchRowOut(Schema):
+    id: int
+    outcome: Literal["done", "refused"]
+    status: str = Field(description="the application's status after the decision; empty if refused")
+    code: str = Field(description="why refused: forbidden, not_found, conflict, invalid")
+    message: str = Field(description="the reason, in the caller's language")
+
+
+class BatchOut(Schema):
+    verb: str
+    done: int
+    refused: int
+    results: list[BatchRowOut] = Field(description="one per distinct id, in the order given")
 
 
 class RejectIn(Strict):
@@ -187,6 +221,14 @@ class AssignIn(Strict):
 class ConfirmIn(Strict):
     starts_on: dt.date | None = None
     ends_on: dt.date | None = None
+
+
+class StepOut(Schema):
+    step: str = Field(description="submitted, recommended, notice_starts, notice_ends, …")
+    label: str = Field(description="the step's name in the caller's language")
+    at: dt.datetime | dt.date | None = Field(description="when; a day for the public notice")
+    done: bool
+    comment: str = ""
 
 
 class ChoiceOut(Schema):
@@ -208,6 +250,9 @@ class ApplicationOut(Schema):
     matched_host: str | None
     matched_rank: int | None
     reject_reason: str
+    recommend_comment: str
+    approve_comment: str
+    timeline: list[StepOut] = Field(description="every step reached, with its time, in order")
     actions: list[str] = Field(description="the verbs the caller may do on it now")
 
 
@@ -339,6 +384,9 @@ class PlacementOut(Schema):
     score: float | None
     grade: str
     hours_credited: int | None
+    started_at: dt.datetime | None
+    ended_at: dt.datetime | None = Field(description="when its time was over (the daily job)")
+    completed_at: dt.datetime | None
     actions: list[str] = Field(description="the verbs the caller may do on it now")
 
 
@@ -346,6 +394,7 @@ class PlacementDetailOut(PlacementOut):
     logs: list[LogOut]
     reports: list[ReportOut]
     duties: list[DutyOut]
+    timeline: list[StepOut] = Field(description="its events by time, then those to come")
 
 
 class PlacementPage(PageOut[PlacementOut]):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,6 +11,7 @@ from django.db.models import (
     Case,
     Count,
     Exists,
+    Max,
     OuterRef,
     Prefetch,
     Q,
@@ -18,6 +20,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -207,7 +210,7 @@ def applications_for(
 ) -> QuerySet[Application]:
     qs = (
         Application.objects.filter(access.read_q(actor, Application))
-        .select_related("program", "applicant", "home", "matched_slot__offer__host")
+        .select_related("program", "applicant", "home", "matched_slot__offer__host", "placement")
         .prefetch_related(
             Prefetch(
                 "choices",
@@ -319,6 +322,91 @@ def application_result(actor: Actor, app_id: int) -> MatchResult | None:
         .select_related("slot__offer__host")
         .first()
     )
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """Applications a matching run did not (or a run started now would not) consider."""
+
+    reason: str  # draft, submitted, notice, awaiting_approval, approved_later, withdrawn,
+    # rejected, placed_elsewhere, no_open_choice
+    count: int
+    until: dt.date | None = None  # for "notice": the last day of the latest notice
+
+
+LEFT_OUT_ORDER = (
+    "no_open_choice",
+    "approved_later",
+    "awaiting_approval",
+    "notice",
+    "submitted",
+    "draft",
+    "placed_elsewhere",
+    "withdrawn",
+    "rejected",
+)
+_BY_STATUS = {
+    AppStatus.DRAFT: "draft",
+    AppStatus.SUBMITTED: "submitted",
+    AppStatus.APPROVED: "approved_later",
+    AppStatus.WITHDRAWN: "withdrawn",
+    AppStatus.REJECTED: "rejected",
+    AppStatus.MATCHED: "placed_elsewhere",
+    AppStatus.CONFIRMED: "placed_elsewhere",
+    AppStatus.IN_PROGRESS: "placed_elsewhere",
+    AppStatus.COMPLETED: "placed_elsewhere",
+}
+
+
+def left_out(actor: Actor, program_id: int, run_id: int | None = None) -> list[LeftOut]:
+    """Why applications of a program are not in a run, as of now, by reason (counts only).
+
+    With a run: the program's applications without a result in it (by their status now:
+    not yet approved, in public notice, approved since, withdrawn …), and those in it that
+    could not be placed because none of their choices had an open place for them. Without
+    one: what a run started now would leave out — every application not approved. Two
+    grouped queries whatever the number of applications.
+    """
+    program = program_detail(actor, program_id)
+    access.require(actor, "runs", program)
+    today = timezone.localdate()
+    apps = Application.objects.filter(program_id=program_id)
+    if run_id is not None:
+        apps = apps.exclude(match_results__run_id=run_id)
+    else:
+        apps = apps.exclude(status=AppStatus.APPROVED)
+    counts: dict[str, int] = {}
+    until: dt.date | None = None
+    rows = (
+        apps.order_by()
+        .values("status")
+        .annotate(
+            n=Count("pk"),
+            running=Count("pk", filter=Q(notice_ends_on__gte=today)),
+            latest=Max("notice_ends_on"),
+        )
+    )
+    for row in rows:
+        if row["status"] == AppStatus.RECOMMENDED:
+            if row["running"]:
+                counts["notice"] = row["running"]
+                until = row["latest"]
+            if row["n"] - row["running"]:
+                counts["awaiting_approval"] = row["n"] - row["running"]
+        else:
+            key = _BY_STATUS.get(row["status"], "placed_elsewhere")
+            counts[key] = counts.get(key, 0) + row["n"]
+    if run_id is not None:
+        stuck = MatchResult.objects.filter(
+            run_id=run_id, explanation__code__in=["no_fitting_slot", "no_choices"]
+        ).count()
+        if stuck:
+            counts["no_open_choice"] = stuck
+    return [
+        LeftOut(reason, counts[reason], until if reason == "notice" else None)
+        for reason in LEFT_OUT_ORDER
+        if counts.get(reason)
+    ]
 
 
 # --- placements ---------------------------------------------------------------------------------
@@ -691,6 +779,12 @@ def applications_to_approve(
     """Recommended applications under the actor's authority region (the authority step)."""
     qs = applications_for(actor).filter(access.verb_q(actor, Application, "approve"))
     return _filter_applications(qs, filters or ReviewFilters())
+
+
+def applicant_names(actor: Actor, ids: list[int]) -> dict[int, str]:
+    """The applicant's name of each of these applications the actor may read."""
+    qs = Application.objects.filter(access.read_q(actor, Application), pk__in=ids)
+    return dict(qs.values_list("pk", "applicant__name"))
 
 
 def placement_sides(actor: Actor, placement: Placement) -> set[str]:

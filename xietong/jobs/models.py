@@ -50,6 +50,9 @@ class Job(models.Model):
     target_id = models.PositiveBigIntegerField(null=True, blank=True)
     target = GenericForeignKey("target_type", "target_id")
     parameters = models.JSONField(_("parameters"), default=dict, blank=True)
+    # A scheduled job's period ("2026-12-01" for a daily kind): one job per kind and period,
+    # however many schedulers tick (see xietong.jobs.schedule). Empty for jobs started by hand.
+    period = models.CharField(_("period"), max_length=32, blank=True)
 
     class Meta:
         ordering = ["-id"]
@@ -66,6 +69,9 @@ class Job(models.Model):
                 condition=Q(target_type__isnull=True, target_id__isnull=True)
                 | Q(target_type__isnull=False, target_id__isnull=False),
                 name="job_target_complete",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "period"], condition=~Q(period=""), name="job_once_per_period"
             ),
         ]
 

@@ -11,6 +11,9 @@
             report(i, len(rows), gettext_noop("Importing rows"))
         return {"created": n}           # stored as the job's result (JSON)
 
+``every="daily"`` makes a scheduled kind: ``xietong jobs tick`` (cron or a systemd timer,
+see :mod:`xietong.jobs.schedule`) queues one job of it per day, with no owner.
+
 A handler's return value becomes ``job.result``; raising :class:`JobFailed` (or a
 ``ServiceError``) fails the job with that message; any other exception fails it with a
 generic message and the traceback goes to the log.
@@ -45,6 +48,8 @@ class JobKind:
     visible: ScopeQ | None = None
     manage: ScopeQ | None = None
     link: Callable[[Job], str | None] | None = None  # the page of the job's target
+    # Scheduled kinds: "daily" — ``xietong jobs tick`` queues one job per day (see schedule).
+    every: str | None = None
 
 
 class JobFailed(Exception):
@@ -56,6 +61,7 @@ class JobFailed(Exception):
 
 
 _kinds: dict[str, JobKind] = {}
+EVERY = frozenset({"daily"})
 
 
 def register(
@@ -65,9 +71,13 @@ def register(
     visible: ScopeQ | None = None,
     manage: ScopeQ | None = None,
     link: Callable[[Job], str | None] | None = None,
+    every: str | None = None,
 ) -> Callable[[Handler], Handler]:
+    if every is not None and every not in EVERY:
+        raise ValueError(f"job kind {name!r}: every is one of {sorted(EVERY)}, not {every!r}")
+
     def decorate(handler: Handler) -> Handler:
-        _kinds[name] = JobKind(name, label, handler, visible, manage, link)
+        _kinds[name] = JobKind(name, label, handler, visible, manage, link, every)
         return handler
 
     return decorate

@@ -47,11 +47,13 @@ def enqueue(
         target_id=target.pk if target is not None else None,
     )
     if dispatch:
-        _dispatch_on_commit(job.pk)
+        dispatch_on_commit(job.pk)
     return job
 
 
-def _dispatch_on_commit(job_id: int) -> None:
+def dispatch_on_commit(job_id: int) -> None:
+    """Hand a queued job to the task backend once the transaction commits."""
+
     def dispatch() -> None:
         from xietong.jobs.tasks import execute_job
 
@@ -99,7 +101,7 @@ def retry(actor: Actor, job: Job | int) -> Job:
     audit.record(
         actor, "jobs.retry", target=locked, detail={"kind": locked.kind, "was": locked.status}
     )
-    _dispatch_on_commit(locked.pk)
+    dispatch_on_commit(locked.pk)
     locked.refresh_from_db()
     return locked
 

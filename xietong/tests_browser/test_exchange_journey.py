@@ -25,6 +25,7 @@ from xietong.core.compile_messages import compile_all
 from xietong.exchanges import services
 from xietong.exchanges.choices import AppStatus, ProgramStatus
 from xietong.exchanges.models import Application, Placement
+from xietong.exchanges.tests.conftest import notice_over
 from xietong.tests_browser.test_journey import CHROMIUM, _empty_the_audit_log_for_the_flush
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -119,7 +120,9 @@ class Person:
         self.context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN")
         self.context.set_default_timeout(10_000)
         self.page = self.context.new_page()
-        self.page.on("dialog", lambda d: d.accept())  # data-confirm questions
+        # data-confirm questions come in the page's own <dialog> (dialog-ok confirms);
+        # a browser-native one would be accepted here.
+        self.page.on("dialog", lambda d: d.accept())
         self.page.goto(f"{base}/accounts/login/")
         self.page.fill("#id_username", username)
         self.page.fill("#id_password", PASSWORD)
@@ -182,38 +185,52 @@ def test_it_takes_a_sanhe_teacher_from_application_to_a_completed_exchange(
     assert list(app.choices.values_list("offer_id", flat=True)) == [bj_offer.pk, tj_offer.pk]
     teacher.shot("04-application-submitted-zh")
 
-    # 2. The school recommends, with a public notice that has already ended.
+    # 2. The school recommends from its queue (ticked, with a comment); the public notice
+    # starts today for the shortest time allowed and cannot be back-dated.
     school = Person(browser, base, "school")
     page = school.nav("审核")
     expect(page.get_by_test_id("to-recommend")).to_contain_text("李三河")
     school.shot("05-review-school-zh")
     pages["school"] = [("/exchanges/review/", "05-review-school")]
-    page.get_by_test_id("to-recommend").get_by_role("link", name="推荐").click()
     today = timezone.localdate()
-    page.fill("#id_notice_starts_on", (today - dt.timedelta(days=8)).isoformat())
-    page.fill("#id_notice_ends_on", (today - dt.timedelta(days=1)).isoformat())
-    school.shot("06-recommend-zh")
+    expect(page.locator("#recommend_notice_starts_on")).to_have_value(today.isoformat())
+    page.get_by_test_id("recommend-select-all").check()
+    expect(page.get_by_test_id("recommend-batch-submit")).to_contain_text("(1)")
+    page.fill("#recommend_comment", "经校务会研究，同意推荐。")
+    page.get_by_test_id("recommend-batch-submit").click()
+    expect(page.locator("#xt-confirm")).to_be_visible()
+    school.shot("06-recommend-confirm-zh")
+    page.get_by_test_id("dialog-ok").click()
+    expect(page.get_by_test_id("batch-results")).to_contain_text("派出单位已推荐")
+    app.refresh_from_db()
+    assert app.status == AppStatus.RECOMMENDED and app.notice_starts_on == today
     pages["school"].append((f"/exchanges/applications/{app.pk}/recommend/", "06-recommend"))
-    page.locator("main form button[type=submit]").click()
-    expect(page.locator(".alert-success")).to_be_visible()
 
-    # 3. The 三河市 authority approves.
+    # 3. The 三河市 authority sees the notice running (no approve box), and approves once it
+    # has ended — the calendar moved on here by the test.
     sanhe = Person(browser, base, "sanhe")
     page = sanhe.nav("审核")
+    expect(page.get_by_test_id(f"notice-running-{app.pk}")).to_be_visible()
+    expect(page.locator(f"input[name=ids][value='{app.pk}']")).to_have_count(0)
+    notice_over(app.pk)
+    page = sanhe.go("/exchanges/review/")
     expect(page.get_by_test_id("to-approve")).to_contain_text("李三河")
     sanhe.shot("07-review-authority-zh")
     pages["sanhe"] = [("/exchanges/review/", "07-review-authority")]
     page.get_by_test_id("to-approve").get_by_role("link", name="批准").click()
+    page.fill("#id_comment", "同意。")
     sanhe.shot("08-approve-zh")
-    page.locator("main form button[type=submit]").click()
+    page.get_by_test_id("approve").click()
+    page.get_by_test_id("dialog-ok").click()
     expect(page.locator(".alert-success")).to_be_visible()
     app.refresh_from_db()
-    assert app.status == AppStatus.APPROVED
+    assert app.status == AppStatus.APPROVED and app.approve_comment == "同意。"
 
     # 4. The Beijing authority closes applications, runs the matching and publishes it.
     beijing = Person(browser, base, "beijing")
     page = beijing.go(f"/exchanges/{program.pk}/")
     page.locator("form[action$='/status/']:has(input[value=closed]) button").click()
+    page.get_by_test_id("dialog-ok").click()  # closing the window asks first
     expect(page.locator(".alert-success")).to_be_visible()
     page = beijing.nav("匹配")
     beijing.shot("09-matching-zh")
@@ -229,6 +246,7 @@ def test_it_takes_a_sanhe_teacher_from_application_to_a_completed_exchange(
     run_path = page.url.removeprefix(base)
     pages["beijing"].append((run_path, "11-run"))
     page.get_by_test_id("publish").click()
+    page.get_by_test_id("dialog-ok").click()
     expect(page.get_by_test_id("run-status")).to_contain_text("已公布")
     app.refresh_from_db()
     assert app.status == AppStatus.MATCHED
@@ -250,6 +268,7 @@ def test_it_takes_a_sanhe_teacher_from_application_to_a_completed_exchange(
     teacher.shot("14-result-zh")
     pages["teacher"].append((f"/exchanges/applications/{app.pk}/", "14-result"))
     page.get_by_test_id("confirm").click()
+    page.get_by_test_id("dialog-ok").click()
     expect(page.get_by_test_id("app-status")).to_have_text("已确认")
     placement = Placement.objects.get()
 
@@ -304,6 +323,7 @@ def test_it_takes_a_sanhe_teacher_from_application_to_a_completed_exchange(
     school.shot("18-placement-home-zh")
     pages["school"].append((f"/exchanges/placements/{placement.pk}/", "18-placement-home"))
     page.get_by_test_id("complete-exchange").click()
+    page.get_by_test_id("dialog-ok").click()
     expect(page.get_by_test_id("app-status")).to_have_text("已完成")
     app.refresh_from_db()
     assert app.status == AppStatus.COMPLETED

@@ -55,3 +55,18 @@ def test_it_turns_a_cursor_round_trip_into_the_same_keys() -> None:
 def test_it_refuses_a_forged_or_broken_cursor(cursor: str) -> None:
     with pytest.raises(BadCursor):
         decode_cursor(cursor, [str, int])
+
+
+def test_it_renders_a_placeholder_in_the_language_of_the_page() -> None:
+    from django.utils import translation
+    from django.utils.translation import gettext_lazy
+
+    @dataclass(frozen=True)
+    class Named:
+        q: str = option("", label="Teacher", placeholder=gettext_lazy("Full name"))
+
+    form_class = filter_form(Named)
+    with translation.override("en"):
+        assert 'placeholder="Full name"' in str(form_class()["q"])
+    with translation.override("zh-hans"):
+        assert 'placeholder="姓名"' in str(form_class()["q"])

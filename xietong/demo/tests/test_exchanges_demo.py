@@ -223,3 +223,97 @@ def test_every_write_went_through_the_audited_services(loaded: Any) -> None:
     )
     assert BEIJING  # the organiser of Rongdong is the Beijing commission
     assert program("rongdong", PAST[0]).organiser == named.institution("bj_jw")
+
+
+STEP_ORDER = (
+    "created",
+    "submitted",
+    "recommended",
+    "notice start",
+    "notice end",
+    "approved",
+    "matched",
+    "confirmed",
+    "started",
+    "ended",
+    "placement completed",
+    "exchange completed",
+)
+
+
+def _steps(app: Application) -> list[tuple[str, dt.datetime]]:
+    """The application's and its placement's step times that exist, in workflow order.
+
+    A notice's dates are days: its start is taken at the start of the day (a recommendation
+    that day comes no later than 00:00 of the next), its end at the end of the day.
+    """
+    tz = exchanges.TZ
+    day = dt.time(0)
+    p = getattr(app, "placement", None)
+    times: dict[str, dt.datetime | None] = {
+        "created": app.created_at,
+        "submitted": app.submitted_at,
+        "recommended": app.recommended_at,
+        "notice start": (
+            dt.datetime.combine(app.notice_starts_on + dt.timedelta(days=1), day, tz)
+            if app.notice_starts_on
+            else None
+        ),
+        "notice end": (
+            dt.datetime.combine(app.notice_ends_on + dt.timedelta(days=1), day, tz)
+            if app.notice_ends_on
+            else None
+        ),
+        "approved": app.approved_at,
+        "matched": app.matched_at,
+        "confirmed": app.confirmed_at,
+        "started": p.started_at if p else None,
+        "ended": p.ended_at if p else None,
+        "placement completed": p.completed_at if p else None,
+        "exchange completed": app.completed_at,
+    }
+    return [(name, at) for name in STEP_ORDER if (at := times[name]) is not None]
+
+
+def test_no_step_of_the_demo_comes_before_the_one_it_follows(loaded: Any) -> None:
+    wrong: list[str] = []
+    apps = Application.objects.select_related("placement").order_by("pk")
+    for app in apps:
+        steps = _steps(app)
+        for (a, at_a), (b, at_b) in itertools.pairwise(steps):
+            # recommended vs notice start compares a time with the start of the next day
+            if at_b < at_a:
+                wrong.append(f"application {app.pk}: {b} {at_b} before {a} {at_a}")
+        if app.recommended_at and app.notice_starts_on:
+            assert timezone_day(app.recommended_at) <= app.notice_starts_on
+    assert wrong == [], "\n".join(wrong[:20])
+    # The demo reaches every step somewhere, so the ordering above is checked for each.
+    reached = {name for app in apps for name, _at in _steps(app)}
+    assert reached == set(STEP_ORDER)
+    # A placement's logs and reports come after its start; a run after the approvals it
+    # matched and before its publication, which comes before the places it gave.
+    for p in Placement.objects.filter(started_at__isnull=False):
+        for log in p.logs.all():
+            assert p.started_at <= log.created_at, (p.pk, log.pk)
+        for r in p.reports.all():
+            assert p.started_at <= r.submitted_at, (p.pk, r.pk)
+    for run in MatchingRun.objects.filter(published_at__isnull=False):
+        approved = [r.application.approved_at for r in run.results.select_related("application")]
+        assert max(approved) <= run.created_at <= run.published_at
+        matched = run.program.applications.filter(matched_at__isnull=False)
+        assert all(run.published_at <= a.matched_at for a in matched)
+
+
+def timezone_day(moment: dt.datetime) -> dt.date:
+    return moment.astimezone(exchanges.TZ).date()
+
+
+def test_the_demo_ends_placements_past_their_end_date_and_asks_for_reports(loaded: Any) -> None:
+    ended = Placement.objects.filter(status=PlacementStatus.ENDED)
+    assert ended.exists() and loaded.ended == ended.count()
+    assert not Placement.objects.filter(status=PlacementStatus.ACTIVE, ends_on__lt=TODAY).exists()
+    for p in ended:
+        assert p.ended_at is not None and timezone_day(p.ended_at) > p.ends_on
+    # Through the job's service: audited as the system's move, once per placement.
+    events = AuditEvent.objects.filter(action="exchanges.placement.ended")
+    assert events.count() == ended.count()

@@ -3,10 +3,13 @@
 from xietong.exchanges.services.applications import (
     approve_application,
     assign_place,
+    check_notice_dates,
     confirm_application,
     create_application,
+    earliest_notice_end,
     eligibility_problems,
     may_reject,
+    notice_min_days,
     recommend_application,
     reject_application,
     submit_application,
@@ -20,6 +23,7 @@ from xietong.exchanges.services.placements import (
     complete_application,
     complete_placement,
     complete_return_duty,
+    end_due_placements,
     evaluate_placement,
     start_placement,
     submit_report,
@@ -33,6 +37,7 @@ from xietong.exchanges.services.programs import (
     update_offer,
     update_program,
 )
+from xietong.exchanges.services.reviews import BATCH_VERBS, RowResult, decide_many
 from xietong.exchanges.services.runs import (
     execute_matching_run,
     publish_run,
@@ -40,10 +45,13 @@ from xietong.exchanges.services.runs import (
 )
 
 __all__ = [
+    "BATCH_VERBS",
+    "RowResult",
     "add_log",
     "add_return_duty",
     "approve_application",
     "assign_place",
+    "check_notice_dates",
     "complete_application",
     "complete_placement",
     "complete_return_duty",
@@ -51,11 +59,15 @@ __all__ = [
     "create_application",
     "create_offer",
     "create_program",
+    "decide_many",
     "delete_offer",
+    "earliest_notice_end",
     "eligibility_problems",
+    "end_due_placements",
     "evaluate_placement",
     "execute_matching_run",
     "may_reject",
+    "notice_min_days",
     "publish_run",
     "recommend_application",
     "reject_application",

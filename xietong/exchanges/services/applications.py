@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -20,6 +21,7 @@ from xietong import access
 from xietong.access.transitions import Notify, transition
 from xietong.accounts import audit
 from xietong.accounts.access import Actor
+from xietong.core import workdays
 from xietong.core.codes import SUBJECTS
 from xietong.core.errors import Conflict, InvalidInput, PermissionDenied
 from xietong.exchanges.access import WINDOW, area_q
@@ -261,6 +263,76 @@ def submit_application(actor: Actor, app_id: int) -> Application:
 # --- recommend, approve ---------------------------------------------------------------------
 
 
+def notice_min_days() -> int:
+    """The shortest public notice, in working days (``XIETONG_NOTICE_MIN_WORKING_DAYS``)."""
+    return max(1, int(getattr(settings, "XIETONG_NOTICE_MIN_WORKING_DAYS", 5)))
+
+
+def earliest_notice_end(starts_on: dt.date) -> dt.date:
+    """The first day a public notice starting on ``starts_on`` may end."""
+    return workdays.last_of(starts_on, notice_min_days())
+
+
+def check_notice_dates(starts_on: dt.date, ends_on: dt.date) -> None:
+    """A public notice starts today or later and lasts its minimum (see check_notice)."""
+    today = timezone.localdate()
+    if starts_on < today:
+        raise invalid(
+            "notice_starts_on",
+            _(
+                "The public notice cannot start before today (%(today)s): it is published "
+                "when the school recommends and cannot be back-dated."
+            )
+            % {"today": today.isoformat()},
+        )
+    if ends_on < starts_on:
+        raise invalid("notice_ends_on", _("The public notice cannot end before it starts."))
+    n = notice_min_days()
+    days = workdays.count(starts_on, ends_on)
+    if days < n:
+        raise invalid(
+            "notice_ends_on",
+            _(
+                "The public notice lasts at least %(n)d working days: from %(start)s it ends "
+                "on %(end)s at the earliest (these dates give %(days)d)."
+            )
+            % {
+                "n": n,
+                "start": starts_on.isoformat(),
+                "end": earliest_notice_end(starts_on).isoformat(),
+                "days": days,
+            },
+        )
+
+
+def check_notice(app: Application, starts_on: dt.date, ends_on: dt.date) -> None:
+    """The public notice (公示) is published with the recommendation and runs its minimum.
+
+    It starts no earlier than today (the day of the recommendation: a notice cannot be
+    back-dated) nor before the application was submitted, and lasts at least
+    :func:`notice_min_days` working days.
+    """
+    check_notice_dates(starts_on, ends_on)
+    if app.submitted_at is not None:
+        submitted = timezone.localdate(app.submitted_at)
+        if starts_on < submitted:
+            raise invalid(
+                "notice_starts_on",
+                _("The public notice cannot start before the application was submitted (%(date)s).")
+                % {"date": submitted.isoformat()},
+            )
+
+
+def _comment(value: str | None) -> str:
+    text = (value or "").strip()
+    if len(text) > COMMENT_MAX:
+        raise invalid("comment", _("The comment is at most %(n)d characters.") % {"n": COMMENT_MAX})
+    return text
+
+
+COMMENT_MAX = 500
+
+
 @transaction.atomic
 def recommend_application(
     actor: Actor,
@@ -269,21 +341,22 @@ def recommend_application(
     notice_starts_on: dt.date,
     notice_ends_on: dt.date,
     score: float | None = None,
+    comment: str = "",
 ) -> Application:
-    """The home institution recommends, after a public notice (公示) over the given dates."""
+    """The home institution recommends; the public notice (公示) runs over the given dates."""
     app = load(Application, app_id, lock=True, related=RELATED)
     access.require(actor, "recommend", app)
-    if notice_ends_on < notice_starts_on:
-        raise invalid("notice_ends_on", _("The public notice cannot end before it starts."))
+    check_notice(app, notice_starts_on, notice_ends_on)
     if score is not None and not (0 <= score <= 1000):
         raise invalid("score", _("The score must be between 0 and 1000."))
     app.notice_starts_on, app.notice_ends_on = notice_starts_on, notice_ends_on
     app.score = score
+    app.recommend_comment = _comment(comment)
     return transition(
         actor,
         "recommend",
         app,
-        fields=["notice_starts_on", "notice_ends_on", "score"],
+        fields=["notice_starts_on", "notice_ends_on", "score", "recommend_comment"],
         notify=Notify(
             [app.applicant.user_id, *authority_admin_users(app.home)],
             "exchanges.application_recommended",
@@ -294,25 +367,31 @@ def recommend_application(
                 "program": app.program.title,
             },
         ),
-        detail={"notice": [str(notice_starts_on), str(notice_ends_on)]},
+        detail={
+            "notice": [str(notice_starts_on), str(notice_ends_on)],
+            **({"comment": app.recommend_comment} if app.recommend_comment else {}),
+        },
     )
 
 
 @transaction.atomic
-def approve_application(actor: Actor, app_id: int) -> Application:
+def approve_application(actor: Actor, app_id: int, *, comment: str = "") -> Application:
     app = load(Application, app_id, lock=True, related=RELATED)
     access.require(actor, "approve", app)
+    app.approve_comment = _comment(comment)
     _check_quota(app.program_id)
     return transition(
         actor,
         "approve",
         app,
+        fields=["approve_comment"],
         notify=Notify(
             [app.applicant.user_id],
             "exchanges.application_approved",
             target=app,
             params={"program": app.program.title},
         ),
+        detail={"comment": app.approve_comment} if app.approve_comment else None,
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -11,7 +12,7 @@ from django.utils.translation import gettext as _
 from xietong import access
 from xietong.access.transitions import Notify, move, send, transition
 from xietong.accounts import audit
-from xietong.accounts.access import Actor
+from xietong.accounts.access import Actor, system_actor
 from xietong.core.errors import Conflict
 from xietong.exchanges.choices import (
     AppStatus,
@@ -28,6 +29,8 @@ from xietong.exchanges.models import (
     ReturnDuty,
 )
 from xietong.exchanges.services.common import institution_admin_users, invalid, load
+
+Progress = Callable[[int, int], None]
 
 RELATED = [
     "application",
@@ -135,11 +138,15 @@ def complete_placement(actor: Actor, placement_id: int, *, hours_credited: int) 
     if hours_credited < 0 or hours_credited > 5000:
         raise invalid("hours_credited", _("The hours credited are between 0 and 5000."))
     p.hours_credited = hours_credited
+    fields = ["hours_credited"]
+    if p.ended_at is None:  # completed before the daily job ended it: it ends now
+        p.ended_at = timezone.now()
+        fields.append("ended_at")
     return transition(
         actor,
         "complete",
         p,
-        fields=["hours_credited"],
+        fields=fields,
         detail={"hours": hours_credited},
         notify=Notify(
             [p.application.applicant.user_id, *institution_admin_users(p.home)],
@@ -148,6 +155,85 @@ def complete_placement(actor: Actor, placement_id: int, *, hours_credited: int) 
             params={"name": p.application.applicant.name, "host": p.host.name},
         ),
     )
+
+
+# --- the end of a placement (the daily job) ----------------------------------------------------
+
+
+def end_due_placements(today: dt.date | None = None, report: Progress | None = None) -> dict:
+    """End the active placements whose end date has passed; ask for the completion reports.
+
+    Each placement moves to ``ended`` in its own transaction (audited as the system's move,
+    stamped ``ended_at``); the teacher and the host — its administrators and the mentor —
+    are each asked for their completion report unless they have already written it. A
+    placement completed or ended meanwhile is left alone, so two runs end each one once.
+    ``report(done, total)`` follows the progress.
+    """
+    today = today or timezone.localdate()
+    due = Placement.objects.filter(status=PlacementStatus.ACTIVE, ends_on__lt=today)
+    ids = list(due.order_by("pk").values_list("pk", flat=True))
+    actor = system_actor(SCHEDULER)
+    ended = asked = 0
+    for i, pk in enumerate(ids, 1):
+        sent = _end_one(actor, pk, today)
+        if sent is not None:
+            ended, asked = ended + 1, asked + sent
+        if report is not None:
+            report(i, len(ids))
+    return {"due": len(ids), "ended": ended, "notified": asked}
+
+
+SCHEDULER = "scheduler"  # the actor's name in the audit log for the daily job's moves
+
+
+@transaction.atomic
+def _end_one(actor: Actor, placement_id: int, today: dt.date) -> int | None:
+    """End one placement if it is still active and due; how many people were asked."""
+    p = (
+        Placement.objects.select_for_update(of=("self",))
+        .select_related(*RELATED, "mentor")
+        .filter(pk=placement_id, status=PlacementStatus.ACTIVE, ends_on__lt=today)
+        .first()
+    )
+    if p is None:
+        return None
+    written = set(p.reports.filter(kind=ReportKind.COMPLETION).values_list("side", flat=True))
+    move(
+        actor,
+        p,
+        PlacementStatus.ENDED,
+        event="exchanges.placement.ended",
+        stamp="ended_at",
+        detail={"ends_on": str(p.ends_on)},
+    )
+    params = {
+        "name": p.application.applicant.name,
+        "host": p.host.name,
+        "date": p.ends_on.isoformat(),
+    }
+    asked: list[Notify] = []
+    if AuthorSide.TEACHER not in written:
+        asked.append(
+            Notify(
+                [p.application.applicant.user_id],
+                "exchanges.placement_ended_teacher",
+                target=p,
+                params=params,
+            )
+        )
+    if AuthorSide.HOST not in written:
+        mentor = p.mentor.user_id if p.mentor is not None else None
+        asked.append(
+            Notify(
+                [*institution_admin_users(p.host), mentor],
+                "exchanges.placement_ended_host",
+                target=p,
+                params=params,
+            )
+        )
+    for notification in asked:
+        send(notification)
+    return sum(len({u for u in n.args[0] if u is not None}) for n in asked)
 
 
 # --- the return duty at home --------------------------------------------------------------------

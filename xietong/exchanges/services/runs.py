@@ -366,6 +366,7 @@ def publish_run(actor: Actor, run_id: int) -> MatchingRun:
         [(r.application_id, r.slot_id, r.rank) for r in matched],
         fixed={
             "status": AppStatus.MATCHED,
+            "matched_at": connection.ops.adapt_datetimefield_value(now),
             "updated_at": connection.ops.adapt_datetimefield_value(now),
         },
     )

@@ -18,7 +18,7 @@ from xietong.conftest import Cast, make_institution
 from xietong.core.terms import SchoolTerm, TermError
 from xietong.exchanges import services
 from xietong.exchanges.choices import ProgramStatus
-from xietong.exchanges.models import HostOffer, Program
+from xietong.exchanges.models import Application, HostOffer, Program
 from xietong.institutions.models import Institution
 
 
@@ -82,15 +82,43 @@ def ex(cast: Cast) -> Ex:
     return Ex(cast, bureau, program, offer)
 
 
-def approve(ex: Ex, app_id: int) -> None:
-    """Recommend (with a notice period already over) and approve an application."""
+def recommend(ex: Ex, app_id: int, **kwargs: Any) -> Application:
+    """The home school recommends, its public notice starting today for the shortest time."""
     today = timezone.localdate()
-    services.recommend_application(
+    return services.recommend_application(
         ex.actor("school_admin"),
         app_id,
-        notice_starts_on=today - dt.timedelta(days=8),
-        notice_ends_on=today - dt.timedelta(days=1),
+        notice_starts_on=today,
+        notice_ends_on=services.earliest_notice_end(today),
+        **kwargs,
     )
+
+
+def notice_over(app_id: int) -> Application:
+    """Let the public notice of a recommended application run out, as time would.
+
+    A notice cannot be back-dated, so tests do what the calendar does: the notice — and
+    the submission and recommendation before it — move back by whole weeks (working days
+    stay working days) until it ended yesterday or earlier.
+    """
+    app = Application.objects.get(pk=app_id)
+    assert app.notice_ends_on is not None, "recommend the application first"
+    days = (app.notice_ends_on - timezone.localdate()).days + 1
+    back = dt.timedelta(weeks=max(0, -(-days // 7)))
+    Application.objects.filter(pk=app_id).update(
+        created_at=app.created_at - back,
+        submitted_at=app.submitted_at - back if app.submitted_at else None,
+        recommended_at=app.recommended_at - back if app.recommended_at else None,
+        notice_starts_on=app.notice_starts_on - back if app.notice_starts_on else None,
+        notice_ends_on=app.notice_ends_on - back,
+    )
+    return Application.objects.get(pk=app_id)
+
+
+def approve(ex: Ex, app_id: int) -> None:
+    """Recommend, let the public notice run out, and approve an application."""
+    recommend(ex, app_id)
+    notice_over(app_id)
     services.approve_application(ex.actor("sanhe"), app_id)
 
 

@@ -9,7 +9,8 @@ import pytest
 from django.utils import timezone
 
 from xietong.api_tests.conftest import Api, assert_error
-from xietong.exchanges.tests.conftest import Ex
+from xietong.exchanges import services
+from xietong.exchanges.tests.conftest import Ex, notice_over
 
 pytestmark = pytest.mark.urls("xietong.exchanges.tests.urls")
 A = "/api/exchanges"
@@ -31,10 +32,11 @@ def apply(api: Api, ex: Ex, submit: bool = True) -> dict[str, Any]:
 
 
 def notice() -> dict[str, str]:
+    """The shortest public notice allowed, from today."""
     today = timezone.localdate()
     return {
-        "notice_starts_on": str(today - dt.timedelta(days=8)),
-        "notice_ends_on": str(today - dt.timedelta(days=1)),
+        "notice_starts_on": str(today),
+        "notice_ends_on": str(services.earliest_notice_end(today)),
     }
 
 
@@ -46,6 +48,7 @@ def approved(api: Api, ex: Ex) -> int:
         ).status_code
         == 200
     )
+    notice_over(app["id"])
     assert api.post(f"{A}/applications/{app['id']}/approve", as_="sanhe").status_code == 200
     return app["id"]
 
@@ -58,6 +61,7 @@ def test_it_walks_an_application_from_draft_to_completed(api: Api, ex: Ex) -> No
     assert r.status_code == 200 and r.json()["status"] == "submitted"
     r = api.post(f"{A}/applications/{pk}/recommend", {**notice(), "score": 91}, as_="school_admin")
     assert r.status_code == 200 and r.json()["status"] == "recommended"
+    notice_over(pk)
     r = api.post(f"{A}/applications/{pk}/approve", as_="sanhe")
     assert r.status_code == 200 and r.json()["status"] == "approved"
     slot = ex.offer.slots.get().pk
@@ -166,10 +170,9 @@ def test_it_answers_bad_payloads_with_422_and_fields(api: Api, ex: Ex) -> None:
 
 def test_it_approves_only_after_the_public_notice(api: Api, ex: Ex) -> None:
     pk = apply(api, ex)["id"]
-    today = timezone.localdate()
-    running = {"notice_starts_on": str(today), "notice_ends_on": str(today + dt.timedelta(days=5))}
     assert (
-        api.post(f"{A}/applications/{pk}/recommend", running, as_="school_admin").status_code == 200
+        api.post(f"{A}/applications/{pk}/recommend", notice(), as_="school_admin").status_code
+        == 200
     )
     assert_error(api.post(f"{A}/applications/{pk}/approve", as_="sanhe"), 409, "conflict")
 

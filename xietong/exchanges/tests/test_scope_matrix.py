@@ -26,7 +26,7 @@ from xietong.access.testing import Api, Matrix, Verb
 from xietong.exchanges import selectors, services
 from xietong.exchanges.choices import AppStatus, PlacementStatus, ProgramStatus, RunStatus
 from xietong.exchanges.models import Application, HostOffer, MatchingRun, Placement, Program
-from xietong.exchanges.tests.conftest import Ex, program_data
+from xietong.exchanges.tests.conftest import Ex, notice_over, program_data
 from xietong.institutions.models import Staff
 
 A = "/api/exchanges"
@@ -129,14 +129,18 @@ PLACEMENTS = """
 user          object     read start log report complete
 teacher       planned    Y    F     N   N      F
 teacher       active     Y    F     Y   Y      F
+teacher       ended      Y    F     Y   Y      F
 teacher       finished   Y    F     N   Y      F
 tongzhou      planned    Y    Y     F   N      N
 tongzhou      active     Y    N     F   Y      Y
+tongzhou      ended      Y    N     F   Y      Y
 tongzhou      finished   Y    N     F   Y      N
 school_admin  planned    Y    Y     F   F      F
 school_admin  active     Y    N     F   F      F
+school_admin  ended      Y    N     F   F      F
 sanhe         planned    Y    Y     F   F      N
 sanhe         active     Y    N     F   F      Y
+sanhe         ended      Y    N     F   F      Y
 hebei_viewer  active     Y    F     F   F      F
 nobody        active     H    H     H   H      H
 """
@@ -162,7 +166,15 @@ def _program_page(o: Any) -> str:
     return reverse("exchanges:program_detail", args=[o.pk])
 
 
-NOTICE = {"notice_starts_on": "2020-01-01", "notice_ends_on": "2020-01-08"}
+def _notice() -> dict[str, str]:
+    """The shortest public notice allowed, from today (a notice cannot be back-dated)."""
+    return {k: v.isoformat() for k, v in _notice_dates().items()}
+
+
+def _notice_dates() -> dict[str, dt.date]:
+    today = TODAY()
+    return {"notice_starts_on": today, "notice_ends_on": services.earliest_notice_end(today)}
+
 
 APP_VERBS = {
     "read": Verb(
@@ -207,16 +219,11 @@ APP_VERBS = {
     "recommend": Verb(
         "recommend",
         action="recommend",
-        service=lambda a, o: services.recommend_application(
-            a,
-            o.pk,
-            notice_starts_on=dt.date(2020, 1, 1),
-            notice_ends_on=dt.date(2020, 1, 8),
-        ),
+        service=lambda a, o: services.recommend_application(a, o.pk, **_notice_dates()),
         done=_status_is(AppStatus.RECOMMENDED),
-        api=_app_request("recommend", NOTICE),
+        api=lambda o: ("post", f"{A}/applications/{o.pk}/recommend", _notice()),
         form=lambda o: reverse("exchanges:application_recommend", args=[o.pk]),
-        post=lambda o: (reverse("exchanges:application_recommend", args=[o.pk]), NOTICE),
+        post=lambda o: (reverse("exchanges:application_recommend", args=[o.pk]), _notice()),
     ),
     "approve": Verb(
         "approve",
@@ -522,10 +529,9 @@ def _application(ex: Ex, state: str) -> Application:
     if "submitted" in reached:
         services.submit_application(teacher, app.pk)
     if "noticed" in reached:
-        running = target == "noticed"
-        start = today if running else today - dt.timedelta(days=8)
-        end = today + dt.timedelta(days=5) if running else today - dt.timedelta(days=1)
-        services.recommend_application(school, app.pk, notice_starts_on=start, notice_ends_on=end)
+        services.recommend_application(school, app.pk, **_notice_dates())
+        if target != "noticed":
+            notice_over(app.pk)
     if "approved" in reached:
         services.approve_application(sanhe, app.pk)
     if "matched" in reached:
@@ -566,19 +572,22 @@ def _run(ex: Ex, title: str, publish: bool) -> MatchingRun:
 
 @pytest.fixture
 def world(ex: Ex) -> World:
+    return build_world(ex)
+
+
+def build_world(ex: Ex) -> World:
+    """One object of every kind in every state the tables name (test_review_batch too)."""
     apps = {s: _application(ex, s) for s in (*STEPS, "withdrawn", "rejected") if s != "started"}
+    ended = _application(ex, "started")  # its end date has passed: the daily job ends it
+    assert services.end_due_placements()["ended"] == 1
     active = _application(ex, "started")
+    Placement.objects.filter(pk=active.placement.pk).update(ends_on=TODAY())  # not yet due
     closed = _program(ex, "矩阵 closed")
     services.create_application(ex.actor("teacher"), closed.pk, choices=[closed.offers.get().pk])
     app = closed.applications.get()
     services.submit_application(ex.actor("teacher"), app.pk)
-    today = TODAY()
-    services.recommend_application(
-        ex.actor("school_admin"),
-        app.pk,
-        notice_starts_on=today - dt.timedelta(days=8),
-        notice_ends_on=today - dt.timedelta(days=1),
-    )
+    services.recommend_application(ex.actor("school_admin"), app.pk, **_notice_dates())
+    notice_over(app.pk)
     services.approve_application(ex.actor("sanhe"), app.pk)
     services.set_program_status(ex.actor("sanhe"), closed.pk, ProgramStatus.CLOSED)
     draft = _program(ex, "矩阵 draft", ProgramStatus.DRAFT)
@@ -592,6 +601,7 @@ def world(ex: Ex) -> World:
         "published": _run(ex, "矩阵 published", publish=True),
         "planned": apps["confirmed"].placement,
         "active": active.placement,
+        "ended": Placement.objects.get(pk=ended.placement.pk),
         "finished": apps["in_progress"].placement,
     }
     return World(ex, {**apps, **objects})

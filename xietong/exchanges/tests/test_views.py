@@ -22,7 +22,14 @@ from xietong.exchanges.models import (
     Placement,
     Program,
 )
-from xietong.exchanges.tests.conftest import Ex, approve, close, program_data
+from xietong.exchanges.tests.conftest import (
+    Ex,
+    approve,
+    close,
+    notice_over,
+    program_data,
+    recommend,
+)
 from xietong.notifications.models import Notification
 
 compile_all()
@@ -349,24 +356,20 @@ def test_it_queues_submitted_applications_for_the_school_and_recommends(
     c.post(
         url("application_recommend", app.pk),
         {
-            "notice_starts_on": (today - dt.timedelta(days=8)).isoformat(),
-            "notice_ends_on": (today - dt.timedelta(days=1)).isoformat(),
+            "notice_starts_on": today.isoformat(),
+            "notice_ends_on": services.earliest_notice_end(today).isoformat(),
         },
     )
     app.refresh_from_db()
     assert app.status == AppStatus.RECOMMENDED
+    notice_over(app.pk)
     assert "李三河" in html(login(client, ex, "sanhe").get(url("review")))
 
 
 def test_it_refuses_an_approval_outside_the_authority_scope(client: Any, ex: Ex) -> None:
     app = applied(ex)
-    today = timezone.localdate()
-    services.recommend_application(
-        ex.actor("school_admin"),
-        app.pk,
-        notice_starts_on=today - dt.timedelta(days=8),
-        notice_ends_on=today - dt.timedelta(days=1),
-    )
+    recommend(ex, app.pk)
+    notice_over(app.pk)
     # The Hebei viewer sees the application but may not decide; Tongzhou does not even see it.
     assert (
         login(client, ex, "hebei_viewer").post(url("application_approve", app.pk)).status_code

@@ -12,7 +12,7 @@ from xietong.core.errors import Conflict, NotFound, PermissionDenied
 from xietong.exchanges import selectors, services
 from xietong.exchanges.choices import AppStatus, PlacementStatus, RunStatus
 from xietong.exchanges.models import OfferSlot
-from xietong.exchanges.tests.conftest import approve, close
+from xietong.exchanges.tests.conftest import approve, close, notice_over, recommend
 from xietong.notifications import selectors as notices
 from xietong.notifications import services as notice_services
 from xietong.notifications.models import Notification
@@ -180,12 +180,8 @@ def test_it_refuses_approval_outside_the_authoritys_scope(ex):
         services.recommend_application(
             ex.actor("sanhe"), app.pk, notice_starts_on=today, notice_ends_on=today
         )
-    services.recommend_application(
-        ex.actor("school_admin"),
-        app.pk,
-        notice_starts_on=today - dt.timedelta(days=7),
-        notice_ends_on=today - dt.timedelta(days=1),
-    )
+    recommend(ex, app.pk)
+    notice_over(app.pk)
     for outsider in ("hebei_viewer", "school_admin", "teacher"):  # they see it, may not approve
         with pytest.raises(PermissionDenied):
             services.approve_application(ex.actor(outsider), app.pk)
@@ -198,13 +194,7 @@ def test_it_refuses_approval_outside_the_authoritys_scope(ex):
 def test_it_refuses_approval_while_the_public_notice_runs(ex):
     teacher = ex.actor("teacher")
     app = services.create_application(teacher, ex.program.pk, choices=[ex.offer.pk], submit=True)
-    today = timezone.localdate()
-    services.recommend_application(
-        ex.actor("school_admin"),
-        app.pk,
-        notice_starts_on=today,
-        notice_ends_on=today + dt.timedelta(days=5),
-    )
+    recommend(ex, app.pk)
     with pytest.raises(Conflict, match="public notice"):
         services.approve_application(ex.actor("sanhe"), app.pk)
 

@@ -18,6 +18,7 @@ from xietong.exchanges.views.applications import (
     apply,
     my_applications,
     review,
+    review_batch,
 )
 from xietong.exchanges.views.coverage import (
     coverage,
@@ -93,6 +94,7 @@ __all__ = [
     "program_runs",
     "program_status",
     "review",
+    "review_batch",
     "run_detail",
     "run_publish",
 ]

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from xietong import access
@@ -21,12 +23,10 @@ from xietong.core.pickers import BoundPicker, bound
 from xietong.core.views import refusals
 from xietong.exchanges import forms as f
 from xietong.exchanges import selectors, services
-from xietong.exchanges.choices import (
-    AppStatus,
-    PlacementStatus,
-)
+from xietong.exchanges.choices import AppStatus
 from xietong.exchanges.explanations import render as render_explanation
-from xietong.exchanges.models import Application, HostOffer, Placement
+from xietong.exchanges.models import HostOffer
+from xietong.exchanges.timeline import application_steps
 from xietong.exchanges.views.common import (
     STAGES,
     _actor,
@@ -179,46 +179,6 @@ def my_applications(request: HttpRequest) -> HttpResponse:
     return render(request, "exchanges/my_applications.html", {"page": page})
 
 
-def _timeline(app: Application, placement: Placement | None) -> list[dict[str, Any]]:
-    started = placement is not None and placement.status != PlacementStatus.PLANNED
-    steps: list[tuple[str, Any]] = [
-        (AppStatus.DRAFT, app.created_at),
-        (AppStatus.SUBMITTED, app.submitted_at),
-        (AppStatus.RECOMMENDED, app.recommended_at),
-        (AppStatus.APPROVED, app.approved_at),
-        (AppStatus.MATCHED, bool(app.matched_slot_id)),
-        (AppStatus.CONFIRMED, app.confirmed_at),
-        (AppStatus.IN_PROGRESS, started),
-        (AppStatus.COMPLETED, app.completed_at),
-    ]
-    order = [s for s, _at in steps]
-    if app.status in order:
-        reached = order.index(app.status)
-    else:  # withdrawn or rejected: as far as it had got
-        reached = max((i for i, (_s, at) in enumerate(steps) if at), default=0)
-    out: list[dict[str, Any]] = [
-        {
-            "label": AppStatus(status).label,
-            "at": at if isinstance(at, dt.datetime) else None,
-            "done": i <= reached,
-            "current": status == app.status,
-        }
-        for i, (status, at) in enumerate(steps)
-    ]
-    if app.status in (AppStatus.WITHDRAWN, AppStatus.REJECTED):
-        out = out[: reached + 1]
-        out.append(
-            {
-                "label": AppStatus(app.status).label,
-                "at": app.closed_at,
-                "done": True,
-                "current": True,
-                "closed": True,
-            }
-        )
-    return out
-
-
 @login_required
 @refusals
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -234,8 +194,9 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "result": result,
         "explanation": explanation,
         "placement": placement,
-        "timeline": _timeline(app, placement),
-        "notice_over": app.notice_ends_on is not None and app.notice_ends_on < timezone.localdate(),
+        "timeline": application_steps(app, placement),
+        "notice_running": app.notice_ends_on is not None
+        and app.notice_ends_on >= timezone.localdate(),
     }
     return render(request, "exchanges/application_detail.html", context)
 
@@ -304,6 +265,33 @@ def application_complete(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- reviews ----------------------------------------------------------------------------------
 
+# The verbs a queue's batch action offers: its own step, and returning the application.
+QUEUE_VERBS = {"recommend": ("recommend", "reject"), "approve": ("approve", "reject")}
+RESULTS_KEY = "xt_review_batch"
+
+
+def _queue_verb(request: HttpRequest, queue: str) -> str:
+    verb = request.GET.get(f"{queue}_verb", "")
+    return verb if verb in QUEUE_VERBS[queue] else QUEUE_VERBS[queue][0]
+
+
+def _queue(actor: Any, request: HttpRequest, queue: str, qs: Any, size: int) -> dict[str, Any]:
+    """One queue's page, its rows with their actions, and its batch action's form."""
+    page = paginate(qs, request.GET.get("page"), size)
+    page.object_list = access.with_actions(actor, page.object_list)
+    verb = _queue_verb(request, queue)
+    today = timezone.localdate()
+    initial: dict[str, Any] = {"verb": verb}
+    if verb == "recommend":
+        initial.update(notice_starts_on=today, notice_ends_on=services.earliest_notice_end(today))
+    return {
+        "page": page,
+        "verb": verb,
+        "verbs": QUEUE_VERBS[queue],
+        "form": f.BatchForm(initial=initial, auto_id=f"{queue}_%s"),
+        "selectable": sum(1 for a in page.object_list if verb in a.actions),
+    }
+
 
 @login_required
 @refusals
@@ -315,19 +303,88 @@ def review(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"form": form, "recommend": None, "approve": None, "valid": False}
     if form.is_valid():
         filters, size = form.filters(), form.cleaned_data["page_size"]
-        page = request.GET.get("page")
         context["valid"] = True
         if access.can(actor, "exchanges.recommend"):
             queue = selectors.applications_to_recommend(actor, filters)
-            context["recommend"] = paginate(queue, page, size)
+            context["recommend"] = _queue(actor, request, "recommend", queue, size)
         if access.can(actor, "exchanges.approve"):
-            context["approve"] = paginate(
-                selectors.applications_to_approve(actor, filters), page, size
-            )
+            queue = selectors.applications_to_approve(actor, filters)
+            context["approve"] = _queue(actor, request, "approve", queue, size)
     context["today"] = timezone.localdate()
+    context["batch"] = request.session.pop(RESULTS_KEY, None)
     return list_response(
         request, "exchanges/review.html", "exchanges/_review_results.html", context
     )
+
+
+def _back_to_review(request: HttpRequest) -> str:
+    """The review page the batch was sent from (its filters and verbs), else the plain one."""
+    back = request.POST.get("back", "")
+    base = reverse("exchanges:review")
+    return back if back.startswith(base) and url_has_allowed_host_and_scheme(back, None) else base
+
+
+@login_required
+@require_POST
+@refusals
+def review_batch(request: HttpRequest) -> HttpResponse:
+    """Recommend, approve or return the ticked applications; the outcome row by row."""
+    actor = _actor(request)
+    if not access.can(actor, "exchanges.review"):
+        raise PermissionDenied(_("Applications are reviewed by institution and authority admins."))
+    back = _back_to_review(request)
+    form = f.BatchForm(request.POST)
+    if not form.is_valid():
+        for name, errors in form.errors.items():
+            label = form.fields[name].label if name in form.fields else None
+            for e in errors:
+                messages.error(request, f"{label}: {e}" if label else str(e))
+        return redirect(back)
+    d = form.cleaned_data
+    try:
+        results = services.decide_many(
+            actor,
+            d["verb"],
+            d["ids"],
+            comment=d["comment"],
+            notice_starts_on=d["notice_starts_on"],
+            notice_ends_on=d["notice_ends_on"],
+        )
+    except InvalidInput as e:
+        for text in [m for msgs in e.fields.values() for m in msgs] or [str(e.message)]:
+            messages.error(request, text)
+        return redirect(back)
+    names = selectors.applicant_names(actor, [r.id for r in results])
+    done = sum(1 for r in results if r.done)
+    request.session[RESULTS_KEY] = {
+        "verb": d["verb"],
+        "done": done,
+        "refused": len(results) - done,
+        "rows": [
+            {
+                "id": r.id,
+                "name": names.get(r.id, ""),
+                "done": r.done,
+                "status": str(AppStatus(r.status).label) if r.status else "",
+                "code": r.code,
+                "message": r.message,
+            }
+            for r in results
+        ],
+    }
+    if done == len(results):
+        messages.success(
+            request,
+            ngettext("%(n)d application was decided.", "%(n)d applications were decided.", done)
+            % {"n": done},
+        )
+    else:
+        messages.warning(
+            request,
+            _("%(done)d of %(n)d applications decided, %(refused)d refused: see why below.")
+            % {"done": done, "n": len(results), "refused": len(results) - done},
+        )
+    return redirect(back)
 
 
 @login_required
@@ -347,6 +404,7 @@ def application_recommend(request: HttpRequest, pk: int) -> HttpResponse:
                     notice_starts_on=d["notice_starts_on"],
                     notice_ends_on=d["notice_ends_on"],
                     score=float(d["score"]) if d["score"] is not None else None,
+                    comment=d["comment"],
                 )
             except (InvalidInput, Conflict) as e:
                 _refused(form, e)
@@ -362,7 +420,7 @@ def application_recommend(request: HttpRequest, pk: int) -> HttpResponse:
         form = f.RecommendForm(
             initial={
                 "notice_starts_on": today,
-                "notice_ends_on": today + dt.timedelta(days=5),
+                "notice_ends_on": services.earliest_notice_end(today),
             }
         )
     context = {"app": app, "form": form, "step": "recommend"}
@@ -375,20 +433,28 @@ def application_approve(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     app = selectors.application_detail(actor, pk)
     access.require(actor, "approve", app, now=False)
-    errors: list[str] = []
-    if request.method == "POST":
+    form = f.ApproveForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
         try:
-            services.approve_application(actor, pk)
+            services.approve_application(actor, pk, comment=form.cleaned_data["comment"])
         except (Conflict, InvalidInput) as e:
-            errors.append(str(e.message))
+            _refused(form, e)
         else:
             messages.success(
                 request,
                 _("The application of %(name)s was approved.") % {"name": app.applicant.name},
             )
             return redirect("exchanges:review")
-    context = {"app": app, "form": None, "step": "approve", "errors": errors}
-    return render(request, "exchanges/decide.html", context, status=409 if errors else 200)
+    context = {
+        "app": app,
+        "form": form,
+        "step": "approve",
+        "actions": access.actions(actor, app),
+        "notice_running": app.notice_ends_on is not None
+        and app.notice_ends_on >= timezone.localdate(),
+    }
+    status = 409 if form.errors and request.method == "POST" else 200
+    return render(request, "exchanges/decide.html", context, status=status)
 
 
 @login_required

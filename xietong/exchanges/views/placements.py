@@ -24,6 +24,7 @@ from xietong.exchanges.choices import (
     PlacementStatus,
     ReportKind,
 )
+from xietong.exchanges.timeline import placement_steps
 from xietong.exchanges.views.common import (
     STAGES,
     _actor,
@@ -84,6 +85,7 @@ def _placement_page(request: HttpRequest, pk: int, status: int = 200, **bound: A
             for d in duties
         ],
         "stage_label": STAGES.get(p.slot.stage, p.slot.stage) if p.slot_id else "",
+        "timeline": placement_steps(p),
         # The exchange is ready to close: the placement done and every return duty done.
         "completable": p.status == PlacementStatus.COMPLETED
         and bool(duties)

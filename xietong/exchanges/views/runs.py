@@ -10,6 +10,7 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from xietong import access
@@ -34,6 +35,72 @@ from xietong.exchanges.views.common import (
 from xietong.jobs import selectors as jobs_selectors
 
 # --- matching runs ----------------------------------------------------------------------------
+
+# Why applications are left out of a run, and what to do about each (selectors.left_out).
+LEFT_OUT_TEXTS: dict[str, tuple[Any, Any]] = {
+    "no_open_choice": (
+        gettext_lazy("In the run, but none of their choices had an open place for them"),
+        gettext_lazy(
+            "Their ranked offers have no free place for their stage and subject. Add places "
+            "(or offers) that fit them and start a new run, or place them directly."
+        ),
+    ),
+    "approved_later": (
+        gettext_lazy("Approved after this run was made"),
+        gettext_lazy("Start a new run to include them."),
+    ),
+    "awaiting_approval": (
+        gettext_lazy("Public notice over, not yet approved"),
+        gettext_lazy(
+            "The authority over each home school approves them under Reviews (several at "
+            "once if you like); then start a new run."
+        ),
+    ),
+    "notice": (
+        gettext_lazy("Recommended, public notice still running"),
+        gettext_lazy(
+            "They can be approved once their notice has ended (the last one ends on "
+            "%(date)s); then start a new run."
+        ),
+    ),
+    "submitted": (
+        gettext_lazy("Submitted, not yet recommended by the home school"),
+        gettext_lazy(
+            "The home school recommends them under Reviews; each then needs its public "
+            "notice and the authority's approval before it can be matched."
+        ),
+    ),
+    "draft": (
+        gettext_lazy("Drafts never submitted"),
+        gettext_lazy(
+            "Only submitted applications are reviewed. The teacher or the school submits "
+            "them while the program is open for applications."
+        ),
+    ),
+    "placed_elsewhere": (
+        gettext_lazy("Placed outside this run"),
+        gettext_lazy("Placed directly or by another published run: nothing to do."),
+    ),
+    "withdrawn": (
+        gettext_lazy("Withdrawn"),
+        gettext_lazy("Withdrawn by the applicant or the school: nothing to do."),
+    ),
+    "rejected": (
+        gettext_lazy("Returned (rejected)"),
+        gettext_lazy("Nothing to do; the teacher may apply again while the program is open."),
+    ),
+}
+
+
+def _left_out(items: list[selectors.LeftOut]) -> dict[str, Any]:
+    rows = []
+    for item in items:
+        label, advice = LEFT_OUT_TEXTS[item.reason]
+        text = str(advice)
+        if item.until is not None:
+            text = text % {"date": item.until.isoformat()}
+        rows.append({"reason": item.reason, "count": item.count, "label": label, "advice": text})
+    return {"rows": rows, "total": sum(r["count"] for r in rows)}
 
 
 @login_required
@@ -78,9 +145,11 @@ def program_runs(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("exchanges:run_detail", pk=run.pk)
     else:
         form = f.RunForm()
+    actions = access.actions(actor, program)
     context = {
         "program": program,
-        "actions": access.actions(actor, program),
+        "actions": actions,
+        "left_out": _left_out(selectors.left_out(actor, pk)) if "match" in actions else None,
         "runs": runs_page.object_list,
         "page": runs_page,
         "form": form,
@@ -143,6 +212,9 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "job_actions": jobs_selectors.actions(job) if job else [],
         "charts": _chart_data(run),
         "stats": run.statistics or {},
+        "left_out": _left_out(selectors.left_out(actor, program.pk, run.pk))
+        if run.status in (RunStatus.DONE, RunStatus.PUBLISHED)
+        else None,
     }
     return render(request, "exchanges/run_detail.html", context)
 

@@ -12,13 +12,14 @@ from xietong.jobs.models import Job
 from xietong.jobs.registry import JobFailed, register
 from xietong.jobs.runner import Reporter
 
-COUNT, BOOM, FLAKY, GATE, STOP_SELF, EXPORT = (
+COUNT, BOOM, FLAKY, GATE, STOP_SELF, EXPORT, DAILY = (
     "tests.count",
     "tests.boom",
     "tests.flaky",
     "tests.gate",
     "tests.stop_self",
     "tests.export",
+    "tests.daily",
 )
 
 
@@ -70,3 +71,10 @@ def stop_self(job: Job, report: Reporter) -> None:
 def export(job: Job, report: Reporter) -> dict[str, int]:
     report.save_file("staff.csv", "姓名,学科\n李三河,数学\n".encode())
     return {"rows": 1}
+
+
+@register(DAILY, label="Daily", every="daily")
+def daily(job: Job, report: Reporter) -> dict[str, str]:
+    """A scheduled kind: one job per day (see test_schedule)."""
+    report(1, 1)
+    return {"day": job.period}
