@@ -27,4 +27,5 @@ urlpatterns = [
     ),
     path("users/<int:pk>/active/", views.user_active, name="user_active"),
     path("audit/", views.audit_log, name="audit"),
+    path("audit/export/", views.audit_export, name="audit_export"),
 ]
