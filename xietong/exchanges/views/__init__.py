@@ -21,6 +21,7 @@ from xietong.exchanges.views.applications import (
 )
 from xietong.exchanges.views.coverage import (
     coverage,
+    coverage_export,
 )
 from xietong.exchanges.views.notifications import (
     notifications,
@@ -68,6 +69,7 @@ __all__ = [
     "application_withdraw",
     "apply",
     "coverage",
+    "coverage_export",
     "duty_add",
     "duty_done",
     "matching",
