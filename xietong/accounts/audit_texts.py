@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from xietong.accounts.audit_reading import Facts, Ref, by_pk, choice_label, describe, object_type
 from xietong.accounts.models import ApiToken, Role, User
@@ -116,7 +116,12 @@ def _locked(f: Facts) -> str:
 
 
 EVENTS: list[tuple[str, Any, Any, dict[str, Ref]]] = [
-    ("auth.sign_in", gettext_lazy("Signed in"), lambda f: _("%(actor)s signed in") % f, {}),
+    (
+        "auth.sign_in",
+        pgettext_lazy("audit action", "Signed in"),
+        lambda f: _("%(actor)s signed in") % f,
+        {},
+    ),
     (
         "auth.failed",
         gettext_lazy("Sign-in failed"),

@@ -209,14 +209,6 @@ def write_xlsx(
         zf.writestr("[Content_Types].xml", _CONTENT_TYPES)
         zf.writestr("_rels/.rels", _ROOT_RELS)
         zf.writestr("docProps/core.xml", _core_xml())
-        zf.writestr(
-            "xl/workbook.xml",
-            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-            f'<sheets><sheet name="{escape(_sheet_name(sheet), {chr(34): "&quot;"})}" '
-            'sheetId="1" r:id="rId1"/></sheets></workbook>',
-        )
         zf.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
         zf.writestr("xl/styles.xml", _STYLES_XML)
         with zf.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as part:
@@ -249,6 +241,20 @@ def write_xlsx(
                 n += 1
             last = f"{letters[-1]}{n + 1}" if letters else "A1"
             part.write(f'</sheetData><autoFilter ref="A1:{last}"/></worksheet>'.encode())
+        # Written last: the filter's defined name needs the number of rows.
+        name = _sheet_name(sheet)
+        quoted = escape(name.replace("'", "''"))
+        span = f"$A$1:${letters[-1] if letters else 'A'}${n + 1}"
+        zf.writestr(
+            "xl/workbook.xml",
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+            f'<sheets><sheet name="{escape(name, {chr(34): "&quot;"})}" sheetId="1" r:id="rId1"/>'
+            "</sheets><definedNames>"
+            '<definedName name="_xlnm._FilterDatabase" localSheetId="0" hidden="1">'
+            f"'{quoted}'!{span}</definedName></definedNames></workbook>",
+        )
     return n
 
 
