@@ -199,3 +199,14 @@ def test_it_shows_the_export_panel_to_the_auditor_with_the_last_30_days(client, 
     assert 'data-testid="audit-export"' in page
     assert f'value="{(today - dt.timedelta(days=29)).isoformat()}"' in page
     assert f'value="{today.isoformat()}"' in page
+
+
+def test_it_keeps_the_export_panel_in_step_with_filters_changed_in_place(client, cast):
+    filters = {"start": "2026-11-01", "end": "2026-11-05", "action": "auth.sign_in"}
+    partial = _as(client, cast).get(
+        reverse("accounts:audit"), filters, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="results"
+    )
+    html = partial.content.decode()
+    assert "<html" not in html and 'id="export"' in html and 'hx-swap-oob="true"' in html
+    assert 'value="2026-11-01"' in html and 'value="2026-11-05"' in html
+    assert '<input type="hidden" name="action" value="auth.sign_in">' in html
