@@ -117,8 +117,8 @@ class CoverageTable:
         sql = f"""
             SELECT u.* FROM (
                 SELECT t.*, {gap} AS gap,
-                       t.rotated * 1.0 / t.eligible AS rotated_share,
-                       t.completed * 1.0 / t.eligible AS share
+                       CAST(t.rotated AS DOUBLE PRECISION) / t.eligible AS rotated_share,
+                       CAST(t.completed AS DOUBLE PRECISION) / t.eligible AS share
                 FROM (
                     SELECT e.inst AS id, i.name AS name, r.name AS region, e.n AS eligible,
                            COALESCE(x.completed, 0) AS completed,

@@ -493,8 +493,17 @@ def eligible_by_institution_qs(
     """Rows ``{inst, n}``: eligible staff per institution, from the tallies by position; a
     program's stage, subject or title conditions need the staff themselves."""
     if rule.by_position_only:
-        tally = StaffTally.objects.filter(_eligible_q(actor, f, rule)).order_by()
-        return tally.values(inst=F("institution_id")).annotate(n=Sum("staff"))
+        if access.can(actor, "staff.school") or f.institution_id is not None:
+            tally = StaffTally.objects.filter(_eligible_q(actor, f, rule))
+        else:
+            # A scope of region paths only: the same rule on the tallies' own paths, without
+            # joining the institutions (a province at scale 1.0: 120,000 tally rows).
+            tally = StaffTally.objects.filter(
+                _coverage_institutions_q(actor), position__in=rule.positions
+            )
+            if rule.paths is not None:
+                tally = tally.filter(under_paths_q(list(rule.paths), "region_path"))
+        return tally.order_by().values(inst=F("institution_id")).annotate(n=Sum("staff"))
     staff = eligible_staff(actor, f, rule).order_by()
     return staff.values(inst=F("institution_id")).annotate(n=Count("pk"))
 

@@ -223,6 +223,12 @@ def test_it_lists_only_the_schools_of_the_viewers_scope(client, ex, schools):
     assert "Tongzhou Two" not in sanhe and "Tongzhou No. 1" not in sanhe and "Alpha" in sanhe
     tongzhou = names(page(client, ex, {"school_year": "2024-2025", "term": 1}, user="tongzhou"))
     assert set(tongzhou) == {"Tongzhou No. 1", "Tongzhou Two"}
+    own = names(page(client, ex, {"school_year": "2024-2025", "term": 1}, user="school_admin"))
+    assert set(own) == {"Sanhe Experimental", "Sanhe Experimental Dachang campus"}
+    viewer = names(
+        page(client, ex, {"school_year": "2024-2025", "area": "131028"}, user="hebei_viewer")
+    )
+    assert viewer == ["Sanhe Experimental Dachang campus"]
     assert page(client, ex, user="teacher").status_code == 403
     assert page(client, ex, user="auditor").status_code == 403
 
