@@ -18,7 +18,7 @@ from xietong.api_tests.conftest import Api, assert_error
 from xietong.conftest import make_id_number, make_institution
 from xietong.core.termfields import current_term
 from xietong.core.terms import SchoolTerm, TermSpan
-from xietong.exchanges import coverage
+from xietong.exchanges import coverage, selectors
 from xietong.exchanges.choices import AppStatus
 from xietong.exchanges.models import Application, HostOffer, OfferSlot, Placement, Program
 from xietong.exchanges.selectors import CoverageFilters
@@ -282,3 +282,20 @@ def test_it_speaks_the_readers_language(client, ex, schools):
     assert "距国家要求最远" in zh and "尚差（人）" in zh and "各校距国家要求的差距" in zh
     en = page(client, ex, {"school_year": "2024-2025", "term": 1}).content.decode()
     assert "Short of the rule" in en and "How far the schools are from the rule" in en
+
+
+@pytest.mark.parametrize(
+    "username", ["sanhe", "tongzhou", "beijing", "hebei_viewer", "school_admin"]
+)
+@pytest.mark.parametrize("area", ["", "131082", "beisanxian", "110000"])
+def test_it_lists_the_same_schools_and_figures_as_the_coverage_rows(ex, schools, username, area):
+    actor = ex.actor(username)
+    f = CoverageFilters(terms=TermSpan.school_year(2024), area=area)
+    table = coverage.CoverageTable(actor, f, "name")
+    rows = list(table)
+    expected = sorted(
+        selectors.coverage_rows(actor, f), key=lambda r: (r["institution"], r["institution_id"])
+    )
+    keys = ("institution_id", "eligible", "completed", "rotated", "backbone_rotated", "gap")
+    assert [{k: r[k] for k in keys} for r in rows] == [{k: r[k] for k in keys} for r in expected]
+    assert len(table) == len(rows) == coverage.coverage_figures(actor, f)["count"]
