@@ -263,6 +263,11 @@ XIETONG_JOBS_BEAT_SECONDS = float(os.environ.get("XIETONG_JOBS_BEAT_SECONDS", "2
 XIETONG_JOBS_HEARTBEAT_LAPSE = int(os.environ.get("XIETONG_JOBS_HEARTBEAT_LAPSE", "60"))
 
 XIETONG_PAGE_SIZES = (20, 50, 100)
+# Exports (xietong.jobs.exports): up to this many rows the file is written at once and
+# downloaded; more become a background job with a result file. The audit log is exported
+# at most XIETONG_AUDIT_EXPORT_MAX_DAYS days at a time.
+XIETONG_EXPORT_SYNC_ROWS = int(os.environ.get("XIETONG_EXPORT_SYNC_ROWS", "5000"))
+XIETONG_AUDIT_EXPORT_MAX_DAYS = int(os.environ.get("XIETONG_AUDIT_EXPORT_MAX_DAYS", "366"))
 # School terms (xietong.core.terms): (month, day) where each term starts and ends; term 1
 # starts in the school year's first calendar year, the rest fall in the second.
 XIETONG_TERM_CALENDAR = {

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
@@ -12,8 +12,11 @@ from pydantic import ConfigDict, Field
 from xietong.accounts import audit, selectors, services
 from xietong.accounts.models import Role
 from xietong.accounts.second_factor_views import reauthenticated_at
-from xietong.core.paging import paginate
+from xietong.core.filters import CURSOR, filter_schema, parse_query
+from xietong.core.paging import CursorPageOut, cursor_envelope
 from xietong.institutions.schemas import Error
+from xietong.jobs import exports
+from xietong.jobs.schemas import JobOut, job_out
 
 router = Router(tags=["accounts"])
 ERRORS: dict[int, Any] = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 422: Error}
@@ -94,21 +97,27 @@ class AuditOut(Schema):
     at: dt.datetime
     actor_name: str
     action: str
+    action_label: str = Field(description="the action in the caller's language")
+    text: str = Field(description="the event in words, in the caller's language")
     object_type: str
+    type_label: str
     object_id: str
-    object_label: str
+    object_label: str = Field(description="the object's label when the event was written")
+    object_name: str = Field(description="the object's name now (its label if it is gone)")
     before: Any
     after: Any
     detail: Any
     hash: str
 
 
-class AuditPage(Schema):
-    count: int
-    page: int
-    page_size: int
-    pages: int
-    items: list[AuditOut]
+class AuditExportIn(Strict):
+    start: str = Field(description="first day, YYYY-MM-DD", max_length=10)
+    end: str = Field(description="last day, YYYY-MM-DD", max_length=10)
+    format: Literal["xlsx", "csv"] = "xlsx"
+    actor: int | None = Field(None, ge=1, le=2**63 - 1, description="an account's id")
+    action: str = Field("", max_length=40)
+    object_type: str = Field("", max_length=60)
+    object_id: str = Field("", max_length=40)
 
 
 class VerifyOut(Schema):
@@ -240,34 +249,44 @@ def unlock(request: HttpRequest, pk: int) -> Any:
     return _user_out(selectors.user_detail(_actor(request), pk))
 
 
-class AuditQuery(Schema):
-    action: str = ""
-    actor: str = ""
-    object_type: str = ""
-    object_id: str = ""
-    page: int = Field(1, ge=1)
-    page_size: int = 50
+AuditQuery = filter_schema(selectors.AuditFilters, paging=CURSOR)
 
 
-@router.get("/audit", response={200: AuditPage, **ERRORS}, summary="The audit log (auditor)")
-def audit_log(request: HttpRequest, query: Query[AuditQuery]) -> Any:
-    qs = selectors.audit_events_for(
+@router.get(
+    "/audit",
+    response={200: CursorPageOut[AuditOut], **ERRORS},
+    summary="The audit log, newest first, each event in words (auditor)",
+)
+def audit_log(request: HttpRequest, query: Query[AuditQuery]) -> Any:  # type: ignore[valid-type]
+    actor = _actor(request)
+    selectors.audit_events_for(actor)  # the auditor only, before the filters are read
+    filters = parse_query(selectors.AuditFilters, query, actor=actor)
+    page = selectors.audit_page(actor, filters, query.cursor, query.page_size)  # type: ignore[attr-defined]
+    return cursor_envelope(page, lambda e: e)
+
+
+@router.post(
+    "/audit/export",
+    response={200: None, 202: JobOut, **ERRORS},
+    summary="Export the events of a range of days (auditor; re-authenticate first)",
+    description=(
+        "Up to XIETONG_EXPORT_SYNC_ROWS events: the file (xlsx or csv) in the response. "
+        "More: 202 with the job that writes it; follow GET /api/jobs/{id} and download "
+        "its result_file. Call POST /api/accounts/me/reauthenticate first."
+    ),
+)
+def audit_export(request: HttpRequest, payload: AuditExportIn) -> Any:
+    params = payload.model_dump(exclude={"format"})
+    done = exports.export(
         _actor(request),
-        selectors.AuditFilters(
-            action=query.action,
-            actor=query.actor,
-            object_type=query.object_type,
-            object_id=query.object_id,
-        ),
+        "audit",
+        params,
+        payload.format,
+        reauthenticated_at=reauthenticated_at(request),
     )
-    p = paginate(qs, query.page, query.page_size)
-    return {
-        "count": p.paginator.count,
-        "page": p.number,
-        "page_size": p.paginator.per_page,
-        "pages": p.paginator.num_pages,
-        "items": list(p.object_list),
-    }
+    if done.job is not None:
+        return 202, job_out(done.job)
+    return exports.download(done)
 
 
 @router.get("/audit/verify", response={200: VerifyOut, **ERRORS}, summary="Verify the audit chain")

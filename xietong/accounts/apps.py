@@ -8,8 +8,13 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
+        from django.utils.module_loading import autodiscover_modules
+
         from xietong.access import capability
-        from xietong.accounts import sessions  # noqa: F401  (its sign-in signal receivers)
+        from xietong.accounts import (
+            pickers,  # noqa: F401  (the audit log's actor picker)
+            sessions,  # noqa: F401  (its sign-in signal receivers)
+        )
         from xietong.accounts.models import Role
         from xietong.core import keys
         from xietong.workbench.navigation import NavItem, register
@@ -17,6 +22,10 @@ class AccountsConfig(AppConfig):
         keys.key("audit")  # a missing or broken key stops the start here, with what to do
         capability("accounts.manage", Role.SECURITY_ADMIN)
         capability("audit.read", Role.AUDITOR)
+        # Exporting events carries names (and masked personal data) away: the auditor only.
+        capability("audit.export", Role.AUDITOR)
+        # Each app's sentences for its audit events: xietong/<app>/audit_texts.py.
+        autodiscover_modules("audit_texts")
 
         security = _("Security")
         register(

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from xietong.accounts.models import Role
+from xietong.accounts.selectors import AuditFilters
+from xietong.core.filters import CURSOR, DateTextField, filter_form
 from xietong.core.pickers import BoundPicker, PickerField, PickerForm
 from xietong.institutions.forms import page_size_field, region_choices
 from xietong.regions.models import Region
@@ -134,26 +136,19 @@ class RoleGrantForm(PickerForm):
         self.bind_picker("institution", institutions)
 
 
-class AuditFilterForm(forms.Form):
-    action = forms.CharField(
-        label=_("Action"),
-        required=False,
-        max_length=40,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": "institution., auth."}),
-    )
-    actor = forms.CharField(
-        label=_("Actor"), required=False, max_length=150, widget=forms.TextInput({"type": "search"})
-    )
-    object_type = forms.CharField(
-        label=_("Object type"),
-        required=False,
-        max_length=60,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": "institutions.staff"}),
-    )
-    object_id = forms.CharField(
-        label=_("Object id"),
-        required=False,
-        max_length=40,
-        widget=forms.TextInput({"type": "search"}),
-    )
-    page_size = page_size_field()
+AuditFilterForm = filter_form(AuditFilters, paging=CURSOR)
+
+
+class AuditExportForm(forms.Form):
+    """The export panel of the audit log: which days, which format (the export checks)."""
+
+    start = DateTextField(label=_("First day"), required=False)
+    end = DateTextField(label=_("Last day"), required=False)
+    format = forms.ChoiceField(label=_("Format"), choices=[])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from xietong.jobs import exports
+
+        formats = exports.format_choices(exports.kind_named("audit"))
+        cast(forms.ChoiceField, self.fields["format"]).choices = formats

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from xietong import access
+from xietong.accounts import audit_reading
 from xietong.accounts.access import Actor
 from xietong.accounts.models import ApiToken, AuditEvent, RoleAssignment, User
-from xietong.core.errors import NotFound, PermissionDenied
+from xietong.core.errors import InvalidInput, NotFound, PermissionDenied
+from xietong.core.filters import DateTextField, option
+from xietong.core.paging import KeysetPage, keyset_paginate
 
 
 def _deny_unless(allowed: bool, message: str) -> None:
@@ -21,10 +26,53 @@ def _deny_unless(allowed: bool, message: str) -> None:
 
 @dataclass(frozen=True)
 class AuditFilters:
-    action: str = ""
-    actor: str = ""
-    object_type: str = ""
-    object_id: str = ""
+    """The audit log's filters (page, API and export alike); the log pages newest first."""
+
+    start: str = option("", label=gettext_lazy("From"), field=DateTextField)
+    end: str = option("", label=gettext_lazy("To"), field=DateTextField)
+    actor_id: int | None = option(
+        None,
+        label=gettext_lazy("Actor"),
+        param="actor",
+        picker="audit_actors",
+        empty=gettext_lazy("Anyone"),
+    )
+    action: str = option(
+        "",
+        label=gettext_lazy("Action"),
+        choices=audit_reading.action_choices,
+        empty=gettext_lazy("All actions"),
+    )
+    object_type: str = option(
+        "",
+        label=gettext_lazy("Object type"),
+        choices=audit_reading.object_type_choices,
+        empty=gettext_lazy("All object types"),
+    )
+    object_id: str = option("", label=gettext_lazy("Object id"), max_length=40)
+
+
+AUDIT_KEYSET = ("-id",)  # newest first: the chain's order, and the primary key's index
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())
+
+
+def audit_period(f: AuditFilters) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """The filters' first and last day as a half-open range of times in the platform's zone
+    (``at >= start`` and ``at < end``); refuses an end before the start."""
+    from django.utils.translation import gettext
+
+    first = dt.date.fromisoformat(f.start) if f.start else None
+    last = dt.date.fromisoformat(f.end) if f.end else None
+    if first and last and last < first:
+        raise InvalidInput(fields={"end": [gettext("The last day comes before the first day.")]})
+    try:
+        end = _day_start(last + dt.timedelta(days=1)) if last else None
+    except OverflowError:
+        end = None  # 9999-12-31: no end
+    return (_day_start(first) if first else None), end
 
 
 def audit_events_for(actor: Actor, filters: AuditFilters | None = None) -> QuerySet[AuditEvent]:
@@ -34,10 +82,15 @@ def audit_events_for(actor: Actor, filters: AuditFilters | None = None) -> Query
     _deny_unless(access.can(actor, "audit.read"), gettext("Only the auditor reads the audit log."))
     f = filters or AuditFilters()
     qs = AuditEvent.objects.all()
+    start, end = audit_period(f)
+    if start is not None:
+        qs = qs.filter(at__gte=start)
+    if end is not None:
+        qs = qs.filter(at__lt=end)
+    if f.actor_id is not None:
+        qs = qs.filter(actor_id=f.actor_id)
     if f.action:
-        qs = qs.filter(action__startswith=f.action)
-    if f.actor:
-        qs = qs.filter(actor_name__icontains=f.actor)
+        qs = qs.filter(action=f.action)
     if f.object_type:
         qs = qs.filter(object_type=f.object_type)
     if f.object_id:
@@ -57,6 +110,24 @@ def _state_q(state: str) -> Q:
     if state == "inactive":
         return Q(is_active=False)
     return Q()
+
+
+def audit_page(actor: Actor, filters: AuditFilters, cursor: str, size: Any) -> KeysetPage:
+    """A keyset page of the log, newest first, each event in words (names looked up once
+    per object type on the page)."""
+    page = keyset_paginate(audit_events_for(actor, filters), cursor, size, AUDIT_KEYSET)
+    audit_reading.render(page.object_list)
+    return page
+
+
+def audit_actors(actor: Actor, q: str = "") -> QuerySet[User]:
+    """Accounts the auditor may pick to read what they did (the actor filter's picker)."""
+    if not access.can(actor, "audit.read"):
+        return User.objects.none()
+    qs = User.objects.order_by("username", "id")
+    if q:
+        qs = qs.filter(Q(username__icontains=q) | Q(display_name__icontains=q))
+    return qs
 
 
 def users_for(actor: Actor, q: str = "", state: str = "") -> QuerySet[User]:

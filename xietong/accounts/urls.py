@@ -28,4 +28,5 @@ urlpatterns = [
     path("users/<int:pk>/active/", views.user_active, name="user_active"),
     path("audit/", views.audit_log, name="audit"),
     path("audit/verify/", views.audit_verify, name="audit_verify"),
+    path("audit/export/", views.audit_export, name="audit_export"),
 ]

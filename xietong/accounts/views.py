@@ -5,6 +5,7 @@ Thin: every check and write is in ``accounts.services`` / ``accounts.selectors``
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, cast
 
 from django.conf import settings
@@ -12,7 +13,9 @@ from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render, resolve_url
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -23,6 +26,7 @@ from django.views.decorators.http import require_POST
 from xietong.accounts import alerts as security_alerts
 from xietong.accounts import (
     audit,
+    audit_reading,
     second_factor,
     second_factor_views,
     selectors,
@@ -30,6 +34,7 @@ from xietong.accounts import (
     sessions,
 )
 from xietong.accounts.forms import (
+    AuditExportForm,
     AuditFilterForm,
     PasswordChangeForm,
     PasswordResetForm,
@@ -41,9 +46,12 @@ from xietong.accounts.forms import (
 )
 from xietong.accounts.models import User
 from xietong.core.errors import Conflict, InvalidInput, PermissionDenied
+from xietong.core.filters import params_of
+from xietong.core.htmx import list_response
 from xietong.core.paging import paginate
 from xietong.core.pickers import bound
 from xietong.core.views import apply_errors, refusals
+from xietong.jobs import exports
 
 
 def _actor(request: HttpRequest) -> Any:
@@ -202,7 +210,7 @@ def users(request: HttpRequest) -> HttpResponse:
         _actor(request), (data.get("q") or "").strip(), data.get("state") or ""
     )
     page = paginate(qs, request.GET.get("page"), data.get("page_size"))
-    alerts = list(security_alerts.recent_alerts(_actor(request))[:20])
+    alerts = audit_reading.render(list(security_alerts.recent_alerts(_actor(request))[:20]))
     return render(request, "accounts/users.html", {"form": form, "page": page, "alerts": alerts})
 
 
@@ -361,26 +369,86 @@ def audit_verify(request: HttpRequest) -> HttpResponse:
     return redirect("jobs:detail", pk=job.pk)
 
 
-@login_required
-@refusals
-def audit_log(request: HttpRequest) -> HttpResponse:
+def _export_form(request: HttpRequest, data: Any = None) -> AuditExportForm:
+    """The export panel, its days taken from the filters (else the last 30 days)."""
+    if data is None:
+        today = timezone.localdate()
+        data = {
+            "start": request.GET.get("start") or (today - dt.timedelta(days=29)).isoformat(),
+            "end": request.GET.get("end") or today.isoformat(),
+            "format": "xlsx",
+        }
+    return AuditExportForm(data)
+
+
+def _audit_page(
+    request: HttpRequest, status: int = 200, export_form: AuditExportForm | None = None
+) -> HttpResponse:
     actor = _actor(request)
-    form = AuditFilterForm(request.GET)
-    form.is_valid()
-    d = getattr(form, "cleaned_data", {})
-    filters = selectors.AuditFilters(
-        action=(d.get("action") or "").strip(),
-        actor=(d.get("actor") or "").strip(),
-        object_type=(d.get("object_type") or "").strip(),
-        object_id=(d.get("object_id") or "").strip(),
-    )
-    events = selectors.audit_events_for(actor, filters)  # refuses anyone but the auditor
+    selectors.audit_events_for(actor)  # refuses anyone but the auditor
+    form = AuditFilterForm(request.GET, actor=actor)
+    page = None
+    if form.is_valid():
+        try:
+            page = selectors.audit_page(
+                actor, form.filters(), request.GET.get("cursor", ""), form.cleaned_data["page_size"]
+            )
+        except InvalidInput as e:
+            apply_errors(form, e)
     verification = None
     if request.method == "POST" and "verify" in request.POST:
         verification = audit.verify()
-    page = paginate(events, request.GET.get("page"), d.get("page_size"))
-    return render(
-        request,
-        "accounts/audit.html",
-        {"form": form, "page": page, "verification": verification},
+    keep = {
+        k: v for k, v in request.GET.items() if k in ("actor", "action", "object_type", "object_id")
+    }
+    context = {
+        "form": form,
+        "page": page,
+        "verification": verification,
+        "export_form": export_form or _export_form(request),
+        "export_keep": keep,
+        "exports": exports.may_export(actor, "audit"),
+        "sync_limit": exports.sync_limit(),
+        "max_days": settings.XIETONG_AUDIT_EXPORT_MAX_DAYS,
+    }
+    return list_response(
+        request, "accounts/audit.html", "accounts/_audit_results.html", context, status=status
     )
+
+
+@login_required
+@refusals
+def audit_log(request: HttpRequest) -> HttpResponse:
+    return _audit_page(request)
+
+
+@login_required
+@require_POST
+@refusals
+def audit_export(request: HttpRequest) -> HttpResponseBase:
+    """Export the events of a range of days: the file now, or a job past the row limit."""
+    form = _export_form(request, request.POST)
+    params = {k: request.POST.get(k, "") for k in params_of(selectors.AuditFilters)}
+    try:
+        done = exports.export(
+            _actor(request),
+            "audit",
+            params,
+            request.POST.get("format", ""),
+            reauthenticated_at=second_factor_views.reauthenticated_at(request),
+        )
+    except InvalidInput as e:
+        form.is_valid()
+        apply_errors(form, e)
+        return _audit_page(request, status=422, export_form=form)
+    if done.job is not None:
+        messages.success(
+            request,
+            _(
+                "%(n)s events are more than a download holds: the export runs as a job. "
+                "Download the file here when it is done."
+            )
+            % {"n": done.rows},
+        )
+        return redirect("jobs:detail", pk=done.job.pk)
+    return exports.download(done)

@@ -162,7 +162,7 @@ def test_it_refuses_a_body_that_is_not_utf8(api):
         ("/api/institutions/", {"q": "x" * 101}, "q"),
         ("/api/staff/", {"institution": "Sanhe"}, "institution"),
         ("/api/staff/", {"institution": "99999999999999999999"}, "institution"),
-        ("/api/accounts/audit", {"page": "-1"}, "page"),
+        ("/api/accounts/audit", {"cursor": "not a cursor"}, "cursor"),
     ],
     ids=[
         "page-zero",
@@ -171,7 +171,7 @@ def test_it_refuses_a_body_that_is_not_utf8(api):
         "q-too-long",
         "institution-word",
         "institution-too-large",
-        "audit-page-negative",
+        "audit-cursor-garbage",
     ],
 )
 def test_it_refuses_bad_query_parameters(api, path, params, field):

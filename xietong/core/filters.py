@@ -122,6 +122,21 @@ def _choices(meta: Mapping[str, Any]) -> list[tuple[Any, Any]] | None:
     return list(source() if callable(source) else source)
 
 
+class DateTextField(forms.DateField):
+    """A date checked like Django's ``DateField``, kept as its ISO text ("2026-11-30").
+
+    For filters dataclasses, whose fields are text (``option(field=DateTextField)``): the
+    page shows a date picker, the API takes ``YYYY-MM-DD``; both refuse the same values
+    with the same message. Read it back with ``datetime.date.fromisoformat``.
+    """
+
+    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+    def clean(self, value: Any) -> str:  # type: ignore[override]
+        day = super().clean(value)
+        return day.isoformat() if day else ""
+
+
 # --- the filter bar --------------------------------------------------------------------------
 
 

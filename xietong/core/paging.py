@@ -158,30 +158,34 @@ class KeysetPage:
 
 
 def keyset_paginate(qs: QuerySet[Any], cursor: str, size: Any, keys: Sequence[str]) -> KeysetPage:
-    """Rows after ``cursor`` in ``keys`` order (ascending; the last key unique, e.g. ``id``).
+    """Rows after ``cursor`` in ``keys`` order (the last key unique, e.g. ``id``).
 
+    A key is ascending, or descending with a leading ``-`` (``("-id",)``: newest first).
     One query, reading one row more than the page to know whether another page follows;
     an index on ``keys`` makes every page as cheap as the first.
     """
     per_page = page_size_from(size)
     model = qs.model
-    kinds = [_key_type(model, k) for k in keys]
+    names = [k.removeprefix("-") for k in keys]
+    after_ops = ["lt" if k.startswith("-") else "gt" for k in keys]
+    kinds = [_key_type(model, k) for k in names]
     qs = qs.order_by(*keys)
     if cursor:
         values = decode_cursor(cursor, kinds)
         after = Q()
-        for i in range(len(keys) - 1, -1, -1):
-            step = Q(**{f"{keys[i]}__gt": values[i]})
-            after = step if i == len(keys) - 1 else step | (Q(**{keys[i]: values[i]}) & after)
-        # The leading ``k1 >= v1`` lets a B-tree index on the keys start at the cursor.
-        qs = qs.filter(Q(**{f"{keys[0]}__gte": values[0]}) & after)
+        for i in range(len(names) - 1, -1, -1):
+            step = Q(**{f"{names[i]}__{after_ops[i]}": values[i]})
+            after = step if i == len(names) - 1 else step | (Q(**{names[i]: values[i]}) & after)
+        # The leading ``k1 >= v1`` (``<=`` descending) lets a B-tree index start at the cursor.
+        lead = f"{names[0]}__{after_ops[0]}e"
+        qs = qs.filter(Q(**{lead: values[0]}) & after)
     rows = list(qs[: per_page + 1])
     more = len(rows) > per_page
     rows = rows[:per_page]
     next_cursor = None
     if more:
         last = rows[-1]
-        next_cursor = encode_cursor([_attr(last, k) for k in keys])
+        next_cursor = encode_cursor([_attr(last, k) for k in names])
     return KeysetPage(rows, next_cursor, per_page, cursor)
 
 

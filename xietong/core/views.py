@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django import forms
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from xietong.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied, ServiceError
 
 T = TypeVar("T")
+V = TypeVar("V", bound=Callable[..., HttpResponseBase])  # a view: pages and file downloads
 
 
 # --- refusals --------------------------------------------------------------------------
@@ -42,7 +44,7 @@ def _to_step(request: HttpRequest, url_name: str, message: str) -> HttpResponse:
     return HttpResponseRedirect(target)
 
 
-def refusals(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def refusals(view: V) -> V:
     """Turn a selector's or service's NotFound into a 404 and PermissionDenied into a 403.
 
     Other refusals are the view's to handle (inline form errors, a message); one that
@@ -50,7 +52,7 @@ def refusals(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         try:
             return view(request, *args, **kwargs)
         except NotFound as e:
@@ -67,7 +69,7 @@ def refusals(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
                 status=e.status,
             )
 
-    return wrapper
+    return cast(V, wrapper)
 
 
 def through_service(form: forms.BaseForm, write: Callable[[], T]) -> T | None:

@@ -420,6 +420,13 @@ capability(
 capability(
     "exchanges.coverage", Role.AUTHORITY_ADMIN, Role.AUTHORITY_VIEWER, Role.INSTITUTION_ADMIN
 )
+# The coverage page's table as a file: its readers (rows scoped as on the page).
+capability(
+    "exchanges.export_coverage",
+    Role.AUTHORITY_ADMIN,
+    Role.AUTHORITY_VIEWER,
+    Role.INSTITUTION_ADMIN,
+)
 capability("notifications.read", everyone=True)
 
 

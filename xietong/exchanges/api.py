@@ -10,9 +10,11 @@ from pydantic import Field
 
 from xietong import access
 from xietong.core.codes import STAGES, SUBJECTS, TITLES
+from xietong.core.counting import RowCount
 from xietong.core.filters import filter_schema, parse_query
-from xietong.core.paging import page_envelope
+from xietong.core.paging import PageOut, page_envelope, paginate
 from xietong.core.termfields import SchoolYearIn, span, term_out, year_span
+from xietong.exchanges import coverage as coverage_reads
 from xietong.exchanges import selectors, services
 from xietong.exchanges.explanations import render as render_explanation
 from xietong.exchanges.models import (
@@ -63,7 +65,9 @@ from xietong.exchanges.schemas import (
     StatusIn,
 )
 from xietong.exchanges.timeline import Step, application_steps, placement_steps
+from xietong.jobs import exports
 from xietong.jobs import selectors as jobs_selectors
+from xietong.jobs.schemas import JobOut, job_out
 from xietong.notifications import api as notifications_api
 from xietong.notifications.schemas import (
     MarkedOut,
@@ -649,6 +653,138 @@ class ReciprocityQuery(Schema):
 def reciprocity(request: HttpRequest, query: Query[ReciprocityQuery]) -> Any:
     terms = span(query.school_year, None)
     return selectors.reciprocity(_actor(request), query.a, query.b, terms)
+
+
+class CoverageRowOut(Schema):
+    institution_id: int
+    institution: str
+    region: str
+    eligible: int
+    completed: int
+    share: float
+    full_coverage: bool
+    rotated: int
+    rotated_share: float
+    backbone_rotated: int
+    backbone_share: float
+    rotation_ok: bool
+    backbone_ok: bool
+    gap: int = Field(
+        description="the fewest more eligible teachers who must rotate (backbone first) for "
+        "the school to meet the rule: ≥10% rotated, ≥20% of them backbone; 0 when met"
+    )
+
+
+class CoverageSchoolsPage(PageOut[CoverageRowOut]):
+    school_year: str
+    term: int | None
+    sort: str
+    total: dict[str, Any]
+    full: int
+    flagged: int
+
+
+Sort = Literal["gap", "rotated_share", "share", "eligible", "name"]
+
+
+class CoverageSchoolsQuery(Schema):
+    school_year: SchoolYearIn | None = Field(
+        None, description="none: the latest finished term with exchanges in the caller's scope"
+    )
+    term: int | None = Field(None, ge=1, le=2, description="1 or 2; none: the whole year")
+    area: str = Field("", max_length=20)
+    institution: int | None = Field(None, ge=1, le=2**63 - 1)
+    sort: Sort = Field("gap", description="gap: furthest below the rule first")
+    page: int = Field(1, ge=1, le=2**63 - 1)
+    page_size: int = Field(20, description="20, 50 or 100")
+
+
+def _schools_filters(request: HttpRequest, q: CoverageSchoolsQuery) -> tuple[Any, Any, Any]:
+    actor = _actor(request)
+    latest = coverage_reads.latest_finished_term(actor)  # refuses non-readers first
+    year, term = (
+        (q.school_year, q.term) if q.school_year is not None else (latest.start_year, latest.term)
+    )
+    f = selectors.CoverageFilters(
+        terms=year_span(year, term), area=q.area, institution_id=q.institution
+    )
+    return f, year, term
+
+
+@router.get(
+    "/coverage/schools",
+    response={200: CoverageSchoolsPage, **ERRORS},
+    summary="Every school of my scope with its gap to the national rule, sorted and paged",
+)
+def coverage_schools(request: HttpRequest, query: Query[CoverageSchoolsQuery]) -> Any:
+    actor = _actor(request)
+    f, year, term = _schools_filters(request, query)
+    figures = coverage_reads.coverage_figures(actor, f)
+    table = coverage_reads.coverage_page_table(actor, f, query.sort, count=figures["count"])
+    p = paginate(table, query.page, query.page_size, count=RowCount(figures["count"], exact=True))  # type: ignore[arg-type]
+    return {
+        "count": p.paginator.count,
+        "page": p.number,
+        "page_size": p.paginator.per_page,
+        "pages": p.paginator.num_pages,
+        "next": p.next_page_number() if p.has_next() else None,
+        "items": list(p.object_list),
+        "school_year": f"{year}-{year + 1}",
+        "term": term,
+        "sort": query.sort,
+        "total": figures["total"],
+        "full": figures["full"],
+        "flagged": figures["flagged"],
+    }
+
+
+class CoverageExportIn(Schema):
+    school_year: SchoolYearIn
+    term: int | None = Field(None, ge=1, le=2)
+    area: str = Field("", max_length=20)
+    institution: int | None = Field(None, ge=1, le=2**63 - 1)
+    sort: Sort = "gap"
+    format: Literal["xlsx"] = "xlsx"
+
+
+@router.post(
+    "/coverage/export",
+    response={200: None, 202: JobOut, **ERRORS},
+    summary="Export the coverage table to xlsx (my scope only)",
+    description=(
+        "Up to XIETONG_EXPORT_SYNC_ROWS schools: the workbook in the response. More: 202 with "
+        "the job that writes it; follow GET /api/jobs/{id} and download its result_file."
+    ),
+)
+def coverage_export(request: HttpRequest, payload: CoverageExportIn) -> Any:
+    params = payload.model_dump(exclude={"format"})
+    done = exports.export(_actor(request), "exchanges.coverage", params, payload.format)
+    if done.job is not None:
+        return 202, job_out(done.job)
+    return exports.download(done)
+
+
+class CompareQuery(Schema):
+    a: int = Field(ge=1, le=2**63 - 1, description="id of one school")
+    b: int = Field(ge=1, le=2**63 - 1, description="id of the other school")
+    school_year: SchoolYearIn
+    term: int | None = Field(None, ge=1, le=2)
+
+
+class CompareOut(Schema):
+    a: CoverageRowOut | None = Field(description="none: no eligible teachers in my scope")
+    b: CoverageRowOut | None
+    reciprocity: dict[str, int]
+
+
+@router.get(
+    "/coverage/compare",
+    response={200: CompareOut, **ERRORS},
+    summary="Two schools side by side: coverage, gap and the exchanges between them",
+)
+def coverage_compare(request: HttpRequest, query: Query[CompareQuery]) -> Any:
+    terms = year_span(query.school_year, query.term)
+    return coverage_reads.compare(_actor(request), query.a, query.b, terms)
 
 
 # --- notifications (moved to /api/notifications/; these addresses keep working) -------------

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xietong.core.codefields import CodeField, CodeListField
 from xietong.core.codes import STAGES, SUBJECTS, TITLES
-from xietong.core.filters import filter_form
+from xietong.core.filters import filter_form, page_size_field
 from xietong.core.pickers import BoundPicker, PickerField, PickerForm
 from xietong.core.termfields import SchoolTermField, SchoolYearField, span
 from xietong.core.terms import TermSpan
@@ -28,6 +28,7 @@ from xietong.exchanges.choices import (
     ReportKind,
     RunMode,
 )
+from xietong.exchanges.coverage import DEFAULT_SORT, sort_choices
 from xietong.exchanges.models import HostOffer, Program
 from xietong.exchanges.selectors import (
     PlacementFilters,
@@ -502,6 +503,8 @@ class CoverageForm(PickerForm):
     institution = PickerField(
         "institutions", label=_("Institution"), required=False, empty_label=_("All institutions")
     )
+    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=sort_choices)
+    page_size = page_size_field()
 
     def __init__(self, *args: Any, institutions: BoundPicker, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -520,10 +523,23 @@ class CoverageForm(PickerForm):
         finally:
             self.picking = picking
 
+    def params(self) -> dict[str, Any]:
+        """The valid filters as plain values (an export's parameters, the API's query)."""
+        d = self.cleaned_data
+        return {
+            "school_year": d["school_year"],
+            "term": d.get("term"),
+            "area": d.get("area") or "",
+            "institution": d.get("institution"),
+            "sort": d.get("sort") or DEFAULT_SORT,
+        }
 
-class ReciprocityForm(PickerForm):
-    a = PickerField("institutions", label=_("Institution A"))
-    b = PickerField("institutions", label=_("Institution B"))
+
+class CompareForm(PickerForm):
+    """Two schools side by side, each chosen through the institutions picker."""
+
+    a = PickerField("institutions", label=_("School A"))
+    b = PickerField("institutions", label=_("School B"))
 
     def __init__(self, *args: Any, institutions: BoundPicker, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -11,6 +11,7 @@ from django.db.models import (
     Case,
     Count,
     Exists,
+    F,
     Max,
     OuterRef,
     Prefetch,
@@ -33,6 +34,7 @@ from xietong.core.filters import option
 from xietong.core.termfields import SchoolYearTextField, span
 from xietong.core.terms import TermSpan, parse_school_year
 from xietong.exchanges import access as _declarations  # noqa: F401  (declares the rules)
+from xietong.exchanges import rule as rotation_rule
 from xietong.exchanges.choices import (
     BACKBONE_HONOURS,
     ELIGIBLE_POSITIONS,
@@ -542,12 +544,13 @@ def _eligible_by_institution(
     return list(rows.order_by("institution__name", "institution_id"))
 
 
-def _exchanged_by_institution(
+def exchanged_by_institution_qs(
     actor: Actor, f: CoverageFilters, rule: _Eligibility
-) -> dict[int, dict[str, int]]:
-    """Per institution: eligible staff who completed, who rotated, and backbone who rotated.
+) -> QuerySet[Any, dict[str, Any]]:
+    """Rows ``{inst, completed, rotated, backbone_rotated}``: per institution, eligible staff
+    who completed, who rotated, and backbone teachers who rotated in the period.
 
-    Read from the applications of the school year (a few thousand), not from the staff.
+    Read from the period's applications (a few thousand), not from the staff.
     """
     apps = Application.objects.filter(
         _eligible_q(actor, f, rule, "applicant__"),
@@ -557,16 +560,43 @@ def _exchanged_by_institution(
     backbone = NOTHING
     for h in BACKBONE_HONOURS:
         backbone |= Q(applicant__honours__contains=needle(h))
-    rows = (
+    return (
         apps.order_by()
-        .values("applicant__institution_id")
+        .values(inst=F("applicant__institution_id"))
         .annotate(
             completed=Count("applicant_id", distinct=True, filter=Q(status=AppStatus.COMPLETED)),
             rotated=Count("applicant_id", distinct=True),
             backbone_rotated=Count("applicant_id", distinct=True, filter=backbone),
         )
     )
-    return {r.pop("applicant__institution_id"): r for r in rows}
+
+
+def _exchanged_by_institution(
+    actor: Actor, f: CoverageFilters, rule: _Eligibility
+) -> dict[int, dict[str, int]]:
+    """:func:`exchanged_by_institution_qs` by institution id."""
+    return {r.pop("inst"): r for r in exchanged_by_institution_qs(actor, f, rule)}
+
+
+def eligible_by_institution_qs(
+    actor: Actor, f: CoverageFilters, rule: _Eligibility
+) -> QuerySet[Any, dict[str, Any]]:
+    """Rows ``{inst, n}``: eligible staff per institution, from the tallies by position; a
+    program's stage, subject or title conditions need the staff themselves."""
+    if rule.by_position_only:
+        if access.can(actor, "staff.school") or f.institution_id is not None:
+            tally = StaffTally.objects.filter(_eligible_q(actor, f, rule))
+        else:
+            # A scope of region paths only: the same rule on the tallies' own paths, without
+            # joining the institutions (a province at scale 1.0: 120,000 tally rows).
+            tally = StaffTally.objects.filter(
+                _coverage_institutions_q(actor), position__in=rule.positions
+            )
+            if rule.paths is not None:
+                tally = tally.filter(under_paths_q(list(rule.paths), "region_path"))
+        return tally.order_by().values(inst=F("institution_id")).annotate(n=Sum("staff"))
+    staff = eligible_staff(actor, f, rule).order_by()
+    return staff.values(inst=F("institution_id")).annotate(n=Count("pk"))
 
 
 def _share(part: int, whole: int) -> float:
@@ -595,8 +625,9 @@ def coverage_rows(actor: Actor, f: CoverageFilters) -> list[dict[str, Any]]:
 
 
 def _coverage_row(pk: int, name: str, eligible: int, x: dict[str, int]) -> dict[str, Any]:
-    rotated_share = _share(x["rotated"], eligible)
-    backbone_share = _share(x["backbone_rotated"], x["rotated"])
+    """One school's coverage and where it stands against the national rule
+    (:mod:`xietong.exchanges.rule`: ``gap`` is the fewest more teachers who must rotate)."""
+    rotated, backbone = x["rotated"], x["backbone_rotated"]
     return {
         "institution_id": pk,
         "institution": name,
@@ -604,12 +635,13 @@ def _coverage_row(pk: int, name: str, eligible: int, x: dict[str, int]) -> dict[
         "completed": x["completed"],
         "share": _share(x["completed"], eligible),
         "full_coverage": eligible > 0 and x["completed"] == eligible,
-        "rotated": x["rotated"],
-        "backbone_rotated": x["backbone_rotated"],
-        "rotated_share": rotated_share,
-        "backbone_share": backbone_share,
-        "rotation_ok": rotated_share >= 0.10,
-        "backbone_ok": x["rotated"] > 0 and backbone_share >= 0.20,
+        "rotated": rotated,
+        "backbone_rotated": backbone,
+        "rotated_share": _share(rotated, eligible),
+        "backbone_share": _share(backbone, rotated),
+        "rotation_ok": rotation_rule.rotation_ok(eligible, rotated),
+        "backbone_ok": rotation_rule.backbone_ok(rotated, backbone),
+        "gap": rotation_rule.shortfall(eligible, rotated, backbone),
     }
 
 
@@ -720,6 +752,7 @@ RULE_KEYS = (
     "backbone_share",
     "rotation_ok",
     "backbone_ok",
+    "gap",
 )
 
 

@@ -48,6 +48,7 @@ urlpatterns = [
     path("placements/<int:pk>/duties/", views.duty_add, name="duty_add"),
     path("placements/<int:pk>/duties/<int:duty_pk>/done/", views.duty_done, name="duty_done"),
     path("coverage/", views.coverage, name="coverage"),
+    path("coverage/export/", views.coverage_export, name="coverage_export"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications_read"),
     path("notifications/badge/", views.notifications_badge, name="notifications_badge"),

@@ -9,6 +9,7 @@ from ninja import Query, Router
 
 from xietong.core.paging import paginate
 from xietong.jobs import selectors, services
+from xietong.jobs.exports import file_response
 from xietong.jobs.schemas import Error, JobOut, JobPage, JobQuery, job_out
 
 router = Router(tags=["jobs"])
@@ -47,3 +48,14 @@ def retry_job(request: HttpRequest, pk: int) -> Any:
 def cancel_job(request: HttpRequest, pk: int) -> Any:
     services.cancel(_actor(request), pk)
     return job_out(selectors.job_detail(_actor(request), pk))
+
+
+@router.get(
+    "/{int:pk}/result",
+    response={200: None, **ERRORS},
+    summary="Download a job's result file (an export …; audited)",
+    url_name="job_result",
+)
+def job_result(request: HttpRequest, pk: int) -> Any:
+    found = services.open_result(_actor(request), pk)
+    return file_response(found.handle, found.name, found.content_type)

@@ -14,10 +14,14 @@ class JobsConfig(AppConfig):
         from xietong.access.capabilities import capability
         from xietong.workbench.navigation import NavItem, register
 
-        # Each app registers its job kinds in its ``tasks`` module (the worker needs them too).
+        # Each app registers its job kinds in its ``tasks`` module and its exports (whose
+        # large runs are jobs) in its ``exports`` module; the worker needs them too.
         for config in apps.get_app_configs():
-            if config.name.startswith("xietong.") and module_has_submodule(config.module, "tasks"):
-                import_module(f"{config.name}.tasks")
+            if not config.name.startswith("xietong."):
+                continue
+            for module in ("tasks", "exports"):
+                if module_has_submodule(config.module, module):
+                    import_module(f"{config.name}.{module}")
         capability("jobs.mine", everyone=True)
         register(
             NavItem(

@@ -36,7 +36,9 @@ class JobOut(Schema):
     percent: int = Field(description="0–100")
     message: str = Field(description="in the caller's language")
     result: Any | None
-    result_file: str | None = Field(description="download address of the result file")
+    result_file: str | None = Field(
+        description="download address of the result file (GET, with the session or the token)"
+    )
     task_id: str
     attempts: int
     heartbeat_at: dt.datetime | None
@@ -79,7 +81,7 @@ def job_out(job: Job) -> dict[str, Any]:
         "percent": job.percent,
         "message": job.message,
         "result": job.result,
-        "result_file": reverse("jobs:result_file", args=[job.pk]) if job.result_file else None,
+        "result_file": reverse("api:job_result", args=[job.pk]) if job.result_file else None,
         "task_id": job.task_id,
         "attempts": job.attempts,
         "heartbeat_at": job.heartbeat_at,

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import mimetypes
 from collections.abc import Mapping
-from typing import Any
+from dataclasses import dataclass
+from typing import IO, Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
@@ -13,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from xietong.accounts import audit
 from xietong.accounts.access import Actor
-from xietong.core.errors import Conflict, InvalidInput, PermissionDenied
+from xietong.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from xietong.jobs import registry, runner, selectors
 from xietong.jobs.choices import RETRYABLE, JobStatus
 from xietong.jobs.messages import CANCELLED
@@ -121,3 +123,34 @@ def cancel(actor: Actor, job: Job | int) -> Job:
     audit.record(actor, "jobs.cancel", target=locked, detail={"kind": locked.kind})
     locked.refresh_from_db()
     return locked
+
+
+@dataclass
+class ResultFile:
+    job: Job
+    handle: IO[bytes]
+    name: str
+    content_type: str
+
+
+def open_result(actor: Actor, job: Job | int) -> ResultFile:
+    """Open the result file of a job the actor sees, and record the download.
+
+    A result file may hold what an export carried off (personal data among it), so every
+    download is an audit event, as for attachments.
+    """
+    pk = job.pk if isinstance(job, Job) else job
+    found = selectors.job_detail(actor, pk)
+    if not found.result_file:
+        raise NotFound(_("This job has no result file."))
+    try:
+        handle = found.result_file.open("rb")
+    except (FileNotFoundError, OSError):
+        raise NotFound(_("The result file of this job is missing from storage.")) from None
+    name = found.result_file.name.rsplit("/", 1)[-1]
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    with transaction.atomic():
+        audit.record(
+            actor, "jobs.result_download", target=found, label=name, detail={"kind": found.kind}
+        )
+    return ResultFile(found, handle, name, content_type)

@@ -6,7 +6,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +20,7 @@ from xietong.core.paging import paginate
 from xietong.core.views import refusals
 from xietong.jobs import registry, selectors, services
 from xietong.jobs.choices import JobStatus
+from xietong.jobs.exports import file_response
 
 
 def _actor(request: HttpRequest) -> Actor:
@@ -109,12 +110,7 @@ def job_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 def job_result_file(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The result file, scoped like its job, sent as an attachment that is never cached."""
     try:
-        job = selectors.job_detail(_actor(request), pk)
+        found = services.open_result(_actor(request), pk)
     except NotFound as e:
         raise Http404(str(e.message)) from None
-    if not job.result_file:
-        raise Http404(_("This job has no result file."))
-    name = job.result_file.name.rsplit("/", 1)[-1]
-    response = FileResponse(job.result_file.open("rb"), as_attachment=True, filename=name)
-    response["Cache-Control"] = "no-store"
-    return response
+    return file_response(found.handle, found.name, found.content_type)

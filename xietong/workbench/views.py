@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from xietong import access
-from xietong.accounts import alerts
+from xietong.accounts import alerts, audit_reading
 from xietong.accounts import selectors as accounts
 from xietong.exchanges import agenda
 from xietong.institutions import selectors as registry
@@ -57,7 +57,7 @@ def _security(actor: Any) -> dict[str, Any] | None:
     return {
         "states": accounts.account_states(actor),
         "locked": list(locked[: agenda.LIMIT]),
-        "alerts": list(recent[: agenda.LIMIT]),
+        "alerts": audit_reading.render(list(recent[: agenda.LIMIT])),
         "alert_count": recent.count(),
     }
 

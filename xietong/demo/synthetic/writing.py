@@ -60,7 +60,7 @@ def write(
     regions = region_ids(insts)
     codes = school_codes(
         insts,
-        set(Institution.objects.exclude(school_code=None).values_list("school_code", flat=True)),
+        {c for c in Institution.objects.values_list("school_code", flat=True) if c},
     )
     institutions = (
         (

@@ -22,6 +22,7 @@ from xietong.exchanges.views.applications import (
 )
 from xietong.exchanges.views.coverage import (
     coverage,
+    coverage_export,
 )
 from xietong.exchanges.views.notifications import (
     notifications,
@@ -69,6 +70,7 @@ __all__ = [
     "application_withdraw",
     "apply",
     "coverage",
+    "coverage_export",
     "duty_add",
     "duty_done",
     "matching",

@@ -78,3 +78,43 @@ def daily(job: Job, report: Reporter) -> dict[str, str]:
     """A scheduled kind: one job per day (see test_schedule)."""
     report(1, 1)
     return {"day": job.period}
+
+
+# --- an export kind (xietong.jobs.exports) over generated rows -------------------------------
+
+from xietong.access.capabilities import capability  # noqa: E402
+from xietong.accounts.models import Role  # noqa: E402
+from xietong.core.errors import InvalidInput  # noqa: E402
+from xietong.core.tables import Column  # noqa: E402
+from xietong.jobs import exports  # noqa: E402
+
+capability("tests.export", Role.AUTHORITY_ADMIN)
+
+
+def _check(actor: Any, raw: Any) -> dict[str, Any]:
+    text = str(raw.get("n", ""))
+    if not text.isdigit() or int(text) > 100_000:
+        raise InvalidInput(fields={"n": ["Give a number of rows up to 100000."]})
+    return {"n": int(text)}
+
+
+def _rows(actor: Any, p: dict[str, Any]) -> Any:
+    for i in range(p["n"]):
+        yield [f"=row {i}", i, actor.name]
+
+
+for name, reauth in (("tests.rows", False), ("tests.private_rows", True)):
+    exports.register(
+        exports.ExportKind(
+            name=name,
+            label="Rows",
+            capability="tests.export",
+            denied="Only authority admins export rows.",
+            check=_check,
+            count=lambda actor, p: p["n"],
+            columns=lambda p: [Column("Name"), Column("Number", "int"), Column("By")],
+            rows=_rows,
+            filename=lambda p: f"rows-{p['n']}",
+            reauthenticate=reauth,
+        )
+    )

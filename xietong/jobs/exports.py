@@ -1,0 +1,257 @@
+"""One export mechanism for every table a user may take away (the audit log, coverage …).
+
+An app declares an :class:`ExportKind` in its ``exports`` module (imported when Django
+starts, in the web server and in every worker)::
+
+    register(ExportKind(
+        name="audit",                       # audited as "audit.export"; job kind "exports.audit"
+        label=_("Audit log export"),
+        capability="audit.export",          # who may export: the access mechanism decides
+        check=parse_range,                  # the request's parameters, checked, as JSON
+        count=lambda actor, p: …,           # how many rows (bounded query)
+        columns=lambda p: […],              # headers in the reader's language
+        rows=lambda actor, p: …,            # the rows, streamed, through the scoped selector
+        filename=lambda p: …,
+        reauthenticate=True,                # personal data: a recent re-authentication first
+    ))
+
+and calls :func:`export` from its view and its API endpoint. Up to
+``XIETONG_EXPORT_SYNC_ROWS`` rows the file is written now and sent as the response; past
+that the export becomes a job (``xietong.jobs``) whose result file the user downloads from
+"My jobs" or ``GET /api/jobs/{id}/result``. Either way the export is one audit event
+(``<name>.export``: format, parameters, rows, and the job); the job runs as its owner, so
+the scope at run time is the owner's scope, checked again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import IO, Any
+
+from django.conf import settings
+from django.core.files import File
+from django.db import transaction
+from django.http import FileResponse
+from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from xietong import access
+from xietong.accounts import audit
+from xietong.accounts.access import Actor, actor_for
+from xietong.core import tables
+from xietong.core.errors import InvalidInput, PermissionDenied
+from xietong.jobs import registry
+from xietong.jobs.models import Job
+from xietong.jobs.registry import JobFailed
+from xietong.jobs.runner import Reporter
+
+JOB_PREFIX = "exports."
+REPORT_EVERY = 500  # rows between two progress reports of an export job
+
+Params = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ExportKind:
+    name: str
+    label: str | Promise  # the job's kind in "My jobs"
+    capability: str
+    denied: str | Promise
+    check: Callable[[Actor, Mapping[str, Any]], Params]  # raises InvalidInput
+    count: Callable[[Actor, Params], int]
+    columns: Callable[[Params], Sequence[tables.Column]]
+    rows: Callable[[Actor, Params], Iterable[Sequence[Any]]]
+    filename: Callable[[Params], str]  # without the extension, in the reader's language
+    sheet: Callable[[Params], str] = lambda p: "Sheet1"
+    formats: tuple[str, ...] = ("xlsx", "csv")
+    reauthenticate: bool = False  # the rows may carry personal data
+
+    @property
+    def action(self) -> str:
+        """The audit event of an export of this kind."""
+        return f"{self.name}.export"
+
+    @property
+    def job_kind(self) -> str:
+        return f"{JOB_PREFIX}{self.name}"
+
+
+_kinds: dict[str, ExportKind] = {}
+
+
+def register(kind: ExportKind) -> ExportKind:
+    """Declare an export (once) and the job kind its large exports run as."""
+    _kinds[kind.name] = kind
+    registry.register(kind.job_kind, label=kind.label)(_run)
+    return kind
+
+
+def kind_named(name: str) -> ExportKind:
+    return _kinds[name]
+
+
+def sync_limit() -> int:
+    return int(settings.XIETONG_EXPORT_SYNC_ROWS)
+
+
+def format_choices(kind: ExportKind) -> list[tuple[str, str]]:
+    names = {"xlsx": _("Excel workbook (.xlsx)"), "csv": _("CSV (.csv)")}
+    return [(f, names[f]) for f in kind.formats]
+
+
+@dataclass
+class Exported:
+    """What :func:`export` made: a file to send now (``content``) or a job to follow."""
+
+    kind: ExportKind
+    rows: int
+    filename: str
+    content_type: str
+    content: bytes | None = None
+    job: Job | None = None
+
+
+def _allowed(actor: Actor, kind: ExportKind) -> None:
+    if not access.can(actor, kind.capability):
+        raise PermissionDenied(str(kind.denied))
+
+
+def _format(kind: ExportKind, fmt: str) -> tables.Format:
+    if fmt not in kind.formats:
+        choices = ", ".join(kind.formats)
+        raise InvalidInput(
+            fields={"format": [_("Choose one of the formats: %(formats)s.") % {"formats": choices}]}
+        )
+    return tables.FORMATS[fmt]
+
+
+def may_export(actor: Actor, name: str) -> bool:
+    """Whether the actor holds the capability of this export (pages show its button)."""
+    return access.can(actor, _kinds[name].capability)
+
+
+@transaction.atomic
+def export(
+    actor: Actor,
+    name: str,
+    params: Mapping[str, Any],
+    fmt: str,
+    *,
+    reauthenticated_at: Any = None,
+) -> Exported:
+    """Export the rows ``params`` select, as ``actor``: now when few, else as a job.
+
+    Refuses, in this order: an actor without the kind's capability (PermissionDenied),
+    an unknown format or bad parameters (InvalidInput, with the field and the reason),
+    and — for kinds with personal data — an actor who has not re-authenticated lately
+    (``ReauthenticationRequired``). Either way one audit event records the export.
+    """
+    from xietong.accounts import second_factor
+    from xietong.jobs import services as jobs
+
+    kind = _kinds[name]
+    _allowed(actor, kind)
+    table = _format(kind, fmt)
+    clean = kind.check(actor, params)
+    if kind.reauthenticate:
+        second_factor.require_recent(reauthenticated_at)
+    n = kind.count(actor, clean)
+    filename = f"{kind.filename(clean)}.{table.extension}"
+    detail: dict[str, Any] = {"format": fmt, "params": clean}
+    if n <= sync_limit():
+        buffer = io.BytesIO()
+        written = table.write(
+            kind.columns(clean), kind.rows(actor, clean), buffer, kind.sheet(clean)
+        )
+        content = buffer.getvalue()
+        digest = hashlib.sha256(content).hexdigest()
+        audit.record(
+            actor,
+            kind.action,
+            label=filename,
+            detail={**detail, "rows": written, "delivery": "download", "sha256": digest},
+        )
+        return Exported(kind, written, filename, table.content_type, content=content)
+    job = jobs.enqueue(
+        actor,
+        kind.job_kind,
+        {
+            "export": kind.name,
+            "params": clean,
+            "format": fmt,
+            "language": translation.get_language() or settings.LANGUAGE_CODE,
+            "filename": filename,
+        },
+    )
+    audit.record(
+        actor,
+        kind.action,
+        target=job,
+        label=filename,
+        detail={**detail, "rows": n, "delivery": "job"},
+    )
+    return Exported(kind, n, filename, table.content_type, job=job)
+
+
+def _reporting(rows: Iterable[Sequence[Any]], report: Reporter, total: int) -> Iterator[Any]:
+    for done, row in enumerate(rows, 1):
+        yield row
+        if done % REPORT_EVERY == 0:
+            report(done, total, gettext_noop("Writing rows"))
+
+
+def _run(job: Job, report: Reporter) -> dict[str, Any]:
+    """The handler of every export job: the owner's export, written to the result file."""
+    p = job.parameters
+    kind = _kinds.get(str(p.get("export", "")))
+    if kind is None or job.owner is None:
+        raise JobFailed(gettext_noop("This export cannot be made: its kind or its owner is gone."))
+    actor = actor_for(job.owner)
+    with translation.override(str(p.get("language") or settings.LANGUAGE_CODE)):
+        if not access.can(actor, kind.capability):
+            raise JobFailed(gettext_noop("You may no longer make this export."))
+        params = kind.check(actor, p["params"])
+        table = tables.FORMATS[p["format"]]
+        total = kind.count(actor, params)
+        report(0, total, gettext_noop("Writing rows"))
+        with tempfile.TemporaryFile() as out:
+            rows = _reporting(kind.rows(actor, params), report, total)
+            written = table.write(kind.columns(params), rows, out, kind.sheet(params))
+            out.seek(0)
+            digest = _sha256(out)
+            out.seek(0)
+            report.save_file(str(p["filename"]), File(out))
+        report(written, written, gettext_noop("Writing rows"))
+    return {"rows": written, "format": table.name, "sha256": digest}
+
+
+def _sha256(handle: IO[bytes]) -> str:
+    h = hashlib.sha256()
+    for chunk in iter(lambda: handle.read(1 << 16), b""):
+        h.update(chunk)
+    return h.hexdigest()
+
+
+# --- responses ----------------------------------------------------------------------------
+
+
+def file_response(handle: IO[bytes], filename: str, content_type: str) -> FileResponse:
+    """A file sent as a download that is never cached nor rendered."""
+    response = FileResponse(
+        handle, as_attachment=True, filename=filename, content_type=content_type
+    )
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def download(exported: Exported) -> FileResponse:
+    """The response of an export written now."""
+    assert exported.content is not None
+    return file_response(io.BytesIO(exported.content), exported.filename, exported.content_type)
