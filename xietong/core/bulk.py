@@ -425,9 +425,6 @@ def insert(
     return InsertResult(label, total, number, writer.method, time.monotonic() - started)
 
 
-MAX_PARAMETERS = 60_000  # PostgreSQL takes at most 65,535 in one statement
-
-
 def update(
     model: type[Model],
     columns: Sequence[str],
@@ -438,9 +435,9 @@ def update(
 ) -> int:
     """Set ``columns`` of existing rows of ``model``; each row is ``(pk, *values)``.
 
-    PostgreSQL: one ``UPDATE … FROM (VALUES …)`` per batch; SQLite: one ``executemany``
-    of ``UPDATE … WHERE pk = ?`` per batch. Values are converted as the ORM converts them
-    on save. All batches run in one transaction (a savepoint inside the caller's); model
+    PostgreSQL: one ``UPDATE … FROM unnest(arrays)`` per batch; SQLite: one ``executemany``
+    of ``UPDATE … WHERE pk = ?`` per batch. Values are converted as :func:`insert`
+    converts them. All batches run in one transaction (a savepoint inside the caller's); model
     ``save()`` and signals do not run. Returns how many rows were given.
     """
     if batch_size < 1:
@@ -449,26 +446,26 @@ def update(
     pk = model._meta.pk
     assert pk is not None
     fields = [pk, *_fields(model, columns)]
-    prep = [_prep(f, conn) for f in fields]
+    convert = [converter(f, conn) for f in fields]
     qn = conn.ops.quote_name
     table = qn(model._meta.db_table)
-    batch_size = min(batch_size, MAX_PARAMETERS // len(fields))
     total = 0
     it = iter(rows)
     with transaction.atomic(using=using), conn.cursor() as cur:
         while batch := list(itertools.islice(it, batch_size)):
             values: list[list[Any]] = [
-                [fn(v) for fn, v in zip(prep, row, strict=True)] for row in batch
+                [fn(v) if fn else v for fn, v in zip(convert, row, strict=True)] for row in batch
             ]
             if conn.vendor == "postgresql":
-                typed = ", ".join(f"%s::{f.db_type(conn)}" for f in fields)
+                # One array per column, unnested into rows: a handful of parameters
+                # whatever the batch size.
+                arrays = ", ".join(f"%s::{f.db_type(conn)}[]" for f in fields)
                 sets = ", ".join(f"{qn(f.column)} = v.{qn(f.column)}" for f in fields[1:])
                 names = ", ".join(qn(f.column) for f in fields)
                 cur.execute(
-                    f"UPDATE {table} SET {sets} FROM (VALUES "
-                    + ", ".join([f"({typed})"] * len(values))
-                    + f") AS v({names}) WHERE {table}.{qn(pk.column)} = v.{qn(pk.column)}",
-                    [v for row in values for v in row],
+                    f"UPDATE {table} SET {sets} FROM unnest({arrays}) AS v({names}) "
+                    f"WHERE {table}.{qn(pk.column)} = v.{qn(pk.column)}",
+                    [list(column) for column in zip(*values, strict=True)],
                 )
             else:
                 sets = ", ".join(f"{qn(f.column)} = %s" for f in fields[1:])

@@ -78,6 +78,13 @@ def test_it_updates_the_named_columns_of_the_rows_given_in_batches(db, sealed):
     assert [m for _, m, _, _ in after] == [m for _, m, _, _ in _rows(7)]  # columns not named
 
 
+def test_it_writes_null_into_every_row_of_a_batch(db, sealed):
+    bulk.insert(sealed, ("blob", "maybe", "index", "version"), _rows(4))
+    ids = list(sealed.objects.order_by("id").values_list("id", flat=True))
+    bulk.update(sealed, ("maybe", "version"), [(pk, None, 3) for pk in ids])
+    assert [(m, v) for _, m, _, v in _read(sealed)] == [(None, 3)] * 4
+
+
 def test_an_update_refused_by_the_database_changes_no_row(db, sealed):
     bulk.insert(sealed, ("blob", "maybe", "index", "version"), _rows(4))
     ids = list(sealed.objects.order_by("id").values_list("id", flat=True))
