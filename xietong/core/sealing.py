@@ -29,7 +29,7 @@ from cryptography.hazmat.primitives.ciphers import algorithms
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.core import checks
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 
 from xietong.core import crypto, keys
 
@@ -198,10 +198,15 @@ class Keyring:
             self.load_current()
         except keys.MissingKey as e:
             found.append(str(e))
-        if not _migrated():
-            return found  # not migrated yet: nothing is sealed
-        rows = SealingKey.objects.filter(purpose=self.purpose, retired_at__isnull=True)
-        for row in rows.order_by("version"):
+        try:
+            if not _migrated():
+                return found  # not migrated yet: nothing is sealed
+            rows = list(SealingKey.objects.filter(purpose=self.purpose, retired_at__isnull=True))
+        except DatabaseError:
+            # No database to compare with (yet): the command fails on its own if it needs
+            # one, and a key that differs is still refused on first use.
+            return found
+        for row in sorted(rows, key=lambda r: r.version):
             try:
                 key = self._key(row.version)
             except keys.MissingKey as e:
@@ -238,7 +243,11 @@ def require_keys() -> None:
     problems = [p for ring in KEYRINGS for p in ring.problems()]
     if problems:
         raise WrongKey(" ".join(problems))
-    if _migrated():
+    try:
+        migrated = _migrated()
+    except DatabaseError:
+        return  # the database is not reachable: the first seal registers the version
+    if migrated:
         for ring in KEYRINGS:
             ring.register(ring.current_version())
 

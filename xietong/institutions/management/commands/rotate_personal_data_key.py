@@ -83,6 +83,12 @@ class Command(BaseCommand):
             f"Re-sealed {result.rows:,} records in {result.batches} batches "
             f"({result.seconds:.1f} s); every record is under key version {result.version}."
         )
+        if result.rows:
+            self.stdout.write(
+                "The old ciphertexts stay in the table's dead row versions until it is "
+                "vacuumed (PostgreSQL: VACUUM FULL institutions_staff; SQLite: VACUUM), and "
+                "in backups made before."
+            )
         for version in result.retired:
             self.stdout.write(
                 f"Key version {version} is no longer needed: remove "
