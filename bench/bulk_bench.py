@@ -47,12 +47,18 @@ def main() -> None:
     from xietong.core import bulk
     from xietong.demo import synthetic
     from xietong.demo.synthetic.loading import taken_names
-    from xietong.demo.synthetic.writing import INSTITUTION_COLUMNS, region_ids
+    from xietong.demo.synthetic.writing import (
+        INSTITUTION_COLUMNS,
+        STAFF_DB_COLUMNS,
+        region_ids,
+        staff_db_row,
+    )
+    from xietong.institutions import personal_data
     from xietong.institutions.models import Institution, Staff
 
     scale = synthetic.parse_scale(args.scale)
     insts = synthetic.plan(scale, 1, taken_names())
-    taken = set(Staff.objects.values_list("id_number", flat=True))
+    taken = personal_data.RegisteredIdNumbers()
     runs: list[dict[str, Any]] = []
     with transaction.atomic():
         inst_ids = list(bulk.reserve_ids(Institution, len(insts)))
@@ -66,12 +72,13 @@ def main() -> None:
                 for i, p, r in zip(inst_ids, insts, regions, strict=True)
             ],
         )  # fmt: skip
-        cut = synthetic.STAFF_COLUMNS.index("institution_id")
+        version = personal_data.keyring().current_version()
+        # Sealed before the timing: both writers get the same ready rows.
         rows = [
-            (*row[:cut], inst_ids[index], *row[cut + 1 :])
+            staff_db_row(0, row, inst_ids[index], version)[1:]
             for index, row in synthetic.staff_rows(insts, 1, taken)
         ]
-        columns = synthetic.STAFF_COLUMNS
+        columns = STAFF_DB_COLUMNS[1:]
 
         def ours() -> None:
             bulk.insert(Staff, columns, rows, batch_size=args.batch_size)

@@ -126,7 +126,11 @@ def set_up(n: int, seed: int) -> dict[str, Any]:
     from django.db import transaction
     from django.utils import timezone
 
+    from xietong.institutions import personal_data
     from xietong.regions.models import Region
+
+    def sealed(number: str) -> tuple[object, ...]:
+        return personal_data.sealed_columns(number)
 
     rng = np.random.default_rng(seed)
     g = max(3, round(float(np.sqrt(max(1.0, n / APPLICANTS_PER_HOST)))))
@@ -180,7 +184,7 @@ def set_up(n: int, seed: int) -> dict[str, Any]:
         "is_staff", "is_active", "date_joined", "display_name", "failed_logins",
     ]  # fmt: skip
     staff_cols = [
-        "id", "name", "gender", "birth_date", "id_number", "phone", "institution_id",
+        "id", "name", "gender", "birth_date", *personal_data.SEALED_COLUMNS, "institution_id",
         "position", "stages", "subjects", "title", "honours", "joined_on", "user_id",
         "created_at", "updated_at",
     ]  # fmt: skip
@@ -199,7 +203,7 @@ def set_up(n: int, seed: int) -> dict[str, Any]:
             "institutions_staff",
             staff_cols,
             (
-                (1 + a, f"教师{a:07d}", "M", dt.date(1980, 1, 1), f"B{a:017d}", "",
+                (1 + a, f"教师{a:07d}", "M", dt.date(1980, 1, 1), *sealed(f"B{a:017d}"),
                  2 + n_hosts + int(home_of[a]), "teacher", ",primary,", ",数学,", "first",
                  ",backbone," if backbone[a] else "",
                  dt.date(2025 - int(years[a]), 9, 1), 1 + a, now, now)

@@ -21,7 +21,7 @@ import pytest
 
 from xietong.accounts.access import Actor, actor_for
 from xietong.accounts.models import Role, RoleAssignment, User
-from xietong.institutions import tallies
+from xietong.institutions import personal_data, tallies
 from xietong.institutions.models import Institution, Staff
 from xietong.institutions.validators import id_check_char
 from xietong.regions.models import Region
@@ -52,12 +52,12 @@ def make_staff(name: str, inst: Institution, serial: int, **extra: Any) -> Staff
     """A staff member written directly, with the tallies kept as the services keep them."""
     birth = extra.pop("birth_date", dt.date(1985, 3, 14))
     male = extra.pop("male", True)
+    number = make_id_number(inst.region.code, birth, serial, male)
     staff = Staff.objects.create(
         name=name,
         gender="M" if male else "F",
         birth_date=birth,
-        id_number=make_id_number(inst.region.code, birth, serial, male),
-        phone=extra.pop("phone", f"1380000{serial:04d}"),
+        **personal_data.sealed_fields(number, extra.pop("phone", f"1380000{serial:04d}")),
         institution=inst,
         joined_on=extra.pop("joined_on", dt.date(2015, 9, 1)),
         stages=extra.pop("stages", ",primary,"),
@@ -66,6 +66,15 @@ def make_staff(name: str, inst: Institution, serial: int, **extra: Any) -> Staff
     )
     tallies.refresh([inst.pk])
     return staff
+
+
+def id_number_of(staff: Staff) -> str:
+    """The clear ID number of a staff record (tests open it as the audited reveal does)."""
+    return personal_data.unsealed(staff).id_number
+
+
+def phone_of(staff: Staff) -> str:
+    return personal_data.unsealed(staff).phone
 
 
 def make_user(username: str, role: str | None = None, **scope: Any) -> User:
@@ -163,3 +172,25 @@ def _second_factor_off(settings: Any) -> None:
     """Most tests sign in with force_login; test_second_factor.py turns these back on."""
     settings.XIETONG_REQUIRE_2FA = False
     settings.XIETONG_REQUIRE_REAUTH = False
+
+
+@pytest.fixture
+def fresh_keys() -> Any:
+    """Keys read again from the environment and the key folder, before and after the test."""
+    from xietong.core import keys, sealing
+
+    keys.key.cache_clear()
+    sealing.PERSONAL.forget()
+    yield
+    keys.key.cache_clear()
+    sealing.PERSONAL.forget()
+
+
+@pytest.fixture
+def new_personal_key(settings: Any, monkeypatch: Any, fresh_keys: Any) -> int:
+    """A second personal-data key version beside the first, current from now on."""
+    import secrets
+
+    monkeypatch.setenv("XIETONG_KEY_PERSONAL_2", secrets.token_hex(32))
+    settings.XIETONG_PERSONAL_KEY_VERSION = 2
+    return 2

@@ -148,6 +148,16 @@ XIETONG_LOCKOUT_MINUTES = 15
 # Keys outside the database (xietong.core.keys): a folder of key files, or XIETONG_KEY_<NAME>.
 XIETONG_KEY_DIR = Path(os.environ.get("XIETONG_KEY_DIR", VAR_DIR / "keys"))
 XIETONG_CREATE_KEYS = not PRODUCTION
+
+
+def _whole(text: str) -> int | str:
+    return int(text) if text.strip().isdigit() else text  # anything else: named at start-up
+
+
+# Staff ID numbers and phones are sealed under this version of the personal-data key
+# (key personal_<N>: XIETONG_KEY_PERSONAL_<N> or personal_<N>.key); older versions stay
+# readable while `xietong rotate_personal_data_key` re-seals them (docs/decisions/0002).
+XIETONG_PERSONAL_KEY_VERSION = _whole(os.environ.get("XIETONG_PERSONAL_KEY_VERSION", "1"))
 # The audit chain's head, written outside the database after each commit (`audit verify`
 # checks the chain against it); in production a path on another volume or a WORM store.
 XIETONG_AUDIT_ANCHOR = Path(os.environ.get("XIETONG_AUDIT_ANCHOR", VAR_DIR / "audit-anchor.json"))

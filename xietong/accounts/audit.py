@@ -40,15 +40,25 @@ def _jsonable(value: Any) -> Any:
 
 
 def snapshot(instance: models.Model, fields: Iterable[str] | None = None) -> dict[str, Any]:
-    """The audited state of a row: plain values, foreign keys as ids, personal data masked."""
+    """The audited state of a row: plain values, foreign keys as ids, personal data masked.
+
+    Sealed values (binary columns) never enter the log. A model may name columns to leave
+    out (``audit_excluded``: a blind index, a key version) and record columns under other
+    names (``audit_names``: the stored mask of the ID number as ``id_number``).
+    """
+    names: dict[str, str] = getattr(type(instance), "audit_names", {})
+    excluded: Iterable[str] = getattr(type(instance), "audit_excluded", ())
     data: dict[str, Any] = {}
     for f in instance._meta.concrete_fields:
-        if fields is not None and f.name not in fields:
+        name = names.get(f.name, f.name)
+        if f.name in excluded or isinstance(f, models.BinaryField):
+            continue
+        if fields is not None and name not in fields:
             continue
         value = getattr(instance, f.attname)
-        if f.name in PERSONAL_FIELDS:
-            value = PERSONAL_FIELDS[f.name](value)
-        data[f.name] = value
+        if name in PERSONAL_FIELDS:
+            value = PERSONAL_FIELDS[name](value)
+        data[name] = value
     return _jsonable(data)
 
 

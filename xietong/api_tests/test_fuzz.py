@@ -9,12 +9,15 @@ from __future__ import annotations
 import pytest
 import schemathesis
 from django.core import signals
+from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from xietong.accounts.services import create_token
-from xietong.wsgi import application
 
+# The application xietong.wsgi serves (which checks the sealing keys against the database
+# on import, before any test database exists).
+application = get_wsgi_application()
 schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
 
 

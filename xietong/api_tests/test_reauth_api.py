@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from xietong.conftest import PASSWORD
+from xietong.conftest import PASSWORD, id_number_of
 
 
 @pytest.fixture(autouse=True)
@@ -19,7 +19,7 @@ def test_the_api_asks_a_token_to_reauthenticate_before_a_reveal(cast, api):
     assert refused.json()["code"] == "reauthentication_required"
     ok = api.post("/api/accounts/me/reauthenticate", {"password": PASSWORD}, as_="school_admin")
     assert ok.status_code == 200, ok.content
-    assert api.get(path, as_="school_admin").json()["id_number"] == cast.sanhe_teacher.id_number
+    assert api.get(path, as_="school_admin").json()["id_number"] == id_number_of(cast.sanhe_teacher)
 
 
 def test_a_wrong_password_does_not_reauthenticate_the_token(cast, api):

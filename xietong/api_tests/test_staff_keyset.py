@@ -11,6 +11,7 @@ from xietong.api_tests.conftest import Api, assert_error
 from xietong.conftest import make_id_number
 from xietong.core.paging import encode_cursor
 from xietong.institutions.models import Institution, Staff
+from xietong.institutions.personal_data import sealed_fields
 
 STAFF = "/institutions/staff/"
 
@@ -24,7 +25,7 @@ def _same_names(n: int = 45) -> None:
             name=("张伟", "王芳", "李娜")[i % 3],
             gender="M",
             birth_date=birth,
-            id_number=make_id_number("131082", birth, 300 + i),
+            **sealed_fields(make_id_number("131082", birth, 300 + i)),
             institution=inst,
             joined_on=dt.date(2015, 9, 1),
         )

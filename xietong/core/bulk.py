@@ -271,7 +271,7 @@ class _NulInText(ValueError):
 
 
 def _kind(field: Field) -> str:
-    """``text``, ``int``, ``bool``, ``json``, ``date``, ``immutable`` or ``other``."""
+    """``text``, ``int``, ``bool``, ``binary``, ``json``, ``date``, ``immutable`` or ``other``."""
     while field.is_relation:
         field = field.target_field  # type: ignore[attr-defined]
     internal = field.get_internal_type()
@@ -281,6 +281,8 @@ def _kind(field: Field) -> str:
         return "int"
     if internal == "BooleanField":
         return "bool"
+    if internal == "BinaryField":
+        return "binary"
     if internal == "JSONField":
         return "json"
     if internal == "DateField":
@@ -320,17 +322,18 @@ def _refuse_nul(value: object) -> object:
 def converter(field: Field, conn: BaseDatabaseWrapper) -> Converter | None:
     """What a value of ``field`` becomes before the driver sends it (``None``: unchanged).
 
-    Text, integers and booleans go as they are (psycopg's COPY encoding escapes text,
-    writes NULL as ``\\N`` and booleans as ``t``/``f``); JSON is dumped with the field's
-    encoder (``None`` is SQL NULL, as in the ORM); dates go as ``date`` objects to
-    psycopg and as ISO text to SQLite; everything else takes ``get_db_prep_save``, which
-    also makes naive datetimes aware in the current time zone as the ORM does.
+    Text, integers, booleans and bytes go as they are (psycopg's COPY encoding escapes
+    text, writes bytes as ``bytea``, NULL as ``\\N`` and booleans as ``t``/``f``); JSON is
+    dumped with the field's encoder (``None`` is SQL NULL, as in the ORM); dates go as
+    ``date`` objects to psycopg and as ISO text to SQLite; everything else takes
+    ``get_db_prep_save``, which also makes naive datetimes aware in the current time zone
+    as the ORM does.
     """
     kind = _kind(field)
     postgres = conn.vendor == "postgresql" and _is_psycopg3(conn)
     if kind == "text":
         return None if postgres else _refuse_nul
-    if kind in ("int", "bool"):
+    if kind in ("int", "bool", "binary"):
         return None
     prep = _prep(field, conn)
     if kind == "json" and postgres:
@@ -420,6 +423,58 @@ def insert(
                     )
                 )
     return InsertResult(label, total, number, writer.method, time.monotonic() - started)
+
+
+def update(
+    model: type[Model],
+    columns: Sequence[str],
+    rows: Iterable[Row],
+    *,
+    batch_size: int = 2_000,
+    using: str = DEFAULT_DB_ALIAS,
+) -> int:
+    """Set ``columns`` of existing rows of ``model``; each row is ``(pk, *values)``.
+
+    PostgreSQL: one ``UPDATE … FROM unnest(arrays)`` per batch; SQLite: one ``executemany``
+    of ``UPDATE … WHERE pk = ?`` per batch. Values are converted as :func:`insert`
+    converts them. All batches run in one transaction (a savepoint inside the caller's); model
+    ``save()`` and signals do not run. Returns how many rows were given.
+    """
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be positive, got {batch_size}")
+    conn = connections[using]
+    pk = model._meta.pk
+    assert pk is not None
+    fields = [pk, *_fields(model, columns)]
+    convert = [converter(f, conn) for f in fields]
+    qn = conn.ops.quote_name
+    table = qn(model._meta.db_table)
+    total = 0
+    it = iter(rows)
+    with transaction.atomic(using=using), conn.cursor() as cur:
+        while batch := list(itertools.islice(it, batch_size)):
+            values: list[list[Any]] = [
+                [fn(v) if fn else v for fn, v in zip(convert, row, strict=True)] for row in batch
+            ]
+            if conn.vendor == "postgresql":
+                # One array per column, unnested into rows: a handful of parameters
+                # whatever the batch size.
+                arrays = ", ".join(f"%s::{f.db_type(conn)}[]" for f in fields)
+                sets = ", ".join(f"{qn(f.column)} = v.{qn(f.column)}" for f in fields[1:])
+                names = ", ".join(qn(f.column) for f in fields)
+                cur.execute(
+                    f"UPDATE {table} SET {sets} FROM unnest({arrays}) AS v({names}) "
+                    f"WHERE {table}.{qn(pk.column)} = v.{qn(pk.column)}",
+                    [list(column) for column in zip(*values, strict=True)],
+                )
+            else:
+                sets = ", ".join(f"{qn(f.column)} = %s" for f in fields[1:])
+                cur.executemany(
+                    f"UPDATE {table} SET {sets} WHERE {qn(pk.column)} = %s",
+                    [(*row[1:], row[0]) for row in values],
+                )
+            total += len(batch)
+    return total
 
 
 _END = object()

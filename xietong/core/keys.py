@@ -45,9 +45,23 @@ def key_path(name: str) -> Path:
     return Path(settings.XIETONG_KEY_DIR) / f"{name}.key"
 
 
+def source(name: str) -> str:
+    """Where the key ``name`` is read from: its environment variable or its file."""
+    return f"${_env_name(name)}" if os.environ.get(_env_name(name)) else str(key_path(name))
+
+
+def exists(name: str) -> bool:
+    """Whether the key ``name`` is given (environment or file), without making one."""
+    return bool(os.environ.get(_env_name(name))) or key_path(name).exists()
+
+
 @cache
-def key(name: str, length: int = KEY_BYTES) -> bytes:
-    """The key ``name``; raises :class:`MissingKey` with what to do when it is not there."""
+def key(name: str, length: int = KEY_BYTES, *, create: bool = True) -> bytes:
+    """The key ``name``; raises :class:`MissingKey` with what to do when it is not there.
+
+    ``create=False`` never makes a key, even in development: a key that data was sealed
+    under cannot be replaced by a fresh one.
+    """
     if text := os.environ.get(_env_name(name)):
         return _parse(text, f"${_env_name(name)}", length)
     path = key_path(name)
@@ -56,7 +70,7 @@ def key(name: str, length: int = KEY_BYTES) -> bytes:
             return _parse(path.read_text(encoding="ascii"), str(path), length)
         except (OSError, UnicodeDecodeError) as e:
             raise MissingKey(f"The key file {path} cannot be read: {e}") from None
-    if not settings.XIETONG_CREATE_KEYS:
+    if not (create and settings.XIETONG_CREATE_KEYS):
         raise MissingKey(
             f"The {name} key is missing: set {_env_name(name)} (hex) or put it in {path} "
             "(see the README, “Production”)."

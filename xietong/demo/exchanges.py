@@ -317,7 +317,7 @@ def _applicants(s: Series, program: Program, limit: int, *, spread: bool = False
     turn (an open program's review queues then reach every county's authority)."""
     people: list[Staff] = []
     for key in s.named_applicants:
-        st = Staff.objects.filter(id_number=named.id_number(named.STAFF_BY_KEY[key])).first()
+        st = Staff.objects.filter(named.find_q(named.STAFF_BY_KEY[key])).first()
         if st is not None and not services.eligibility_problems(program, st):
             people.append(st)
     hosts_stages = {st for key in s.hosts for st in named.institution(key).stage_list}
@@ -378,7 +378,7 @@ def _mentor(host: Institution) -> int | None:
     for key in keys:
         row = named.STAFF_BY_KEY[key]
         if named.BY_KEY[row.institution].name == host.name:
-            found = Staff.objects.filter(id_number=named.id_number(row)).first()
+            found = Staff.objects.filter(named.find_q(row)).first()
             if found is not None:
                 return found.pk
     return None

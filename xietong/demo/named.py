@@ -35,13 +35,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 
 from xietong.accounts.access import Actor, Grant, system_actor
 from xietong.accounts.models import Role
 from xietong.core.codes import SUBJECTS, parse_codes
 from xietong.core.delimited import unpack
 from xietong.demo.geo import coords_for
-from xietong.institutions import services
+from xietong.institutions import personal_data, services
 from xietong.institutions.choices import DEFAULT_STAGES, Kind, Position, Stage, Title
 from xietong.institutions.models import Institution, Lab, Staff
 from xietong.institutions.validators import id_check_char
@@ -921,7 +922,12 @@ def institution(key_or_name: str) -> Institution:
 
 
 def staff(key: str) -> Staff:
-    return Staff.objects.get(id_number=id_number(STAFF_BY_KEY[key]))
+    return Staff.objects.get(find_q(STAFF_BY_KEY[key]))
+
+
+def find_q(row: NamedStaff) -> Q:
+    """The named person's record, found by the blind index of their ID number."""
+    return personal_data.id_number_q(id_number(row))
 
 
 def id_number(row: NamedStaff) -> str:
@@ -1038,12 +1044,16 @@ def _staff_data(row: NamedStaff, inst: Institution) -> dict[str, Any]:
 
 
 def _staff_diff(staff_row: Staff, data: Mapping[str, Any]) -> dict[str, Any]:
+    """What differs from the table; the record was found by its ID number, and its phone
+    is compared sealed as it is (``personal_data.holds_phone``)."""
     current = {
         "name": staff_row.name,
         "gender": staff_row.gender,
         "birth_date": staff_row.birth_date,
-        "id_number": staff_row.id_number,
-        "phone": staff_row.phone,
+        "id_number": data["id_number"],
+        "phone": data["phone"]
+        if personal_data.holds_phone(staff_row, data["phone"])
+        else staff_row.masked_phone,
         "institution": staff_row.institution_id,
         "position": staff_row.position,
         "stages": unpack(staff_row.stages),
@@ -1094,7 +1104,7 @@ def load_named(actor: Actor | None = None) -> NamedResult:
     for srow in STAFF:
         inst = Institution.objects.get(pk=pks[srow.institution])
         data = _staff_data(srow, inst)
-        existing = Staff.objects.filter(id_number=data["id_number"]).first()
+        existing = Staff.objects.filter(find_q(srow)).first()
         if existing is None:
             services.create_staff(actor, data)
             result.staff_created += 1

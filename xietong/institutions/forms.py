@@ -166,7 +166,7 @@ class LabForm(forms.Form):
 class StaffForm(PickerForm):
     name = forms.CharField(label=_("Full name"), max_length=50)
     id_number = forms.CharField(
-        label=_label(Staff, "id_number"),
+        label=_label(Staff, "masked_id_number"),
         max_length=18,
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
@@ -182,7 +182,7 @@ class StaffForm(PickerForm):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     phone = forms.CharField(
-        label=_label(Staff, "phone"),
+        label=_label(Staff, "masked_phone"),
         max_length=20,
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel"}),

@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 
 from xietong.core.codes import HONOURS, STAGES, SUBJECTS
 from xietong.core.delimited import unpack
-from xietong.core.masking import mask_id_number, mask_phone
 from xietong.institutions.choices import (
     Gender,
     Kind,
@@ -20,11 +19,7 @@ from xietong.institutions.choices import (
     Position,
     Title,
 )
-from xietong.institutions.validators import (
-    validate_id_number,
-    validate_phone,
-    validate_school_code,
-)
+from xietong.institutions.validators import validate_school_code
 from xietong.regions.models import Region
 
 
@@ -132,16 +127,15 @@ class Staff(models.Model):
     name = models.CharField(_("name"), max_length=50)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
     birth_date = models.DateField(_("birth date"))
-    # Kept whole so duplicates are found by the unique index; never shown unmasked
-    # except through the audited reveal in accounts.personal_data.
-    id_number = models.CharField(
-        _("ID number"),
-        max_length=18,
-        unique=True,
-        validators=[validate_id_number],
-        error_messages={"unique": _("A staff member with this ID number is already registered.")},
-    )
-    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_phone])
+    # ID number and phone are sealed at rest (SM4-GCM) and shown from the stored masks;
+    # the ID number's blind index (HMAC-SM3) finds duplicates. Written and opened only by
+    # xietong.institutions.personal_data (see docs/decisions/0002).
+    id_number_sealed = models.BinaryField(editable=False)
+    id_number_index = models.CharField(max_length=32, editable=False)
+    masked_id_number = models.CharField(_("ID number"), max_length=18, editable=False)
+    phone_sealed = models.BinaryField(null=True, blank=True, editable=False)
+    masked_phone = models.CharField(_("phone"), max_length=20, blank=True, editable=False)
+    key_version = models.PositiveSmallIntegerField(editable=False)
     institution = models.ForeignKey(
         Institution, on_delete=models.PROTECT, related_name="staff", verbose_name=_("institution")
     )
@@ -169,6 +163,10 @@ class Staff(models.Model):
         ordering = ["institution_id", "name", "id"]
         verbose_name = _("staff member")
         verbose_name_plural = _("staff")
+        constraints = [
+            # Replaces the unique index on the ID number: one record per person.
+            models.UniqueConstraint(fields=["id_number_index"], name="staff_one_per_id_number")
+        ]
         indexes = [
             # The staff list's keyset order (selectors.STAFF_KEYSET) and name searches.
             models.Index(fields=["name", "id"], name="staff_name_id"),
@@ -180,13 +178,12 @@ class Staff(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def masked_id_number(self) -> str:
-        return mask_id_number(self.id_number)
-
-    @property
-    def masked_phone(self) -> str:
-        return mask_phone(self.phone)
+    # The audit log records the masks under the names people know, never the sealed
+    # values, the index or the version (accounts.audit.snapshot).
+    audit_names = {"masked_id_number": "id_number", "masked_phone": "phone"}
+    audit_excluded = frozenset(
+        {"id_number_sealed", "phone_sealed", "id_number_index", "key_version"}
+    )
 
     @property
     def stage_list(self) -> list[str]:

@@ -24,6 +24,7 @@ from xietong.core.errors import NotFound
 from xietong.core.filters import option
 from xietong.core.paging import KeysetPage, keyset_paginate
 from xietong.institutions import access as _declarations  # noqa: F401  (declares the rules)
+from xietong.institutions import personal_data
 from xietong.institutions.access import TALLIED_STAFF_RELATIONS
 from xietong.institutions.choices import Honour, Kind, Position, Stage, Title
 from xietong.institutions.models import Institution, Lab, RegionTally, Staff, StaffTally
@@ -333,19 +334,23 @@ def reveal_personal_data(
     actor: Actor, pk: int, *, reauthenticated_at: Any = None
 ) -> dict[str, Any]:
     """The unmasked ID number, phone and birth date of a staff member the actor owns;
-    audited, and only shortly after the actor re-authenticated (decision 0005)."""
+    audited, and only shortly after the actor re-authenticated (decision 0005).
+
+    The one place sealed personal data is opened for someone to see (decision 0002).
+    """
     from xietong.accounts import second_factor
 
     staff = staff_detail(actor, pk)
     access.require(actor, "reveal", staff)
     second_factor.require_recent(reauthenticated_at)
+    clear = personal_data.unsealed(staff)
     audit.record(
         actor,
         "personal_data.read",
         target=staff,
         detail={"fields": ["id_number", "phone", "birth_date"]},
     )
-    return {"id_number": staff.id_number, "phone": staff.phone, "birth_date": staff.birth_date}
+    return {"id_number": clear.id_number, "phone": clear.phone, "birth_date": staff.birth_date}
 
 
 def counts_by_region(actor: Actor) -> dict[int, dict[str, int]]:

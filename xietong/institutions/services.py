@@ -23,7 +23,7 @@ from xietong.accounts.access import Actor
 from xietong.core.codes import HONOURS, STAGES, SUBJECTS, TITLES, packed, single
 from xietong.core.delimited import pack
 from xietong.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from xietong.institutions import tallies
+from xietong.institutions import personal_data, tallies
 from xietong.institutions.choices import DEFAULT_STAGES
 from xietong.institutions.models import Institution, Lab, Staff
 from xietong.institutions.selectors import region_write_q
@@ -32,6 +32,8 @@ from xietong.institutions.validators import (
     gender_from_id,
     normalise_id_number,
     school_code_province,
+    validate_id_number,
+    validate_phone,
 )
 from xietong.regions.models import Region
 
@@ -295,8 +297,19 @@ def remove_lab(actor: Actor, lab_pk: int) -> None:
 # --- staff -------------------------------------------------------------------------
 
 
-def _apply_staff(actor: Actor, staff: Staff, data: Mapping[str, Any]) -> None:
+def _apply_staff(
+    actor: Actor, staff: Staff, data: Mapping[str, Any]
+) -> tuple[dict[str, str], set[str]]:
+    """Apply ``data`` to ``staff`` and validate it; seal the ID number and phone given.
+
+    Returns the personal data given, normalised, and which of it differs from what the
+    record held (all of it for a new record): compared unmasked — by blind index, or by
+    opening the stored phone — since masks of different values can look alike.
+    """
     _unknown_fields(data, STAFF_FIELDS)
+    # What the stored ID number says (the services keep birth date and gender equal to it).
+    stored = (staff.birth_date, staff.gender) if staff.pk else None
+    clear: dict[str, str] = {} if staff.pk else {"id_number": ""}
     for key, value in data.items():
         if key == "institution":
             inst = _resolve_institution(value, "institution")
@@ -304,7 +317,9 @@ def _apply_staff(actor: Actor, staff: Staff, data: Mapping[str, Any]) -> None:
                 raise InvalidInput(fields={"institution": [_("This field is required.")]})
             staff.institution = inst
         elif key == "id_number":
-            staff.id_number = normalise_id_number(str(value or ""))
+            clear["id_number"] = normalise_id_number(str(value or ""))
+        elif key == "phone":
+            clear["phone"] = str(value or "").strip()
         elif key == "stages":
             staff.stages = packed(STAGES, value, "stages")
         elif key == "honours":
@@ -315,20 +330,45 @@ def _apply_staff(actor: Actor, staff: Staff, data: Mapping[str, Any]) -> None:
             staff.title = single(TITLES, value, "title")
         else:
             setattr(staff, key, value.strip() if isinstance(value, str) else value)
-    _validate_staff(staff)
+    _validate_staff(staff, clear, stored)
+    if staff.pk is None:
+        changed = set(clear)
+    else:
+        holds = {"id_number": personal_data.holds_id_number, "phone": personal_data.holds_phone}
+        changed = {f for f, value in clear.items() if not holds[f](staff, value)}
+    personal_data.seal(staff, **{f: clear[f] for f in changed})
+    return clear, changed
 
 
-def _validate_staff(staff: Staff) -> None:
+def _personal_data_errors(clear: Mapping[str, str]) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
+    checks = (("id_number", validate_id_number), ("phone", validate_phone))
+    for name, validate in checks:
+        if name not in clear:
+            continue
+        if not clear[name]:
+            if name == "id_number":
+                errors[name] = [_("This field is required.")]
+            continue
+        try:
+            validate(clear[name])
+        except ValidationError as e:
+            errors[name] = [str(m) for m in e.messages]
+    return errors
+
+
+def _validate_staff(
+    staff: Staff, clear: Mapping[str, str], stored: tuple[dt.date, str] | None
+) -> None:
+    errors = _personal_data_errors(clear)
     # Derive what the ID number already says, so the two can never disagree.
-    id_ok = True
-    try:
-        Staff._meta.get_field("id_number").run_validators(staff.id_number)
-    except ValidationError:
-        id_ok = False
-    if id_ok:
-        derived_birth = birth_date_from_id(staff.id_number)
-        derived_gender = gender_from_id(staff.id_number)
+    id_ok = "id_number" not in errors
+    derived = stored  # no new ID number: birth date and gender stay what the stored one says
+    if "id_number" in clear:
+        number = clear["id_number"]
+        derived = (birth_date_from_id(number), gender_from_id(number)) if id_ok else None
+    if derived is not None:
+        derived_birth, derived_gender = derived
         if staff.birth_date in (None, ""):
             staff.birth_date = derived_birth
         elif isinstance(staff.birth_date, dt.date) and staff.birth_date != derived_birth:
@@ -338,9 +378,10 @@ def _validate_staff(staff: Staff) -> None:
         elif staff.gender != derived_gender:
             errors["gender"] = [_("The gender does not match the ID number.")]
     try:
-        # Uniqueness of the ID number is checked by _check_id_number_free, which answers
-        # differently inside and outside the actor's scope.
-        staff.full_clean(validate_unique=False)
+        # The sealed columns are made from the values checked above; uniqueness of the ID
+        # number is checked by _check_id_number_free, which answers differently inside and
+        # outside the actor's scope.
+        staff.full_clean(exclude=personal_data.SEALED_COLUMNS, validate_unique=False)
     except ValidationError as e:
         for k, v in InvalidInput.from_validation_error(e).fields.items():
             errors.setdefault(k, []).extend(v)
@@ -386,8 +427,8 @@ class _RegisteredElsewhere(Exception):
     """The ID number belongs to a staff record outside the actor's owning scope."""
 
 
-def _check_id_number_free(actor: Actor, staff: Staff) -> None:
-    """Refuse an ID number that another staff record has.
+def _check_id_number_free(actor: Actor, staff: Staff, id_number: str) -> None:
+    """Refuse an ID number that another staff record has (found by its blind index).
 
     Inside the actor's owning scope the answer says where the person is registered. Outside
     it the refusal says nothing about where (and is audited and rate-limited by the caller):
@@ -395,7 +436,7 @@ def _check_id_number_free(actor: Actor, staff: Staff) -> None:
     by trying the few thousand candidates its mask leaves.
     """
     other = (
-        Staff.objects.filter(id_number=staff.id_number)
+        Staff.objects.filter(personal_data.id_number_q(id_number))
         .exclude(pk=staff.pk)
         .select_related("institution")
         .first()
@@ -487,8 +528,8 @@ def _create_staff(actor: Actor, data: Mapping[str, Any]) -> Staff:
     _require_id_numbers_not_paused(actor)
     _require_creates_within_the_hourly_limit(actor)
     staff = Staff()
-    _apply_staff(actor, staff, data)
-    _check_id_number_free(actor, staff)
+    clear, _changed = _apply_staff(actor, staff, data)
+    _check_id_number_free(actor, staff, clear["id_number"])
     _save(staff)
     tallies.refresh([staff.institution_id])
     audit.record(actor, "staff.create", target=staff, after=audit.snapshot(staff))
@@ -523,13 +564,13 @@ def update_staff(actor: Actor, pk: int, data: Mapping[str, Any]) -> Staff:
 def _update_staff(actor: Actor, pk: int, data: Mapping[str, Any]) -> Staff:
     staff = _writable_staff(actor, pk, "edit")
     before = audit.snapshot(staff)
-    personal = {f: getattr(staff, f) for f in audit.PERSONAL_FIELDS}
+    old_birth = staff.birth_date
     old_inst, old_position = staff.institution_id, staff.position
     if "id_number" in data:
         _require_id_numbers_not_paused(actor)
-    _apply_staff(actor, staff, data)
-    if staff.id_number != personal["id_number"]:
-        _check_id_number_free(actor, staff)
+    clear, personal_changed = _apply_staff(actor, staff, data)
+    if "id_number" in personal_changed:
+        _check_id_number_free(actor, staff, clear["id_number"])
     if staff.institution_id != old_inst:
         _require_staff_institution(actor, staff.institution)
     _save(staff)
@@ -537,8 +578,8 @@ def _update_staff(actor: Actor, pk: int, data: Mapping[str, Any]) -> Staff:
         tallies.refresh([old_inst, staff.institution_id])
     after = audit.snapshot(staff)
     changed = {k for k in after if after[k] != before.get(k)} - {"updated_at"}
-    # Masked forms can look alike (138****0002): compare personal data unmasked.
-    changed |= {f for f, old in personal.items() if getattr(staff, f) != old}
+    # Masked forms can look alike (138****0002): personal data was compared unmasked.
+    changed |= personal_changed | ({"birth_date"} if staff.birth_date != old_birth else set())
     audit.record(
         actor,
         "staff.update",

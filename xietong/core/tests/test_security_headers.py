@@ -69,7 +69,9 @@ def test_signed_in_responses_are_never_stored(client, cast):
 
 def test_a_production_deployment_over_https_passes_the_deploy_check(tmp_path):
     # The browser tests allow async-unsafe calls for the whole process; a deployment does not.
-    inherited = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    # A fresh deployment's own database (the keys are checked against what it has sealed).
+    skipped = {"DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL"}
+    inherited = {k: v for k, v in os.environ.items() if k not in skipped}
     env = {
         **inherited,
         "XIETONG_PRODUCTION": "1",
@@ -79,6 +81,7 @@ def test_a_production_deployment_over_https_passes_the_deploy_check(tmp_path):
         "XIETONG_KEY_DIR": str(tmp_path),
         "XIETONG_KEY_AUDIT": "ab" * 32,
         "XIETONG_KEY_TOTP": "cd" * 32,
+        "XIETONG_KEY_PERSONAL_1": "ef" * 32,
         "XIETONG_VAR_DIR": str(tmp_path / "var"),
     }
     done = subprocess.run(
@@ -99,6 +102,7 @@ def test_production_without_its_keys_refuses_to_start(tmp_path):
         "XIETONG_SECRET_KEY": "y" * 60,
         "XIETONG_KEY_DIR": str(tmp_path / "no-keys-here"),
         "XIETONG_VAR_DIR": str(tmp_path / "var"),
+        "XIETONG_KEY_PERSONAL_1": "ef" * 32,  # all but the audit key
     }
     done = subprocess.run(
         [sys.executable, "-m", "xietong.cli", "check"],

@@ -20,6 +20,7 @@ from xietong.demo.models import DemoLoad
 from xietong.demo.synthetic.institutions import plan
 from xietong.demo.synthetic.scale import DEFAULT_SEED, DemoError, parse_scale
 from xietong.demo.synthetic.writing import write
+from xietong.institutions import personal_data
 from xietong.institutions.models import Institution, Staff
 
 Progress = Callable[[int], object]
@@ -106,7 +107,7 @@ def load(
             return LoadResult("skipped", scale, seed, replaced=replaced)
         named.load_named()  # the named entities' names are kept free in every county
         insts = plan(scale, seed, taken_names())
-        taken_ids = set(Staff.objects.values_list("id_number", flat=True))
+        taken_ids = personal_data.RegisteredIdNumbers()
         record = audit.batch_recorder(actor, demo={"scale": str(scale), "seed": seed})
 
         def on_batch(batch: bulk.BatchResult) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Iterator, Sequence
+from collections.abc import Container, Iterator, Sequence
 
 from xietong.core.delimited import pack
 from xietong.demo import named
@@ -42,7 +42,8 @@ _REF_ORDINAL = REFERENCE_DATE.toordinal()
 _MAX_SEQ_PAIRS = named.NAMED_SEQUENCE_START // 2  # sequences 000–899: 450 per gender
 
 
-# Columns of a staff row, in the order they are written (after the id).
+# Columns of a generated staff row (after the id). The ID number and phone are clear here:
+# the writer (writing.staff_db_row) seals them into Staff's sealed columns.
 STAFF_COLUMNS = (
     "name",
     "gender",
@@ -73,7 +74,7 @@ def _date(ordinal: int) -> tuple[dt.date, str]:
 def staff_rows(
     insts: Sequence[PlannedInstitution],
     seed: int = DEFAULT_SEED,
-    taken_ids: set[str] | frozenset[str] = frozenset(),
+    taken_ids: Container[str] = frozenset(),
 ) -> Iterator[tuple[int, tuple[object, ...]]]:
     """Every staff member of the planned institutions, as ``(index of institution, row)``.
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Container, Iterator, Sequence
 from dataclasses import dataclass
 
 from xietong.core import bulk
@@ -10,6 +10,7 @@ from xietong.demo.synthetic.counties import PROVINCES
 from xietong.demo.synthetic.institutions import PlannedInstitution
 from xietong.demo.synthetic.scale import DemoError
 from xietong.demo.synthetic.staff import STAFF_COLUMNS, staff_rows
+from xietong.institutions import personal_data
 from xietong.institutions.models import Institution, Staff
 from xietong.institutions.validators import SCHOOL_CATEGORY_OF_KIND
 from xietong.regions.models import Region
@@ -31,6 +32,29 @@ INSTITUTION_COLUMNS = (
     "longitude",
 )
 _INSTITUTION_INDEX = STAFF_COLUMNS.index("institution_id")
+_ID_NUMBER_INDEX = STAFF_COLUMNS.index("id_number")
+assert STAFF_COLUMNS[_ID_NUMBER_INDEX + 1] == "phone"
+# The staff table's columns as written: the ID number and phone sealed, indexed and masked.
+STAFF_DB_COLUMNS = (
+    "id",
+    *STAFF_COLUMNS[:_ID_NUMBER_INDEX],
+    *personal_data.SEALED_COLUMNS,
+    *STAFF_COLUMNS[_ID_NUMBER_INDEX + 2 :],
+)
+
+
+def staff_db_row(
+    sid: int, row: Sequence[object], institution_id: int, version: int
+) -> tuple[object, ...]:
+    """A generated row (STAFF_COLUMNS, the institution's index in place of its id) as the
+    table's row (STAFF_DB_COLUMNS): never a clear ID number or phone in the database."""
+    cut, pid = _INSTITUTION_INDEX, _ID_NUMBER_INDEX
+    sealed = personal_data.sealed_columns(
+        row[pid],  # type: ignore[arg-type]
+        row[pid + 1],  # type: ignore[arg-type]
+        version=version,
+    )
+    return (sid, *row[:pid], *sealed, *row[pid + 2 : cut], institution_id, *row[cut + 1 :])
 
 
 @dataclass(frozen=True)
@@ -44,7 +68,7 @@ class Written:
 def write(
     insts: list[PlannedInstitution],
     seed: int,
-    taken_ids: set[str],
+    taken_ids: Container[str],
     on_batch: bulk.BatchHook,
     batch_size: int,
 ) -> Written:
@@ -83,13 +107,14 @@ def write(
         Institution, INSTITUTION_COLUMNS, institutions, batch_size=batch_size, on_batch=on_batch
     )
 
+    version = personal_data.keyring().current_version()
+
     def staff() -> Iterator[tuple[object, ...]]:
-        cut = _INSTITUTION_INDEX
         planned = staff_rows(insts, seed, taken_ids)
         for sid, (index, row) in zip(staff_block, planned, strict=True):
-            yield (sid, *row[:cut], inst_ids[index], *row[cut + 1 :])
+            yield staff_db_row(sid, row, inst_ids[index], version)
 
-    bulk.insert(Staff, ("id", *STAFF_COLUMNS), staff(), batch_size=batch_size, on_batch=on_batch)
+    bulk.insert(Staff, STAFF_DB_COLUMNS, staff(), batch_size=batch_size, on_batch=on_batch)
     return Written(_counts(insts), inst_block, staff_block, done.method)
 
 

@@ -82,7 +82,12 @@ def test_it_tells_the_user_to_use_a_fresh_database_for_another_scale():
 
 
 def test_it_prints_a_message_and_no_traceback_from_the_command_line(tmp_path: Path):
-    env = {**os.environ, "XIETONG_VAR_DIR": str(tmp_path)}
+    # A fresh var folder, but the keys of the database the command is pointed at.
+    env = {
+        **os.environ,
+        "XIETONG_VAR_DIR": str(tmp_path),
+        "XIETONG_KEY_DIR": str(settings.XIETONG_KEY_DIR),
+    }
     done = subprocess.run(
         [sys.executable, "-m", "xietong.cli", "demo", "--scale", "abc"],
         capture_output=True,

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from xietong.accounts.models import AuditEvent
+from xietong.conftest import id_number_of
 from xietong.demo import named
 from xietong.institutions.choices import Kind
 from xietong.institutions.models import Institution, Lab, Staff
@@ -163,11 +164,11 @@ def test_it_registers_the_named_staff_with_valid_matching_id_numbers(loaded):
     assert loaded.staff_created == len(named.STAFF)
     for row in named.STAFF:
         staff = named.staff(row.key)
-        validate_id_number(staff.id_number)
-        assert staff.id_number[:6] == staff.institution.region.code
-        assert birth_date_from_id(staff.id_number) == staff.birth_date == row.birth_date
-        assert gender_from_id(staff.id_number) == staff.gender == row.gender
-        assert int(staff.id_number[14:17]) >= named.NAMED_SEQUENCE_START
+        validate_id_number(id_number_of(staff))
+        assert id_number_of(staff)[:6] == staff.institution.region.code
+        assert birth_date_from_id(id_number_of(staff)) == staff.birth_date == row.birth_date
+        assert gender_from_id(id_number_of(staff)) == staff.gender == row.gender
+        assert int(id_number_of(staff)[14:17]) >= named.NAMED_SEQUENCE_START
         assert staff.institution == named.institution(row.institution)
     assert named.staff("bj80_rd_teacher").institution.name == "北京市第八十中学雄安容东分校"
 

@@ -10,7 +10,7 @@ from django.utils import translation
 
 from xietong.accounts import alerts
 from xietong.accounts.models import AuditEvent
-from xietong.conftest import make_id_number
+from xietong.conftest import id_number_of, make_id_number
 from xietong.core.errors import InvalidInput, PermissionDenied
 from xietong.institutions import services
 from xietong.institutions.models import Staff
@@ -36,20 +36,20 @@ def refusal(cast, actor: str, id_number: str) -> Exception:
 
 def test_an_outsider_gets_a_refusal_that_does_not_say_where_and_it_is_audited(cast):
     # 三河市's teacher, registered by the 通州区 authority into its own school.
-    err = refusal(cast, "tongzhou", cast.sanhe_teacher.id_number)
+    err = refusal(cast, "tongzhou", id_number_of(cast.sanhe_teacher))
     [message] = err.fields["id_number"]
     assert message.startswith(ELSEWHERE)
     assert "Sanhe" not in message and "李三河" not in message
     assert not Staff.objects.filter(name="张新").exists()
     [event] = AuditEvent.objects.filter(action=services.DUPLICATE_REFUSED)
     assert event.actor_id == cast.users["tongzhou"].pk
-    assert cast.sanhe_teacher.id_number not in str(event.detail) + str(event.after)
+    assert id_number_of(cast.sanhe_teacher) not in str(event.detail) + str(event.after)
 
 
 def test_it_alerts_at_the_limit_and_then_pauses_every_id_number_of_the_actor(cast, settings):
     settings.XIETONG_DUPLICATE_ID_LIMIT = 3
-    taken = [cast.sanhe_teacher.id_number, cast.xiongan_teacher.id_number]
-    for id_number in [*taken, cast.branch_teacher.id_number]:
+    taken = [id_number_of(cast.sanhe_teacher), id_number_of(cast.xiongan_teacher)]
+    for id_number in [*taken, id_number_of(cast.branch_teacher)]:
         assert isinstance(refusal(cast, "tongzhou", id_number), InvalidInput)
     [alert] = alerts.recent_alerts(cast.actor("secadmin"))
     assert alert.actor_id == cast.users["tongzhou"].pk
@@ -78,7 +78,7 @@ def test_the_oracle_script_gets_nothing_but_refusals_and_an_alert(cast):
     saying where, and after the limit every further try is refused alike.
     """
     target = cast.sanhe_teacher
-    candidates = [target.id_number] * 4 + [cast.branch_teacher.id_number]
+    candidates = [id_number_of(target)] * 4 + [id_number_of(cast.branch_teacher)]
     answers = [refusal(cast, "tongzhou", c) for c in candidates]
     assert all(
         "registered here" in " ".join(getattr(a, "fields", {}).get("id_number", []))
@@ -96,11 +96,11 @@ def test_a_teacher_editing_an_id_number_meets_the_same_rule(cast):
         services.update_staff(
             cast.actor("school_admin"),
             cast.sanhe_teacher.pk,
-            {"id_number": cast.beijing_teacher.id_number, "gender": "M"},
+            {"id_number": id_number_of(cast.beijing_teacher), "gender": "M"},
         )
     assert err.value.fields["id_number"][0].startswith(ELSEWHERE)
     cast.sanhe_teacher.refresh_from_db()
-    assert cast.sanhe_teacher.id_number != cast.beijing_teacher.id_number
+    assert id_number_of(cast.sanhe_teacher) != id_number_of(cast.beijing_teacher)
     assert AuditEvent.objects.filter(action=services.DUPLICATE_REFUSED).count() == 1
 
 
@@ -123,7 +123,7 @@ def test_it_stops_registering_one_by_one_past_the_hourly_limit(cast, settings):
 
 def test_the_security_admin_sees_the_alert_on_the_accounts_page(cast, settings, client):
     settings.XIETONG_DUPLICATE_ID_LIMIT = 1
-    refusal(cast, "tongzhou", cast.sanhe_teacher.id_number)
+    refusal(cast, "tongzhou", id_number_of(cast.sanhe_teacher))
     client.force_login(cast.users["secadmin"])
     html = client.get("/accounts/users/").content.decode()
     assert 'data-testid="security-alerts"' in html and "已暂停" in html
