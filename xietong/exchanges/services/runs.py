@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import F, Prefetch
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
@@ -30,6 +30,7 @@ from xietong import access, matching
 from xietong.access.transitions import transition
 from xietong.accounts import audit
 from xietong.accounts.access import Actor
+from xietong.core import bulk
 from xietong.core.errors import Conflict, InvalidInput
 from xietong.exchanges.choices import (
     BACKBONE_HONOURS,
@@ -135,6 +136,7 @@ def start_matching_run(
 class Instance:
     apps: list[Application]
     slots: list[OfferSlot]
+    ranked: list[int] = field(default_factory=list)  # offers each applicant ranked
     prefs: list[list[int]] = field(default_factory=list)
     pref_ranks: list[list[int]] = field(default_factory=list)  # choice rank per entry
     host_prefs: list[list[int]] = field(default_factory=list)
@@ -180,12 +182,18 @@ def _sort_key(ranking: list[str], program: Program) -> Callable[[Application], t
 
 def build_instance(run: MatchingRun) -> Instance:
     program = run.program
-    apps = list(
-        Application.objects.filter(program=program, status=AppStatus.APPROVED)
-        .select_related("applicant", "home", "home__region")
-        .prefetch_related(Prefetch("choices", queryset=ApplicationChoice.objects.order_by("rank")))
-        .order_by("pk")
-    )
+    approved = Application.objects.filter(program=program, status=AppStatus.APPROVED)
+    apps = list(approved.select_related("applicant", "home", "home__region").order_by("pk"))
+    # The ranked offers as plain tuples: 500,000 choice rows at 100,000 applicants, which
+    # as model instances took a third of the load.
+    choices: dict[int, list[tuple[int, int]]] = {}
+    for app_id, offer_id, rank in (
+        ApplicationChoice.objects.filter(application__in=approved)
+        .order_by("application_id", "rank")
+        .values_list("application_id", "offer_id", "rank")
+        .iterator(chunk_size=20_000)
+    ):
+        choices.setdefault(app_id, []).append((offer_id, rank))
     slots = list(
         OfferSlot.objects.filter(offer__program=program, taken__lt=F("capacity"))
         .select_related("offer", "offer__host")
@@ -201,17 +209,19 @@ def build_instance(run: MatchingRun) -> Instance:
         staff = app.applicant
         stages, subjects = set(staff.stage_list), staff.subject_list
         prefs, ranks, costs, dists = [], [], [], []
-        for choice in app.choices.all():
-            for h in by_offer.get(choice.offer_id, []):
+        ranked = choices.get(app.pk, [])
+        inst.ranked.append(len(ranked))
+        for offer_id, rank in ranked:
+            for h in by_offer.get(offer_id, []):
                 slot = slots[h]
                 if slot.stage not in stages or slot.subject not in subjects:
                     continue
                 km = haversine_km(app.home, slot.offer.host)
                 prefs.append(h)
-                ranks.append(choice.rank)
+                ranks.append(rank)
                 dists.append(km)
                 costs.append(
-                    weights["rank"] * (choice.rank - 1)
+                    weights["rank"] * (rank - 1)
                     + weights["distance"] * (km or 0.0) / 100
                     + weights["fit"] * (0 if subjects and slot.subject == subjects[0] else 1)
                 )
@@ -300,20 +310,24 @@ def compute_matching_run(job: Job, report: Reporter) -> dict[str, Any]:
     assignment = [int(h) for h in result]
     report(3, _STEPS, gettext_noop("Explaining and storing the results"))
     with transaction.atomic():
-        rows = []
         explanations = explain_all(inst, assignment, run.mode)  # one pass over all applicants
-        for a, app in enumerate(inst.apps):
-            h = assignment[a]
-            rows.append(
-                MatchResult(
-                    run=run,
-                    application=app,
-                    slot=inst.slots[h] if h >= 0 else None,
-                    rank=inst.pref_ranks[a][inst.prefs[a].index(h)] if h >= 0 else None,
-                    explanation=explanations[a],
+        # COPY on PostgreSQL: 100,000 results in seconds (bulk_create: ~2,000 rows/s).
+        bulk.insert(
+            MatchResult,
+            ("run", "application", "slot", "rank", "explanation"),
+            (
+                (
+                    run.pk,
+                    app.pk,
+                    inst.slots[assignment[a]].pk if assignment[a] >= 0 else None,
+                    inst.pref_ranks[a][inst.prefs[a].index(assignment[a])]
+                    if assignment[a] >= 0
+                    else None,
+                    explanations[a],
                 )
-            )
-        MatchResult.objects.bulk_create(rows, batch_size=1000)
+                for a, app in enumerate(inst.apps)
+            ),
+        )
         run.inputs = {
             "applications": [x.pk for x in inst.apps],
             "slots": [s.pk for s in inst.slots],
