@@ -180,10 +180,26 @@ def _sort_key(ranking: list[str], program: Program) -> Callable[[Application], t
     return key
 
 
+# The fields of the applications (and their applicants and home schools) a run reads:
+# eligibility (stages, subjects), distance (coordinates), the hosts' ranking (_sort_key) and
+# the statistics by region. 100,000 applications load in half the time of whole rows.
+_INSTANCE_FIELDS = (
+    "id", "program_id", "status", "score", "submitted_at", "applicant_id", "home_id",
+    "applicant__stages", "applicant__subjects", "applicant__honours", "applicant__title",
+    "applicant__joined_on", "applicant__user_id",
+    "home__latitude", "home__longitude", "home__region_id",
+    "home__region__code", "home__region__name",
+)  # fmt: skip
+
+
 def build_instance(run: MatchingRun) -> Instance:
     program = run.program
     approved = Application.objects.filter(program=program, status=AppStatus.APPROVED)
-    apps = list(approved.select_related("applicant", "home", "home__region").order_by("pk"))
+    apps = list(
+        approved.select_related("applicant", "home", "home__region")
+        .only(*_INSTANCE_FIELDS)  # what matching, ranking and statistics read, no more
+        .order_by("pk")
+    )
     # The ranked offers as plain tuples: 500,000 choice rows at 100,000 applicants, which
     # as model instances took a third of the load.
     choices: dict[int, list[tuple[int, int]]] = {}
@@ -359,10 +375,11 @@ def publish_run(actor: Actor, run_id: int) -> MatchingRun:
     access.require(actor, "publish", run)
     if MatchingRun.objects.filter(program=program, status=RunStatus.PUBLISHED).exists():
         raise Conflict(_("Another run of this program has already been published."))
+    # Plain rows, not 100,000 results with four related models each: what publishing needs.
     results = list(
-        run.results.select_related(
-            "application", "application__applicant", "slot", "slot__offer__host"
-        ).order_by("application_id")
+        run.results.order_by("application_id")
+        .annotate(user_id=F("application__applicant__user_id"), host=F("slot__offer__host__name"))
+        .values_list("application_id", "slot_id", "rank", "user_id", "host", named=True)
     )
     # Withdrawn or rejected since the run: skipped. The rest is locked until we commit.
     approved = set(
@@ -372,7 +389,7 @@ def publish_run(actor: Actor, run_id: int) -> MatchingRun:
     )
     live = [r for r in results if r.application_id in approved]
     matched = [r for r in live if r.slot_id is not None]
-    _take_places(Counter(r.slot_id for r in matched))  # type: ignore[misc]
+    _take_places(Counter(r.slot_id for r in matched))
     now = timezone.now()
     update_from_values(
         Application,
@@ -419,18 +436,19 @@ def _take_places(per_slot: Mapping[int, int]) -> None:
         )
 
 
-def _publish_notice(r: MatchResult, program: Program) -> Notice:
-    app = r.application
-    if r.slot is None:
+def _publish_notice(r: Any, program: Program) -> Notice:
+    """The notice of one published result (a row of ``publish_run``'s read)."""
+    app = Application(pk=r.application_id)  # the target: its type and key
+    if r.slot_id is None:
         return Notice(
-            app.applicant.user_id,
+            r.user_id,
             "exchanges.run_published_unmatched",
             target=app,
             params={"program": program.title},
         )
     return Notice(
-        app.applicant.user_id,
+        r.user_id,
         "exchanges.run_published_matched",
         target=app,
-        params={"program": program.title, "host": r.slot.offer.host.name},
+        params={"program": program.title, "host": r.host},
     )
