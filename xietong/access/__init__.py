@@ -1,4 +1,4 @@
-"""One access mechanism for every app (see docs/decisions/0004-one-access-mechanism.md).
+"""One access mechanism for every app (see docs/decisions/0009-one-access-mechanism.md).
 
 A model declares a :class:`Policy` (how its rows reach an institution, a region, a person;
 who reads; which verbs whom may do in which state); apps read it through :func:`read_q`,

@@ -17,6 +17,14 @@ also filters rows of other models that point here. Paths name the foreign key to
 * :func:`via` — a relation declared on another model, reached through the path;
 * :func:`named_by` — rows another model's rows point at, for those rows the actor reaches
   (the applicants of applications an authority manages).
+
+:func:`school`, :func:`authority` and :func:`viewer` take ``keyed=True`` for a table of
+millions whose lists walk an index in their own order (the staff, by name): the row's
+foreign key is then tested against one subquery of the institutions instead of joining
+them, so that the condition stays on the row itself and can be ORed with others without
+turning the join into a filter over every pair of rows. Flags tested one row at a time
+(``access.annotate``, ``verb_q(..., rowwise=True)``) use the joined form, which is free
+there: the row's institution is joined already.
 """
 
 from __future__ import annotations
@@ -24,7 +32,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.db.models import Q
+from django.apps import apps
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.lookups import In
 
 from xietong.access.actor import Actor
 from xietong.regions.selectors import under_paths_q
@@ -46,7 +56,27 @@ def _pk(prefix: str, path: str) -> str:
     return join(prefix, path, "pk")
 
 
-def school(path: str = "") -> Reach:
+def _keyed(prefix: str, path: str, institutions: Q) -> Q:
+    """The institution at ``path`` matches ``institutions``: ``EXISTS`` on the foreign key.
+
+    PostgreSQL hashes the matching institutions once where the row's condition is ORed
+    with others, and makes ``NOT EXISTS`` an anti-join probing the institutions' primary
+    key (counting the few people seen beyond one's region).
+    """
+    if institutions == NOTHING:
+        return NOTHING
+    model = apps.get_model("institutions", "Institution")
+    inner = model.objects.filter(institutions, pk=OuterRef(join(prefix, path)))
+    return Q(Exists(inner))
+
+
+def _with_rowwise(keyed: Reach, plain: Reach) -> Reach:
+    """``keyed``, remembering its joined form for flags tested one row at a time."""
+    keyed.rowwise = plain  # type: ignore[attr-defined]
+    return keyed
+
+
+def school(path: str = "", *, keyed: bool = False) -> Reach:
     def q(actor: Actor, prefix: str) -> Q:
         ids = actor.admin_institution_ids
         if not ids:
@@ -55,21 +85,31 @@ def school(path: str = "") -> Reach:
             **{f"{join(prefix, path, 'parent_id')}__in": ids}
         )
 
-    return q
+    def by_key(actor: Actor, prefix: str) -> Q:
+        ids = actor.admin_institution_ids
+        if not ids:
+            return NOTHING
+        return Q(**{f"{_pk(prefix, path)}__in": ids}) | _keyed(prefix, path, Q(parent_id__in=ids))
+
+    return _with_rowwise(by_key, q) if keyed and path else q
 
 
-def authority(path: str = "") -> Reach:
+def _under(paths_of: Callable[[Actor], list[str]], path: str, keyed: bool) -> Reach:
     def q(actor: Actor, prefix: str) -> Q:
-        return under_paths_q(actor.admin_region_paths, join(prefix, path, "region_path"))
+        return under_paths_q(paths_of(actor), join(prefix, path, "region_path"))
 
-    return q
+    def by_key(actor: Actor, prefix: str) -> Q:
+        return _keyed(prefix, path, under_paths_q(paths_of(actor)))
+
+    return _with_rowwise(by_key, q) if keyed and path else q
 
 
-def viewer(path: str = "") -> Reach:
-    def q(actor: Actor, prefix: str) -> Q:
-        return under_paths_q(actor.authority_region_paths, join(prefix, path, "region_path"))
+def authority(path: str = "", *, keyed: bool = False) -> Reach:
+    return _under(lambda actor: actor.admin_region_paths, path, keyed)
 
-    return q
+
+def viewer(path: str = "", *, keyed: bool = False) -> Reach:
+    return _under(lambda actor: actor.authority_region_paths, path, keyed)
 
 
 def administers(path: str = "") -> Reach:
@@ -150,12 +190,27 @@ def via(path: str, model: Any, relation: str) -> Reach:
     return q
 
 
+class InArray(In):
+    """``IN (subquery)``; on PostgreSQL ``= ANY(ARRAY(subquery))``.
+
+    PostgreSQL evaluates an uncorrelated ``ARRAY(…)`` once, and ``id = ANY($1)`` is an index
+    condition: two such relations ORed are a BitmapOr of two primary-key lookups. Two
+    ``IN (subquery)`` ORed are two hashed subplans tested against every row of the table
+    — a scan of 1.4 M staff to count the few dozen applicants of one's programs.
+    """
+
+    def as_postgresql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY(ARRAY{rhs})", [*lhs_params, *rhs_params]
+
+
 def named_by(model: Any, field: str, relations: tuple[str, ...], **lookups: Any) -> Reach:
     """Rows that ``model`` rows name in ``field``, for the ``model`` rows the actor reaches
     through ``relations`` (and matching ``lookups``).
 
-    One ``IN (subquery)``: the subquery is small (the applications of one authority's
-    programs), so the database walks it and then the primary key index.
+    The subquery is small (the applications of one authority's programs), so the database
+    reads it once and then looks the rows up by primary key (:class:`InArray`).
     """
 
     def q(actor: Actor, prefix: str) -> Q:
@@ -164,7 +219,7 @@ def named_by(model: Any, field: str, relations: tuple[str, ...], **lookups: Any)
         inner = relation_q(actor, model, relations)
         if inner == NOTHING:
             return NOTHING
-        ids = model.objects.filter(inner, **lookups).values(field)
-        return Q(**{f"{_pk(prefix, '')}__in": ids})
+        ids = model.objects.filter(inner, **lookups).order_by().values(field)
+        return Q(InArray(F(_pk(prefix, "")), ids))
 
     return q

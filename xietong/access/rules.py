@@ -127,12 +127,21 @@ def policy_for(model_or_obj: Any) -> Policy:
 # --- Q objects -------------------------------------------------------------------------
 
 
-def relation_q(actor: Actor, model: Any, names: Iterable[str], prefix: str = "") -> Q:
+def relation_q(
+    actor: Actor, model: Any, names: Iterable[str], prefix: str = "", *, rowwise: bool = False
+) -> Q:
+    """Rows the actor reaches through any of ``names``; ``rowwise`` for a flag tested one
+    row at a time (keyed relations then take their joined form, see ``reach``)."""
     policy = policy_for(model)
     q = NOTHING
     for name in names:
-        q |= policy.relations[name](actor, prefix)
+        q |= _reach(policy, name, rowwise)(actor, prefix)
     return q
+
+
+def _reach(policy: Policy, name: str, rowwise: bool) -> Reach:
+    reach = policy.relations[name]
+    return getattr(reach, "rowwise", reach) if rowwise else reach
 
 
 def read_q(actor: Actor, model: Any, prefix: str = "") -> Q:
@@ -140,47 +149,79 @@ def read_q(actor: Actor, model: Any, prefix: str = "") -> Q:
     return relation_q(actor, model, policy_for(model).read, prefix)
 
 
-def verb_q(actor: Actor, model: Any, verb: str, prefix: str = "", *, now: bool = True) -> Q:
+def verb_q(
+    actor: Actor,
+    model: Any,
+    verb: str,
+    prefix: str = "",
+    *,
+    now: bool = True,
+    rowwise: bool = False,
+) -> Q:
     """Rows on which the actor may do ``verb`` (with ``now``: in a state that allows it).
 
     Guards on the row are not part of the ``Q``; :func:`actions` applies them.
+    ``rowwise=True`` for a flag on rows already filtered by :func:`read_q` (a ``CASE`` in a
+    selector's list): the read rule is left out — it would repeat the WHERE clause in every
+    row's ``CASE`` — and keyed relations take their joined form, cheap for one row.
     """
     policy = policy_for(model)
     q = NOTHING
     for rule in policy.rules_for(verb):
-        part = relation_q(actor, model, rule.by, prefix)
+        part = relation_q(actor, model, rule.by, prefix, rowwise=rowwise)
         if now and rule.states is not None:
             part &= Q(**{f"{prefix}{policy.state_field}__in": list(rule.states)})
         q |= part
-    return q & read_q(actor, model, prefix)
+    return q if rowwise else q & read_q(actor, model, prefix)
 
 
 # --- one row -----------------------------------------------------------------------------
 
 ANNOTATION = "xt_rel_"
+# On rows of a selector already filtered by read_q: "the actor reads this row".
+READ_MARK = "xt_read"
 
 
-def annotate(actor: Actor, qs: QuerySet[M]) -> QuerySet[M]:
-    """Mark each row with the actor's relations, so :func:`actions` needs no query per row."""
+def acting_relations(policy: Policy) -> list[str]:
+    """The relations some rule is done by (the others only read)."""
+    return [n for n in policy.relations if any(n in r.by for r in policy.rules)]
+
+
+def annotate(actor: Actor, qs: QuerySet[M], *, read: bool = False) -> QuerySet[M]:
+    """Mark each row with the actor's relations, so :func:`actions` needs no query per row.
+
+    ``read=True`` when ``qs`` is already filtered by :func:`read_q` (a selector's list):
+    the relations that only read are then not tested again, the rows are marked read
+    instead. They would repeat the WHERE clause in every row's ``CASE`` — for the staff,
+    the exchanges' subqueries, which PostgreSQL plans anew for each copy. Each relation is
+    tested in its row-wise form (see :func:`relation_q`).
+    """
     policy = policy_for(qs.model)
-    return qs.annotate(
-        **{
-            f"{ANNOTATION}{name}": Case(
-                When(reach(actor, ""), then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            )
-            for name, reach in policy.relations.items()
-        }
-    )
+    names = acting_relations(policy) if read else list(policy.relations)
+    marks: dict[str, Any] = {
+        f"{ANNOTATION}{name}": Case(
+            When(_reach(policy, name, rowwise=True)(actor, ""), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+        for name in names
+    }
+    if read:
+        marks[READ_MARK] = Value(True, output_field=BooleanField())
+    return qs.annotate(**marks)
 
 
 def relations_of(actor: Actor, obj: Model) -> frozenset[str]:
-    """The actor's relations to the row: from :func:`annotate`, else one query."""
+    """The actor's relations to the row: from :func:`annotate`, else one query.
+
+    On a row marked read (``annotate(..., read=True)``) only the acting relations are
+    known; :func:`readable` answers for the rest.
+    """
     policy = policy_for(obj)
-    names = list(policy.relations)
+    names = acting_relations(policy) if getattr(obj, READ_MARK, False) else list(policy.relations)
     if all(hasattr(obj, f"{ANNOTATION}{n}") for n in names):
         return frozenset(n for n in names if getattr(obj, f"{ANNOTATION}{n}"))
+    names = list(policy.relations)
     if not actor.is_authenticated and not actor.grants:
         return frozenset()
     row = annotate(actor, type(obj)._default_manager.filter(pk=obj.pk)).values(
@@ -188,6 +229,11 @@ def relations_of(actor: Actor, obj: Model) -> frozenset[str]:
     )
     found = row.first() or {}
     return frozenset(n for n in names if found.get(f"{ANNOTATION}{n}"))
+
+
+def readable(obj: Any, rels: frozenset[str]) -> bool:
+    """Whether the actor whose relations to ``obj`` are ``rels`` reads it."""
+    return bool(rels & set(policy_for(obj).read)) or bool(getattr(obj, READ_MARK, False))
 
 
 def _state(policy: Policy, obj: Any) -> str:
@@ -207,7 +253,7 @@ def _decide(
     PermissionDenied. The actor's step, but not in this state or not yet (a guard):
     Conflict.
     """
-    if not rels & set(policy.read):
+    if not readable(obj, rels):
         return NotFound()
     rules = policy.rules_for(verb)
     if not now_too and any(rels & set(r.by) for r in rules):
@@ -236,7 +282,7 @@ def actions(actor: Actor, obj: Model) -> frozenset[str]:
     """The verbs the actor may do on the row now (role × scope × state × guards)."""
     policy = policy_for(obj)
     rels = relations_of(actor, obj)
-    if not rels & set(policy.read):
+    if not readable(obj, rels):
         return frozenset()
     return frozenset(v for v in policy.verbs if _decide(policy, v, rels, obj) is None)
 
@@ -247,7 +293,7 @@ def own_record(actor: Actor) -> int | None:
 
 
 def can_read(actor: Actor, obj: Model) -> bool:
-    return bool(relations_of(actor, obj) & set(policy_for(obj).read))
+    return readable(obj, relations_of(actor, obj))
 
 
 def require(actor: Actor, verb: str, obj: Model, *, now: bool = True) -> None:

@@ -267,7 +267,7 @@ def assign_role(
 
 
 def separation_conflict(held: set[str], role: str) -> str | None:
-    """Why an account holding ``held`` may not also hold ``role`` (decision 0004), if so.
+    """Why an account holding ``held`` may not also hold ``role`` (decision 0005), if so.
 
     The security admin and the auditor hold no other role at all; the system admin holds no
     business role but may keep its own staff record; business roles combine freely.

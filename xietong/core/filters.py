@@ -37,6 +37,7 @@ from pydantic import Field, create_model
 
 from xietong.core.errors import InvalidInput
 from xietong.core.pickers import PickerField, bound
+from xietong.core.widgets import QuickSelect, quick
 
 Choices = Sequence[tuple[Any, Any]]
 ChoicesSource = Choices | Callable[[], Choices]
@@ -157,7 +158,7 @@ def _form_field(f: FilterField) -> forms.Field:
     if f.kind is bool:
         return forms.BooleanField(**common)
     if meta.get("field"):
-        return typing.cast(forms.Field, meta["field"](**common))
+        return quick(typing.cast(forms.Field, meta["field"](**common)))
     if meta.get("picker"):
         return PickerField(meta["picker"], empty_label=meta.get("empty"), **common)
     source = meta.get("choices")
@@ -166,12 +167,16 @@ def _form_field(f: FilterField) -> forms.Field:
         empty = [("", meta.get("empty") or "—")]
         if f.kind is int:
             return forms.TypedChoiceField(
-                coerce=int, empty_value=None, choices=[*empty, *choices], **common
+                coerce=int,
+                empty_value=None,
+                choices=[*empty, *choices],
+                widget=QuickSelect,
+                **common,
             )
-        return forms.ChoiceField(choices=[*empty, *choices], **common)
+        return forms.ChoiceField(choices=[*empty, *choices], widget=QuickSelect, **common)
     if f.kind is int:
         return forms.IntegerField(min_value=1, max_value=MAX_ID, **common)
-    attrs = {"type": "search"}
+    attrs: dict[str, Any] = {"type": "search"}
     if meta.get("placeholder"):
         attrs["placeholder"] = meta["placeholder"]  # lazy: in the language of each page
     return forms.CharField(
@@ -234,6 +239,8 @@ def filter_schema(cls: type, *, paging: str | None = PAGES) -> type[Schema]:
         if static is not None and not callable(static):
             extra["json_schema_extra"] = {"enum": [c for c, _label in static]}
         description = str(meta["label"])
+        if meta.get("help"):
+            description = f"{description}: {meta['help']}"
         if f.kind is bool:
             fields[f.param] = (bool, Field(False, description=description))
         elif f.kind is int:

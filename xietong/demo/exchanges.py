@@ -611,7 +611,7 @@ def _placement(ctx: Ctx, app: Application, sched: Schedule, *, finished: bool) -
     staff = app.applicant
     me = teacher(staff)
     home = home_admin(app.home_id)
-    placement = services.confirm_application(me, app.pk)  # the applicant alone (decision 0004)
+    placement = services.confirm_application(me, app.pk)  # the applicant alone (decision 0009)
     ctx.result.placements += 1
     if placement.starts_on > ctx.today:
         return  # confirmed; starts later this term

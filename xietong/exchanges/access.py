@@ -2,7 +2,7 @@
 
 * a program is managed by an authority admin whose region covers the program's owning
   region or its organising authority; every business role reads it once it is no longer
-  a draft — a draft (and its offers) is seen by its managers only (decision 0004);
+  a draft — a draft (and its offers) is seen by its managers only (decision 0009);
 * a host offer is kept by the host's admins (its own, its parent campus's, an authority
   over it);
 * an application is read by the applicant, the home school, the authorities over the home

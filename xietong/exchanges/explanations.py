@@ -46,10 +46,10 @@ def explain_all(inst: Instance, assignment: list[int], mode: str) -> list[Explan
         matching.reasons(inst.prefs, inst.host_prefs, inst.capacities, assignment) if stable else []
     )
     out: list[Explanation] = []
-    for a, app in enumerate(inst.apps):
+    for a in range(len(inst.apps)):
         prefs, h = inst.prefs[a], assignment[a]
         if not prefs:
-            out.append({"code": "no_fitting_slot" if app.choices.all() else "no_choices"})
+            out.append({"code": "no_fitting_slot" if inst.ranked[a] else "no_choices"})
         elif stable:
             out.append(
                 {

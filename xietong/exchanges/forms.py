@@ -19,6 +19,7 @@ from xietong.core.filters import filter_form, page_size_field
 from xietong.core.pickers import BoundPicker, PickerField, PickerForm
 from xietong.core.termfields import SchoolTermField, SchoolYearField, span
 from xietong.core.terms import TermSpan
+from xietong.core.widgets import QuickSelect
 from xietong.exchanges.choices import (
     PROGRAM_STATUS_MOVES,
     TERMS,
@@ -499,7 +500,7 @@ class CoverageForm(PickerForm):
         empty_value=None,
         choices=[("", _("Whole school year")), *TERMS],
     )
-    area = forms.ChoiceField(label=_("Area"), required=False)
+    area = forms.ChoiceField(label=_("Area"), required=False, widget=QuickSelect)
     institution = PickerField(
         "institutions", label=_("Institution"), required=False, empty_label=_("All institutions")
     )

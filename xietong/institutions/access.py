@@ -9,7 +9,7 @@
   apps built on the registry add those relations (``access.extend_read``) — exchanges,
   for the applicants of an authority's programs and the teachers placed at a host;
   they are kept by the admins of the record's institution only — not by the system
-  admin, not by the staff member (decision 0004); personal data is revealed to those
+  admin, not by the staff member (decision 0009); personal data is revealed to those
   admins and to the staff member themself;
 * institutions are registered in a region by an authority admin over it or the system
   admin.
@@ -79,11 +79,13 @@ declare(
 declare(
     Policy(
         model=Staff,
+        # Keyed: the staff list walks its (name, id) index and tests each row's institution
+        # against one subquery; the exchanges' relations are ORed in (see reach.py).
         relations={
-            "authority": r.authority("institution"),
-            "school": r.school("institution"),
+            "authority": r.authority("institution", keyed=True),
+            "school": r.school("institution", keyed=True),
             "self": r.person(),
-            "viewer": r.viewer("institution"),
+            "viewer": r.viewer("institution", keyed=True),
             "system": r.roles(Role.SYSTEM_ADMIN),
         },
         read=("viewer", "school", "self", "system"),

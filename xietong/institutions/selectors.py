@@ -23,6 +23,7 @@ from xietong.core.delimited import needle
 from xietong.core.errors import NotFound
 from xietong.core.filters import option
 from xietong.core.paging import KeysetPage, keyset_paginate
+from xietong.core.prefix import starts_with_q
 from xietong.institutions import access as _declarations  # noqa: F401  (declares the rules)
 from xietong.institutions import personal_data
 from xietong.institutions.access import TALLIED_STAFF_RELATIONS
@@ -41,9 +42,10 @@ def institution_write_q(actor: Actor) -> Q:
     return access.verb_q(actor, Institution, "edit")
 
 
-def staff_owning_q(actor: Actor) -> Q:
-    """Staff whose personal data the actor may reveal: their keepers, and oneself."""
-    return access.verb_q(actor, Staff, "reveal")
+def staff_owning_q(actor: Actor, *, rowwise: bool = False) -> Q:
+    """Staff whose personal data the actor may reveal: their keepers, and oneself
+    (``rowwise``: as a flag on rows already read, see ``access.verb_q``)."""
+    return access.verb_q(actor, Staff, "reveal", rowwise=rowwise)
 
 
 def region_write_q(actor: Actor) -> Q:
@@ -237,7 +239,13 @@ def _summed(rows: QuerySet[Any]) -> int:
 class StaffFilters:
     """The staff list's filters (page and API alike); the list pages by (name, id)."""
 
-    q: str = option("", label=_("Full name"), max_length=50, placeholder=_("Full name"))
+    q: str = option(
+        "",
+        label=_("Full name"),
+        max_length=50,
+        placeholder=_("Surname, or 3+ characters"),
+        help=_("One or two characters: names that start with them; three or more: anywhere."),
+    )
     area: str = _area()
     institution_id: int | None = option(
         None,
@@ -259,12 +267,26 @@ class StaffFilters:
 
 
 STAFF_KEYSET = ("name", "id")  # the staff list's order: indexed, stable under inserts
+# A name search this long or longer matches anywhere in the name (the trigram index serves
+# it); a shorter one matches the start of the name, a surname (decision 0011).
+NAME_ANYWHERE_FROM = 3
+
+
+def staff_name_q(text: str) -> Q:
+    """The staff list's name search: by surname under three characters, else anywhere.
+
+    One or two characters anywhere in the name would match a tenth of the registry (王 in
+    116,000 names at scale 1.0), which no index narrows (trigrams need three); as a prefix
+    they are a range of the (name, id) index, read in the list's order.
+    """
+    if len(text) >= NAME_ANYWHERE_FROM:
+        return Q(name__icontains=text)
+    return starts_with_q("name", text)
 
 
 def staff_for(actor: Actor, filters: StaffFilters | None = None) -> QuerySet[Staff]:
     """Staff the actor may see; ``owned`` says whether the actor may change and unmask the row."""
     f = filters or StaffFilters()
-    owning = staff_owning_q(actor)
     qs = Staff.objects.filter(staff_read_q(actor)).select_related(
         "institution", "institution__region"
     )
@@ -283,10 +305,11 @@ def staff_for(actor: Actor, filters: StaffFilters | None = None) -> QuerySet[Sta
     if f.subject:
         qs = qs.filter(subjects__contains=needle(f.subject))
     if f.q:
-        qs = qs.filter(name__icontains=f.q)
+        qs = qs.filter(staff_name_q(f.q))
     if f.mine:
-        qs = qs.filter(owning)
-    return access.annotate(actor, qs.annotate(owned=_flag(owning)))
+        qs = qs.filter(staff_owning_q(actor))
+    owned = _flag(staff_owning_q(actor, rowwise=True))  # the rows are read_q's already
+    return access.annotate(actor, qs.annotate(owned=owned), read=True)
 
 
 def staff_acted_for(actor: Actor) -> QuerySet[Staff]:

@@ -13,6 +13,8 @@ register = template.Library()
 
 _CONTROL_CLASSES = {
     "select": "form-select",
+    "quickselect": "form-select",  # core.widgets
+    "termselect": "form-select",  # core.termfields
     "selectmultiple": "form-select",
     "nullbooleanselect": "form-select",
     "checkbox": "form-check-input",

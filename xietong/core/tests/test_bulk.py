@@ -318,3 +318,16 @@ def test_it_hashes_a_source_from_a_path_a_file_or_bytes(tmp_path: Path):
     upload = io.BytesIO(data)
     assert Source.from_file(upload, "upload.csv").sha256 == expected
     assert upload.tell() == 0  # put back for the reader
+
+
+def test_it_gives_the_planner_statistics_of_a_bulk_loaded_table(db, awkward):
+    bulk.insert(awkward, ("text",), [(f"row {i}",) for i in range(40)])
+    bulk.analyze([awkward])
+    table = awkward._meta.db_table
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [table])
+            assert cur.fetchone()[0] == 40  # -1 before: never analysed
+        else:
+            cur.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = %s", [table])
+            assert cur.fetchone()[0].split()[0] == "40"

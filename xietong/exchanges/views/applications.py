@@ -59,7 +59,7 @@ def _own_staff(actor: Any) -> Any:
 
 
 def _applicants(actor: Any, program: Any) -> BoundPicker | None:
-    """Staff a school administrator may apply for (its own staff, decision 0004)."""
+    """Staff a school administrator may apply for (its own staff, decision 0009)."""
     if "apply_for" not in access.actions(actor, program):
         return None
     return bound("staff", actor, mine=True)

@@ -14,7 +14,7 @@ applicable (institutions have no personal data).
 Columns: Tongzhou No. 1 (北京通州), Sanhe Experimental (河北三河), its branch campus in
 大厂, Xiongxian No. 1 (雄安); then a teacher of each (``*_t``). ``sanhe_t`` is Tina, who
 is also the ``teacher`` user — her own record ("self"): she reads it and reveals her
-personal data, but her record is kept by her institution's administrators (decision 0004).
+personal data, but her record is kept by her institution's administrators (decision 0009).
 An authority reads the people of its own region only (decision 0001, minimum necessary);
 those an exchange shows it beyond that are in ``xietong/exchanges/tests``.
 """

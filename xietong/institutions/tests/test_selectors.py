@@ -111,7 +111,8 @@ def test_it_lists_branches_and_labs_of_a_visible_institution(cast):
         ({"subject": "14"}, ["刘大厂", "李三河", "王北京", "赵雄安"]),
         ({"subject": "数"}, []),
         ({"position": "principal"}, []),
-        ({"q": "大厂"}, ["刘大厂"]),
+        ({"q": "刘"}, ["刘大厂"]),  # one or two characters: the start of the name
+        ({"q": "大厂"}, []),
     ],
     ids=str,
 )

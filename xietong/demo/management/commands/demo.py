@@ -16,10 +16,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 from tqdm import tqdm
 
+from xietong.core import bulk
 from xietong.core.errors import ServiceError
 from xietong.demo import exchanges, named, synthetic
 from xietong.demo.users import ensure_demo_users
 from xietong.institutions import tallies
+from xietong.institutions.models import Institution, RegionMix, RegionTally, Staff, StaffTally
 from xietong.regions.loading import load_regions, read_tsv
 from xietong.regions.models import Region, RegionGroup
 
@@ -112,6 +114,8 @@ class Command(BaseCommand):
         if loaded.status != "already_loaded":
             # The population is written with COPY, past the services that keep the tallies.
             tallies.rebuild()
+            # ... and past the statistics the planner reads (docs/decisions/0011).
+            bulk.analyze([Institution, Staff, StaffTally, RegionTally, RegionMix])
 
         if loaded.replaced is not None:
             old = loaded.replaced
