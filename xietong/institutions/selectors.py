@@ -268,7 +268,7 @@ class StaffFilters:
 
 STAFF_KEYSET = ("name", "id")  # the staff list's order: indexed, stable under inserts
 # A name search this long or longer matches anywhere in the name (the trigram index serves
-# it); a shorter one matches the start of the name, a surname (decision 0011).
+# it); a shorter one matches the start of the name, a surname (decision 0012).
 NAME_ANYWHERE_FROM = 3
 
 

@@ -1,5 +1,5 @@
 """The staff name search: one or two characters find names that start with them (a
-surname), three or more find them anywhere in the name (decision 0011)."""
+surname), three or more find them anywhere in the name (decision 0012)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The staff list's SQL shapes (decision 0011) change how rows are found, not which: the
+"""The staff list's SQL shapes (decision 0012) change how rows are found, not which: the
 flags on a list's rows say what a fresh read of each row says."""
 
 from __future__ import annotations

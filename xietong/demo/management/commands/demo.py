@@ -114,7 +114,7 @@ class Command(BaseCommand):
         if loaded.status != "already_loaded":
             # The population is written with COPY, past the services that keep the tallies.
             tallies.rebuild()
-            # ... and past the statistics the planner reads (docs/decisions/0011).
+            # ... and past the statistics the planner reads (docs/decisions/0012).
             bulk.analyze([Institution, Staff, StaffTally, RegionTally, RegionMix])
 
         if loaded.replaced is not None:
