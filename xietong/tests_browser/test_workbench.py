@@ -21,6 +21,7 @@ from xietong.conftest import PASSWORD, make_institution, make_staff, make_user, 
 from xietong.core.compile_messages import compile_all
 from xietong.exchanges import services
 from xietong.exchanges.choices import ProgramStatus
+from xietong.exchanges.tests.conftest import notice_over
 from xietong.tests_browser.test_journey import CHROMIUM, _empty_the_audit_log_for_the_flush
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -90,9 +91,10 @@ def world(transactional_db: Any, django_db_serialized_rollback: Any) -> Iterator
     services.recommend_application(
         school,
         app.pk,
-        notice_starts_on=today - dt.timedelta(days=8),
-        notice_ends_on=today - dt.timedelta(days=1),
+        notice_starts_on=today,
+        notice_ends_on=services.earliest_notice_end(today),
     )
+    notice_over(app.pk)  # the public notice has run its course, as time would have it
     submitted = services.create_application(
         school, program.pk, choices=[offer.pk], applicant=newcomer.pk, submit=True
     )
