@@ -3,15 +3,13 @@ region in numbers with a trend per term; a viewer sees the numbers, not the queu
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 
 from xietong.core.termfields import current_term
-from xietong.exchanges import services
 from xietong.exchanges.choices import ProgramStatus
 from xietong.exchanges.models import MatchingRun, Program
+from xietong.exchanges.tests import conftest as exchanges_fixtures
 from xietong.workbench.tests.conftest import active, apply, count, english, queue
 
 
@@ -21,19 +19,16 @@ def home(client, ex, username: str = "sanhe") -> str:
     return client.get(reverse("workbench:home")).content.decode()
 
 
-def recommend(ex, app_id: int, notice_ends_in_days: int) -> None:
-    today = timezone.localdate()
-    services.recommend_application(
-        ex.actor("school_admin"),
-        app_id,
-        notice_starts_on=today - dt.timedelta(days=10),
-        notice_ends_on=today + dt.timedelta(days=notice_ends_in_days),
-    )
+def recommend(ex, app_id: int, *, notice_ended: bool) -> None:
+    """The school recommends today; the notice runs, or has run its course as time would."""
+    exchanges_fixtures.recommend(ex, app_id)
+    if notice_ended:
+        exchanges_fixtures.notice_over(app_id)
 
 
 def test_it_lists_an_approval_due_once_the_public_notice_has_ended(client, ex):
     app = apply(ex)
-    recommend(ex, app.pk, notice_ends_in_days=-1)
+    recommend(ex, app.pk, notice_ended=True)
     html = home(client, ex)
     panel = queue(html, "approvals")
     assert count(html, "approvals") == 1
@@ -42,7 +37,7 @@ def test_it_lists_an_approval_due_once_the_public_notice_has_ended(client, ex):
 
 def test_it_counts_applications_still_in_their_notice_without_listing_them(client, ex):
     app = apply(ex)
-    recommend(ex, app.pk, notice_ends_in_days=3)
+    recommend(ex, app.pk, notice_ended=False)
     html = home(client, ex)
     assert count(html, "approvals") == 0
     assert "1 more is still in its public notice." in queue(html, "approvals")
@@ -92,7 +87,7 @@ def test_it_shows_teachers_sent_and_hosted_per_term(client, ex):
 
 def test_it_shows_a_viewer_the_numbers_but_no_action_queues(client, ex):
     app = apply(ex)
-    recommend(ex, app.pk, notice_ends_in_days=-1)
+    recommend(ex, app.pk, notice_ended=True)
     html = home(client, ex, "hebei_viewer")
     assert 'data-testid="section-authority"' in html
     assert 'data-testid="viewer-note"' in html
