@@ -22,7 +22,7 @@ from xietong.exchanges import coverage, selectors
 from xietong.exchanges.choices import AppStatus
 from xietong.exchanges.models import Application, HostOffer, OfferSlot, Placement, Program
 from xietong.exchanges.selectors import CoverageFilters
-from xietong.institutions import tallies
+from xietong.institutions import personal_data, tallies
 from xietong.institutions.models import Institution, Staff
 
 PAGE = reverse("exchanges:coverage")
@@ -39,7 +39,7 @@ def school(name: str, teachers: int, code: str = "131082", backbone: int = 0) ->
             name=f"{name}{i}",
             gender="M",
             birth_date=born[i],
-            id_number=make_id_number(inst.region.code, born[i], 1),
+            **personal_data.sealed_fields(make_id_number(inst.region.code, born[i], 1)),
             institution=inst,
             joined_on=dt.date(2015, 9, 1),
             stages=",primary,",
@@ -174,7 +174,7 @@ def test_it_pages_through_every_school_with_no_cap(client, ex):
             name=f"教师{i}",
             gender="F",
             birth_date=dt.date(1990, 1, 1),
-            id_number=make_id_number("131082", dt.date(1990, 1, 1), 2000 + i),
+            **personal_data.sealed_fields(make_id_number("131082", dt.date(1990, 1, 1), 2000 + i)),
             institution=inst,
             joined_on=dt.date(2016, 9, 1),
         )
