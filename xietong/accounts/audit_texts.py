@@ -260,6 +260,12 @@ EVENTS: list[tuple[str, Any, Any, dict[str, Ref]]] = [
     ("audit.archive", gettext_lazy("Audit events archived"), _archive, {}),
     ("bulk.insert", gettext_lazy("Rows loaded in bulk"), _batch, {}),
     ("audit.export", gettext_lazy("Audit log exported"), _export, {}),
+    (
+        "audit.verify",
+        gettext_lazy("Audit chain verified"),
+        lambda f: _("%(actor)s had the audit chain verified") % f,
+        {},
+    ),
 ]
 
 for action, label, text, refs in EVENTS:

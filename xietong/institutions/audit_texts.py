@@ -102,6 +102,11 @@ EVENTS: list[tuple[str, Any, Any]] = [
         gettext_lazy("Personal data revealed"),
         lambda f: _("%(actor)s revealed the ID number, phone and birth date of %(object)s") % f,
     ),
+    (
+        "personal_data.rotate",
+        gettext_lazy("Personal data sealed under a new key"),
+        lambda f: _("%(actor)s sealed staff personal data again under a new key version") % f,
+    ),
 ]
 
 for action, label, text in EVENTS:
