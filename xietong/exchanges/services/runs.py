@@ -389,7 +389,7 @@ def publish_run(actor: Actor, run_id: int) -> MatchingRun:
     if MatchingRun.objects.filter(program=program, status=RunStatus.PUBLISHED).exists():
         raise Conflict(_("Another run of this program has already been published."))
     # Plain rows, not 100,000 results with four related models each: what publishing needs.
-    results = list(
+    results: list[Any] = list(
         run.results.order_by("application_id")
         .annotate(user_id=F("application__applicant__user_id"), host=F("slot__offer__host__name"))
         .values_list("application_id", "slot_id", "rank", "user_id", "host", named=True)
