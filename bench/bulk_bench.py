@@ -16,9 +16,7 @@ nothing about timings. Generating the rows is not timed: both writers get the sa
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import platform
 import sys
 import time
 from pathlib import Path
@@ -27,6 +25,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from bench._report import machine, now, text_table, write_json  # noqa: E402
 
 
 def main() -> None:
@@ -107,11 +107,11 @@ def main() -> None:
         for name, _ in order
     }
     print(f"{connection.vendor}, {len(rows):,} staff rows, batch {args.batch_size:,}")
-    print(f"{'writer':<12} | {'wall s':>7} | {'cpu s':>7} | {'rows/s':>9}")
-    print(f"{'-' * 12}-+-{'-' * 7}-+-{'-' * 7}-+-{'-' * 9}")
-    for name, r in best.items():
-        rate = r["rows"] / r["wall_s"]
-        print(f"{name:<12} | {r['wall_s']:7.2f} | {r['cpu_s']:7.2f} | {rate:9,.0f}")
+    body = [
+        [name, f"{r['wall_s']:.2f}", f"{r['cpu_s']:.2f}", f"{r['rows'] / r['wall_s']:,.0f}"]
+        for name, r in best.items()
+    ]
+    print(text_table(["writer", "wall s", "cpu s", "rows/s"], body, left=1))
     ratio = best["bulk_create"]["wall_s"] / best["core.bulk"]["wall_s"]
     print(f"bulk_create takes {ratio:.1f}x the time of core.bulk")
     out = {
@@ -119,12 +119,10 @@ def main() -> None:
         "scale": str(scale),
         "batch_size": args.batch_size,
         "runs": runs,
-        "python": platform.python_version(),
-        "machine": platform.machine(),
-        "load_average": os.getloadavg(),
+        "machine": machine(),
+        "when": now(),
     }
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_text(json.dumps(out, indent=2))
+    write_json(args.out, out)
 
 
 if __name__ == "__main__":

@@ -39,6 +39,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench._report import machine, text_table, write_json  # noqa: E402
+
 CHOICES = 5
 APPLICANTS_PER_HOST = 10
 PLACES_PER_APPLICANT = 1.2
@@ -506,11 +508,7 @@ def print_table(rows: list[dict[str, Any]]) -> None:
                 str(r.get("mcf_same_objective", "-")),
             ]
         )
-    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
-    for i, line in enumerate(lines):
-        print(" | ".join(cell.rjust(w) for cell, w in zip(line, widths, strict=True)))
-        if i == 0:
-            print("-+-".join("-" * w for w in widths))
+    print(text_table(header, lines[1:]))
 
 
 def versions() -> dict[str, str]:
@@ -558,11 +556,7 @@ def main(argv: list[str] | None = None) -> int:
     print_table(rows)
     result = {
         "command": " ".join([Path(sys.argv[0]).as_posix(), *(argv or sys.argv[1:])]),
-        "machine": {
-            "platform": platform.platform(),
-            "cpu_count": os.cpu_count(),
-            "processor": platform.processor(),
-        },
+        "machine": machine(),
         "versions": versions(),
         "parameters": {
             "seed": args.seed,
@@ -575,10 +569,7 @@ def main(argv: list[str] | None = None) -> int:
         },
         "results": rows,
     }
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"\nwrote {out}", file=sys.stderr)
+    print(f"\nwrote {write_json(args.out, result)}", file=sys.stderr)
     return 0
 
 

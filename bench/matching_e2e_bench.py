@@ -20,8 +20,9 @@ subprocess (so a run that exceeds ``--timeout`` is stopped and reported) which
    and statistics) and **publish** (taking places, updating applications, notifying).
 
 Phases are timed by wrapping the services' internal steps (``build_instance``, the solver,
-``_explain``); a step that no longer exists under that name is reported as "-" and its time
-falls into **write**. This is a measurement script, not a test: it asserts nothing.
+``explain_all`` or the older ``_explain``); a step that no longer exists under that name is
+reported as "-" and its time falls into **write**. This is a measurement script, not a
+test: it asserts nothing.
 """
 
 from __future__ import annotations
@@ -29,7 +30,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import subprocess
 import sys
 import time
@@ -41,8 +41,11 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench._report import machine, now, text_table, write_json  # noqa: E402
+
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/xt_perf_e2e"
 CHOICES = 5
+MATHS = "14"  # the national subject code of mathematics (xietong/core/data/subjects.tsv)
 APPLICANTS_PER_HOST = 10
 PLACES_PER_APPLICANT = 1.2
 PHASES = ("start", "load", "solve", "explain", "write", "publish")
@@ -182,6 +185,7 @@ def set_up(n: int, seed: int) -> dict[str, Any]:
     user_cols = [
         "id", "password", "is_superuser", "username", "first_name", "last_name", "email",
         "is_staff", "is_active", "date_joined", "display_name", "failed_logins",
+        "must_change_password",
     ]  # fmt: skip
     staff_cols = [
         "id", "name", "gender", "birth_date", *personal_data.SEALED_COLUMNS, "institution_id",
@@ -195,7 +199,7 @@ def set_up(n: int, seed: int) -> dict[str, Any]:
             "accounts_user",
             user_cols,
             (
-                (1 + a, "!", False, f"bench{a:07d}", "", "", "", False, True, now, "", 0)
+                (1 + a, "!", False, f"bench{a:07d}", "", "", "", False, True, now, "", 0, False)
                 for a in range(n)
             ),
         )
@@ -204,7 +208,7 @@ def set_up(n: int, seed: int) -> dict[str, Any]:
             staff_cols,
             (
                 (1 + a, f"教师{a:07d}", "M", dt.date(1980, 1, 1), *sealed(f"B{a:017d}"),
-                 2 + n_hosts + int(home_of[a]), "teacher", ",primary,", ",数学,", "first",
+                 2 + n_hosts + int(home_of[a]), "teacher", ",primary,", "," + MATHS + ",", "first",
                  ",backbone," if backbone[a] else "",
                  dt.date(2025 - int(years[a]), 9, 1), 1 + a, now, now)
                 for a in range(n)
@@ -233,7 +237,7 @@ def set_up(n: int, seed: int) -> dict[str, Any]:
         _copy(
             "exchanges_offerslot",
             ["id", "offer_id", "stage", "subject", "capacity", "taken"],
-            ((1 + h, 1 + h, "primary", "数学", int(capacities[h]), 0) for h in range(n_hosts)),
+            ((1 + h, 1 + h, "primary", MATHS, int(capacities[h]), 0) for h in range(n_hosts)),
         )
         _copy(
             "exchanges_application",
@@ -315,8 +319,9 @@ class _SolverProxy:
 def run_once(mode: str, info: dict[str, Any]) -> dict[str, Any]:
     from xietong.accounts.access import Actor, Grant
     from xietong.accounts.models import Role
-    from xietong.exchanges.models import MatchResult, Notification
+    from xietong.exchanges.models import MatchResult
     from xietong.exchanges.services import runs
+    from xietong.notifications.models import Notification
 
     phases = _Phases()
     if hasattr(runs, "build_instance"):
@@ -325,6 +330,8 @@ def run_once(mode: str, info: dict[str, Any]) -> dict[str, Any]:
         runs.matching = _SolverProxy(runs.matching, phases)  # type: ignore[attr-defined]
     if hasattr(runs, "_explain"):
         runs._explain = phases.wrap("explain", runs._explain)  # type: ignore[attr-defined]
+    if hasattr(runs, "explain_all"):  # one pass over all applicants (exchanges.explanations)
+        runs.explain_all = phases.wrap("explain", runs.explain_all)  # type: ignore[attr-defined]
 
     actor = Actor(
         user_id=None,
@@ -372,25 +379,24 @@ def worker(url: str, n: int, mode: str, seed: int) -> None:
 
 
 def table(rows: list[dict[str, Any]]) -> str:
-    head = (
-        f"{'applicants':>10} | {'hosts':>6} | {'setup s':>7} | "
-        + " | ".join(f"{p + ' s':>9}" for p in PHASES)
-        + f" | {'total s':>8} | {'matched':>8}"
-    )
-    lines = [head, "-" * len(head)]
-    for r in rows:
-        if "error" in r:
-            lines.append(f"{r['applicants']:>10,} | {r['error']}")
-            continue
+    def cell(v: Any) -> str:
+        return f"{v:.2f}" if isinstance(v, int | float) else "-"
 
-        def cell(v: Any) -> str:
-            return f"{v:>9.2f}" if isinstance(v, int | float) else f"{'-':>9}"
-
-        lines.append(
-            f"{r['applicants']:>10,} | {r['hosts']:>6,} | {r['setup_s']:>7.1f} | "
-            + " | ".join(cell(r.get(p)) for p in PHASES)
-            + f" | {r['total']:>8.2f} | {r['matched']:>8,}"
-        )
+    header = ["applicants", "hosts", "setup s", *(f"{p} s" for p in PHASES), "total s", "matched"]
+    body = [
+        [f"{r['applicants']:,}", r["error"]]
+        if "error" in r
+        else [
+            f"{r['applicants']:,}",
+            f"{r['hosts']:,}",
+            f"{r['setup_s']:.1f}",
+            *(cell(r.get(p)) for p in PHASES),
+            f"{r['total']:.2f}",
+            f"{r['matched']:,}",
+        ]
+        for r in rows
+    ]
+    lines = [text_table(header, body)]
     done = [r for r in rows if "total" in r]
     if len(done) >= 2:
         a, b = done[0], done[-1]
@@ -442,21 +448,14 @@ def main(argv: list[str] | None = None) -> int:
         rows.append(json.loads(found[-1][len("RESULT ") :]))
     print(table(rows))
     result = {
+        "command": " ".join(["bench/matching_e2e_bench.py", *(argv or sys.argv[1:])]),
         "mode": args.mode,
         "seed": args.seed,
-        "machine": {
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-            "cpus": os.cpu_count(),
-            "load": os.getloadavg(),
-        },
-        "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "machine": machine(),
+        "when": now(),
         "rows": rows,
     }
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, ensure_ascii=False, indent=1))
-    print(f"written {out}", file=sys.stderr)
+    print(f"written {write_json(args.out, result)}", file=sys.stderr)
     return 0
 
 

@@ -19,9 +19,7 @@ This is a measurement script, not a test: it asserts nothing about timings.
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import platform
 import statistics
 import sys
 import time
@@ -33,6 +31,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from bench._report import machine, now, text_table, write_json  # noqa: E402
 
 # The page definitions: a key, a label and the address for a viewer (its region code).
 SCHOOL_YEAR = "2025-2026"
@@ -187,30 +187,27 @@ def measure(viewer: str, pages: list[PageSpec], repeat: int) -> list[dict[str, A
 
 
 def table(rows: list[dict[str, Any]], limit_ms: float) -> str:
+    """Pages down, viewers across: p50/p95 ms (queries), ``!`` where p95 is over the limit."""
     viewers = list(dict.fromkeys(r["viewer"] for r in rows))
     pages = list(dict.fromkeys((r["page"], r["label"]) for r in rows))
     cell = {(r["page"], r["viewer"]): r for r in rows}
-    head = f"{'page':<36} | " + " | ".join(f"{v + ' p50/p95 ms (q)':>28}" for v in viewers)
-    lines = [head, "-" * len(head)]
-    for key, label in pages:
-        parts = []
-        for v in viewers:
-            r = cell.get((key, v))
-            if r is None:
-                parts.append(f"{'-':>28}")
-                continue
-            flag = "" if r["p95_ms"] <= limit_ms else " !"
-            status = "" if r["status"] == [200] else f" [{','.join(map(str, r['status']))}]"
-            text = f"{r['p50_ms']:.0f}/{r['p95_ms']:.0f} ({r['queries']}){status}{flag}"
-            parts.append(f"{text:>28}")
-        lines.append(f"{label:<36} | " + " | ".join(parts))
+
+    def text(r: dict[str, Any] | None) -> str:
+        if r is None:
+            return "-"
+        flag = "" if r["p95_ms"] <= limit_ms else " !"
+        status = "" if r["status"] == [200] else f" [{','.join(map(str, r['status']))}]"
+        return f"{r['p50_ms']:.0f}/{r['p95_ms']:.0f} ({r['queries']}){status}{flag}"
+
+    body = [[label, *(text(cell.get((key, v))) for v in viewers)] for key, label in pages]
+    header = ["page", *(f"{v} p50/p95 ms (q)" for v in viewers)]
     over = sum(1 for r in rows if r["p95_ms"] > limit_ms)
     bad = sum(1 for r in rows if r["status"] != [200])
-    lines.append(
-        f"\n{len(rows)} measurements; {over} with p95 over {limit_ms:.0f} ms (marked !); "
-        f"{bad} not answering 200."
+    return (
+        text_table(header, body, left=1)
+        + f"\n\n{len(rows)} measurements; {over} with p95 over {limit_ms:.0f} ms (marked !); "
+        + f"{bad} not answering 200."
     )
-    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -250,23 +247,16 @@ def main(argv: list[str] | None = None) -> int:
     print(table(rows, args.limit_ms))
     result = {
         "label": args.label,
+        "command": " ".join(["bench/pages_bench.py", *(argv or sys.argv[1:])]),
         "database": vendor,
         "staff": staff,
         "repeat": args.repeat,
         "limit_ms": args.limit_ms,
-        "machine": {
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-            "cpus": os.cpu_count(),
-            "load": os.getloadavg(),
-        },
-        "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "machine": machine(),
+        "when": now(),
         "rows": rows,
     }
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, ensure_ascii=False, indent=1))
-    print(f"written {out}", file=sys.stderr)
+    print(f"written {write_json(args.out, result)}", file=sys.stderr)
     return 0
 
 

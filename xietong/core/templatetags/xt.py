@@ -44,9 +44,16 @@ def field(bound: BoundField, label: bool = True, inline: bool = False) -> dict[s
         css += " is-invalid"
     multi = kind in ("checkboxselectmultiple", "radioselect")
     attrs: dict[str, str | bool] = {} if multi else {"class": f"{existing} {css}".strip()}
+    described = [f"{bound.auto_id}_errors"] if bound.errors else []
     if bound.errors:
         attrs["aria-invalid"] = "true"
-        attrs["aria-describedby"] = f"{bound.auto_id}_errors"
+    if inline and bound.help_text and not multi:
+        # A filter bar's row stays aligned: the help is the control's title and is read
+        # out from a hidden note (the search box: "one or two characters: a surname").
+        attrs["title"] = str(bound.help_text)
+        described.append(f"{bound.auto_id}_help")
+    if described:
+        attrs["aria-describedby"] = " ".join(described)
     widget = bound.as_widget(attrs=attrs)
     if multi:
         # The attrs of a multiple widget go to its container too: style only the inputs.

@@ -147,11 +147,20 @@ class Instance:
 
 def haversine_km(a: Any, b: Any) -> float | None:
     """Great-circle distance between two institutions (None unless both have coordinates)."""
-    if None in (a.latitude, a.longitude, b.latitude, b.longitude):
+    return _km(_radians(a), _radians(b))
+
+
+def _radians(inst: Any) -> tuple[float, float] | None:
+    """An institution's coordinates in radians (None without them)."""
+    if inst.latitude is None or inst.longitude is None:
         return None
-    lat1, lon1, lat2, lon2 = map(
-        math.radians, (float(a.latitude), float(a.longitude), float(b.latitude), float(b.longitude))
-    )
+    return math.radians(float(inst.latitude)), math.radians(float(inst.longitude))
+
+
+def _km(a: tuple[float, float] | None, b: tuple[float, float] | None) -> float | None:
+    if a is None or b is None:
+        return None
+    (lat1, lon1), (lat2, lon2) = a, b
     h = (
         math.sin((lat2 - lat1) / 2) ** 2
         + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
@@ -220,10 +229,13 @@ def build_instance(run: MatchingRun) -> Instance:
     for h, slot in enumerate(slots):
         by_offer.setdefault(slot.offer_id, []).append(h)
     weights = run.parameters.get("weights", DEFAULT_WEIGHTS)
+    # Coordinates converted once per host and per applicant, not once per choice.
+    host_at = [_radians(slot.offer.host) for slot in slots]
     listed: list[list[int]] = [[] for _ in slots]
     for a, app in enumerate(apps):
         staff = app.applicant
         stages, subjects = set(staff.stage_list), staff.subject_list
+        home_at = _radians(app.home)
         prefs, ranks, costs, dists = [], [], [], []
         ranked = choices.get(app.pk, [])
         inst.ranked.append(len(ranked))
@@ -232,7 +244,7 @@ def build_instance(run: MatchingRun) -> Instance:
                 slot = slots[h]
                 if slot.stage not in stages or slot.subject not in subjects:
                     continue
-                km = haversine_km(app.home, slot.offer.host)
+                km = _km(home_at, host_at[h])
                 prefs.append(h)
                 ranks.append(rank)
                 dists.append(km)
@@ -247,7 +259,8 @@ def build_instance(run: MatchingRun) -> Instance:
         inst.costs.append(costs)
         inst.distances.append(dists)
     key = _sort_key(run.parameters.get("ranking", DEFAULT_RANKING), program)
-    inst.host_prefs = [sorted(lst, key=lambda a: key(apps[a])) for lst in listed]
+    keys = [key(app) for app in apps]  # once per applicant, not once per host listing them
+    inst.host_prefs = [sorted(lst, key=keys.__getitem__) for lst in listed]
     return inst
 
 

@@ -74,3 +74,11 @@ def test_a_surname_search_is_a_range_of_the_name_index_not_a_pattern(named):
     sql = str(staff_for(named.actor("sanhe"), StaffFilters(q="王")).query)
     assert '"institutions_staff"."name" >= 王' in sql
     assert '"name" LIKE' not in sql and 'UPPER("institutions_staff"."name")' not in sql
+
+
+def test_the_staff_page_s_search_box_carries_the_rule_in_chinese(client, cast):
+    client.force_login(cast.users["sysadmin"])  # pages speak Chinese by default
+    html = client.get("/institutions/staff/").content.decode()
+    box = html[html.index('name="q"') - 400 : html.index('name="q"') + 400]
+    assert "姓氏" in box and "开头" in box  # the placeholder and the title
+    assert 'aria-describedby="id_q_help"' in box and 'id="id_q_help"' in html
