@@ -53,19 +53,6 @@ def demo(transactional_db: Any, django_db_serialized_rollback: Any) -> Iterator[
     _empty_the_audit_log_for_the_flush()
 
 
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield b
-        b.close()
-
-
 class DemoPerson:
     """One demo sign-in (the README's password) in its own browser context."""
 

@@ -36,19 +36,6 @@ pytestmark = [
 
 
 @pytest.fixture
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield b
-        b.close()
-
-
-@pytest.fixture
 def owner(transactional_db: Any, django_db_serialized_rollback: Any) -> Iterator[Any]:
     yield make_user("runner")
     _empty_the_audit_log_for_the_flush()

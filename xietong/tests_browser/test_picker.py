@@ -86,19 +86,6 @@ def world(transactional_db: Any, django_db_serialized_rollback: Any) -> Iterator
     _empty_the_audit_log_for_the_flush()
 
 
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield b
-        b.close()
-
-
 def _signed_in(browser: Any, base: str, *, javascript: bool = True) -> Any:
     context = browser.new_context(
         viewport={"width": 1300, "height": 900}, locale="zh-CN", java_script_enabled=javascript
