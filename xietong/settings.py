@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "xietong.jobs",
     "xietong.attachments",
     "xietong.exchanges",
+    "xietong.partnerships",
     "xietong.notifications",
     "xietong.demo",
 ]
