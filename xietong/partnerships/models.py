@@ -170,6 +170,9 @@ class PartnershipTerm(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.partnership} {self.school_year}-{self.school_year + 1}"
+
 
 class Dispatch(models.Model):
     """A person sent under a partnership (a dispatched team's principal, a teacher)."""
@@ -198,6 +201,9 @@ class Dispatch(models.Model):
                 name="dispatch_ends_after_start",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.staff} → {self.host} ({self.post})"
 
 
 class Agreement(models.Model):
@@ -280,6 +286,9 @@ class VersionApproval(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["version", "member"], name="one_approval_per_party")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.version} ✓ {self.member}"
 
 
 class Activity(models.Model):
