@@ -15,6 +15,8 @@ also filters rows of other models that point here. Paths name the foreign key to
 * :func:`roles` — everyone holding one of the roles (a directory, the system admin);
 * :func:`myself` — anyone with a staff record of their own, whatever the row;
 * :func:`via` — a relation declared on another model, reached through the path;
+* :func:`through` — rows some row of another model points at (``EXISTS``: a partnership
+  one of whose members the actor administers), one row each however many match;
 * :func:`named_by` — rows another model's rows point at, for those rows the actor reaches
   (the applicants of applications an authority manages).
 
@@ -186,6 +188,24 @@ def via(path: str, model: Any, relation: str) -> Reach:
         from xietong.access.rules import policy_for
 
         return policy_for(model).relations[relation](actor, join(prefix, path) + "__")
+
+    return q
+
+
+def through(model: Any, fk: str, reach: Reach) -> Reach:
+    """Rows at least one ``model`` row points at through ``fk`` and ``reach`` reaches.
+
+    ``through(Member, "partnership", school("institution"))``: the partnerships one of
+    whose members the actor administers. An ``EXISTS`` on the row itself, so a list of
+    partnerships gets no duplicate rows and the condition ORs with others.
+    """
+
+    def q(actor: Actor, prefix: str) -> Q:
+        inner = reach(actor, "")
+        if inner == NOTHING:
+            return NOTHING
+        rows = model.objects.filter(inner, **{fk: OuterRef(_pk(prefix, ""))})
+        return Q(Exists(rows))
 
     return q
 

@@ -96,9 +96,7 @@ class Partnership(models.Model):
 
 
 class Member(models.Model):
-    partnership = models.ForeignKey(
-        Partnership, on_delete=models.CASCADE, related_name="members"
-    )
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="members")
     institution = models.ForeignKey(
         Institution,
         on_delete=models.PROTECT,
@@ -145,12 +143,12 @@ class PartnershipTerm(models.Model):
     )
     commitments = models.TextField(_("commitments"), blank=True, max_length=4000)
     quota = models.PositiveIntegerField(
-        _("places or students"), null=True, blank=True,
+        _("places or students"),
+        null=True,
+        blank=True,
         help_text=_("Places, enrolment or participants agreed for the year."),
     )
-    dispatch_planned = models.PositiveIntegerField(
-        _("people to dispatch"), null=True, blank=True
-    )
+    dispatch_planned = models.PositiveIntegerField(_("people to dispatch"), null=True, blank=True)
     budget_yuan = models.DecimalField(
         _("budget (yuan)"),
         max_digits=14,
@@ -304,7 +302,11 @@ class Activity(models.Model):
     term_key = models.PositiveIntegerField(db_index=True, editable=False)
     location = models.CharField(_("location"), max_length=150, blank=True)
     hours = models.DecimalField(
-        _("hours"), max_digits=6, decimal_places=1, null=True, blank=True,
+        _("hours"),
+        max_digits=6,
+        decimal_places=1,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0)],
     )
     teachers = models.PositiveIntegerField(_("teachers taking part"), default=0)
@@ -320,7 +322,10 @@ class Activity(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     logged_for = models.ForeignKey(
-        Member, on_delete=models.PROTECT, null=True, related_name="+",
+        Member,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
         help_text=_("The member whose admin logged it."),
     )
     created_at = models.DateTimeField(auto_now_add=True)

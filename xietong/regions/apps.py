@@ -8,6 +8,7 @@ class RegionsConfig(AppConfig):
     verbose_name = _("Regions")
 
     def ready(self) -> None:
+        from xietong.regions import pickers  # noqa: F401  (registers the regions picker)
         from xietong.workbench.navigation import NavItem, register
 
         register(
