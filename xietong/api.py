@@ -167,6 +167,7 @@ def _mount() -> None:
     from xietong.institutions.api import staff_router
     from xietong.jobs.api import router as jobs_router
     from xietong.notifications.api import router as notifications_router
+    from xietong.partnerships.api import router as partnerships_router
     from xietong.regions.api import router as regions_router
 
     api.add_router("/regions", regions_router)
@@ -174,6 +175,7 @@ def _mount() -> None:
     api.add_router("/staff", staff_router)
     api.add_router("/accounts", accounts_router)
     api.add_router("/exchanges", exchanges_router)
+    api.add_router("/partnerships", partnerships_router)
     api.add_router("/jobs", jobs_router)
     api.add_router("/attachments", attachments_router)
     api.add_router("/notifications", notifications_router)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("regions/", include("xietong.regions.urls")),
     path("institutions/", include("xietong.institutions.urls")),
     path("exchanges/", include("xietong.exchanges.urls")),
+    path("partnerships/", include("xietong.partnerships.urls")),
     path("jobs/", include("xietong.jobs.urls")),
     path("attachments/", include("xietong.attachments.urls")),
     path("notifications/", include("xietong.notifications.urls")),

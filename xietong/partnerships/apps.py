@@ -8,4 +8,19 @@ class PartnershipsConfig(AppConfig):
     verbose_name = _("Partnerships")
 
     def ready(self) -> None:
-        from xietong.partnerships import access  # noqa: F401  (declares the rules)
+        from xietong.partnerships import (
+            access,  # noqa: F401  (declares the rules)
+            pickers,  # noqa: F401  (registers the partnerships' pickers)
+        )
+        from xietong.workbench.navigation import NavItem, register
+
+        register(
+            NavItem(
+                label=_("Partnerships"),
+                url_name="partnerships:list",
+                icon="diagram-3",
+                capability="partnerships.list",
+                order=35,
+                section=_("Collaboration"),
+            )
+        )

@@ -7,216 +7,593 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('institutions', '0008_purge_freed_clear_values'),
-        ('regions', '0002_load_regions'),
+        ("institutions", "0008_purge_freed_clear_values"),
+        ("regions", "0002_load_regions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Agreement',
+            name="Agreement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=150, verbose_name='title')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=150, verbose_name="title")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'agreement',
-                'verbose_name_plural': 'agreements',
-                'ordering': ['partnership', 'created_at', 'id'],
+                "verbose_name": "agreement",
+                "verbose_name_plural": "agreements",
+                "ordering": ["partnership", "created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='AgreementVersion',
+            name="AgreementVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(verbose_name='version')),
-                ('title', models.CharField(max_length=150, verbose_name='title')),
-                ('starts_on', models.DateField(verbose_name='in force from')),
-                ('ends_on', models.DateField(blank=True, null=True, verbose_name='in force until')),
-                ('clauses', models.JSONField(default=list, verbose_name='clauses')),
-                ('fingerprint', models.CharField(editable=False, max_length=64, verbose_name='SHA-256')),
-                ('status', models.CharField(choices=[('pending', 'Awaiting approval'), ('approved', 'Approved by every party'), ('superseded', 'Superseded')], db_index=True, default='pending', max_length=10, verbose_name='status')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='what changed')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('approved_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('superseded_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('agreement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='partnerships.agreement')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField(verbose_name="version")),
+                ("title", models.CharField(max_length=150, verbose_name="title")),
+                ("starts_on", models.DateField(verbose_name="in force from")),
+                ("ends_on", models.DateField(blank=True, null=True, verbose_name="in force until")),
+                ("clauses", models.JSONField(default=list, verbose_name="clauses")),
+                (
+                    "fingerprint",
+                    models.CharField(editable=False, max_length=64, verbose_name="SHA-256"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Awaiting approval"),
+                            ("approved", "Approved by every party"),
+                            ("superseded", "Superseded"),
+                        ],
+                        db_index=True,
+                        default="pending",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="what changed")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("approved_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("superseded_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                (
+                    "agreement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="versions",
+                        to="partnerships.agreement",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'agreement version',
-                'verbose_name_plural': 'agreement versions',
-                'ordering': ['agreement', 'number'],
+                "verbose_name": "agreement version",
+                "verbose_name_plural": "agreement versions",
+                "ordering": ["agreement", "number"],
             },
         ),
         migrations.CreateModel(
-            name='Partnership',
+            name="Partnership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('cooperative', 'Cooperative schooling'), ('paired', 'Paired assistance'), ('group', 'Education group'), ('school_alliance', 'School alliance'), ('university_alliance', 'University alliance'), ('branch', 'Branch campus'), ('entrustment', 'Management entrustment'), ('dispatched_team', 'Dispatched management team'), ('aid', 'Aid program'), ('institute', 'Co-built institute'), ('research_community', 'Teaching-research community'), ('distance', 'Distance-education link')], max_length=24, verbose_name='kind')),
-                ('name', models.CharField(max_length=150, verbose_name='name')),
-                ('alliance_type', models.CharField(blank=True, choices=[('high_level', 'High-level universities'), ('applied', 'Applied and technical universities'), ('normal', 'Normal universities')], max_length=16, verbose_name='alliance type')),
-                ('aid_round', models.CharField(blank=True, choices=[('build_three', 'Build three (建三)'), ('aid_four', 'Aid four (援四)')], max_length=16, verbose_name='aid round')),
-                ('region_path', models.CharField(db_index=True, editable=False, max_length=40)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('active', 'Active'), ('ended', 'Ended')], db_index=True, default='draft', max_length=10, verbose_name='status')),
-                ('starts_on', models.DateField(verbose_name='starts on')),
-                ('ends_on', models.DateField(blank=True, null=True, verbose_name='ends on')),
-                ('description', models.TextField(blank=True, max_length=4000, verbose_name='description')),
-                ('recommended', models.BooleanField(default=False, editable=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('activated_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('ended_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('institute', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='institutions.institution', verbose_name='institute')),
-                ('region', models.ForeignKey(help_text='The authorities of this area register and manage the partnership.', on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='managing region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("cooperative", "Cooperative schooling"),
+                            ("paired", "Paired assistance"),
+                            ("group", "Education group"),
+                            ("school_alliance", "School alliance"),
+                            ("university_alliance", "University alliance"),
+                            ("branch", "Branch campus"),
+                            ("entrustment", "Management entrustment"),
+                            ("dispatched_team", "Dispatched management team"),
+                            ("aid", "Aid program"),
+                            ("institute", "Co-built institute"),
+                            ("research_community", "Teaching-research community"),
+                            ("distance", "Distance-education link"),
+                        ],
+                        max_length=24,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("name", models.CharField(max_length=150, verbose_name="name")),
+                (
+                    "alliance_type",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("high_level", "High-level universities"),
+                            ("applied", "Applied and technical universities"),
+                            ("normal", "Normal universities"),
+                        ],
+                        max_length=16,
+                        verbose_name="alliance type",
+                    ),
+                ),
+                (
+                    "aid_round",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("build_three", "Build three (建三)"),
+                            ("aid_four", "Aid four (援四)"),
+                        ],
+                        max_length=16,
+                        verbose_name="aid round",
+                    ),
+                ),
+                ("region_path", models.CharField(db_index=True, editable=False, max_length=40)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("active", "Active"), ("ended", "Ended")],
+                        db_index=True,
+                        default="draft",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("starts_on", models.DateField(verbose_name="starts on")),
+                ("ends_on", models.DateField(blank=True, null=True, verbose_name="ends on")),
+                (
+                    "description",
+                    models.TextField(blank=True, max_length=4000, verbose_name="description"),
+                ),
+                ("recommended", models.BooleanField(default=False, editable=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("activated_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("ended_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "institute",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="institutions.institution",
+                        verbose_name="institute",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        help_text="The authorities of this area register and manage the partnership.",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="managing region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'partnership',
-                'verbose_name_plural': 'partnerships',
-                'ordering': ['-starts_on', 'name'],
+                "verbose_name": "partnership",
+                "verbose_name_plural": "partnerships",
+                "ordering": ["-starts_on", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Member',
+            name="Member",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('region_path', models.CharField(db_index=True, editable=False, max_length=40)),
-                ('role', models.CharField(choices=[('lead', 'Lead'), ('member', 'Member'), ('supported', 'Supported')], max_length=10, verbose_name='role')),
-                ('joined_on', models.DateField(verbose_name='joined on')),
-                ('left_on', models.DateField(blank=True, null=True, verbose_name='left on')),
-                ('institution', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='partnership_memberships', to='institutions.institution', verbose_name='institution')),
-                ('partnership', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='members', to='partnerships.partnership')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("region_path", models.CharField(db_index=True, editable=False, max_length=40)),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("lead", "Lead"),
+                            ("member", "Member"),
+                            ("supported", "Supported"),
+                        ],
+                        max_length=10,
+                        verbose_name="role",
+                    ),
+                ),
+                ("joined_on", models.DateField(verbose_name="joined on")),
+                ("left_on", models.DateField(blank=True, null=True, verbose_name="left on")),
+                (
+                    "institution",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="partnership_memberships",
+                        to="institutions.institution",
+                        verbose_name="institution",
+                    ),
+                ),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="members",
+                        to="partnerships.partnership",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'member',
-                'verbose_name_plural': 'members',
-                'ordering': ['partnership', 'role', 'id'],
+                "verbose_name": "member",
+                "verbose_name_plural": "members",
+                "ordering": ["partnership", "role", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Dispatch',
+            name="Dispatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('post', models.CharField(max_length=60, verbose_name='post at the host')),
-                ('starts_on', models.DateField(verbose_name='starts on')),
-                ('ends_on', models.DateField(blank=True, null=True, verbose_name='ends on')),
-                ('host', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='institutions.institution', verbose_name='host')),
-                ('staff', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='dispatches', to='institutions.staff', verbose_name='person')),
-                ('partnership', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='dispatches', to='partnerships.partnership')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("post", models.CharField(max_length=60, verbose_name="post at the host")),
+                ("starts_on", models.DateField(verbose_name="starts on")),
+                ("ends_on", models.DateField(blank=True, null=True, verbose_name="ends on")),
+                (
+                    "host",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="institutions.institution",
+                        verbose_name="host",
+                    ),
+                ),
+                (
+                    "staff",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="dispatches",
+                        to="institutions.staff",
+                        verbose_name="person",
+                    ),
+                ),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="dispatches",
+                        to="partnerships.partnership",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'dispatched person',
-                'verbose_name_plural': 'dispatched people',
-                'ordering': ['partnership', 'starts_on', 'id'],
+                "verbose_name": "dispatched person",
+                "verbose_name_plural": "dispatched people",
+                "ordering": ["partnership", "starts_on", "id"],
             },
         ),
         migrations.AddField(
-            model_name='agreement',
-            name='partnership',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='agreements', to='partnerships.partnership'),
+            model_name="agreement",
+            name="partnership",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="agreements",
+                to="partnerships.partnership",
+            ),
         ),
         migrations.CreateModel(
-            name='Activity',
+            name="Activity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('visit', 'Visit'), ('lecture', 'Lecture'), ('joint_research', 'Joint teaching research'), ('remote_class', 'Remote class'), ('shared_lesson', 'Shared lesson'), ('training', 'Training'), ('team_work', 'Dispatched team work'), ('student_exchange', 'Student exchange')], max_length=20, verbose_name='kind')),
-                ('title', models.CharField(max_length=150, verbose_name='title')),
-                ('occurred_on', models.DateField(db_index=True, verbose_name='date')),
-                ('term_key', models.PositiveIntegerField(db_index=True, editable=False)),
-                ('location', models.CharField(blank=True, max_length=150, verbose_name='location')),
-                ('hours', models.DecimalField(blank=True, decimal_places=1, max_digits=6, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='hours')),
-                ('teachers', models.PositiveIntegerField(default=0, verbose_name='teachers taking part')),
-                ('students', models.PositiveIntegerField(default=0, verbose_name='students taking part')),
-                ('summary', models.TextField(blank=True, max_length=4000, verbose_name='summary')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('institutions', models.ManyToManyField(related_name='partnership_activities', to='institutions.institution', verbose_name='institutions')),
-                ('logged_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('people', models.ManyToManyField(blank=True, related_name='partnership_activities', to='institutions.staff', verbose_name='people')),
-                ('logged_for', models.ForeignKey(help_text='The member whose admin logged it.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='partnerships.member')),
-                ('partnership', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='activities', to='partnerships.partnership')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("visit", "Visit"),
+                            ("lecture", "Lecture"),
+                            ("joint_research", "Joint teaching research"),
+                            ("remote_class", "Remote class"),
+                            ("shared_lesson", "Shared lesson"),
+                            ("training", "Training"),
+                            ("team_work", "Dispatched team work"),
+                            ("student_exchange", "Student exchange"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("title", models.CharField(max_length=150, verbose_name="title")),
+                ("occurred_on", models.DateField(db_index=True, verbose_name="date")),
+                ("term_key", models.PositiveIntegerField(db_index=True, editable=False)),
+                ("location", models.CharField(blank=True, max_length=150, verbose_name="location")),
+                (
+                    "hours",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        max_digits=6,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="hours",
+                    ),
+                ),
+                (
+                    "teachers",
+                    models.PositiveIntegerField(default=0, verbose_name="teachers taking part"),
+                ),
+                (
+                    "students",
+                    models.PositiveIntegerField(default=0, verbose_name="students taking part"),
+                ),
+                ("summary", models.TextField(blank=True, max_length=4000, verbose_name="summary")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "institutions",
+                    models.ManyToManyField(
+                        related_name="partnership_activities",
+                        to="institutions.institution",
+                        verbose_name="institutions",
+                    ),
+                ),
+                (
+                    "logged_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "people",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="partnership_activities",
+                        to="institutions.staff",
+                        verbose_name="people",
+                    ),
+                ),
+                (
+                    "logged_for",
+                    models.ForeignKey(
+                        help_text="The member whose admin logged it.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="partnerships.member",
+                    ),
+                ),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="activities",
+                        to="partnerships.partnership",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'activity',
-                'verbose_name_plural': 'activities',
-                'ordering': ['-occurred_on', '-id'],
+                "verbose_name": "activity",
+                "verbose_name_plural": "activities",
+                "ordering": ["-occurred_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='PartnershipTerm',
+            name="PartnershipTerm",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('school_year', models.PositiveSmallIntegerField(help_text='The calendar year the school year starts in.', verbose_name='school year')),
-                ('commitments', models.TextField(blank=True, max_length=4000, verbose_name='commitments')),
-                ('quota', models.PositiveIntegerField(blank=True, help_text='Places, enrolment or participants agreed for the year.', null=True, verbose_name='places or students')),
-                ('dispatch_planned', models.PositiveIntegerField(blank=True, null=True, verbose_name='people to dispatch')),
-                ('budget_yuan', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='budget (yuan)')),
-                ('partnership', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='terms', to='partnerships.partnership')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "school_year",
+                    models.PositiveSmallIntegerField(
+                        help_text="The calendar year the school year starts in.",
+                        verbose_name="school year",
+                    ),
+                ),
+                (
+                    "commitments",
+                    models.TextField(blank=True, max_length=4000, verbose_name="commitments"),
+                ),
+                (
+                    "quota",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="Places, enrolment or participants agreed for the year.",
+                        null=True,
+                        verbose_name="places or students",
+                    ),
+                ),
+                (
+                    "dispatch_planned",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="people to dispatch"
+                    ),
+                ),
+                (
+                    "budget_yuan",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=14,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="budget (yuan)",
+                    ),
+                ),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="terms",
+                        to="partnerships.partnership",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'yearly term',
-                'verbose_name_plural': 'yearly terms',
-                'ordering': ['partnership', 'school_year'],
+                "verbose_name": "yearly term",
+                "verbose_name_plural": "yearly terms",
+                "ordering": ["partnership", "school_year"],
             },
         ),
         migrations.CreateModel(
-            name='VersionApproval',
+            name="VersionApproval",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('approved_at', models.DateTimeField()),
-                ('comment', models.CharField(blank=True, max_length=300, verbose_name='comment')),
-                ('approved_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='approvals', to='partnerships.member')),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='approvals', to='partnerships.agreementversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("approved_at", models.DateTimeField()),
+                ("comment", models.CharField(blank=True, max_length=300, verbose_name="comment")),
+                (
+                    "approved_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="approvals",
+                        to="partnerships.member",
+                    ),
+                ),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="approvals",
+                        to="partnerships.agreementversion",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['version', 'approved_at'],
+                "ordering": ["version", "approved_at"],
             },
         ),
         migrations.AddConstraint(
-            model_name='agreementversion',
-            constraint=models.UniqueConstraint(fields=('agreement', 'number'), name='version_number_once'),
+            model_name="agreementversion",
+            constraint=models.UniqueConstraint(
+                fields=("agreement", "number"), name="version_number_once"
+            ),
         ),
         migrations.AddIndex(
-            model_name='partnership',
-            index=models.Index(fields=['kind', 'status'], name='partnership_kind_248abe_idx'),
+            model_name="partnership",
+            index=models.Index(fields=["kind", "status"], name="partnership_kind_248abe_idx"),
         ),
         migrations.AddConstraint(
-            model_name='partnership',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_on__isnull', True), ('ends_on__gte', models.F('starts_on')), _connector='OR'), name='partnership_ends_after_start'),
+            model_name="partnership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("ends_on__isnull", True),
+                    ("ends_on__gte", models.F("starts_on")),
+                    _connector="OR",
+                ),
+                name="partnership_ends_after_start",
+            ),
         ),
         migrations.AddIndex(
-            model_name='member',
-            index=models.Index(fields=['institution', 'partnership'], name='partnership_institu_85ef18_idx'),
+            model_name="member",
+            index=models.Index(
+                fields=["institution", "partnership"], name="partnership_institu_85ef18_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='member',
-            constraint=models.UniqueConstraint(fields=('partnership', 'institution'), name='member_once_per_partnership'),
+            model_name="member",
+            constraint=models.UniqueConstraint(
+                fields=("partnership", "institution"), name="member_once_per_partnership"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='member',
-            constraint=models.CheckConstraint(condition=models.Q(('left_on__isnull', True), ('left_on__gte', models.F('joined_on')), _connector='OR'), name='member_leaves_after_joining'),
+            model_name="member",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("left_on__isnull", True),
+                    ("left_on__gte", models.F("joined_on")),
+                    _connector="OR",
+                ),
+                name="member_leaves_after_joining",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='dispatch',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_on__isnull', True), ('ends_on__gte', models.F('starts_on')), _connector='OR'), name='dispatch_ends_after_start'),
+            model_name="dispatch",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("ends_on__isnull", True),
+                    ("ends_on__gte", models.F("starts_on")),
+                    _connector="OR",
+                ),
+                name="dispatch_ends_after_start",
+            ),
         ),
         migrations.AddIndex(
-            model_name='activity',
-            index=models.Index(fields=['partnership', 'occurred_on'], name='partnership_partner_4b879e_idx'),
+            model_name="activity",
+            index=models.Index(
+                fields=["partnership", "occurred_on"], name="partnership_partner_4b879e_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='partnershipterm',
-            constraint=models.UniqueConstraint(fields=('partnership', 'school_year'), name='one_term_per_school_year'),
+            model_name="partnershipterm",
+            constraint=models.UniqueConstraint(
+                fields=("partnership", "school_year"), name="one_term_per_school_year"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='versionapproval',
-            constraint=models.UniqueConstraint(fields=('version', 'member'), name='one_approval_per_party'),
+            model_name="versionapproval",
+            constraint=models.UniqueConstraint(
+                fields=("version", "member"), name="one_approval_per_party"
+            ),
         ),
     ]
