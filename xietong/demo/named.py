@@ -18,8 +18,9 @@ What is real and what is not:
   ID numbers). Real principals are deliberately not used: their names would sit next to
   made-up ID numbers and phone numbers.
 
-Partnerships and programmes (建三, 援四, the Tianjin pairings …) are recorded in later
-issues; :data:`AID_SCHOOLS` and :data:`TIANJIN_PAIRS` keep the pairs for them.
+The partnerships between them (建三, 援四, the Tianjin pairings …) are loaded by
+:mod:`xietong.demo.partnerships` from :data:`AID_SCHOOLS`, :data:`TIANJIN_PAIRS` and its
+own table.
 
 Loading goes through :mod:`xietong.institutions.services`, so the model validation and
 the audit log apply; :func:`load_named` is idempotent (looked up by region and name,
@@ -167,6 +168,26 @@ INSTITUTIONS: list[Named] = [
         aliases=("三河市教体局",),
         address="河北省廊坊市三河市",
     ),
+    # facts: Tongzhou and Langfang (北三县) agreed 12 basic-education communities and 3
+    # alliances; the bureaus of the two other northern counties are their Hebei parties
+    # (their names are the counties' usual bureau names, not reported)
+    Named(
+        "dc_jyj",
+        "大厂回族自治县教育局",
+        "131028",
+        K.AUTHORITY,
+        en="Dachang Hui Autonomous County Education Bureau",
+        address="河北省廊坊市大厂回族自治县",
+    ),
+    # facts: as above
+    Named(
+        "xh_jyj",
+        "香河县教育局",
+        "131024",
+        K.AUTHORITY,
+        en="Xianghe County Education Bureau",
+        address="河北省廊坊市香河县",
+    ),
     # ---- Teacher training (article: 依托北京教育学院、首都师范大学、天津师范大学开展师资培训)
     # article: training provider; a teacher-training institution (kind training)
     Named(
@@ -221,6 +242,36 @@ INSTITUTIONS: list[Named] = [
         en="Tangshan Research Institute of Beijing Jiaotong University",
         parent="bjtu",
         address="河北省唐山市路南区",
+    ),
+    # article: 组建京津冀……应用（技术）型高校……等不同类型的高校联盟. No applied university is
+    # named in the sources; these three real applied universities make that alliance (no
+    # identifier is given: none is reported).
+    Named(
+        "buu",
+        "北京联合大学",
+        "110105",
+        K.UNIVERSITY,
+        en="Beijing Union University",
+        address="北京市朝阳区北四环东路97号",
+        coords=(39.994, 116.420),
+    ),
+    # article: as above (an applied university of Tianjin)
+    Named(
+        "tute",
+        "天津职业技术师范大学",
+        "120103",
+        K.UNIVERSITY,
+        en="Tianjin University of Technology and Education",
+        address="天津市河西区大沽南路1310号",
+    ),
+    # article: as above (an applied university of Hebei)
+    Named(
+        "hebust",
+        "河北科技大学",
+        "130108",
+        K.UNIVERSITY,
+        en="Hebei University of Science and Technology",
+        address="河北省石家庄市裕华区裕翔街26号",
     ),
     # facts: identifier 4113010075 (university codes: 41 + province + 0 + five digits)
     Named(

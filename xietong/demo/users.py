@@ -47,6 +47,9 @@ DEMO_USERS: list[DemoUser] = [
         "rongdong_school", "八十中容东分校 韩老师", Role.INSTITUTION_ADMIN, institution="bj80_rd"
     ),
     DemoUser("teacher", "八十中容东分校 孙晓雪", Role.STAFF, staff="bj80_rd_teacher"),
+    # The two sides of 三河市赵河沟小学's paired assistance (partnerships).
+    DemoUser("sanhe_school", "三河市赵河沟小学 刘老师", Role.INSTITUTION_ADMIN, institution="zhg"),
+    DemoUser("beijing_school", "北京学校 何老师", Role.INSTITUTION_ADMIN, institution="bj_school"),
     DemoUser("sysadmin", "系统管理员 周工", Role.SYSTEM_ADMIN),
     DemoUser("secadmin", "安全管理员 吴工", Role.SECURITY_ADMIN),
     DemoUser("auditor", "安全审计员 郑工", Role.AUDITOR),

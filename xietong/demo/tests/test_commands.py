@@ -114,6 +114,8 @@ EXPECTED_ROLES = {
     "xiongan_school": (Role.INSTITUTION_ADMIN, None, "北京四中雄安校区"),
     "rongdong_school": (Role.INSTITUTION_ADMIN, None, "北京市第八十中学雄安容东分校"),
     "teacher": (Role.STAFF, None, None),
+    "sanhe_school": (Role.INSTITUTION_ADMIN, None, "三河市赵河沟小学"),
+    "beijing_school": (Role.INSTITUTION_ADMIN, None, "北京学校"),
     "sysadmin": (Role.SYSTEM_ADMIN, None, None),
     "secadmin": (Role.SECURITY_ADMIN, None, None),
     "auditor": (Role.AUDITOR, None, None),

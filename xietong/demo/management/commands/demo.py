@@ -1,8 +1,8 @@
 """``xietong demo [--scale S] [--seed N] [--replace]``: load the demo data.
 
-Checks the regions, loads every entity named in the source documents (idempotent) and a
+Checks the regions, loads every entity named in the source documents (idempotent), a
 seeded synthetic population at scale S (a fraction of the real region; see
-``xietong.demo.synthetic``).
+``xietong.demo.synthetic``), the demo sign-ins, the named partnerships and the exchanges.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from tqdm import tqdm
 from xietong.core import bulk
 from xietong.core.errors import ServiceError
 from xietong.demo import exchanges, named, synthetic
+from xietong.demo import partnerships as demo_partnerships
 from xietong.demo.users import ensure_demo_users
 from xietong.institutions import tallies
 from xietong.institutions.models import Institution, RegionMix, RegionTally, Staff, StaffTally
@@ -145,6 +146,10 @@ class Command(BaseCommand):
             self.stdout.write(_counts_table(loaded.counts))
         # The sign-ins exist before the exchanges, so their notifications reach them.
         ensure_demo_users()
+        try:
+            self.stdout.write(demo_partnerships.load_partnerships().summary())
+        except ServiceError as e:
+            raise CommandError(f"The partnerships could not be loaded: {e}") from None
         try:
             ex = exchanges.load_exchanges()
         except ServiceError as e:
