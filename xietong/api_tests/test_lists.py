@@ -13,6 +13,8 @@ from xietong.exchanges import forms as exchange_forms
 from xietong.exchanges import selectors as exchanges
 from xietong.institutions import forms as registry_forms
 from xietong.institutions import selectors as registry
+from xietong.partnerships import forms as partnership_forms
+from xietong.partnerships import selectors as partnerships
 
 PAGING = {"page", "page_size", "cursor"}
 
@@ -28,6 +30,11 @@ LISTS = [
         "/api/exchanges/placements",
     ),
     (exchanges.RunFilters, exchange_forms.RunFilterForm, "/api/exchanges/programs/{pk}/runs"),
+    (
+        partnerships.PartnershipFilters,
+        partnership_forms.PartnershipFilterForm,
+        "/api/partnerships",
+    ),
 ]
 
 

@@ -70,6 +70,7 @@ def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "members": list(p.members.all()),
         "terms": list(p.terms.all()),
         "dispatches": list(p.dispatches.all()),
+        "labs": list(p.institute.labs.order_by("name")) if p.institute else [],
         "detail_sections": detail_sections(actor, p),
     }
     return render(request, "partnerships/detail.html", context)

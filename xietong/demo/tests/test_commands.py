@@ -34,7 +34,8 @@ def run(*args: str) -> str:
 
 def test_it_loads_named_and_synthetic_data_and_prints_counts():
     out = run("demo", "--scale", "0.001", "--seed", "3")
-    assert "Named entities: 41 created" in out
+    assert "Named entities: 46 created" in out
+    assert "Partnerships: 33 created" in out
     assert "43 institutions and 1,400 staff" in out
     assert "河北省" in out and "Demo data ready in" in out
     load = DemoLoad.objects.get()
