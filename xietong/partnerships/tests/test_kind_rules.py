@@ -293,9 +293,14 @@ def test_it_records_a_dispatched_principal_at_the_supported_school(cast, active)
 
 def test_it_tells_the_members_admins_when_a_partnership_becomes_active_and_ends(cast, active):
     from xietong.notifications.models import Notification
+    from xietong.notifications.selectors import render
 
     admin = cast.users["school_admin"]
-    assert Notification.objects.filter(recipient=admin, code="partnerships.activated").exists()
+    note = Notification.objects.get(recipient=admin, code="partnerships.activated")
+    with translation.override("zh-hans"):
+        shown = render(note)
+    assert shown.text == "合作项目“测试合作”已生效。"
+    assert shown.link == f"/partnerships/{active.pk}/"
     services.end(cast.actor("sanhe"), active.pk)
     assert Notification.objects.filter(recipient=admin, code="partnerships.ended").exists()
     assert Partnership.objects.get(pk=active.pk).ended_at is not None
