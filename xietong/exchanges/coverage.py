@@ -98,11 +98,13 @@ class CoverageTable:
             self.sort = DEFAULT_SORT
         self._eligibility = selectors._eligibility(self.actor, self.filters)
         self._distribution: list[tuple[str, int]] | None = None
+        self._named = False
 
     def _inner(self) -> tuple[str, list[Any], str, list[Any]]:
         eligible = selectors.eligible_by_institution_qs(self.actor, self.filters, self._eligibility)
+        self._named = "iname" in eligible.query.annotations
         if self.institution_ids is not None:
-            eligible = eligible.filter(institution_id__in=list(self.institution_ids))
+            eligible = eligible.filter(inst__in=list(self.institution_ids))
         exchanged = selectors.exchanged_by_institution_qs(
             self.actor, self.filters, self._eligibility
         )
@@ -114,6 +116,14 @@ class CoverageTable:
         """The table's query: one row per school, ordered by the sort unless ``ordered`` is
         false (a query around it groups the rows)."""
         e_sql, e_params, x_sql, x_params = self._inner()
+        if self._named:
+            names, joins = "e.iname AS name, e.rname AS region", ""
+        else:
+            names = "i.name AS name, r.name AS region"
+            joins = (
+                f"JOIN {_quoted(Institution)} i ON i.id = e.inst "
+                f"JOIN {_quoted(Region)} r ON r.id = i.region_id"
+            )
         gap = rotation_rule.shortfall_sql("t.eligible", "t.rotated", "t.backbone_rotated")
         sql = f"""
             SELECT u.* FROM (
@@ -121,13 +131,12 @@ class CoverageTable:
                        CAST(t.rotated AS DOUBLE PRECISION) / t.eligible AS rotated_share,
                        CAST(t.completed AS DOUBLE PRECISION) / t.eligible AS share
                 FROM (
-                    SELECT e.inst AS id, i.name AS name, r.name AS region, e.n AS eligible,
+                    SELECT e.inst AS id, {names}, e.n AS eligible,
                            COALESCE(x.completed, 0) AS completed,
                            COALESCE(x.rotated, 0) AS rotated,
                            COALESCE(x.backbone_rotated, 0) AS backbone_rotated
                     FROM ({e_sql}) e
-                    JOIN {_quoted(Institution)} i ON i.id = e.inst
-                    JOIN {_quoted(Region)} r ON r.id = i.region_id
+                    {joins}
                     LEFT JOIN ({x_sql}) x ON x.inst = e.inst
                     WHERE e.n > 0
                 ) t

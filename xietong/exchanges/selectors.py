@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import (
     BooleanField,
@@ -582,10 +582,26 @@ def eligible_by_institution_qs(
     actor: Actor, f: CoverageFilters, rule: _Eligibility
 ) -> QuerySet[Any, dict[str, Any]]:
     """Rows ``{inst, n}``: eligible staff per institution, from the tallies by position; a
-    program's stage, subject or title conditions need the staff themselves."""
+    program's stage, subject or title conditions need the staff themselves. Rows from the
+    per-school roll-up carry the school's and its region's names as well (``iname``,
+    ``rname``)."""
     if rule.by_position_only:
         if access.can(actor, "staff.school") or f.institution_id is not None:
             tally = StaffTally.objects.filter(_eligible_q(actor, f, rule))
+        elif set(rule.positions) == set(ELIGIBLE_POSITIONS):
+            # The whole rule in a scope of region paths: one row per school, the roll-up
+            # kept beside the tallies (a province at scale 1.0: 33,000 schools instead of
+            # summing 100,000 tally rows on every view).
+            schools = Institution.objects.filter(
+                _coverage_institutions_q(actor), teaching_staff__gt=0
+            )
+            if rule.paths is not None:
+                schools = schools.filter(under_paths_q(list(rule.paths), "region_path"))
+            # Named here: the table needs no second pass over the institutions for names.
+            named = schools.order_by().values(
+                inst=F("pk"), n=F("teaching_staff"), iname=F("name"), rname=F("region__name")
+            )
+            return cast(QuerySet[Any, dict[str, Any]], named)
         else:
             # A scope of region paths only: the same rule on the tallies' own paths, without
             # joining the institutions (a province at scale 1.0: 120,000 tally rows).

@@ -75,6 +75,9 @@ class Institution(models.Model):
         verbose_name=_("parent institution"),
         help_text=_("For a branch campus: the institution it belongs to."),
     )
+    # A roll-up kept by ``tallies`` with the StaffTally rows: staff in TEACHING_POSITIONS.
+    # A province's coverage reads one row per school instead of summing its tallies.
+    teaching_staff = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
