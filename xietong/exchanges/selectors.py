@@ -44,6 +44,7 @@ from xietong.exchanges.choices import (
     PlacementStatus,
     ProgramKind,
     ProgramStatus,
+    ReportKind,
     RunMode,
     RunStatus,
 )
@@ -55,6 +56,7 @@ from xietong.exchanges.models import (
     MatchResult,
     OfferSlot,
     Placement,
+    PlacementReport,
     Program,
 )
 from xietong.institutions.models import Institution, RegionMix, RegionTally, Staff, StaffTally
@@ -425,7 +427,43 @@ class PlacementFilters:
         choices=PlacementStatus.choices,
         empty=gettext_lazy("All statuses"),
     )
+    reports: str = option(
+        "",
+        label=gettext_lazy("Completion reports"),
+        choices=[
+            ("due", gettext_lazy("Due within two weeks or overdue")),
+            ("overdue", gettext_lazy("Overdue")),
+        ],
+        empty=gettext_lazy("Any"),
+    )
     q: str = _applicant_q()
+
+
+# A completion report is asked for this many days before the placement's last day, and is
+# overdue after it (the workbench's queues and the placement list's filter alike).
+REPORT_NOTICE_DAYS = 14
+AWAITING_REPORTS = (PlacementStatus.ACTIVE, PlacementStatus.ENDED)
+
+
+def missing_completion_q(side: str | None = None) -> Q:
+    """Placements lacking a completion report (of one side, or of either)."""
+    reports = PlacementReport.objects.filter(placement=OuterRef("pk"), kind=ReportKind.COMPLETION)
+    if side is not None:
+        return ~Q(Exists(reports.filter(side=side)))
+    both = reports.values("placement").annotate(n=Count("side", distinct=True)).filter(n=2)
+    return ~Q(Exists(both))
+
+
+def completion_reports_q(when: str, side: str | None = None) -> Q:
+    """Placements (running, or ended by date) whose completion report of ``side`` (or of
+    either) is missing: ``"due"`` from two weeks before the last day, ``"overdue"`` after it.
+    """
+    today = timezone.localdate()
+    if when == "overdue":
+        dates = Q(ends_on__lt=today)
+    else:
+        dates = Q(ends_on__lte=today + dt.timedelta(days=REPORT_NOTICE_DAYS))
+    return Q(status__in=AWAITING_REPORTS) & dates & missing_completion_q(side)
 
 
 def placements_for(actor: Actor, filters: PlacementFilters | None = None) -> QuerySet[Placement]:
@@ -437,6 +475,8 @@ def placements_for(actor: Actor, filters: PlacementFilters | None = None) -> Que
         qs = qs.filter(application__program_id=f.program_id)
     if f.status:
         qs = qs.filter(status=f.status)
+    if f.reports:
+        qs = qs.filter(completion_reports_q(f.reports))
     if f.q:
         qs = qs.filter(application__applicant__name__icontains=f.q)
     return access.annotate(actor, qs)
