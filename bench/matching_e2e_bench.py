@@ -243,11 +243,12 @@ def set_up(n: int, seed: int) -> dict[str, Any]:
             "exchanges_application",
             [
                 "id", "program_id", "applicant_id", "home_id", "statement", "status", "score",
-                "submitted_at", "approved_at", "reject_reason", "created_at", "updated_at",
+                "submitted_at", "approved_at", "reject_reason", "recommend_comment",
+                "approve_comment", "created_at", "updated_at",
             ],
             (
                 (1 + a, 1, 1 + a, 2 + n_hosts + int(home_of[a]), "", "approved",
-                 float(scores[a]), now, now, "", now, now)
+                 float(scores[a]), now, now, "", "", "", now, now)
                 for a in range(n)
             ),
         )  # fmt: skip

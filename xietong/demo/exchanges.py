@@ -119,6 +119,9 @@ class Series:
     current: bool = True  # has a program in the current term
     open_next: bool = False  # has a program open for applications now
     exclude_sending: tuple[str, ...] = ()  # named institutions whose staff are not picked
+    # The hosts offer one place fewer than asked for in their most wanted slot: each run
+    # leaves someone unmatched, whose "why was I not matched" can be read.
+    scarce: bool = False
 
 
 SERIES: list[Series] = [
@@ -137,6 +140,7 @@ SERIES: list[Series] = [
         host_areas=("110000", "120000"),
         min_years=1,
         open_next=True,
+        scarce=True,
     ),
     # facts: 建三 / 援四 supporting schools and the Tianjin pairs (2024-05)
     Series(
@@ -310,16 +314,38 @@ def _program_data(s: Series, term: Term, sched: Schedule, window: tuple[Any, Any
     return data
 
 
-def _applicants(s: Series, program: Program, limit: int, *, spread: bool = False) -> list[Staff]:
-    """Named people, then synthetic staff not yet sent by this series, all eligible.
+def _applicants(
+    s: Series,
+    program: Program,
+    limit: int,
+    *,
+    spread: bool = False,
+    rounds: int = 1,
+    again: bool = False,
+) -> list[Staff]:
+    """Named people, then synthetic staff, all eligible, none sent by this series before
+    (``again``: a small population has run out; people go a second time, but not in two
+    terms running where there are others).
+
+    A named person goes once (in the first term of the series they are eligible for), as a
+    teacher is not sent term after term. The 容东 branch rotates its whole staff: each of
+    ``rounds`` terms takes its share of those not yet sent, so every teacher has gone once
+    by the last (its "full coverage"); an open program starts the next round.
 
     ``spread``: the synthetic staff are taken from each county of the sending area in
     turn (an open program's review queues then reach every county's authority)."""
+    earlier = Application.objects.filter(program__title=s.title).exclude(program=program)
+    if again:  # at least not those of the term before
+        last = earlier.order_by("-program__term_key").values_list("program_id", flat=True)[:1]
+        earlier = earlier.filter(program_id__in=list(last))
+    sent = earlier.values("applicant_id")
     people: list[Staff] = []
     for key in s.named_applicants:
-        st = Staff.objects.filter(named.find_q(named.STAFF_BY_KEY[key])).first()
-        if st is not None and not services.eligibility_problems(program, st):
-            people.append(st)
+        found = (
+            Staff.objects.filter(named.find_q(named.STAFF_BY_KEY[key])).exclude(pk__in=sent).first()
+        )
+        if found is not None and not services.eligibility_problems(program, found):
+            people.append(found)
     hosts_stages = {st for key in s.hosts for st in named.institution(key).stage_list}
     qs = Staff.objects.filter(
         area_q(program, Side.SENDING, "institution__"), position__in=list(s.elig_positions)
@@ -331,22 +357,44 @@ def _applicants(s: Series, program: Program, limit: int, *, spread: bool = False
     for key in s.exclude_sending:
         qs = qs.exclude(institution=named.institution(key))
     if s.key == "rongdong":
-        # Full coverage: every eligible teacher of the branch goes, every term.
-        limit = 10_000
-    else:
-        qs = qs.exclude(
-            pk__in=Application.objects.filter(program__title=s.title).values("applicant_id")
+        eligible = [
+            st for st in qs.order_by("pk") if not services.eligibility_problems(program, st)
+        ]
+        gone = set(
+            Application.objects.filter(program__title=s.title).values_list(
+                "applicant_id", flat=True
+            )
         )
+        left = [st for st in eligible if st.pk not in gone]
+        done = Program.objects.filter(title=s.title).exclude(pk=program.pk).count()
+        if spread or not left:  # an open program (or a finished rotation) starts anew
+            limit = -(-len(eligible) // max(rounds, 1))
+        else:
+            limit = -(-len(left) // max(rounds - done, 1))
+            qs = qs.exclude(pk__in=gone)
+    else:
+        qs = qs.exclude(pk__in=sent)
     candidates = list(
         qs.select_related("institution").order_by("pk")[: limit * (20 if spread else 3)]
     )
     if spread:
         candidates = _round_robin(candidates)
+    wanted = len(people) + limit
     for st in candidates:
-        if len(people) >= len(s.named_applicants) + limit:
+        if len(people) >= wanted:
             break
         if not services.eligibility_problems(program, st):
             people.append(st)
+    if not people and not again:
+        people = _applicants(s, program, limit, spread=spread, rounds=rounds, again=True)
+        if not people:  # a population too small even for that: the same people go again
+            people = [
+                st
+                for st in Staff.objects.filter(
+                    pk__in=Application.objects.filter(program__title=s.title).values("applicant_id")
+                ).order_by("pk")
+                if not services.eligibility_problems(program, st)
+            ]
     return people
 
 
@@ -384,12 +432,19 @@ def _mentor(host: Institution) -> int | None:
     return None
 
 
-def _offers(org: Actor, s: Series, program: Program, people: list[Staff]) -> dict[int, list[int]]:
-    """Host offers whose slots fit the applicants; returns each applicant's ranked offers."""
+def _offers(
+    org: Actor,
+    s: Series,
+    program: Program,
+    people: list[Staff],
+    planned: list[Staff] | None = None,
+) -> dict[int, list[int]]:
+    """Host offers whose slots fit the applicants (or everyone ``planned`` for, a host that
+    plans a whole rotation); returns each one's ranked offers."""
     hosts = [named.institution(k) for k in s.hosts]
     plan: dict[int, dict[tuple[str, str], int]] = {h.pk: {} for h in hosts}
     pairs: dict[int, tuple[str, str]] = {}
-    for i, st in enumerate(people):
+    for i, st in enumerate(planned or people):
         pair = _pair(st, {x for h in hosts for x in h.stage_list})
         if pair is None:
             continue
@@ -397,10 +452,15 @@ def _offers(org: Actor, s: Series, program: Program, people: list[Staff]) -> dic
         host = fitting[i % len(fitting)]
         plan[host.pk][pair] = plan[host.pk].get(pair, 0) + 1
         pairs[st.pk] = pair
+    short = _scarcest(plan) if s.scarce else None
     offers: dict[int, int] = {}
     for host in hosts:
         slots = [
-            {"stage": stage, "subject": subject, "capacity": n + 1}
+            {
+                "stage": stage,
+                "subject": subject,
+                "capacity": n - 1 if (host.pk, (stage, subject)) == short else n + (not s.scarce),
+            }
             for (stage, subject), n in sorted(plan[host.pk].items())
         ]
         if not slots:
@@ -415,6 +475,15 @@ def _offers(org: Actor, s: Series, program: Program, people: list[Staff]) -> dic
         )
         offers[host.pk] = offer.pk
     return _choices(s, pairs, plan, offers)
+
+
+def _scarcest(plan: dict[int, dict[tuple[str, str], int]]) -> tuple[int, tuple[str, str]] | None:
+    """The (host, slot) most applicants are planned for, if two or more are."""
+    wanted = [(n, host, pair) for host, pairs in plan.items() for pair, n in pairs.items()]
+    if not wanted:
+        return None
+    n, host, pair = max(wanted, key=lambda w: (w[0], -w[1], w[2]))
+    return (host, pair) if n >= 2 else None
 
 
 def _choices(
@@ -502,8 +571,9 @@ def _choices_for_repeat(program: Program, people: list[Staff]) -> dict[int, list
     return out
 
 
-def _load_program(ctx: Ctx, s: Series, term: Term, phase: str) -> None:
-    """phase: "finished", "current" or "open"."""
+def _load_program(ctx: Ctx, s: Series, term: Term, phase: str, rounds: int = 1) -> None:
+    """phase: "finished", "current" or "open"; ``rounds``: the terms of the series up to
+    the current one (see :func:`_applicants`)."""
     if Program.objects.filter(title=s.title, term_key=term.key).exists():
         ctx.result.skipped += 1
         return
@@ -520,9 +590,14 @@ def _load_program(ctx: Ctx, s: Series, term: Term, phase: str) -> None:
     ctx.result.programs += 1
     probe = program  # eligibility needs only the program's areas and rules
     limit = SYNTHETIC_PER_TERM[s.key] if phase != "open" else OPEN_APPLICANTS
-    people = _applicants(s, probe, limit, spread=phase == "open")
+    people = _applicants(s, probe, limit, spread=phase == "open", rounds=rounds)
     if program.repeated_from_id:
         choices = _choices_for_repeat(program, people)
+    elif s.key == "rongdong":
+        # The host plans the branch's whole rotation: a slot for every teacher's subject,
+        # which the repeats of the program keep.
+        everyone = _applicants(s, probe, 0, spread=True, rounds=1)
+        choices = _offers(ctx.org, s, program, people, planned=everyone)
     else:
         choices = _offers(ctx.org, s, program, people)
     ctx.result.offers += program.offers.count()
@@ -753,9 +828,10 @@ def load_exchanges(
             plan.append((cur, "current"))
         if s.open_next:
             plan.append((nxt, "open"))
+        rounds = sum(1 for _t, phase in plan if phase != "open")
         for term, phase in plan:
             with transaction.atomic():
-                _load_program(ctx, s, term, phase)
+                _load_program(ctx, s, term, phase, rounds)
             if progress:
                 progress(f"{s.title} {term.code} ({phase})")
     _end_due(ctx)

@@ -10,7 +10,7 @@ The dates a teacher is held to are derived here, and only here:
 * a matched place is confirmed before the program starts (``Program.starts_on``);
 * an active placement's log of the current week is due on that week's Sunday;
 * the mid-term report is due at the placement's midpoint, the completion report on its
-  last day; each is announced ``REPORT_NOTICE_DAYS`` before, and overdue after;
+  last day; each is announced ``selectors.REPORT_NOTICE_DAYS`` before, and overdue after;
 * a return duty is due on its ``due_on``.
 """
 
@@ -57,7 +57,6 @@ from xietong.institutions.models import Institution, RegionTally, Staff
 
 LIMIT = 5  # rows shown per queue; the count and the link give the rest
 CANDIDATES = 100  # open programs checked against a teacher's record (the rest: a link)
-REPORT_NOTICE_DAYS = 14
 RECENT_DAYS = 14  # logs and reports that are "new" for the schools
 TREND_TERMS = 4
 
@@ -213,7 +212,9 @@ class _PlacementFacts:
 
 
 def _report_step(p: Placement, kind: str, due: dt.date, today: dt.date, f: _PlacementFacts) -> Any:
-    if (p.pk, kind) in f.teacher_reports or today < due - dt.timedelta(days=REPORT_NOTICE_DAYS):
+    if (p.pk, kind) in f.teacher_reports or today < due - dt.timedelta(
+        days=selectors.REPORT_NOTICE_DAYS
+    ):
         return None
     if kind == ReportKind.MIDTERM:
         text = _("Mid-term report due %(date)s")
@@ -472,22 +473,11 @@ def placements_to_start(actor: Actor, limit: int = LIMIT) -> Queue:
     )
 
 
-def _missing_completion(side: str | None = None) -> Q:
-    """Placements lacking a completion report (of one side, or of either)."""
-    reports = PlacementReport.objects.filter(placement=OuterRef("pk"), kind=ReportKind.COMPLETION)
-    if side is not None:
-        return ~Q(Exists(reports.filter(side=side)))
-    both = reports.values("placement").annotate(n=Count("side", distinct=True)).filter(n=2)
-    return ~Q(Exists(both))
-
-
 def host_reports_due(actor: Actor, limit: int = LIMIT) -> Queue:
     """Active placements the actor hosts whose host completion report is due (or overdue)."""
-    horizon = _today() + dt.timedelta(days=REPORT_NOTICE_DAYS)
     qs = (
         _placements(actor, "host", "mentor")
-        .filter(status=PlacementStatus.ACTIVE, ends_on__lte=horizon)
-        .filter(_missing_completion(AuthorSide.HOST))
+        .filter(selectors.completion_reports_q("due", AuthorSide.HOST))
         .order_by("ends_on", "pk")
     )
     return _queue(
@@ -632,8 +622,7 @@ def reports_overdue(actor: Actor, limit: int = LIMIT) -> Queue:
     """Placements in the actor's region past their last day without both completion reports."""
     qs = (
         _placements(actor, "viewer", "manager")
-        .filter(status=PlacementStatus.ACTIVE, ends_on__lt=_today())
-        .filter(_missing_completion())
+        .filter(selectors.completion_reports_q("overdue"))
         .order_by("ends_on", "pk")
     )
     return _queue(
@@ -646,7 +635,7 @@ def reports_overdue(actor: Actor, limit: int = LIMIT) -> Queue:
                 p.ends_on,
             )
         ),
-        f"{reverse('exchanges:placement_list')}?status={PlacementStatus.ACTIVE}",
+        f"{reverse('exchanges:placement_list')}?reports=overdue",
         limit,
     )
 

@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from xietong.institutions.choices import TEACHING_POSITIONS
+
 
 class ProgramKind(models.TextChoices):
     SECONDMENT = "secondment", _("Secondment (挂职)")
@@ -101,7 +103,7 @@ class DutyKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-ELIGIBLE_POSITIONS = ("teacher", "principal", "vice_principal")
+ELIGIBLE_POSITIONS = tuple(str(p) for p in TEACHING_POSITIONS)
 BACKBONE_HONOURS = ("backbone", "subject_leader", "special_grade")
 
 

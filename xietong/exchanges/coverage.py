@@ -97,11 +97,14 @@ class CoverageTable:
         if self.sort not in SORTS:
             self.sort = DEFAULT_SORT
         self._eligibility = selectors._eligibility(self.actor, self.filters)
+        self._distribution: list[tuple[str, int]] | None = None
+        self._named = False
 
     def _inner(self) -> tuple[str, list[Any], str, list[Any]]:
         eligible = selectors.eligible_by_institution_qs(self.actor, self.filters, self._eligibility)
+        self._named = "iname" in eligible.query.annotations
         if self.institution_ids is not None:
-            eligible = eligible.filter(institution_id__in=list(self.institution_ids))
+            eligible = eligible.filter(inst__in=list(self.institution_ids))
         exchanged = selectors.exchanged_by_institution_qs(
             self.actor, self.filters, self._eligibility
         )
@@ -113,6 +116,14 @@ class CoverageTable:
         """The table's query: one row per school, ordered by the sort unless ``ordered`` is
         false (a query around it groups the rows)."""
         e_sql, e_params, x_sql, x_params = self._inner()
+        if self._named:
+            names, joins = "e.iname AS name, e.rname AS region", ""
+        else:
+            names = "i.name AS name, r.name AS region"
+            joins = (
+                f"JOIN {_quoted(Institution)} i ON i.id = e.inst "
+                f"JOIN {_quoted(Region)} r ON r.id = i.region_id"
+            )
         gap = rotation_rule.shortfall_sql("t.eligible", "t.rotated", "t.backbone_rotated")
         sql = f"""
             SELECT u.* FROM (
@@ -120,13 +131,12 @@ class CoverageTable:
                        CAST(t.rotated AS DOUBLE PRECISION) / t.eligible AS rotated_share,
                        CAST(t.completed AS DOUBLE PRECISION) / t.eligible AS share
                 FROM (
-                    SELECT e.inst AS id, i.name AS name, r.name AS region, e.n AS eligible,
+                    SELECT e.inst AS id, {names}, e.n AS eligible,
                            COALESCE(x.completed, 0) AS completed,
                            COALESCE(x.rotated, 0) AS rotated,
                            COALESCE(x.backbone_rotated, 0) AS backbone_rotated
                     FROM ({e_sql}) e
-                    JOIN {_quoted(Institution)} i ON i.id = e.inst
-                    JOIN {_quoted(Region)} r ON r.id = i.region_id
+                    {joins}
                     LEFT JOIN ({x_sql}) x ON x.inst = e.inst
                     WHERE e.n > 0
                 ) t
@@ -145,21 +155,37 @@ class CoverageTable:
             self.known_count = int(cur.fetchone()[0])
         return self.known_count
 
+    def _bin_sql(self, gap: str) -> str:
+        bins = " ".join(
+            f"WHEN {gap} <= {high} THEN {i}" for i, (_label, high) in enumerate(GAP_BINS[:-1])
+        )
+        return f"CASE {bins} ELSE {len(GAP_BINS) - 1} END"
+
+    def _bin_range(self, gap: str, i: int) -> str:
+        """The condition of gap bin ``i`` (above the previous bin's top, up to its own)."""
+        parts = []
+        if i > 0:
+            parts.append(f"{gap} > {GAP_BINS[i - 1][1]}")
+        if i < len(GAP_BINS) - 1:
+            parts.append(f"{gap} <= {GAP_BINS[i][1]}")
+        return " AND ".join(parts)
+
+    def _labelled(self, found: dict[int, int]) -> list[tuple[str, int]]:
+        return [(str(label), int(found.get(i, 0))) for i, (label, _high) in enumerate(GAP_BINS)]
+
     def gap_distribution(self) -> list[tuple[str, int]]:
         """How many schools are how far from the rule: met, 1, 2–5, 6–10, 11–20, more than
-        20 teachers short (one ``GROUP BY`` over the whole table, not the page)."""
+        20 teachers short, over the whole table, not the page. A page read before carries
+        these counts already (window columns of the same pass); otherwise one ``GROUP BY``.
+        """
+        if self._distribution is not None:
+            return self._distribution
         sql, params = self._sql(ordered=False)
-        bins = " ".join(
-            f"WHEN g.gap <= {high} THEN {i}" for i, (_label, high) in enumerate(GAP_BINS[:-1])
-        )
-        grouped = (
-            f"SELECT CASE {bins} ELSE {len(GAP_BINS) - 1} END AS bin, COUNT(*) "
-            f"FROM ({sql}) g GROUP BY 1"
-        )
+        grouped = f"SELECT {self._bin_sql('g.gap')} AS bin, COUNT(*) FROM ({sql}) g GROUP BY 1"
         with connection.cursor() as cur:
             cur.execute(grouped, params)
-            found = dict(cur.fetchall())
-        return [(str(label), int(found.get(i, 0))) for i, (label, _high) in enumerate(GAP_BINS)]
+            self._distribution = self._labelled(dict(cur.fetchall()))
+        return self._distribution
 
     def __len__(self) -> int:
         return self.count()
@@ -167,6 +193,14 @@ class CoverageTable:
     def _rows(self, limit: int | None = None, offset: int = 0) -> Iterator[dict[str, Any]]:
         sql, params = self._sql()
         if limit is not None:
+            # A page also counts the whole table per gap bin, in the same pass (the table is
+            # built once either way; a second query for the distribution would build it
+            # again).
+            counts = ", ".join(
+                f"COUNT(*) FILTER (WHERE {self._bin_range('u.gap', i)}) OVER () AS bin_{i}"
+                for i in range(len(GAP_BINS))
+            )
+            sql = sql.replace("SELECT u.* FROM", f"SELECT u.*, {counts} FROM", 1)
             sql += " LIMIT %s OFFSET %s"
             params += [limit, offset]
         with connection.cursor() as cur:
@@ -174,7 +208,11 @@ class CoverageTable:
             names = [c[0] for c in cur.description]
             while batch := cur.fetchmany(1000):
                 for values in batch:
-                    yield _row(dict(zip(names, values, strict=True)))
+                    v = dict(zip(names, values, strict=True))
+                    if limit is not None and self._distribution is None:
+                        found = {i: int(v[f"bin_{i}"] or 0) for i in range(len(GAP_BINS))}
+                        self._distribution = self._labelled(found)
+                    yield _row(v)
 
     def __getitem__(self, index: slice) -> list[dict[str, Any]]:
         if not isinstance(index, slice) or index.step not in (None, 1):

@@ -75,6 +75,11 @@ class Position(models.TextChoices):
     RESEARCHER = "researcher", _("Researcher")
 
 
+# The positions whose holders teach or lead a school: the staff the national rotation rule
+# counts, kept per institution as ``Institution.teaching_staff``.
+TEACHING_POSITIONS = (Position.TEACHER, Position.PRINCIPAL, Position.VICE_PRINCIPAL)
+
+
 class Title(models.TextChoices):
     PROFESSOR = "professor", _("Senior professional (正高级)")
     SENIOR = "senior", _("Senior (高级)")

@@ -23,6 +23,14 @@ from xietong.institutions.validators import validate_school_code
 from xietong.regions.models import Region
 
 
+def full_years(since: dt.date, day: dt.date) -> int:
+    """Whole years from ``since`` to ``day`` (0 when ``day`` comes first)."""
+    years = day.year - since.year
+    if (day.month, day.day) < (since.month, since.day):
+        years -= 1
+    return max(years, 0)
+
+
 class Institution(models.Model):
     name = models.CharField(_("name"), max_length=100)
     name_en = models.CharField(_("English name"), max_length=200, blank=True)
@@ -75,6 +83,9 @@ class Institution(models.Model):
         verbose_name=_("parent institution"),
         help_text=_("For a branch campus: the institution it belongs to."),
     )
+    # A roll-up kept by ``tallies`` with the StaffTally rows: staff in TEACHING_POSITIONS.
+    # A province's coverage reads one row per school instead of summing its tallies.
+    teaching_staff = models.PositiveIntegerField(default=0, db_default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -207,11 +218,7 @@ class Staff(models.Model):
         return STAGES.labels(self.stage_list)
 
     def years_at_institution(self, today: dt.date | None = None) -> int:
-        today = today or dt.date.today()
-        years = today.year - self.joined_on.year
-        if (today.month, today.day) < (self.joined_on.month, self.joined_on.day):
-            years -= 1
-        return max(years, 0)
+        return full_years(self.joined_on, today or dt.date.today())
 
 
 class StaffTally(models.Model):

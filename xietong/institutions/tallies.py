@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.db.models import Count, F, Sum
 
 from xietong.core.delimited import pack
+from xietong.institutions.choices import TEACHING_POSITIONS
 from xietong.institutions.models import Institution, RegionMix, RegionTally, Staff, StaffTally
 
 
@@ -58,7 +59,32 @@ def refresh(institution_ids: Iterable[int | None]) -> None:
                 for inst, position, n in rows
             ]
         )
+        _refresh_teaching_staff(ids)
         _refresh_regions(regions)
+
+
+_TEACHING_SQL = """
+UPDATE {inst} SET teaching_staff = COALESCE((
+    SELECT SUM(t.staff) FROM {tally} t
+    WHERE t.institution_id = {inst}.id AND t.position IN ({positions})
+), 0)
+"""
+
+
+def _refresh_teaching_staff(institution_ids: list[int] | None) -> None:
+    """Re-sum ``Institution.teaching_staff`` from the tallies (of these institutions, or all)."""
+    tables = {
+        "inst": connection.ops.quote_name(Institution._meta.db_table),
+        "tally": connection.ops.quote_name(StaffTally._meta.db_table),
+        "positions": ", ".join(["%s"] * len(TEACHING_POSITIONS)),
+    }
+    sql = _TEACHING_SQL.format(**tables)
+    params: list[str | int] = [str(p) for p in TEACHING_POSITIONS]
+    if institution_ids is not None:
+        sql += " WHERE id IN ({})".format(", ".join(["%s"] * len(institution_ids)))
+        params += institution_ids
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
 
 
 def _refresh_regions(region_ids: set[int]) -> None:
@@ -126,6 +152,7 @@ def rebuild() -> int:
     tables = {k: connection.ops.quote_name(m._meta.db_table) for k, m in names.items()}
     with connection.cursor() as cur:
         cur.execute(_REBUILD_SQL.format(**tables))
+    _refresh_teaching_staff(None)
     _refresh_regions(set(Region.objects.values_list("pk", flat=True)))
     return StaffTally.objects.count()
 
@@ -154,6 +181,17 @@ def drift() -> list[tuple[int, str, int, int]]:
         .order_by("institution_id")
     )
     out.extend((i, p, n, n) for i, p, n in moved)
+    teaching: defaultdict[int, int] = defaultdict(int)
+    for (inst, pos), n in tallied.items():
+        if pos in TEACHING_POSITIONS:
+            teaching[inst] += n
+    for inst, kept in Institution.objects.filter(teaching_staff__gt=0).values_list(
+        "pk", "teaching_staff"
+    ):
+        summed_here = teaching.pop(inst, 0)
+        if summed_here != kept:
+            out.append((inst, "teaching_staff", kept, summed_here))
+    out.extend((inst, "teaching_staff", 0, n) for inst, n in sorted(teaching.items()) if n)
     summed = {
         (r, p): n
         for r, p, n in StaffTally.objects.order_by()

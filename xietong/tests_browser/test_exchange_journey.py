@@ -73,7 +73,8 @@ def world(transactional_db: Any, django_db_serialized_rollback: Any) -> Iterator
             "ends_on": dt.date(2025, 6, 27),
             "duration_weeks": 17,
             "max_choices": 2,
-            "opens_at": now - dt.timedelta(days=1),
+            "opens_at": timezone.make_aware(dt.datetime(2025, 3, 3, 9)) - dt.timedelta(days=60),
+            # (it opened before the program, and is still open: applying is tested today)
             "closes_at": now + dt.timedelta(days=14),
             "elig_positions": ["teacher"],
             "sending_areas": ["beisanxian"],

@@ -68,7 +68,8 @@ def world(transactional_db: Any, django_db_serialized_rollback: Any) -> Iterator
             "starts_on": dt.date(2026, 3, 2),
             "ends_on": dt.date(2026, 6, 26),
             "max_choices": 2,
-            "opens_at": now - dt.timedelta(days=1),
+            "opens_at": timezone.make_aware(dt.datetime(2026, 3, 2, 9)) - dt.timedelta(days=60),
+            # (it opened before the program, and is still open: applying is tested today)
             "closes_at": now + dt.timedelta(days=10),
             "elig_positions": ["teacher"],
             "sending_areas": ["beisanxian"],

@@ -12,10 +12,11 @@ from django.db import transaction
 
 from xietong.accounts.access import Actor, Grant
 from xietong.accounts.models import AuditEvent, Role
-from xietong.core.terms import SchoolTerm, TermSpan
+from xietong.core.terms import SchoolTerm
 from xietong.demo import exchanges, named
 from xietong.exchanges import selectors, services
 from xietong.exchanges.choices import (
+    ROTATED_STATES,
     AppStatus,
     PlacementStatus,
     ProgramKind,
@@ -34,6 +35,7 @@ from xietong.exchanges.models import (
     ProgramArea,
     ReturnDuty,
 )
+from xietong.institutions.models import Staff
 
 pytestmark = pytest.mark.django_db
 
@@ -148,21 +150,28 @@ def test_workflow_timestamps_follow_the_term(loaded: Any) -> None:
     assert p.closes_at < run.published_at < min(a.confirmed_at for a in p.applications.all())
 
 
-def test_rongdong_has_full_coverage_in_past_terms(loaded: Any) -> None:
+def test_rongdong_sends_every_teacher_once_over_its_terms_a_share_each_term(loaded: Any) -> None:
     branch = named.institution("bj80_rd")
-    for term in PAST:
-        rows = selectors.coverage_by_institution(
-            HEBEI,
-            selectors.CoverageFilters(terms=TermSpan.of(term), institution_id=branch.pk),
+    eligible = set(
+        Staff.objects.filter(
+            institution=branch, position__in=["teacher", "principal", "vice_principal"]
+        ).values_list("pk", flat=True)
+    )
+    sent: list[int] = []
+    for term in [*PAST, CURRENT]:
+        people = list(
+            Application.objects.filter(
+                program=program("rongdong", term), status__in=list(ROTATED_STATES)
+            ).values_list("applicant_id", flat=True)
         )
-        assert len(rows) == 1
-        assert rows[0]["eligible"] == rows[0]["completed"] == 5
-        assert rows[0]["full_coverage"] is True
+        assert 0 < len(people) < len(eligible)  # a share each term, never the whole staff
+        sent += people
+    assert sorted(sent) == sorted(eligible)  # everyone once: the branch's full coverage
 
 
 def test_the_demo_teacher_has_completed_exchanges_and_may_apply_now(loaded: Any) -> None:
     me = named.staff("bj80_rd_teacher")
-    assert Application.objects.filter(applicant=me, status=AppStatus.COMPLETED).count() == 3
+    assert Application.objects.filter(applicant=me, status=AppStatus.COMPLETED).count() == 1
     results = list(selectors.my_results(teacher_actor()))
     assert results and all(r.slot_id for r in results)
     assert all(r.explanation["steps"][-1]["code"] == "admitted" for r in results)

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xietong import access
@@ -181,6 +182,17 @@ def _validate(p: Program, errors: dict[str, list[str]] | None = None) -> None:
         errors["ends_on"] = [_("The program cannot end before it starts.")]
     if p.opens_at and p.closes_at and p.closes_at <= p.opens_at:
         errors["closes_at"] = [_("Applications must close after they open.")]
+    # Applications are taken before the program: they are reviewed, publicly noticed and
+    # matched before its first day.
+    if (
+        isinstance(p.starts_on, dt.date)
+        and p.opens_at
+        and timezone.localdate(p.opens_at) >= p.starts_on
+    ):
+        errors["opens_at"] = [
+            _("Applications must open before the program starts (%(date)s).")
+            % {"date": p.starts_on.isoformat()}
+        ]
     if not errors and isinstance(p.starts_on, dt.date):
         term = p.school_term
         last_day = term.next().starts_on - dt.timedelta(days=1)

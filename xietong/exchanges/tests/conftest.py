@@ -45,7 +45,10 @@ def program_data(organiser: Institution, **over: Any) -> dict[str, Any]:
         "ends_on": dt.date(2025, 1, 17),
         "duration_weeks": 20,
         "max_choices": 2,
-        "opens_at": now - dt.timedelta(days=1),
+        # The window opened before the program (the service refuses one opening after the
+        # start) and is still open now, so the tests apply today — as the demo writes its
+        # history.
+        "opens_at": timezone.make_aware(dt.datetime(2024, 6, 3, 9)),
         "closes_at": now + dt.timedelta(days=10),
         "elig_positions": ["teacher"],
         "sending_areas": ["beisanxian"],
@@ -61,7 +64,15 @@ def program_data(organiser: Institution, **over: Any) -> dict[str, Any]:
             return data
         data["starts_on"] = term.starts_on + dt.timedelta(days=1)
         data["ends_on"] = data["starts_on"] + dt.timedelta(weeks=19)
+        if "opens_at" not in over:
+            data["opens_at"] = min(
+                data["opens_at"], _morning(term.starts_on - dt.timedelta(days=90))
+            )
     return data
+
+
+def _morning(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(9)))
 
 
 @pytest.fixture

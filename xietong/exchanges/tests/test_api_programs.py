@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from xietong.api_tests.conftest import Api, assert_error
+from xietong.core.terms import SchoolTerm
 from xietong.exchanges.tests.conftest import Ex, approve, close, program_data
 
 pytestmark = pytest.mark.urls("xietong.exchanges.tests.urls")
@@ -162,16 +163,36 @@ def test_it_runs_publishes_and_shows_my_result(
 
 
 def test_it_keeps_the_window_of_applications(api: Api, ex: Ex) -> None:
+    from xietong.exchanges import services
+    from xietong.exchanges.choices import ProgramStatus
+
     now = timezone.now()
-    later = {
-        "opens_at": (now + dt.timedelta(days=2)).isoformat(),
-        "closes_at": (now + dt.timedelta(days=9)).isoformat(),
-    }
-    assert api.patch(f"{A}/programs/{ex.program.pk}", later, as_="sanhe").status_code == 200
-    r = api.post(
-        f"{A}/programs/{ex.program.pk}/applications", {"choices": [ex.offer.pk]}, as_="teacher"
+    term = SchoolTerm.containing(timezone.localdate()).next()
+    data = program_data(ex.sanhe_bureau, school_term=term.code, title="下学期跟岗")
+    data.update(opens_at=now + dt.timedelta(days=2), closes_at=now + dt.timedelta(days=9))
+    later = services.create_program(ex.actor("sanhe"), data)
+    services.set_program_status(ex.actor("sanhe"), later.pk, ProgramStatus.OPEN)
+    offer = services.create_offer(
+        ex.actor("tongzhou"),
+        later.pk,
+        host=ex.cast.tongzhou_school.pk,
+        slots=[{"stage": "primary", "subject": "数学", "capacity": 2}],
     )
-    assert_error(r, 422)
+    r = api.post(f"{A}/programs/{later.pk}/applications", {"choices": [offer.pk]}, as_="teacher")
+    assert "accepted from" in assert_error(r, 422)["message"]
+
+
+def test_it_refuses_a_window_that_opens_after_the_program_starts(api: Api, ex: Ex) -> None:
+    program = ex.program
+    late = {"opens_at": timezone.make_aware(dt.datetime(2024, 9, 3, 9)).isoformat()}
+    body = assert_error(api.patch(f"{A}/programs/{program.pk}", late, as_="sanhe"), 422)
+    assert body["fields"]["opens_at"] == [
+        "Applications must open before the program starts (2024-09-02)."
+    ]
+    zh = api.patch(f"{A}/programs/{program.pk}", late, as_="sanhe", lang="zh-hans")
+    assert "报名须在项目开始（2024-09-02）之前开放。" in zh.json()["fields"]["opens_at"]
+    program.refresh_from_db()
+    assert program.opens_at == ex.program.opens_at
 
 
 @pytest.mark.parametrize("capacity", [99_999_999_999, -1, 1001], ids=["huge", "negative", "over"])

@@ -299,3 +299,14 @@ def test_it_lists_the_same_schools_and_figures_as_the_coverage_rows(ex, schools,
     keys = ("institution_id", "eligible", "completed", "rotated", "backbone_rotated", "gap")
     assert [{k: r[k] for k in keys} for r in rows] == [{k: r[k] for k in keys} for r in expected]
     assert len(table) == len(rows) == coverage.coverage_figures(actor, f)["count"]
+
+
+def test_a_page_counts_every_school_of_the_table_by_gap_not_only_its_own_rows(ex, schools):
+    filters = CoverageFilters(terms=TermSpan.of(TERM))
+    actor = ex.cast.actor("sanhe")
+    paged = coverage.CoverageTable(actor, filters)
+    first_two = paged[0:2]
+    whole = coverage.CoverageTable(actor, filters)  # no page read: one GROUP BY of its own
+    assert len(first_two) == 2
+    assert paged.gap_distribution() == whole.gap_distribution()
+    assert sum(n for _label, n in whole.gap_distribution()) == whole.count() > 2

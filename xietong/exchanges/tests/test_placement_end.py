@@ -194,3 +194,35 @@ def test_the_tick_command_runs_the_daily_job_where_there_is_no_worker(ex: Ex) ->
     again = io.StringIO()
     call_command("jobs", "tick", "--run", stdout=again)
     assert "No scheduled job is due." in again.getvalue()
+
+
+def test_an_ended_placement_stays_in_the_report_queues_and_the_list_filter_until_reported(
+    client: Any, ex: Ex, host_admin: Any
+) -> None:
+    from xietong.api_tests.conftest import Api
+    from xietong.exchanges import agenda, selectors
+
+    p = _active(ex)
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    _ends(p, yesterday - dt.timedelta(days=1))
+    services.end_due_placements(yesterday)
+    assert Placement.objects.get(pk=p.pk).status == PlacementStatus.ENDED
+    sanhe, host = ex.actor("sanhe"), ex.cast.actor("tz1_admin")
+    overdue_items = agenda.reports_overdue(sanhe).items
+    assert [i.url for i in overdue_items] == [f"/exchanges/placements/{p.pk}/"]
+    assert agenda.host_reports_due(host).count == 1
+    overdue = selectors.PlacementFilters(reports="overdue")
+    assert list(selectors.placements_for(sanhe, overdue)) == [Placement.objects.get(pk=p.pk)]
+    client.force_login(ex.cast.users["sanhe"])
+    page = client.get("/exchanges/placements/", {"reports": "overdue"})
+    assert [x.pk for x in page.context["page"].object_list] == [p.pk]
+    api = Api(ex.cast)
+    listed = api.get("/api/exchanges/placements", {"reports": "overdue"}, as_="sanhe").json()
+    assert [x["id"] for x in listed["items"]] == [p.pk]
+    assert api.get("/api/exchanges/placements", {"reports": "soon"}, as_="sanhe").status_code == 422
+
+    for who in (host, ex.actor("teacher")):
+        services.submit_report(who, p.pk, kind="completion", content="跟岗总结。")
+    assert agenda.reports_overdue(sanhe).count == 0
+    assert agenda.host_reports_due(host).count == 0
+    assert not selectors.placements_for(sanhe, overdue).exists()

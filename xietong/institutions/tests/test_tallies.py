@@ -14,6 +14,7 @@ from django.db.models import Count
 from xietong.conftest import make_id_number, region
 from xietong.core.delimited import pack
 from xietong.institutions import selectors, services, tallies
+from xietong.institutions.choices import TEACHING_POSITIONS
 from xietong.institutions.models import Institution, RegionMix, RegionTally, Staff, StaffTally
 
 ACTORS = ["beijing", "tongzhou", "sanhe", "hebei_viewer", "school_admin", "teacher", "sysadmin"]
@@ -59,6 +60,12 @@ def assert_tallies_are_direct_counts() -> None:
     assert (tallied, regional, mixed) == (per_inst, per_region, mixes)
     paths = dict(Institution.objects.values_list("pk", "region_path"))
     assert all(paths[t.institution_id] == t.region_path for t in StaffTally.objects.all())
+    teaching: Counter = Counter()
+    for (i, p), n in per_inst.items():
+        if p in TEACHING_POSITIONS:
+            teaching[i] += n
+    kept = Counter(dict(Institution.objects.values_list("pk", "teaching_staff")))
+    assert +kept == teaching
     assert tallies.drift() == []
 
 
@@ -101,6 +108,14 @@ def test_it_keeps_the_tallies_through_creates_updates_moves_and_deletes(cast):
 
     services.delete_staff(sanhe, first.pk)
     services.delete_staff(school, principal.pk)
+    assert_tallies_are_direct_counts()
+
+
+def test_it_finds_a_school_whose_teaching_staff_disagrees_with_its_tallies(cast):
+    Institution.objects.filter(pk=cast.sanhe_school.pk).update(teaching_staff=99)
+    assert (cast.sanhe_school.pk, "teaching_staff", 99, 1) in tallies.drift()
+    call_command("refresh_counts", stdout=StringIO())
+    assert Institution.objects.get(pk=cast.sanhe_school.pk).teaching_staff == 1
     assert_tallies_are_direct_counts()
 
 

@@ -1,0 +1,52 @@
+"""The README's demo (its default scale) tells a plausible story of exchanges: people are
+sent once, not term after term; some runs leave applicants without a place, whose reasons
+can be read; the open programs offer several hosts to choose from."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+
+from xietong.core.terms import SchoolTerm
+from xietong.exchanges.choices import ProgramStatus, RunStatus
+from xietong.exchanges.models import MatchResult, Placement, Program
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
+    """``xietong demo`` at the README's scale, once for the module, rolled back after."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("demo", "--scale", "0.02", stdout=StringIO(), stderr=StringIO())
+        yield
+        transaction.set_rollback(True)
+
+
+def test_nobody_is_placed_in_two_terms_running(demo: None) -> None:
+    terms_of: dict[int, list[SchoolTerm]] = {}
+    for applicant, key in Placement.objects.values_list(
+        "application__applicant_id", "application__program__term_key"
+    ):
+        terms_of.setdefault(applicant, []).append(SchoolTerm.from_key(key))
+    assert len(terms_of) > 40
+    for terms in terms_of.values():
+        ordered = sorted(terms)
+        assert all(b != a.next() for a, b in itertools.pairwise(ordered)), ordered
+
+
+def test_some_published_runs_leave_applicants_unmatched_with_a_reason(demo: None) -> None:
+    unmatched = MatchResult.objects.filter(slot__isnull=True, run__status=RunStatus.PUBLISHED)
+    assert unmatched.values("run").distinct().count() >= 1
+    assert all(r.explanation.get("code") for r in unmatched)
+
+
+def test_an_open_program_offers_several_hosts_to_choose_from(demo: None) -> None:
+    open_programs = Program.objects.filter(status=ProgramStatus.OPEN)
+    assert any(p.max_choices >= 3 and p.offers.count() >= 3 for p in open_programs)
