@@ -42,8 +42,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db import transaction
-from django.db.models import Q
+from django.db import models, transaction
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from xietong.accounts import audit
@@ -76,6 +76,7 @@ from xietong.exchanges.models import (
 )
 from xietong.institutions.models import Institution, Staff
 from xietong.jobs.models import Job
+from xietong.notifications.models import Notification
 
 TZ = ZoneInfo("Asia/Shanghai")
 Term = SchoolTerm  # one calendar rule: xietong.core.terms
@@ -821,6 +822,7 @@ def load_exchanges(
     started = time.monotonic()
     today = today or timezone.localdate()
     ctx = Ctx(named.demo_actor(), ExchangesResult(), today)
+    first_notice = (Notification.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
     past, cur, nxt = terms(today)
     for s in SERIES:
         plan: list[tuple[Term, str]] = [(t, "finished") for t in past]
@@ -835,8 +837,51 @@ def load_exchanges(
             if progress:
                 progress(f"{s.title} {term.code} ({phase})")
     _end_due(ctx)
+    _date_notifications(first_notice, ctx.today)
     ctx.result.seconds = time.monotonic() - started
     return ctx.result
+
+
+# The step each notification of exchanges tells of, and where that step's time is stamped.
+_NOTICE_STAMPS: dict[str, tuple[type[models.Model], str]] = {
+    "exchanges.application_submitted": (Application, "submitted_at"),
+    "exchanges.application_recommended": (Application, "recommended_at"),
+    "exchanges.application_approved": (Application, "approved_at"),
+    "exchanges.application_placed": (Application, "matched_at"),
+    "exchanges.run_published_matched": (Application, "matched_at"),
+    "exchanges.run_published_unmatched": (Application, "closed_at"),
+    "exchanges.application_rejected": (Application, "closed_at"),
+    "exchanges.application_withdrawn": (Application, "closed_at"),
+    "exchanges.application_confirmed": (Application, "confirmed_at"),
+    "exchanges.application_completed": (Application, "completed_at"),
+    "exchanges.placement_started": (Placement, "started_at"),
+    "exchanges.placement_ended_teacher": (Placement, "ended_at"),
+    "exchanges.placement_ended_host": (Placement, "ended_at"),
+    "exchanges.placement_completed": (Placement, "completed_at"),
+}
+READ_AFTER_DAYS = 30  # older notices of the story have been read by their recipients
+
+
+def _date_notifications(first_id: int, today: dt.date) -> None:
+    """Notifications the load sent are dated at the step they tell of (the demo writes
+    its history now, the steps' own times are back-dated), and those of more than a month
+    ago are read."""
+    now = timezone.now()
+    cutoff = now - dt.timedelta(days=READ_AFTER_DAYS)
+    for code, (model, field_name) in _NOTICE_STAMPS.items():
+        notices = Notification.objects.filter(pk__gte=first_id, code=code)
+        targets = notices.values_list("target_id", flat=True)
+        stamps = dict(
+            model._default_manager.filter(
+                pk__in=targets, **{f"{field_name}__isnull": False}
+            ).values_list("pk", field_name)
+        )
+        for pk, target_id in notices.values_list("pk", "target_id"):
+            when = stamps.get(target_id)
+            if when is None or when > now:
+                continue
+            read = when + dt.timedelta(days=1) if when < cutoff else None
+            Notification.objects.filter(pk=pk).update(created_at=when, read_at=read)
 
 
 @transaction.atomic

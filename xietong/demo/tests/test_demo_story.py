@@ -4,6 +4,7 @@ can be read; the open programs offer several hosts to choose from."""
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from collections.abc import Iterator
 from io import StringIO
@@ -15,7 +16,7 @@ from django.db import transaction
 
 from xietong.core.terms import SchoolTerm
 from xietong.exchanges.choices import ProgramStatus, RunStatus
-from xietong.exchanges.models import MatchResult, Placement, Program
+from xietong.exchanges.models import Application, MatchResult, Placement, Program
 
 pytestmark = pytest.mark.django_db
 
@@ -50,3 +51,21 @@ def test_some_published_runs_leave_applicants_unmatched_with_a_reason(demo: None
 def test_an_open_program_offers_several_hosts_to_choose_from(demo: None) -> None:
     open_programs = Program.objects.filter(status=ProgramStatus.OPEN)
     assert any(p.max_choices >= 3 and p.offers.count() >= 3 for p in open_programs)
+
+
+def test_notifications_are_dated_at_the_step_they_tell_of_and_old_ones_are_read(
+    demo: None,
+) -> None:
+    from django.utils import timezone
+
+    from xietong.notifications.models import Notification
+
+    confirmed = Notification.objects.filter(code="exchanges.application_confirmed")
+    assert confirmed.exists()
+    for n in confirmed:
+        assert n.created_at == Application.objects.get(pk=n.target_id).confirmed_at
+    month_ago = timezone.now() - dt.timedelta(days=30)
+    started = Notification.objects.filter(code="exchanges.placement_started")
+    assert started.filter(created_at__lt=month_ago).exists()
+    assert not started.filter(created_at__lt=month_ago, read_at__isnull=True).exists()
+    assert not Notification.objects.filter(created_at__gt=timezone.now()).exists()
