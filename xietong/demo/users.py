@@ -64,21 +64,6 @@ class Ensured:
     scope: str
 
 
-def _scope_label(spec: DemoUser) -> str:
-    if spec.region:
-        return f"{Region.objects.get(code=spec.region).name} ({spec.region})"
-    if spec.institution:
-        return named.BY_KEY[spec.institution].name
-    if spec.staff:
-        row = named.STAFF_BY_KEY[spec.staff]
-        return f"own record: {row.name}, {named.BY_KEY[row.institution].name}"
-    if spec.role == Role.SECURITY_ADMIN:
-        return "accounts and roles"
-    if spec.role == Role.AUDITOR:
-        return "the audit log"
-    return "whole platform"
-
-
 @transaction.atomic
 def ensure_demo_users(actor: Actor | None = None) -> list[Ensured]:
     """Create the demo users that are missing (and the named entities they need)."""
@@ -97,7 +82,7 @@ def ensure_demo_users(actor: Actor | None = None) -> list[Ensured]:
             user.set_password(settings.XIETONG_DEMO_PASSWORD)
             user.password_changed_at = timezone.now()
             user.save()
-        _, role_added = RoleAssignment.objects.get_or_create(
+        assignment, role_added = RoleAssignment.objects.get_or_create(
             user=user, role=spec.role, region=region, institution=institution
         )
         staff_linked = False
@@ -120,5 +105,6 @@ def ensure_demo_users(actor: Actor | None = None) -> list[Ensured]:
             audit.record(actor, "user.create", target=user, after=after)
         elif role_added or staff_linked:
             audit.record(actor, "role.assign", target=user, after=after)
-        out.append(Ensured(spec, user, created, _scope_label(spec)))
+        # The scope in the words the platform uses for it (in the command's language).
+        out.append(Ensured(spec, user, created, assignment.scope_label()))
     return out

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from xietong.accounts.models import Role
 from xietong.demo.management.commands.demo import _require_migrated
@@ -32,7 +33,8 @@ class Command(BaseCommand):
             )
             for e in ensured
         ]
-        header = ("user", "password", "role", "scope", "display name")
+        # In the command's language, like the roles and scopes below it.
+        header = (_("User name"), _("Password"), _("Role"), _("Scope"), _("Display name"))
         widths = [max(_width(r[i]) for r in [header, *rows]) for i in range(len(header))]
         for row in [header, *rows]:
             self.stdout.write(
