@@ -12,7 +12,10 @@ class PartnershipsConfig(AppConfig):
             access,  # noqa: F401  (declares the rules)
             pickers,  # noqa: F401  (registers the partnerships' pickers)
         )
+        from xietong.partnerships.agreements import setup as agreements
         from xietong.workbench.navigation import NavItem, register
+
+        agreements()
 
         register(
             NavItem(

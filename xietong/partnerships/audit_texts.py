@@ -174,3 +174,4 @@ EVENTS: list[tuple[str, Any, Any, dict[str, Ref]]] = [
 
 for action, label, text, refs in EVENTS:
     describe(GROUP, action, label, text, **refs)
+from xietong.partnerships.agreements import audit_texts as _agreements  # noqa: E402,F401

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from xietong.partnerships import views
 
@@ -21,4 +21,5 @@ urlpatterns = [
         views.dispatch_delete,
         name="dispatch_delete",
     ),
+    path("", include("xietong.partnerships.agreements.urls")),
 ]
