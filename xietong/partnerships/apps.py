@@ -12,7 +12,10 @@ class PartnershipsConfig(AppConfig):
             access,  # noqa: F401  (declares the rules)
             pickers,  # noqa: F401  (registers the partnerships' pickers)
         )
+        from xietong.partnerships.activity_setup import setup as activities_setup
         from xietong.workbench.navigation import NavItem, register
+
+        activities_setup()  # activities, evidence, the timeline section, the network pages
 
         register(
             NavItem(
