@@ -74,3 +74,9 @@ def payload(cast: Cast, **extra: Any) -> dict[str, Any]:
 
 
 __all__ = ["DAY", "PartnershipStatus", "activity_of", "community", "payload", "world"]
+
+
+def SchoolTermOf(day: dt.date) -> int:  # noqa: N802
+    from xietong.core.terms import SchoolTerm
+
+    return SchoolTerm.containing(day).key
