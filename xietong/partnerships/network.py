@@ -108,7 +108,7 @@ def members_on(day: dt.date, f: NetworkFilters | None = None) -> QuerySet[Member
     return qs
 
 
-def _sides(day: dt.date, f: NetworkFilters) -> tuple[QuerySet[Member], QuerySet[Member]]:
+def sides_on(day: dt.date, f: NetworkFilters) -> tuple[QuerySet[Member], QuerySet[Member]]:
     members = members_on(day, f)
     bjtj = members.filter(under_paths_q(list(BJTJ)))
     hebei = members.filter(region_path__startswith=HEBEI)
@@ -132,7 +132,7 @@ def cooperation_counts(day: dt.date, filters: NetworkFilters | None = None) -> C
     Counts(day=datetime.date(2025, 11, 30), bjtj=314, hebei=496)
     """
     f = filters or NetworkFilters()
-    bjtj, hebei = _sides(day, f)
+    bjtj, hebei = sides_on(day, f)
     n = bjtj.values("institution_id").distinct().count()
     m = hebei.values("institution_id").distinct().count()
     return Counts(day, n, m)
@@ -147,7 +147,7 @@ class Graph:
 
 def network_graph(day: dt.date, f: NetworkFilters, limit: int = 1500) -> Graph:
     """The schools of both sides as nodes, one link per Beijing/Tianjin–Hebei pair."""
-    bjtj, hebei = _sides(day, f)
+    bjtj, hebei = sides_on(day, f)
     left = list(bjtj.values_list("partnership_id", "institution_id", "partnership__kind"))
     right = list(hebei.values_list("partnership_id", "institution_id"))
     by_p: dict[int, list[int]] = {}
@@ -216,7 +216,7 @@ def gaps(day: dt.date, paths: list[str] | None, *, school_limit: int = 200) -> G
     partnerships with no activity in the last finished term.
     """
     f = NetworkFilters()
-    _bjtj, hebei = _sides(day, f)
+    _bjtj, hebei = sides_on(day, f)
     partnered = hebei.values("institution_id")
     covered = Institution.objects.filter(pk__in=partnered)
     counties = Region.objects.filter(level=Region.Level.COUNTY, path__startswith=HEBEI)
