@@ -44,8 +44,8 @@ from xietong.partnerships.network import (
     HEBEI,
     NOT_SCHOOLS,
     NetworkFilters,
-    sides_on,
     cooperation_counts,
+    sides_on,
 )
 
 NOTE = "示例数据：按报道的京津冀学校合作规模合成的合作项目。"
@@ -183,10 +183,16 @@ def _plans(
         used[1] += len(fresh_m)
         start, end = STAGE_STARTS[i], DATES[i]
         for k in range(max(len(fresh_n), len(fresh_m))):
-            a = fresh_n[k] if k < len(fresh_n) else (old_n[rng.randrange(len(old_n))]
-                                                     if old_n else None)
-            b = fresh_m[k] if k < len(fresh_m) else (old_m[rng.randrange(len(old_m))]
-                                                     if old_m else None)
+            a = (
+                fresh_n[k]
+                if k < len(fresh_n)
+                else (old_n[rng.randrange(len(old_n))] if old_n else None)
+            )
+            b = (
+                fresh_m[k]
+                if k < len(fresh_m)
+                else (old_m[rng.randrange(len(old_m))] if old_m else None)
+            )
             if a is None or b is None:
                 continue
             pairs.append((a, b, _day_between(rng, start, end)))
@@ -273,11 +279,29 @@ def _write(
         plans.append(_Plan(pid, a, b, start, kind, label))
     bulk.insert(
         Partnership,
-        ["id", "kind", "name", "region_id", "region_path", "status", "starts_on",
-         "description", "activated_at"],
+        [
+            "id",
+            "kind",
+            "name",
+            "region_id",
+            "region_path",
+            "status",
+            "starts_on",
+            "description",
+            "activated_at",
+        ],
         (
-            (p.pid, p.kind, f"{p.bjtj.name}—{p.hebei.name}{p.label}"[:150], p.hebei.region_id,
-             p.hebei.region_path, S.ACTIVE, p.starts_on, NOTE, now)
+            (
+                p.pid,
+                p.kind,
+                f"{p.bjtj.name}—{p.hebei.name}{p.label}"[:150],
+                p.hebei.region_id,
+                p.hebei.region_path,
+                S.ACTIVE,
+                p.starts_on,
+                NOTE,
+                now,
+            )
             for p in plans
         ),
         on_batch=on_batch,
@@ -298,8 +322,9 @@ def _write(
         on_batch=on_batch,
     )
     today = min(timezone.localdate(), ACTIVITIES_UNTIL)
-    rows: list[tuple[object, ...]] = []
+    rows: list[list[object]] = []
     links: list[tuple[int, int]] = []
+    ends: list[tuple[int, int]] = []
     kinds = list(ACTIVITY_TITLES)
     for p in plans:
         for term in _terms(p.starts_on, today):
@@ -311,19 +336,37 @@ def _write(
                 day = _day_between(rng, first, last + dt.timedelta(days=1))
                 kind = kinds[rng.randrange(len(kinds))]
                 rows.append(
-                    [p.pid, kind, f"{ACTIVITY_TITLES[kind]}（{_term_name(term)}）", day, term.key,
-                     rng.randint(2, 20), rng.randint(0, 120), Decimal(rng.randint(2, 16)) / 2,
-                     logged_for[p.pid][rng.randrange(2)], p.bjtj.pk, p.hebei.pk]
+                    [
+                        p.pid,
+                        kind,
+                        f"{ACTIVITY_TITLES[kind]}（{_term_name(term)}）",
+                        day,
+                        term.key,
+                        rng.randint(2, 20),
+                        rng.randint(0, 120),
+                        Decimal(rng.randint(2, 16)) / 2,
+                        logged_for[p.pid][rng.randrange(2)],
+                    ]
                 )
+                ends.append((p.bjtj.pk, p.hebei.pk))
     aids = list(bulk.reserve_ids(Activity, len(rows)))
-    for aid, row in zip(aids, rows, strict=True):
-        links.append((aid, int(row[9])))  # type: ignore[call-overload]
-        links.append((aid, int(row[10])))  # type: ignore[call-overload]
+    for aid, (left, right) in zip(aids, ends, strict=True):
+        links += [(aid, left), (aid, right)]
     bulk.insert(
         Activity,
-        ["id", "partnership_id", "kind", "title", "occurred_on", "term_key", "teachers",
-         "students", "hours", "logged_for_id"],
-        ((aid, *row[:9]) for aid, row in zip(aids, rows, strict=True)),
+        [
+            "id",
+            "partnership_id",
+            "kind",
+            "title",
+            "occurred_on",
+            "term_key",
+            "teachers",
+            "students",
+            "hours",
+            "logged_for_id",
+        ],
+        ((aid, *row) for aid, row in zip(aids, rows, strict=True)),
         on_batch=on_batch,
     )
     through = Activity.institutions.through

@@ -182,9 +182,7 @@ def log_activity(request: HttpRequest, pk: int, payload: ActivityIn) -> Any:
     return 201, _detail(actor, a.pk)
 
 
-@router.put(
-    "/activities/{int:pk}", response={200: ActivityDetailOut, **ERRORS}, summary="Change"
-)
+@router.put("/activities/{int:pk}", response={200: ActivityDetailOut, **ERRORS}, summary="Change")
 def update_activity(request: HttpRequest, pk: int, payload: ActivityIn) -> Any:
     actor = _actor(request)
     data = payload.model_dump()

@@ -12,9 +12,7 @@ from xietong.partnerships.models import Activity
 
 def _activities(keys: list[str]) -> dict[str, dict[str, str]]:
     qs = Activity.objects.select_related("partnership").only("title", "partnership__name")
-    return by_pk(
-        qs, lambda a: {"name": f"{a.title} · {a.partnership.name}"}, keys
-    )
+    return by_pk(qs, lambda a: {"name": f"{a.title} · {a.partnership.name}"}, keys)
 
 
 object_type("partnerships.activity", gettext_lazy("activity"), _activities)

@@ -23,14 +23,20 @@ class ActivityFilters:
     """The activity list's filters (page and API alike)."""
 
     partnership_id: int | None = option(
-        None, label=_("Partnership"), param="partnership", picker="partnerships",
+        None,
+        label=_("Partnership"),
+        param="partnership",
+        picker="partnerships",
         empty=_("Any partnership"),
     )
     kind: str = option(
         "", label=_("Kind"), choices=ActivityKind.choices, empty=_("All kinds of activity")
     )
     institution_id: int | None = option(
-        None, label=_("Institution"), param="institution", picker="institutions",
+        None,
+        label=_("Institution"),
+        param="institution",
+        picker="institutions",
         empty=_("Any institution"),
     )
     date_from: str = option("", label=_("From"), field=DateTextField)

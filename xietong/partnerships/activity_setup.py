@@ -6,8 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 
 def setup() -> None:
-    from xietong.partnerships import activity_access
-    from xietong.partnerships import activity_audit_texts  # noqa: F401  (audit sentences)
+    from xietong.partnerships import (
+        activity_access,
+        activity_audit_texts,  # noqa: F401  (audit sentences)
+    )
     from xietong.partnerships.activity_views import timeline_section
     from xietong.partnerships.sections import Section, register_section
     from xietong.workbench.navigation import NavItem, register

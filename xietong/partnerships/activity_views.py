@@ -3,6 +3,7 @@ of a partnership (a section of its page) and of an institution."""
 
 from __future__ import annotations
 
+import typing
 from typing import Any
 
 from django import forms
@@ -43,29 +44,35 @@ class ActivityForm(forms.Form):
     hours = forms.DecimalField(
         label=gettext_lazy("Hours"), required=False, min_value=0, max_value=24, decimal_places=1
     )
-    teachers = forms.IntegerField(label=gettext_lazy("Teachers taking part"), min_value=0,
-                                  initial=0, required=False)
-    students = forms.IntegerField(label=gettext_lazy("Students taking part"), min_value=0,
-                                  initial=0, required=False)
+    teachers = forms.IntegerField(
+        label=gettext_lazy("Teachers taking part"), min_value=0, initial=0, required=False
+    )
+    students = forms.IntegerField(
+        label=gettext_lazy("Students taking part"), min_value=0, initial=0, required=False
+    )
     institutions = forms.MultipleChoiceField(
         label=gettext_lazy("Participating institutions"), widget=forms.CheckboxSelectMultiple
     )
     people = forms.MultipleChoiceField(label=gettext_lazy("People"), required=False)
     summary = forms.CharField(
-        label=gettext_lazy("Summary"), required=False, max_length=4000,
+        label=gettext_lazy("Summary"),
+        required=False,
+        max_length=4000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
     def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         members = list(partnership.members.select_related("institution"))
-        self.fields["institutions"].choices = [
+        typing.cast(forms.ChoiceField, self.fields["institutions"]).choices = [
             (str(m.institution_id), m.institution.name) for m in members
         ]
-        staff = Staff.objects.filter(
-            institution__in=[m.institution_id for m in members]
-        ).select_related("institution").only("pk", "name", "institution__name")
-        self.fields["people"].choices = [
+        staff = (
+            Staff.objects.filter(institution__in=[m.institution_id for m in members])
+            .select_related("institution")
+            .only("pk", "name", "institution__name")
+        )
+        typing.cast(forms.ChoiceField, self.fields["people"]).choices = [
             (str(s.pk), f"{s.name} · {s.institution.name}") for s in staff[:PEOPLE_LIMIT]
         ]
 
@@ -122,7 +129,9 @@ def activity_log(request: HttpRequest, pk: int) -> HttpResponse:
             except (PermissionDenied, Conflict) as e:
                 form.add_error(None, str(e.message))
             else:
-                messages.success(request, _("The activity “%(title)s” was logged.") % {"title": a.title})
+                messages.success(
+                    request, _("The activity “%(title)s” was logged.") % {"title": a.title}
+                )
                 return redirect("partnerships:detail", pk=pk)
     else:
         mine = [m.institution_id for m in services.member_admin_of(actor, p)]
@@ -212,7 +221,9 @@ def timeline_section(actor: Any, p: Partnership) -> dict[str, Any] | None:
     rows = list(sel.activities_for(actor, sel.ActivityFilters(partnership_id=p.pk))[:TIMELINE_SIZE])
     ct = ContentType.objects.get_for_model(Activity)
     files: dict[int, list[Attachment]] = {}
-    for att in Attachment.objects.filter(owner_type=ct, owner_id__in=[a.pk for a in rows]).order_by("pk"):
+    for att in Attachment.objects.filter(owner_type=ct, owner_id__in=[a.pk for a in rows]).order_by(
+        "pk"
+    ):
         files.setdefault(att.owner_id, []).append(att)
     for a in rows:
         a.evidence = files.get(a.pk, [])  # type: ignore[attr-defined]

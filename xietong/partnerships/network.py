@@ -93,14 +93,18 @@ def _area_paths(f: NetworkFilters) -> list[str] | None:
 def members_on(day: dt.date, f: NetworkFilters | None = None) -> QuerySet[Member]:
     """School members on ``day`` of partnerships counting on it (kind and stage applied)."""
     f = f or NetworkFilters()
-    qs = Member.objects.filter(
-        partnership__status__in=COUNTING,
-        partnership__starts_on__lte=day,
-        joined_on__lte=day,
-    ).filter(
-        Q(partnership__ends_on__isnull=True) | Q(partnership__ends_on__gte=day),
-        Q(left_on__isnull=True) | Q(left_on__gte=day),
-    ).exclude(institution__kind__in=NOT_SCHOOLS)
+    qs = (
+        Member.objects.filter(
+            partnership__status__in=COUNTING,
+            partnership__starts_on__lte=day,
+            joined_on__lte=day,
+        )
+        .filter(
+            Q(partnership__ends_on__isnull=True) | Q(partnership__ends_on__gte=day),
+            Q(left_on__isnull=True) | Q(left_on__gte=day),
+        )
+        .exclude(institution__kind__in=NOT_SCHOOLS)
+    )
     if f.kind:
         qs = qs.filter(partnership__kind=f.kind)
     if f.stage:
@@ -163,8 +167,10 @@ def network_graph(day: dt.date, f: NetworkFilters, limit: int = 1500) -> Graph:
         keep = sorted(ids)[:limit]
         ids = set(keep)
         pairs = {k: v for k, v in pairs.items() if k[0] in ids and k[1] in ids}
-    insts = Institution.objects.filter(pk__in=ids).select_related("region").only(
-        "pk", "name", "kind", "region__name", "region_path"
+    insts = (
+        Institution.objects.filter(pk__in=ids)
+        .select_related("region")
+        .only("pk", "name", "kind", "region__name", "region_path")
     )
     degree: dict[int, int] = {}
     for a, b in pairs:
@@ -175,8 +181,11 @@ def network_graph(day: dt.date, f: NetworkFilters, limit: int = 1500) -> Graph:
             "id": str(i.pk),
             "name": i.name,
             "region": i.region.name,
-            "category": 0 if i.region_path.startswith("110000/") else 1
-            if i.region_path.startswith("120000/") else 2,
+            "category": 0
+            if i.region_path.startswith("110000/")
+            else 1
+            if i.region_path.startswith("120000/")
+            else 2,
             "value": degree.get(i.pk, 0),
         }
         for i in insts

@@ -46,7 +46,9 @@ def network_page(request: HttpRequest) -> HttpResponse:
                 "nodes": graph.nodes,
                 "links": graph.links,
                 "categories": [
-                    {"name": _("Beijing")}, {"name": _("Tianjin")}, {"name": _("Hebei")}
+                    {"name": _("Beijing")},
+                    {"name": _("Tianjin")},
+                    {"name": _("Hebei")},
                 ],
             },
         )

@@ -41,7 +41,9 @@ def test_the_targets_at_a_small_scale_have_a_floor_and_never_fall_below_the_name
     assert demo_network.targets("0.02", [(0, 0)] * 3) == [(20, 27), (25, 37), (31, 50)]
     # Named schools above the floor stand; synthetic ones once added stay (2025: 40 + 25).
     assert demo_network.targets("0.02", [(25, 10), (25, 12), (25, 40)]) == [
-        (25, 27), (25, 37), (31, 65)
+        (25, 27),
+        (25, 37),
+        (31, 65),
     ]
 
 

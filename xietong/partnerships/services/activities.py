@@ -82,9 +82,7 @@ def _count(value: Any, name: str, limit: int, errors: _Errors) -> int:
     except ValueError:
         n = -1
     if not 0 <= n <= limit:
-        errors.add(
-            name, _("Enter a whole number from 0 to %(limit)s.") % {"limit": f"{limit:,}"}
-        )
+        errors.add(name, _("Enter a whole number from 0 to %(limit)s.") % {"limit": f"{limit:,}"})
         return 0
     return n
 
@@ -289,8 +287,9 @@ def delete_activity(actor: Actor, pk: int) -> None:
         a = _activity(actor, pk)
         access.require(actor, "delete", a)
         audit.record(actor, "partnerships.activity.delete", target=a, before=audit.snapshot(a))
-        from xietong.attachments.models import Attachment
         from django.contrib.contenttypes.models import ContentType
+
+        from xietong.attachments.models import Attachment
 
         names = list(
             Attachment.objects.filter(

@@ -76,7 +76,7 @@ def payload(cast: Cast, **extra: Any) -> dict[str, Any]:
 __all__ = ["DAY", "PartnershipStatus", "activity_of", "community", "payload", "world"]
 
 
-def SchoolTermOf(day: dt.date) -> int:  # noqa: N802
+def term_key_of(day: dt.date) -> int:
     from xietong.core.terms import SchoolTerm
 
     return SchoolTerm.containing(day).key

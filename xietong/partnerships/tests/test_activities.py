@@ -70,11 +70,11 @@ def test_a_member_admin_logs_an_activity_for_its_own_member_with_a_photo_and_a_p
     ]
     a = services.log_activity(cast.actor("school_admin"), active.pk, _in(cast), files)
     assert a.logged_for.institution == cast.sanhe_school
-    assert a.term_key == w.SchoolTermOf(a.occurred_on)
+    assert a.term_key == w.term_key_of(a.occurred_on)
     assert set(a.institutions.all()) == {cast.sanhe_school, cast.tongzhou_school}
-    assert sorted(Attachment.objects.filter(owner_id=a.pk).values_list("original_name", flat=True)) == [
-        "合影.jpg", "纪要.pdf", "课堂.png"
-    ]
+    assert sorted(
+        Attachment.objects.filter(owner_id=a.pk).values_list("original_name", flat=True)
+    ) == ["合影.jpg", "纪要.pdf", "课堂.png"]
     assert AuditEvent.objects.filter(action="partnerships.activity.log").count() == 1
 
 
@@ -82,7 +82,9 @@ def test_evidence_of_another_type_is_refused_and_nothing_is_written(cast, active
     gif = SimpleUploadedFile("动图.gif", GIF, content_type="image/gif")
     with pytest.raises(InvalidInput) as e:
         services.log_activity(
-            cast.actor("school_admin"), active.pk, _in(cast),
+            cast.actor("school_admin"),
+            active.pk,
+            _in(cast),
             [SimpleUploadedFile("课堂.png", PNG), gif],
         )
     assert "GIF" in e.value.fields["file"][0]
@@ -93,7 +95,9 @@ def test_evidence_too_large_is_refused_with_its_size(cast, active, settings):
     settings.XIETONG_ATTACHMENT_MAX_BYTES = 100
     with pytest.raises(InvalidInput) as e:
         services.log_activity(
-            cast.actor("school_admin"), active.pk, _in(cast),
+            cast.actor("school_admin"),
+            active.pk,
+            _in(cast),
             [SimpleUploadedFile("纪要.pdf", PDF + b" " * 200)],
         )
     assert "100" in e.value.fields["file"][0]
@@ -204,23 +208,31 @@ def _api(cast, user: str) -> tuple[Client, dict[str, str]]:
 def test_the_api_logs_lists_with_filters_and_takes_evidence_through_attachments(cast, active):
     client, auth = _api(cast, "school_admin")
     r = client.post(
-        f"/api/partnerships/{active.pk}/activities", w.payload(cast),
-        content_type="application/json", **auth,
+        f"/api/partnerships/{active.pk}/activities",
+        w.payload(cast),
+        content_type="application/json",
+        **auth,
     )
     assert r.status_code == 201, r.content
     body = r.json()
     assert body["actions"] == ["delete", "edit"]
     r = client.post(
         "/api/attachments/",
-        {"owner_type": "partnerships.activity", "owner_id": body["id"],
-         "file": SimpleUploadedFile("纪要.pdf", PDF)},
+        {
+            "owner_type": "partnerships.activity",
+            "owner_id": body["id"],
+            "file": SimpleUploadedFile("纪要.pdf", PDF),
+        },
         **auth,
     )
     assert r.status_code == 201, r.content
     r = client.post(
         "/api/attachments/",
-        {"owner_type": "partnerships.activity", "owner_id": body["id"],
-         "file": SimpleUploadedFile("动图.gif", GIF)},
+        {
+            "owner_type": "partnerships.activity",
+            "owner_id": body["id"],
+            "file": SimpleUploadedFile("动图.gif", GIF),
+        },
         **auth,
     )
     assert r.status_code == 422 and "GIF" in r.json()["message"]
@@ -241,7 +253,8 @@ def test_the_api_answers_bad_input_with_the_fields_at_fault(cast, active):
     r = client.post(
         f"/api/partnerships/{active.pk}/activities",
         {**w.payload(cast), "hours": 30, "institutions": []},
-        content_type="application/json", **auth,
+        content_type="application/json",
+        **auth,
     )
     assert r.status_code == 422
     assert set(r.json()["fields"]) == {"hours", "institutions"}

@@ -87,22 +87,46 @@ def network(db):
     bureau = make_institution("北京某区教委", "110112", kind="authority")
     hb_bureau = make_institution("三河某教育局", "131082", kind="authority")
     # Counted from 2023-09: one Beijing school with two Hebei schools.
-    _pair("结对一", [(bj[0], None, None), (hb[0], None, None), (hb[1], None, None)],
-          starts=d(2023, 9, 1))
+    _pair(
+        "结对一",
+        [(bj[0], None, None), (hb[0], None, None), (hb[1], None, None)],
+        starts=d(2023, 9, 1),
+    )
     # Ended 2024-12-31: counts in 2023 and 2024, not in 2025.
-    _pair("结对二", [(bj[1], None, None), (hb[2], None, None)], starts=d(2023, 3, 1),
-          ends=d(2024, 12, 31), status=PartnershipStatus.ENDED)
+    _pair(
+        "结对二",
+        [(bj[1], None, None), (hb[2], None, None)],
+        starts=d(2023, 3, 1),
+        ends=d(2024, 12, 31),
+        status=PartnershipStatus.ENDED,
+    )
     # A draft never counts.
-    _pair("草案", [(bj[2], None, None), (hb[3], None, None)], starts=d(2023, 1, 1),
-          status=PartnershipStatus.DRAFT)
+    _pair(
+        "草案",
+        [(bj[2], None, None), (hb[3], None, None)],
+        starts=d(2023, 1, 1),
+        status=PartnershipStatus.DRAFT,
+    )
     # Tianjin with Xiong'an from 2024-03; the second Tianjin school joins 2025-01.
-    _pair("津雄", [(tj[0], None, None), (tj[1], d(2025, 1, 1), None), (xa, None, None)],
-          starts=d(2024, 3, 1), kind=PartnershipKind.COOPERATIVE)
+    _pair(
+        "津雄",
+        [(tj[0], None, None), (tj[1], d(2025, 1, 1), None), (xa, None, None)],
+        starts=d(2024, 3, 1),
+        kind=PartnershipKind.COOPERATIVE,
+    )
     # Beijing–Beijing only: no Hebei school, not counted.
     _pair("京内", [(bj[2], None, None), (bj[3], None, None)], starts=d(2023, 1, 1))
     # A Hebei school that left 2024-01-31 and authorities as members: neither counts.
-    _pair("离开", [(bj[3], None, None), (hb[4], None, d(2024, 1, 31)), (bureau, None, None),
-                 (hb_bureau, None, None)], starts=d(2023, 6, 1))
+    _pair(
+        "离开",
+        [
+            (bj[3], None, None),
+            (hb[4], None, d(2024, 1, 31)),
+            (bureau, None, None),
+            (hb_bureau, None, None),
+        ],
+        starts=d(2023, 6, 1),
+    )
     # Authorities only on the Hebei side: not a cooperation of schools.
     _pair("教委", [(bj[2], None, None), (hb_bureau, None, None)], starts=d(2023, 1, 1))
     return {"bj": bj, "tj": tj, "hb": hb, "xa": xa}

@@ -32,18 +32,21 @@ def in_english():
 def world(cast):
     tianjin = make_institution("天津一中", "120101", kind="senior", stages=",senior,")
     paired = make_partnership(
-        "通州一中—三河实验结对帮扶", "131082",
+        "通州一中—三河实验结对帮扶",
+        "131082",
         [(cast.tongzhou_school, MemberRole.LEAD), (cast.sanhe_school, MemberRole.SUPPORTED)],
     )
     xiongan = make_partnership(
-        "天津一中—雄县一中", "130638",
+        "天津一中—雄县一中",
+        "130638",
         [(tianjin, MemberRole.LEAD), (cast.xiongxian_school, MemberRole.SUPPORTED)],
     )
     Activity.objects.create(
         partnership=xiongan, kind=ActivityKind.VISIT, title="互访", occurred_on=dt.date(2025, 5, 9)
     )
     make_partnership(
-        "草案", "131082",
+        "草案",
+        "131082",
         [(cast.tongzhou_school, MemberRole.LEAD), (cast.sanhe_branch, MemberRole.SUPPORTED)],
         status=PartnershipStatus.DRAFT,
     )
@@ -112,8 +115,9 @@ def test_the_network_page_and_api_show_the_count_of_the_day(world, cast):
 
 
 def test_the_command_prints_the_gaps_of_a_region(world, capsys):
-    call_command("partnerships", "gaps", "--region", "131028", "--date", "2025-11-30",
-                 "--lang", "en")
+    call_command(
+        "partnerships", "gaps", "--region", "131028", "--date", "2025-11-30", "--lang", "en"
+    )
     out = capsys.readouterr().out
     assert "131028" in out and "Sanhe Experimental Dachang campus" in out
 
@@ -139,8 +143,11 @@ def test_the_command_prints_the_count_of_a_date(world, capsys):
 )
 def test_the_command_refuses_bad_input_plainly_with_exit_code_2(world, capsys, args, words):
     with pytest.raises(SystemExit) as e:
-        execute_from_command_line(["xietong", "partnerships", *args, "--lang", "en"]
-                                  if "--lang" not in args else ["xietong", "partnerships", *args])
+        execute_from_command_line(
+            ["xietong", "partnerships", *args, "--lang", "en"]
+            if "--lang" not in args
+            else ["xietong", "partnerships", *args]
+        )
     assert e.value.code == 2
     err = capsys.readouterr().err
     assert words in err and "Traceback" not in err

@@ -19,8 +19,8 @@ from tqdm import tqdm
 from xietong.core import bulk
 from xietong.core.errors import ServiceError
 from xietong.demo import exchanges, named, synthetic
-from xietong.demo import partnerships as demo_partnerships
 from xietong.demo import network as demo_network
+from xietong.demo import partnerships as demo_partnerships
 from xietong.demo.users import ensure_demo_users
 from xietong.institutions import tallies
 from xietong.institutions.models import Institution, RegionMix, RegionTally, Staff, StaffTally

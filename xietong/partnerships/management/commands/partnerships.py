@@ -74,24 +74,32 @@ class Command(BaseCommand):
         if group is not None:
             return group.name, [m.path for m in group.members.all()]
         raise _fail(
-            _("Unknown region or region group: %(code)s. Give a six-digit region code such as "
-              "131082, or a group key such as beisanxian.") % {"code": code}
+            _(
+                "Unknown region or region group: %(code)s. Give a six-digit region code such as "
+                "131082, or a group key such as beisanxian."
+            )
+            % {"code": code}
         )
 
     def _gaps(self, code: str, day: dt.date) -> None:
         name, paths = self._area(code)
         g = network.gaps(day, paths, school_limit=10_000)
         out = self.stdout
-        out.write(_("Gaps in the network of %(area)s on %(day)s") % {"area": name,
-                                                                    "day": day.isoformat()})
+        out.write(
+            _("Gaps in the network of %(area)s on %(day)s") % {"area": name, "day": day.isoformat()}
+        )
         out.write("")
-        out.write(_("Hebei counties with no Beijing or Tianjin partner school: %(n)s")
-                  % {"n": len(g.counties)})
+        out.write(
+            _("Hebei counties with no Beijing or Tianjin partner school: %(n)s")
+            % {"n": len(g.counties)}
+        )
         for c in g.counties:
             out.write(f"  {c.code} {c.name}")
         if g.xiongan_stages:
-            out.write(_("Xiong'an: stages of basic education with no partner: %(stages)s")
-                      % {"stages": "、".join(label for _code, label in g.xiongan_stages)})
+            out.write(
+                _("Xiong'an: stages of basic education with no partner: %(stages)s")
+                % {"stages": "、".join(label for _code, label in g.xiongan_stages)}
+            )
         out.write(_("Schools in 北三县 without a partner: %(n)s") % {"n": g.beisanxian_total})
         for s in g.beisanxian_schools:
             out.write(f"  {s.name} ({s.region.name})")
