@@ -17,7 +17,7 @@ attachments of an unregistered owner type are visible to nobody. Example::
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,6 +37,7 @@ class OwnerRules:
     model: type[Model]
     readable: Readable
     manageable: Manageable
+    types: tuple[str, ...] | None = None  # the file types this owner accepts (None: all)
 
     @property
     def key(self) -> str:
@@ -51,13 +52,23 @@ def owner_key(model_or_obj: type[Model] | Model) -> str:
     return model_or_obj._meta.label_lower
 
 
-def register_owner(model: type[Model], *, readable: Readable, manageable: Manageable) -> None:
-    """Let rows of ``model`` own attachments, scoped by the two callables (once per model)."""
+def register_owner(
+    model: type[Model],
+    *,
+    readable: Readable,
+    manageable: Manageable,
+    types: Collection[str] | None = None,
+) -> None:
+    """Let rows of ``model`` own attachments, scoped by the two callables (once per model).
+
+    ``types`` narrows the file types its attachments may have (``validation`` keys such as
+    ``"pdf"``, ``"png"``), whichever door the file comes through.
+    """
     key = owner_key(model)
     known = _OWNERS.get(key)
     if known is not None and (known.readable, known.manageable) != (readable, manageable):
         raise ImproperlyConfigured(f"{key} is already registered as an attachment owner")
-    _OWNERS[key] = OwnerRules(model, readable, manageable)
+    _OWNERS[key] = OwnerRules(model, readable, manageable, tuple(types) if types else None)
 
 
 def unregister_owner(model: type[Model]) -> None:

@@ -67,6 +67,9 @@ def attach(
         raise InvalidInput(fields={"kind": [_("The kind is at most 40 characters.")]})
     if len(label) > LABEL_LIMIT:
         raise InvalidInput(fields={"label": [_("The label is at most 200 characters.")]})
+    rules = registry.rules_for(owner)
+    if rules is not None and rules.types is not None:
+        types = set(rules.types) if types is None else set(types) & set(rules.types)
     checked = validation.check(uploaded_file, max_bytes=max_bytes, types=types)
     content = uploaded_file if isinstance(uploaded_file, File) else File(uploaded_file)
     content.seek(0)

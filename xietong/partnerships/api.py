@@ -239,3 +239,7 @@ def delete_dispatch(request: HttpRequest, pk: int, dispatch_id: int) -> Any:
 from xietong.partnerships.agreements.api import router as _agreements  # noqa: E402
 
 router.add_router("", _agreements)
+
+from xietong.partnerships.activity_api import router as activity_router  # noqa: E402
+
+router.add_router("", activity_router)  # activities, the network and its gaps

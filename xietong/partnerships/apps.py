@@ -12,10 +12,12 @@ class PartnershipsConfig(AppConfig):
             access,  # noqa: F401  (declares the rules)
             pickers,  # noqa: F401  (registers the partnerships' pickers)
         )
+        from xietong.partnerships.activity_setup import setup as activities_setup
         from xietong.partnerships.agreements import setup as agreements
         from xietong.workbench.navigation import NavItem, register
 
         agreements()
+        activities_setup()  # activities, evidence, the timeline section, the network pages
 
         register(
             NavItem(

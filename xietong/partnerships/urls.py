@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from xietong.partnerships import views
+from xietong.partnerships import activity_urls, views
 
 app_name = "partnerships"
 urlpatterns = [
@@ -23,3 +23,4 @@ urlpatterns = [
     ),
     path("", include("xietong.partnerships.agreements.urls")),
 ]
+urlpatterns += activity_urls.urlpatterns  # activities, the network and its gaps

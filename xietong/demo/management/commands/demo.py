@@ -19,6 +19,7 @@ from tqdm import tqdm
 from xietong.core import bulk
 from xietong.core.errors import ServiceError
 from xietong.demo import exchanges, named, synthetic
+from xietong.demo import network as demo_network
 from xietong.demo import partnerships as demo_partnerships
 from xietong.demo.users import ensure_demo_users
 from xietong.institutions import tallies
@@ -90,6 +91,7 @@ class Command(BaseCommand):
         if options["replace"] and previous is not None and not same:
             # The demo's exchange applications refer to the population being replaced.
             removed = exchanges.unload_exchanges()
+            demo_network.unload()  # its partnerships refer to the population too
             if removed:
                 self.stdout.write(
                     f"Removed the {removed} demo exchange programs of the replaced population "
@@ -148,6 +150,7 @@ class Command(BaseCommand):
         ensure_demo_users()
         try:
             self.stdout.write(demo_partnerships.load_partnerships().summary())
+            self.stdout.write(demo_network.load().summary())  # synthetic, after the named
         except ServiceError as e:
             raise CommandError(f"The partnerships could not be loaded: {e}") from None
         try:

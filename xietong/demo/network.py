@@ -1,0 +1,374 @@
+"""Synthetic partnerships at scale, so that the live network follows the reported outcomes.
+
+The press reports "N Beijing/Tianjin schools cooperating with M Hebei schools" (facts.md):
+202 ↔ 273 at the plan's signing (2023-10), 246 ↔ 370 in 2024-05 and 314 ↔ 496 in 2025-11.
+After the named partnerships are loaded, this module adds partnerships between synthetic
+Beijing/Tianjin schools and synthetic Hebei schools, started over 2023–2025, so that
+:func:`xietong.partnerships.network.cooperation_counts` — counting the named partnerships
+too — equals the target at the end of each reported month (:data:`DATES`).
+
+At a demo scale below 1.0 the targets are scaled and rounded, with a floor (the counts of
+scale :data:`FLOOR_SCALE`) so that the default 0.02 demo still shows a network; a target is
+never below what the named partnerships alone give, and never above the schools there are.
+Each synthetic partnership pairs one Beijing or Tianjin school with one Hebei school
+(assumed: the press gives only the counts), managed in the Hebei school's county, with two
+evidence-free activities a term from its start to the end of 2025.
+
+All rows are written with :mod:`xietong.core.bulk` (one audit event per batch). The
+partnerships carry :data:`NOTE` as their description: that is how a second load finds
+them (and writes nothing) and how ``--replace`` removes them before the population goes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from xietong.accounts import audit
+from xietong.core import bulk
+from xietong.core.terms import SchoolTerm
+from xietong.demo import named
+from xietong.demo.models import DemoLoad
+from xietong.institutions.models import Institution
+from xietong.partnerships.choices import ActivityKind, MemberRole, PartnershipKind
+from xietong.partnerships.choices import PartnershipStatus as S
+from xietong.partnerships.models import Activity, Member, Partnership
+from xietong.partnerships.network import (
+    BJTJ,
+    HEBEI,
+    NOT_SCHOOLS,
+    NetworkFilters,
+    cooperation_counts,
+    sides_on,
+)
+
+NOTE = "示例数据：按报道的京津冀学校合作规模合成的合作项目。"
+# The reported outcomes, read at the end of the month they were reported for (facts.md).
+TARGETS: tuple[tuple[dt.date, int, int], ...] = (
+    (dt.date(2023, 10, 31), 202, 273),
+    (dt.date(2024, 5, 31), 246, 370),
+    (dt.date(2025, 11, 30), 314, 496),
+)
+DATES = tuple(d for d, _n, _m in TARGETS)
+STAGE_STARTS = (dt.date(2023, 1, 1), dt.date(2023, 11, 1), dt.date(2024, 6, 1))
+FLOOR_SCALE = Decimal("0.1")
+ACTIVITIES_UNTIL = dt.date(2025, 12, 31)
+ACTIVITIES_PER_TERM = 2
+SEED_OFFSET = 9
+KINDS = (
+    (PartnershipKind.PAIRED, "结对帮扶", 5),
+    (PartnershipKind.DISTANCE, "远程教育", 2),
+    (PartnershipKind.RESEARCH_COMMUNITY, "教研共同体", 2),
+    (PartnershipKind.COOPERATIVE, "合作办学", 1),
+)
+ACTIVITY_TITLES = {
+    ActivityKind.VISIT: "校际互访",
+    ActivityKind.LECTURE: "名师专题讲座",
+    ActivityKind.JOINT_RESEARCH: "联合教研",
+    ActivityKind.REMOTE_CLASS: "同步课堂",
+    ActivityKind.SHARED_LESSON: "同课异构",
+    ActivityKind.TRAINING: "教师培训",
+    ActivityKind.STUDENT_EXCHANGE: "学生研学交流",
+}
+
+
+@dataclass(frozen=True)
+class Result:
+    status: str  # "loaded", "already_loaded", "skipped"
+    partnerships: int = 0
+    activities: int = 0
+    counts: tuple[tuple[dt.date, int, int], ...] = ()
+
+    def summary(self) -> str:
+        if self.status == "skipped":
+            return "Synthetic partnerships: none (no synthetic population)."
+        if self.status == "already_loaded":
+            return "Synthetic partnerships: already loaded, nothing to do."
+        reached = "; ".join(f"{d}: {n} ↔ {m}" for d, n, m in self.counts)
+        return (
+            f"Synthetic partnerships: {self.partnerships:,} with {self.activities:,} "
+            f"activities; Beijing/Tianjin ↔ Hebei schools {reached}"
+        )
+
+
+def targets(
+    scale: Decimal | float | str,
+    named_counts: list[tuple[int, int]],
+    available: tuple[int, int] = (10**9, 10**9),
+) -> list[tuple[int, int]]:
+    """The N ↔ M to reach at each of :data:`DATES` for a demo at ``scale``.
+
+    The reported figures times ``max(scale, FLOOR_SCALE)`` (1.0 at most), rounded; never
+    below what the named partnerships give alone. The synthetic schools a date needs beyond
+    the named ones never fall over time (synthetic partnerships do not end) and are capped
+    by the synthetic schools available (``available``: Beijing/Tianjin, Hebei).
+    """
+    s = min(max(Decimal(str(scale)), FLOOR_SCALE), Decimal(1))
+    out: list[tuple[int, int]] = []
+    synthetic = [0, 0]
+    for (_d, n, m), named_now in zip(TARGETS, named_counts, strict=True):
+        row = []
+        for side, reported in enumerate((n, m)):
+            want = max(round(reported * s) - named_now[side], synthetic[side])
+            synthetic[side] = min(want, available[side])
+            row.append(named_now[side] + synthetic[side])
+        out.append((row[0], row[1]))
+    return out
+
+
+def _pools(load: DemoLoad, rng: random.Random) -> tuple[list[Institution], list[Institution]]:
+    """Synthetic schools in no partnership yet: Beijing/Tianjin ones and Hebei ones."""
+    ids: list[int] = []
+    for a, b in load.institution_ids:
+        ids.extend(range(a, b + 1))
+    taken = set(Member.objects.values_list("institution_id", flat=True))
+    rows = (
+        Institution.objects.filter(pk__in=ids)
+        .exclude(kind__in=NOT_SCHOOLS)
+        .only("pk", "name", "region_id", "region_path")
+        .order_by("pk")
+    )
+    bjtj, hebei = [], []
+    for inst in rows.iterator():
+        if inst.pk in taken:
+            continue
+        if inst.region_path.startswith(BJTJ):
+            bjtj.append(inst)
+        elif inst.region_path.startswith(HEBEI):
+            hebei.append(inst)
+    rng.shuffle(bjtj)
+    rng.shuffle(hebei)
+    return bjtj, hebei
+
+
+def _day_between(rng: random.Random, a: dt.date, b: dt.date) -> dt.date:
+    return a + dt.timedelta(days=rng.randrange(max((b - a).days, 1)))
+
+
+@dataclass
+class _Plan:
+    pid: int
+    bjtj: Institution
+    hebei: Institution
+    starts_on: dt.date
+    kind: str
+    label: str
+
+
+def _plans(
+    rng: random.Random,
+    wanted: list[tuple[int, int]],
+    named_counts: list[tuple[int, int]],
+    bjtj: list[Institution],
+    hebei: list[Institution],
+) -> list[tuple[Institution, Institution, dt.date]]:
+    """Pairs (Beijing/Tianjin school, Hebei school, start) that add exactly the schools
+    wanted at each date: every new school is in one pair started in its stage."""
+    pairs: list[tuple[Institution, Institution, dt.date]] = []
+    used = [0, 0]
+    for i, ((tn, tm), (nn, nm)) in enumerate(zip(wanted, named_counts, strict=True)):
+        new_n = max(tn - nn - used[0], 0)
+        new_m = max(tm - nm - used[1], 0)
+        fresh_n = bjtj[used[0] : used[0] + new_n]
+        fresh_m = hebei[used[1] : used[1] + new_m]
+        old_n = bjtj[: used[0]] or fresh_n or _counted(DATES[i], 0)
+        old_m = hebei[: used[1]] or fresh_m or _counted(DATES[i], 1)
+        used[0] += len(fresh_n)
+        used[1] += len(fresh_m)
+        start, end = STAGE_STARTS[i], DATES[i]
+        for k in range(max(len(fresh_n), len(fresh_m))):
+            a = (
+                fresh_n[k]
+                if k < len(fresh_n)
+                else (old_n[rng.randrange(len(old_n))] if old_n else None)
+            )
+            b = (
+                fresh_m[k]
+                if k < len(fresh_m)
+                else (old_m[rng.randrange(len(old_m))] if old_m else None)
+            )
+            if a is None or b is None:
+                continue
+            pairs.append((a, b, _day_between(rng, start, end)))
+    return pairs
+
+
+def _counted(day: dt.date, side: int) -> list[Institution]:
+    """Schools of one side already counted on ``day`` (pairing one changes no count)."""
+    members = sides_on(day, NetworkFilters())[side]
+    return list(
+        Institution.objects.filter(pk__in=members.values("institution_id"))
+        .only("pk", "name", "region_id", "region_path")
+        .order_by("pk")
+    )
+
+
+def _kind(rng: random.Random) -> tuple[str, str]:
+    kinds = [(k, label) for k, label, w in KINDS for _ in range(w)]
+    return kinds[rng.randrange(len(kinds))]
+
+
+def _terms(start: dt.date, until: dt.date) -> Iterator[SchoolTerm]:
+    term = SchoolTerm.containing(start)
+    while term.starts_on <= until:
+        yield term
+        term = term.next()
+
+
+def _term_name(term: SchoolTerm) -> str:
+    which = "一" if term.term == 1 else "二"
+    return f"{term.start_year}–{term.start_year + 1}学年第{which}学期"
+
+
+def unload() -> int:
+    """Delete the synthetic partnerships (for ``--replace``); returns how many."""
+    qs = Partnership.objects.filter(description=NOTE)
+    ids = list(qs.values_list("pk", flat=True))
+    if not ids:
+        return 0
+    Activity.objects.filter(partnership_id__in=ids).delete()
+    Member.objects.filter(partnership_id__in=ids).delete()
+    qs.delete()
+    audit.record(
+        named.demo_actor(),
+        "demo.network_delete",
+        object_type="partnerships.partnership",
+        label="synthetic partnerships",
+        detail={"partnerships": len(ids)},
+    )
+    return len(ids)
+
+
+def load(seed: int = 0) -> Result:
+    """Add the synthetic partnerships and their activities for the loaded population."""
+    population = DemoLoad.objects.order_by("-loaded_at", "-id").first()
+    if population is None or population.scale <= 0:
+        return Result("skipped")
+    if Partnership.objects.filter(description=NOTE).exists():
+        return Result("already_loaded")
+    rng = random.Random(population.seed * 1000 + SEED_OFFSET + seed)
+    with transaction.atomic():
+        named_counts = [(c.bjtj, c.hebei) for c in (cooperation_counts(d) for d in DATES)]
+        bjtj, hebei = _pools(population, rng)
+        wanted = targets(population.scale, named_counts, (len(bjtj), len(hebei)))
+        pairs = _plans(rng, wanted, named_counts, bjtj, hebei)
+        written = _write(rng, pairs)
+        reached = tuple(
+            (d, c.bjtj, c.hebei) for d, c in ((d, cooperation_counts(d)) for d in DATES)
+        )
+    return Result("loaded", written[0], written[1], reached)
+
+
+def _write(
+    rng: random.Random, pairs: list[tuple[Institution, Institution, dt.date]]
+) -> tuple[int, int]:
+    actor = named.demo_actor()
+    on_batch = audit.batch_recorder(actor, demo="network")
+    pids = list(bulk.reserve_ids(Partnership, len(pairs)))
+    mids = list(bulk.reserve_ids(Member, 2 * len(pairs)))
+    now = timezone.now()
+    plans = []
+    for pid, (a, b, start) in zip(pids, pairs, strict=True):
+        kind, label = _kind(rng)
+        plans.append(_Plan(pid, a, b, start, kind, label))
+    bulk.insert(
+        Partnership,
+        [
+            "id",
+            "kind",
+            "name",
+            "region_id",
+            "region_path",
+            "status",
+            "starts_on",
+            "description",
+            "activated_at",
+        ],
+        (
+            (
+                p.pid,
+                p.kind,
+                f"{p.bjtj.name}—{p.hebei.name}{p.label}"[:150],
+                p.hebei.region_id,
+                p.hebei.region_path,
+                S.ACTIVE,
+                p.starts_on,
+                NOTE,
+                now,
+            )
+            for p in plans
+        ),
+        on_batch=on_batch,
+    )
+    members: list[tuple[object, ...]] = []
+    logged_for: dict[int, tuple[int, int]] = {}
+    for k, p in enumerate(plans):
+        lead, supported = mids[2 * k], mids[2 * k + 1]
+        members.append((lead, p.pid, p.bjtj.pk, p.bjtj.region_path, MemberRole.LEAD, p.starts_on))
+        members.append(
+            (supported, p.pid, p.hebei.pk, p.hebei.region_path, MemberRole.SUPPORTED, p.starts_on)
+        )
+        logged_for[p.pid] = (lead, supported)
+    bulk.insert(
+        Member,
+        ["id", "partnership_id", "institution_id", "region_path", "role", "joined_on"],
+        members,
+        on_batch=on_batch,
+    )
+    today = min(timezone.localdate(), ACTIVITIES_UNTIL)
+    rows: list[list[object]] = []
+    links: list[tuple[int, int]] = []
+    ends: list[tuple[int, int]] = []
+    kinds = list(ACTIVITY_TITLES)
+    for p in plans:
+        for term in _terms(p.starts_on, today):
+            first = max(term.starts_on, p.starts_on)
+            last = min(term.ends_on, today)
+            if last < first:
+                continue
+            for _ in range(ACTIVITIES_PER_TERM):
+                day = _day_between(rng, first, last + dt.timedelta(days=1))
+                kind = kinds[rng.randrange(len(kinds))]
+                rows.append(
+                    [
+                        p.pid,
+                        kind,
+                        f"{ACTIVITY_TITLES[kind]}（{_term_name(term)}）",
+                        day,
+                        term.key,
+                        rng.randint(2, 20),
+                        rng.randint(0, 120),
+                        Decimal(rng.randint(2, 16)) / 2,
+                        logged_for[p.pid][rng.randrange(2)],
+                    ]
+                )
+                ends.append((p.bjtj.pk, p.hebei.pk))
+    aids = list(bulk.reserve_ids(Activity, len(rows)))
+    for aid, (left, right) in zip(aids, ends, strict=True):
+        links += [(aid, left), (aid, right)]
+    bulk.insert(
+        Activity,
+        [
+            "id",
+            "partnership_id",
+            "kind",
+            "title",
+            "occurred_on",
+            "term_key",
+            "teachers",
+            "students",
+            "hours",
+            "logged_for_id",
+        ],
+        ((aid, *row) for aid, row in zip(aids, rows, strict=True)),
+        on_batch=on_batch,
+    )
+    through = Activity.institutions.through
+    bulk.insert(through, ["activity_id", "institution_id"], links, on_batch=on_batch)
+    return len(plans), len(rows)

@@ -1,0 +1,282 @@
+"""The collaboration network read live for any date: the press's measure, the graph, gaps.
+
+The press reports "N Beijing/Tianjin schools cooperating with M Hebei schools". Here that is:
+
+* a partnership *counts on a day* when its status is active or ended, its period covers
+  the day, and among its members on that day (joined on or before it, not left before it)
+  there is a Beijing or Tianjin school **and** a Hebei school;
+* a *school* is any institution but an authority, a teacher-training institution or a
+  research institute;
+* N is the number of distinct Beijing (``110000/``) or Tianjin (``120000/``) schools that are
+  members on that day of a partnership that counts, M the distinct Hebei (``130000/``)
+  schools likewise.
+
+:func:`cooperation_counts` is the one place this is computed (page, API and CLI call it).
+The filters narrow which partnerships count (``kind``) and which schools are counted on
+each side (``stage``; ``region`` and ``group`` narrow the side they lie in).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from xietong.core.filters import DateTextField, option
+from xietong.core.terms import SchoolTerm
+from xietong.institutions.choices import Kind, Stage
+from xietong.institutions.models import Institution
+from xietong.partnerships.choices import PartnershipKind, PartnershipStatus
+from xietong.partnerships.models import Activity, Member, Partnership
+from xietong.regions.models import Region, RegionGroup
+from xietong.regions.selectors import under_paths_q
+
+BJTJ = ("110000/", "120000/")
+HEBEI = "130000/"
+NOT_SCHOOLS = (Kind.AUTHORITY, Kind.TRAINING, Kind.RESEARCH)
+COUNTING = (PartnershipStatus.ACTIVE, PartnershipStatus.ENDED)
+BASIC_STAGES = (Stage.PRESCHOOL, Stage.PRIMARY, Stage.JUNIOR, Stage.SENIOR)
+XIONGAN = "xiongan"
+BEISANXIAN = "beisanxian"
+
+
+def _groups() -> list[tuple[str, str]]:
+    return [(g.key, g.name) for g in RegionGroup.objects.order_by("key")]
+
+
+@dataclass(frozen=True)
+class NetworkFilters:
+    """The network's filters (page, API and CLI alike)."""
+
+    date: str = option(
+        "", label=_("On"), field=DateTextField, help=_("The day the network is read for.")
+    )
+    kind: str = option("", label=_("Kind"), choices=PartnershipKind.choices, empty=_("All kinds"))
+    stage: str = option("", label=_("Stage"), choices=Stage.choices, empty=_("All stages"))
+    region_id: int | None = option(
+        None, label=_("Region"), param="region", picker="regions", empty=_("All regions")
+    )
+    group: str = option("", label=_("Region group"), choices=_groups, empty=_("All groups"))
+
+    def day(self) -> dt.date:
+        return dt.date.fromisoformat(self.date) if self.date else timezone.localdate()
+
+
+@dataclass(frozen=True)
+class Counts:
+    day: dt.date
+    bjtj: int
+    hebei: int
+
+
+def _area_paths(f: NetworkFilters) -> list[str] | None:
+    """The region paths the region and group filters narrow to (None: no narrowing)."""
+    paths: list[str] | None = None
+    if f.region_id is not None:
+        region = Region.objects.filter(pk=f.region_id).only("path").first()
+        paths = [region.path] if region else []
+    if f.group:
+        group = [m.path for m in Region.objects.filter(groups__key=f.group).only("path")]
+        if paths is None:
+            paths = group
+        else:
+            region_paths = paths
+            paths = [p for p in group if any(p.startswith(q) for q in region_paths)]
+            paths += [q for q in region_paths if any(q.startswith(p) for p in group)]
+    return paths
+
+
+def members_on(day: dt.date, f: NetworkFilters | None = None) -> QuerySet[Member]:
+    """School members on ``day`` of partnerships counting on it (kind and stage applied)."""
+    f = f or NetworkFilters()
+    qs = (
+        Member.objects.filter(
+            partnership__status__in=COUNTING,
+            partnership__starts_on__lte=day,
+            joined_on__lte=day,
+        )
+        .filter(
+            Q(partnership__ends_on__isnull=True) | Q(partnership__ends_on__gte=day),
+            Q(left_on__isnull=True) | Q(left_on__gte=day),
+        )
+        .exclude(institution__kind__in=NOT_SCHOOLS)
+    )
+    if f.kind:
+        qs = qs.filter(partnership__kind=f.kind)
+    if f.stage:
+        qs = qs.filter(institution__stages__contains=f",{f.stage},")
+    return qs
+
+
+def sides_on(day: dt.date, f: NetworkFilters) -> tuple[QuerySet[Member], QuerySet[Member]]:
+    members = members_on(day, f)
+    bjtj = members.filter(under_paths_q(list(BJTJ)))
+    hebei = members.filter(region_path__startswith=HEBEI)
+    paths = _area_paths(f)
+    if paths is not None:
+        if any(p.startswith(BJTJ) for p in paths):
+            bjtj = bjtj.filter(under_paths_q([p for p in paths if p.startswith(BJTJ)]))
+        if any(p.startswith(HEBEI) for p in paths):
+            hebei = hebei.filter(under_paths_q([p for p in paths if p.startswith(HEBEI)]))
+        if not any(p.startswith((*BJTJ, HEBEI)) for p in paths):
+            hebei = hebei.none()
+    bjtj_paired = bjtj.filter(Exists(hebei.filter(partnership=OuterRef("partnership"))))
+    hebei_paired = hebei.filter(Exists(bjtj.filter(partnership=OuterRef("partnership"))))
+    return bjtj_paired, hebei_paired
+
+
+def cooperation_counts(day: dt.date, filters: NetworkFilters | None = None) -> Counts:
+    """N Beijing/Tianjin schools cooperating with M Hebei schools on ``day``.
+
+    >>> cooperation_counts(dt.date(2025, 11, 30))  # doctest: +SKIP
+    Counts(day=datetime.date(2025, 11, 30), bjtj=314, hebei=496)
+    """
+    f = filters or NetworkFilters()
+    bjtj, hebei = sides_on(day, f)
+    n = bjtj.values("institution_id").distinct().count()
+    m = hebei.values("institution_id").distinct().count()
+    return Counts(day, n, m)
+
+
+@dataclass(frozen=True)
+class Graph:
+    nodes: list[dict[str, Any]]
+    links: list[dict[str, Any]]
+    truncated: bool
+
+
+def network_graph(day: dt.date, f: NetworkFilters, limit: int = 1500) -> Graph:
+    """The schools of both sides as nodes, one link per Beijing/Tianjin–Hebei pair."""
+    bjtj, hebei = sides_on(day, f)
+    left = list(bjtj.values_list("partnership_id", "institution_id", "partnership__kind"))
+    right = list(hebei.values_list("partnership_id", "institution_id"))
+    by_p: dict[int, list[int]] = {}
+    for pid, inst in right:
+        by_p.setdefault(pid, []).append(inst)
+    pairs: dict[tuple[int, int], str] = {}
+    for pid, inst, kind in left:
+        for other in by_p.get(pid, ()):
+            pairs.setdefault((inst, other), kind)
+    ids = {i for pair in pairs for i in pair}
+    truncated = len(ids) > limit
+    if truncated:
+        keep = sorted(ids)[:limit]
+        ids = set(keep)
+        pairs = {k: v for k, v in pairs.items() if k[0] in ids and k[1] in ids}
+    insts = (
+        Institution.objects.filter(pk__in=ids)
+        .select_related("region")
+        .only("pk", "name", "kind", "region__name", "region_path")
+    )
+    degree: dict[int, int] = {}
+    for a, b in pairs:
+        degree[a] = degree.get(a, 0) + 1
+        degree[b] = degree.get(b, 0) + 1
+    nodes = [
+        {
+            "id": str(i.pk),
+            "name": i.name,
+            "region": i.region.name,
+            "category": 0
+            if i.region_path.startswith("110000/")
+            else 1
+            if i.region_path.startswith("120000/")
+            else 2,
+            "value": degree.get(i.pk, 0),
+        }
+        for i in insts
+    ]
+    links = [{"source": str(a), "target": str(b), "kind": k} for (a, b), k in pairs.items()]
+    return Graph(nodes, links, truncated)
+
+
+# --- gaps -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Gaps:
+    day: dt.date
+    counties: list[Region]
+    xiongan_stages: list[tuple[str, str]]
+    beisanxian_schools: list[Institution]
+    beisanxian_total: int
+    quiet: list[Partnership]
+    term: SchoolTerm
+
+
+def _within(paths: list[str] | None, path: str) -> bool:
+    return paths is None or any(path.startswith(p) or p.startswith(path) for p in paths)
+
+
+def last_finished_term(day: dt.date) -> SchoolTerm:
+    term = SchoolTerm.containing(day)
+    return term if term.ends_on < day else term.previous()
+
+
+def gaps(day: dt.date, paths: list[str] | None, *, school_limit: int = 200) -> Gaps:
+    """The gaps on ``day`` within ``paths`` (None: everywhere).
+
+    Hebei counties with no Hebei school cooperating with a Beijing/Tianjin school; the basic
+    stages of Xiong'an with no partner; the schools of 北三县 without a partner; active
+    partnerships with no activity in the last finished term.
+    """
+    f = NetworkFilters()
+    _bjtj, hebei = sides_on(day, f)
+    partnered = hebei.values("institution_id")
+    covered = Institution.objects.filter(pk__in=partnered)
+    counties = Region.objects.filter(level=Region.Level.COUNTY, path__startswith=HEBEI)
+    if paths is not None:
+        counties = counties.filter(under_paths_q(paths, "path"))
+    covered_paths = set(covered.values_list("region_path", flat=True))
+    county_gaps = [
+        c for c in counties.order_by("path") if not any(p.startswith(c.path) for p in covered_paths)
+    ]
+    xa_paths = list(Region.objects.filter(groups__key=XIONGAN).values_list("path", flat=True))
+    xa_stages: list[tuple[str, str]] = []
+    if any(_within(paths, p) for p in xa_paths):
+        xa_covered = covered.filter(under_paths_q(xa_paths))
+        for stage in BASIC_STAGES:
+            if not xa_covered.filter(stages__contains=f",{stage},").exists():
+                xa_stages.append((stage.value, str(stage.label)))
+    b3_paths = list(Region.objects.filter(groups__key=BEISANXIAN).values_list("path", flat=True))
+    if paths is not None:
+        b3_paths = [p for p in b3_paths if _within(paths, p)]
+    b3 = (
+        Institution.objects.filter(under_paths_q(b3_paths))
+        .exclude(kind__in=NOT_SCHOOLS)
+        .exclude(pk__in=partnered)
+        .select_related("region")
+        .order_by("region_path", "name")
+    )
+    term = last_finished_term(day)
+    quiet = Partnership.objects.filter(
+        status=PartnershipStatus.ACTIVE, starts_on__lte=term.starts_on
+    ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+    if paths is not None:
+        quiet = quiet.filter(
+            under_paths_q(paths)
+            | Exists(Member.objects.filter(under_paths_q(paths), partnership=OuterRef("pk")))
+        )
+    quiet = quiet.exclude(
+        Exists(Activity.objects.filter(partnership=OuterRef("pk"), term_key=term.key))
+    ).order_by("name")
+    return Gaps(
+        day=day,
+        counties=county_gaps,
+        xiongan_stages=xa_stages,
+        beisanxian_schools=list(b3[:school_limit]),
+        beisanxian_total=b3.count(),
+        quiet=list(quiet[:school_limit]),
+        term=term,
+    )
+
+
+def scope_paths(actor: Any) -> list[str] | None:
+    """The regions whose gaps an actor sees: its authority regions (None: the system's all)."""
+    if actor.is_system_admin:
+        return None
+    return list(actor.authority_region_paths)
