@@ -234,3 +234,8 @@ def add_dispatch(request: HttpRequest, pk: int, payload: DispatchIn) -> Any:
 def delete_dispatch(request: HttpRequest, pk: int, dispatch_id: int) -> Any:
     services.delete_dispatch(_actor(request), pk, dispatch_id)
     return 204, None
+
+
+from xietong.partnerships.recommendation_api import router as recommendations  # noqa: E402
+
+router.add_router("/recommendations", recommendations)

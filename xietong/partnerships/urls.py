@@ -1,6 +1,6 @@
 from django.urls import path
 
-from xietong.partnerships import views
+from xietong.partnerships import recommendation_views, views
 
 app_name = "partnerships"
 urlpatterns = [
@@ -22,3 +22,4 @@ urlpatterns = [
         name="dispatch_delete",
     ),
 ]
+urlpatterns += recommendation_views.urlpatterns  # partner recommendations
