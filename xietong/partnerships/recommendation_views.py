@@ -107,7 +107,7 @@ def recommendation(request: HttpRequest, pk: int) -> HttpResponse:
     job = jobs_selectors.job_detail(actor, run.job_id) if run.job_id else None
     rows = selectors.proposals_of(actor, run) if run.status == "done" else []
     for row in rows:
-        row.reason_texts = render_reasons(row.reasons)
+        row.reason_texts = render_reasons(row.reasons)  # type: ignore[attr-defined]
     context = {
         "run": run,
         "job": job,

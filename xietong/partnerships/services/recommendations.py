@@ -191,7 +191,7 @@ def unpaired_schools(paths: list[str], day: dt.date) -> QuerySet[Institution]:
     )
 
 
-def partner_loads(day: dt.date) -> QuerySet[Institution]:
+def partner_loads(day: dt.date) -> QuerySet[Any]:
     """The Beijing/Tianjin schools with ``load``: active partnerships they serve as lead or
     member on ``day`` (one aggregate query)."""
     serving = Q(
