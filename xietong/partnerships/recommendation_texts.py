@@ -35,7 +35,10 @@ def sentence(e: Mapping[str, Any]) -> str:
     """One reason in the reader's language."""
     code = e.get("code")
     if code == "stages":
-        return _("Shares the stages %(stages)s") % {"stages": _stages(list(e.get("stages", [])))}
+        stages = list(e.get("stages", []))
+        return ngettext(
+            "Shares the stage %(stages)s", "Shares the stages %(stages)s", len(stages)
+        ) % {"stages": _stages(stages)}
     if code == "distance":
         km = int(e.get("km", 0))
         return ngettext("%(km)d km away", "%(km)d km away", km) % {"km": km}

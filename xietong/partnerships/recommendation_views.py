@@ -25,7 +25,7 @@ from xietong.partnerships import recommendation_selectors as selectors
 from xietong.partnerships.recommendation_models import ProposalStatus
 from xietong.partnerships.recommendation_texts import render as render_reasons
 from xietong.partnerships.services import recommendations as services
-from xietong.regions.models import RegionGroup
+from xietong.regions.models import Region, RegionGroup
 
 
 class AreaForm(PickerForm):
@@ -50,7 +50,12 @@ class AreaForm(PickerForm):
         if d.get("group"):
             return str(d["group"])
         region = d.get("region")
-        return str(getattr(region, "code", region) or "")
+        if region is None or region == "":
+            return ""
+        if isinstance(region, Region):
+            return region.code
+        found = Region.objects.filter(pk=region).values_list("code", flat=True).first()
+        return found or ""
 
 
 def _actor(request: HttpRequest) -> Any:

@@ -385,6 +385,23 @@ def accept_proposal(actor: Actor, pk: Any) -> Partnership:
                 )
                 % {"school": school.name}
             )
+        earlier = (
+            Proposal.objects.filter(
+                school=school,
+                status=ProposalStatus.ACCEPTED,
+                partnership__status=PartnershipStatus.DRAFT,
+            )
+            .select_related("partnership")
+            .first()
+        )
+        if earlier is not None and earlier.partnership is not None:
+            raise Conflict(
+                _(
+                    "%(school)s already has the draft partnership “%(name)s” from an accepted "
+                    "recommendation; nothing was created."
+                )
+                % {"school": school.name, "name": earlier.partnership.name}
+            )
         cap = int(prop.run.parameters.get("cap", 3))
         load = partner_loads(today).filter(pk=partner.pk).values_list("load", flat=True).first()
         if (load or 0) >= cap:

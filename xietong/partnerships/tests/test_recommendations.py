@@ -133,7 +133,7 @@ def test_each_proposal_carries_its_reasons(cast, area):
     p = Proposal.objects.get(run=run, school=cast.sanhe_school)
     with translation.override("en"):
         texts = render(p.reasons)
-    assert texts[0] == "Shares the stages Primary"
+    assert texts[0] == "Shares the stage Primary"
     assert texts[1].endswith("km away") and "Serves 0 partnerships of 3" in texts
     assert "Same kind of school (Primary school)" in texts
     with translation.override("zh-hans"):
@@ -246,6 +246,21 @@ def test_accepting_for_a_school_paired_meanwhile_is_refused(cast, area):
     assert prop.status == "proposed"
 
 
+def test_a_second_run_cannot_give_a_school_a_second_draft_partnership(cast, area):
+    first = svc.start_recommendation(cast.actor("sanhe"), "131082")
+    second = svc.start_recommendation(cast.actor("sanhe"), "131082")
+    svc.accept_proposal(
+        cast.actor("sanhe"), Proposal.objects.get(run=first, school=cast.sanhe_school).pk
+    )
+    again = Proposal.objects.get(run=second, school=cast.sanhe_school)
+    with (
+        pytest.raises(Conflict, match="already has the draft partnership"),
+        translation.override("en"),
+    ):
+        svc.accept_proposal(cast.actor("sanhe"), again.pk)
+    assert Partnership.objects.filter(recommended=True).count() == 1
+
+
 def test_a_school_left_without_a_partner_has_nothing_to_accept(cast, area):
     run = svc.start_recommendation(cast.actor("sanhe"), "131082")
     left = Proposal.objects.get(run=run, school=area["vocational"])
@@ -302,6 +317,17 @@ def test_the_page_runs_a_recommendation_and_shows_proposals_with_accept_buttons(
     )
     assert accepted.status_code == 200
     assert Partnership.objects.filter(recommended=True).count() == 1
+
+
+def test_the_page_runs_for_the_region_picked_in_its_form(cast, area):
+    client = signed_in(cast, "sanhe", "en")
+    region = cast.sanhe_school.region
+    done = client.post("/partnerships/recommendations/", {"region": region.pk, "group": ""})
+    run = RecommendationRun.objects.get()
+    assert done.status_code == 302 and run.area == "131082"
+    outside = client.post("/partnerships/recommendations/", {"region": "", "group": "beisanxian"})
+    assert outside.status_code == 403 and "北三县 lies outside" in outside.content.decode()
+    assert RecommendationRun.objects.count() == 1
 
 
 def test_the_page_refuses_an_area_outside_the_scope_with_its_message(cast, area):
