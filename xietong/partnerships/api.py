@@ -243,3 +243,7 @@ router.add_router("", _agreements)
 from xietong.partnerships.activity_api import router as activity_router  # noqa: E402
 
 router.add_router("", activity_router)  # activities, the network and its gaps
+
+from xietong.partnerships.recommendation_api import router as recommendations  # noqa: E402
+
+router.add_router("/recommendations", recommendations)

@@ -11,6 +11,7 @@ class PartnershipsConfig(AppConfig):
         from xietong.partnerships import (
             access,  # noqa: F401  (declares the rules)
             pickers,  # noqa: F401  (registers the partnerships' pickers)
+            recommendation_setup,  # noqa: F401  (partner recommendations)
         )
         from xietong.partnerships.activity_setup import setup as activities_setup
         from xietong.partnerships.agreements import setup as agreements

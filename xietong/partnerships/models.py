@@ -343,3 +343,7 @@ class Activity(models.Model):
         # Bulk writers (the demo) set term_key themselves with the same rule.
         self.term_key = SchoolTerm.containing(self.occurred_on).key
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+# Partner recommendations (their own module; registered with the app here).
+from xietong.partnerships.recommendation_models import Proposal, RecommendationRun  # noqa: E402, F401

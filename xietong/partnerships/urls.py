@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from xietong.partnerships import activity_urls, views
+from xietong.partnerships import activity_urls, recommendation_views, views
 
 app_name = "partnerships"
 urlpatterns = [
@@ -24,3 +24,4 @@ urlpatterns = [
     path("", include("xietong.partnerships.agreements.urls")),
 ]
 urlpatterns += activity_urls.urlpatterns  # activities, the network and its gaps
+urlpatterns += recommendation_views.urlpatterns  # partner recommendations

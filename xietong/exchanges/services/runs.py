@@ -35,6 +35,8 @@ from xietong.accounts.access import Actor
 from xietong.core import bulk
 from xietong.core.delimited import unpack
 from xietong.core.errors import Conflict, InvalidInput
+from xietong.core.geo import km_between as _km
+from xietong.core.geo import radians_of as _radians_of
 from xietong.exchanges.choices import (
     BACKBONE_HONOURS,
     RANKING_RULES,
@@ -149,31 +151,9 @@ class Instance:
     distances: list[list[float | None]] = field(default_factory=list)
 
 
-def haversine_km(a: Any, b: Any) -> float | None:
-    """Great-circle distance between two institutions (None unless both have coordinates)."""
-    return _km(_radians(a), _radians(b))
-
-
 def _radians(inst: Any) -> tuple[float, float] | None:
     """An institution's coordinates in radians (None without them)."""
     return _radians_of(inst.latitude, inst.longitude)
-
-
-def _radians_of(latitude: Any, longitude: Any) -> tuple[float, float] | None:
-    if latitude is None or longitude is None:
-        return None
-    return math.radians(float(latitude)), math.radians(float(longitude))
-
-
-def _km(a: tuple[float, float] | None, b: tuple[float, float] | None) -> float | None:
-    if a is None or b is None:
-        return None
-    (lat1, lon1), (lat2, lon2) = a, b
-    h = (
-        math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 2 * 6371.0 * math.asin(math.sqrt(h))
 
 
 @dataclass(slots=True)
