@@ -57,7 +57,10 @@ def test_fields_and_clauses_that_changed_are_marked_changed():
     b = version(
         ends_on=dt.date(2027, 8, 31),
         note="改为两次",
-        clauses=[{"heading": "一、目标", "text": "每学期互访两次"}, {"heading": "二、期限", "text": "三年"}],
+        clauses=[
+            {"heading": "一、目标", "text": "每学期互访两次"},
+            {"heading": "二、期限", "text": "三年"},
+        ],
     )
     rows = {r.key: r for r in compare_versions(version(), b)}
     assert rows["title"].status == "same"
