@@ -205,7 +205,7 @@ def new_version(request: HttpRequest, pk: int, payload: VersionIn) -> Any:
 def approve(request: HttpRequest, pk: int, payload: ApproveIn | None = None) -> Any:
     """Approve a pending version for the parties you administer (or those chosen)."""
     actor = _actor(request)
-    body = payload or ApproveIn()
+    body = payload or ApproveIn(members=None, comment="")
     v = services.approve(actor, pk, members=body.members, comment=body.comment)
     return _detail(actor, v.agreement_id)
 

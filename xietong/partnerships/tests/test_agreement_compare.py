@@ -26,6 +26,7 @@ def version(**changes):
 
 def test_chinese_is_cut_into_characters_and_english_into_words():
     assert tokens("互访 two days") == ["互", "访", " ", "two", " ", "days"]
+    assert tokens("每学期2人") == ["每", "学", "期", "2", "人"]
 
 
 def test_a_changed_chinese_character_is_marked_alone():
