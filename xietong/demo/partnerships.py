@@ -267,12 +267,13 @@ class PartnershipsResult:
     dispatches: int = 0
     activated: int = 0
     unchanged: int = 0
+    agreements: int = 0
 
     def summary(self) -> str:
         return (
             f"Partnerships: {self.created} created ({self.terms} yearly terms, "
             f"{self.dispatches} dispatched people, {self.activated} activated), "
-            f"{self.unchanged} unchanged"
+            f"{self.unchanged} unchanged; {self.agreements} agreements written"
         )
 
 
@@ -337,4 +338,152 @@ def load_partnerships(actor: Actor | None = None) -> PartnershipsResult:
     result = PartnershipsResult()
     for row in PARTNERSHIPS:
         _load_one(actor, row, result)
+    result.agreements = load_agreements(actor)
     return result
+
+
+# --- agreements (decision 0013) ---------------------------------------------------------------
+# Illustrative texts: the sources name the partnerships, not their agreements. Each gets
+# version 1 approved by both sides and version 2 written by the lead side, approved by it
+# and waiting for the other (the approval inbox of the other side's admin shows it).
+
+
+@dataclass(frozen=True)
+class NamedAgreement:
+    members: tuple[str, str]  # the lead's and the other side's keys in the named registry
+    title: str
+    starts_on: dt.date
+    clauses: tuple[tuple[str, str], ...]
+    changed: tuple[tuple[str, str], ...]  # version 2's clauses
+    note: str
+
+
+AGREEMENTS = (
+    NamedAgreement(
+        ("bj_school", "zhg"),
+        "北京学校与三河市赵河沟小学结对帮扶协议",
+        dt.date(2023, 9, 1),
+        (
+            (
+                "一、合作目标",
+                "北京学校发挥优质教育资源优势，帮助赵河沟小学提升课堂教学与学校管理水平。",
+            ),
+            ("二、合作内容", "开设同步课堂每周2节；赵河沟小学教师每学期2人赴京跟岗学习。"),
+            ("三、合作期限", "自2023年9月1日起，为期三年。"),
+        ),
+        (
+            (
+                "一、合作目标",
+                "北京学校发挥优质教育资源优势，帮助赵河沟小学提升课堂教学与学校管理水平。",
+            ),
+            (
+                "二、合作内容",
+                "开设同步课堂每周3节；派驻指导副校长1人；赵河沟小学教师每学期3人赴京跟岗学习。",
+            ),
+            ("三、合作期限", "自2023年9月1日起，为期三年。"),
+            ("四、经费保障", "帮扶经费每学年20万元，由北京学校统筹使用。"),
+        ),
+        "2024学年起增加同步课堂与派驻人员，新增经费条款。",
+    ),
+    NamedAgreement(
+        ("bj4", "bj4_xa"),
+        "北京四中支持北京四中雄安校区办学协议",
+        dt.date(2023, 9, 1),
+        (
+            ("一、办学模式", "北京四中派驻管理团队，统一课程体系与教学管理。"),
+            ("二、教师培养", "每学期联合教研不少于4次；雄安校区教师赴京跟岗学习。"),
+        ),
+        (
+            ("一、办学模式", "北京四中派驻管理团队和骨干教师，统一课程体系与教学管理。"),
+            ("二、教师培养", "每学期联合教研不少于6次；雄安校区教师赴京跟岗学习。"),
+        ),
+        "增派骨干教师，联合教研增至每学期6次。",
+    ),
+    NamedAgreement(
+        ("luhe", "luhe_sh"),
+        "潞河中学三河校区合作办学协议",
+        dt.date(2021, 9, 1),
+        (
+            ("一、合作方式", "潞河中学统一课程与教学管理，选派管理干部担任校区负责人。"),
+            ("二、教师交流", "两校区教师轮岗交流，每学年不少于10人。"),
+        ),
+        (
+            ("一、合作方式", "潞河中学统一课程与教学管理，选派管理干部担任校区负责人。"),
+            ("二、教师交流", "两校区教师轮岗交流，每学年不少于15人。"),
+        ),
+        "教师轮岗交流人数提高到每学年15人。",
+    ),
+)
+
+
+def _party_admin(key: str) -> Actor:
+    """An admin of the named institution ``key``: its demo sign-in, else a demo signatory
+    (``<key>_admin``, an institution admin, no password: it signs in nowhere)."""
+    from django.utils import timezone
+
+    from xietong.accounts import audit
+    from xietong.accounts.access import actor_for
+    from xietong.accounts.models import Role, RoleAssignment, User
+
+    inst = named.institution(key)
+    ra = (
+        RoleAssignment.objects.filter(role=Role.INSTITUTION_ADMIN, institution=inst)
+        .select_related("user")
+        .order_by("id")
+        .first()
+    )
+    if ra is not None:
+        return actor_for(ra.user)
+    user = User(username=f"{key}_admin", display_name=f"{inst.name} 协议签署人")
+    user.set_unusable_password()
+    user.password_changed_at = timezone.now()
+    user.save()
+    RoleAssignment.objects.create(user=user, role=Role.INSTITUTION_ADMIN, institution=inst)
+    audit.record(
+        named.demo_actor(),
+        "user.create",
+        target=user,
+        after={"username": user.username, "role": Role.INSTITUTION_ADMIN, "institution": inst.pk},
+    )
+    return actor_for(user)
+
+
+def _clauses(rows: tuple[tuple[str, str], ...]) -> list[dict[str, str]]:
+    return [{"heading": h, "text": t} for h, t in rows]
+
+
+def load_agreements(actor: Actor | None = None) -> int:
+    """Give the partnerships above their agreements (missing ones only); how many written."""
+    from xietong.partnerships.agreements import services as agreements
+    from xietong.partnerships.models import Agreement
+
+    actor = actor or named.demo_actor()
+    written = 0
+    for spec in AGREEMENTS:
+        lead, other = (named.institution(k) for k in spec.members)
+        p = (
+            Partnership.objects.filter(members__institution=lead)
+            .filter(members__institution=other)
+            .order_by("id")
+            .first()
+        )
+        if p is None or Agreement.objects.filter(partnership=p, title=spec.title).exists():
+            continue
+        first = agreements.VersionIn(spec.title, spec.starts_on, None, _clauses(spec.clauses), "")
+        v1 = agreements.create_agreement(actor, p.pk, first)
+        lead_admin, other_admin = (_party_admin(k) for k in spec.members)
+        agreements.approve(
+            lead_admin, v1.pk, members=[m.pk for m in p.members.filter(institution=lead)]
+        )
+        agreements.approve(
+            other_admin, v1.pk, members=[m.pk for m in p.members.filter(institution=other)]
+        )
+        second = agreements.VersionIn(
+            spec.title, spec.starts_on, None, _clauses(spec.changed), spec.note
+        )
+        v2 = agreements.new_version(lead_admin, v1.agreement_id, second)
+        agreements.approve(
+            lead_admin, v2.pk, members=[m.pk for m in p.members.filter(institution=lead)]
+        )
+        written += 1
+    return written

@@ -184,6 +184,15 @@ def get_agreement(request: HttpRequest, pk: int) -> Any:
     return _detail(_actor(request), pk)
 
 
+@router.get("/agreements/versions/{int:pk}", response={200: VersionOut, **ERRORS})
+def get_version(request: HttpRequest, pk: int) -> Any:
+    """One version with its approvals, the parties still to approve and ``actions``."""
+    actor = _actor(request)
+    v = selectors.version_detail(actor, pk)
+    views = selectors.version_views(actor, selectors.agreement_detail(actor, v.agreement_id))
+    return _version_out(next(vv for vv in views if vv.version.pk == v.pk))
+
+
 @router.post("/agreements/{int:pk}/versions", response={201: AgreementOut, **ERRORS})
 def new_version(request: HttpRequest, pk: int, payload: VersionIn) -> Any:
     """Version n+1 (pending); a pending version before it is superseded."""
@@ -196,7 +205,7 @@ def new_version(request: HttpRequest, pk: int, payload: VersionIn) -> Any:
 def approve(request: HttpRequest, pk: int, payload: ApproveIn | None = None) -> Any:
     """Approve a pending version for the parties you administer (or those chosen)."""
     actor = _actor(request)
-    body = payload or ApproveIn()
+    body = payload or ApproveIn(members=None, comment="")
     v = services.approve(actor, pk, members=body.members, comment=body.comment)
     return _detail(actor, v.agreement_id)
 

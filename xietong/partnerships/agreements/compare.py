@@ -27,9 +27,10 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+_CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
 _TOKEN = re.compile(
-    r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]"  # one CJK character or mark
-    r"|[^\W_]+"  # a word of letters or digits
+    rf"[{_CJK}]"  # one CJK character or mark
+    rf"|[^\W_{_CJK}]+"  # a word of letters or digits (not CJK ones)
     r"|\s+"
     r"|.",
     re.S,

@@ -40,10 +40,12 @@ def clauses_text(clauses: Sequence[Mapping[str, Any]]) -> str:
 class VersionForm(forms.Form):
     title = forms.CharField(label=_("title"), max_length=150)
     starts_on = forms.DateField(
-        label=_("in force from"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("in force from"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     ends_on = forms.DateField(
-        label=_("in force until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("in force until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     clauses = forms.CharField(
         label=_("clauses"),

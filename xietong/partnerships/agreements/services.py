@@ -302,6 +302,7 @@ def approve(
             raise NotFound()
         access.require(actor, "approve", version)
         chosen = _chosen(actor, version, members)
+        assert actor.user_id is not None  # a party's admin is a signed-in user
         now = timezone.now()
         for m in chosen:
             VersionApproval.objects.create(

@@ -126,7 +126,7 @@ def version_approve(request: HttpRequest, pk: int) -> HttpResponse:
         services.approve(actor, v.pk, members=chosen, comment=request.POST.get("comment", ""))
     except ValueError:
         messages.error(request, _("Choose the party you approve for."))
-    except (InvalidInput, Conflict, PermissionDenied) as e:
+    except (InvalidInput, Conflict) as e:
         messages.error(
             request,
             str(e.message)

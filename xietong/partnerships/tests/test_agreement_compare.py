@@ -26,6 +26,7 @@ def version(**changes):
 
 def test_chinese_is_cut_into_characters_and_english_into_words():
     assert tokens("互访 two days") == ["互", "访", " ", "two", " ", "days"]
+    assert tokens("每学期2人") == ["每", "学", "期", "2", "人"]
 
 
 def test_a_changed_chinese_character_is_marked_alone():
@@ -57,7 +58,10 @@ def test_fields_and_clauses_that_changed_are_marked_changed():
     b = version(
         ends_on=dt.date(2027, 8, 31),
         note="改为两次",
-        clauses=[{"heading": "一、目标", "text": "每学期互访两次"}, {"heading": "二、期限", "text": "三年"}],
+        clauses=[
+            {"heading": "一、目标", "text": "每学期互访两次"},
+            {"heading": "二、期限", "text": "三年"},
+        ],
     )
     rows = {r.key: r for r in compare_versions(version(), b)}
     assert rows["title"].status == "same"

@@ -49,7 +49,9 @@ def test_someone_who_cannot_read_the_partnership_is_told_it_is_not_there(cast, p
     with pytest.raises(NotFound):
         services.new_version(cast.actor("nobody"), pending.agreement_id, version_in(note="x"))
     with pytest.raises(NotFound):
-        services.create_agreement(cast.actor("teacher"), pending.agreement.partnership_id, version_in())
+        services.create_agreement(
+            cast.actor("teacher"), pending.agreement.partnership_id, version_in()
+        )
 
 
 def test_a_superseded_version_cannot_be_approved(cast, pending):
@@ -123,7 +125,9 @@ def test_an_admin_of_both_sides_approves_for_each_or_all(cast, paired):
 
     tongzhou_admin(cast)
     RoleAssignment.objects.create(
-        user=cast.users["school_admin"], role=Role.INSTITUTION_ADMIN, institution=cast.tongzhou_school
+        user=cast.users["school_admin"],
+        role=Role.INSTITUTION_ADMIN,
+        institution=cast.tongzhou_school,
     )
     v = services.create_agreement(cast.actor("sanhe"), paired.pk, version_in())
     sanhe = paired.members.get(institution=cast.sanhe_school)

@@ -176,7 +176,7 @@ def test_a_new_version_must_say_what_changed_and_change_something(cast, paired):
     assert "note" in e.value.fields
     with pytest.raises(InvalidInput) as e:
         services.new_version(cast.actor("sanhe"), v1.agreement_id, version_in(note="没改"))
-    assert "Nothing changed" in str(e.value.message)
+    assert "内容没有变化" in str(e.value.message)
     v1.refresh_from_db()
     assert v1.status == VersionStatus.PENDING
     assert AgreementVersion.objects.count() == 1
