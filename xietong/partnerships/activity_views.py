@@ -36,13 +36,17 @@ def _actor(request: HttpRequest) -> Any:
 
 class ActivityForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=ActivityKind.choices)
-    title = forms.CharField(label=gettext_lazy("Title"), max_length=150)
+    title = forms.CharField(label=gettext_lazy("Name of the activity"), max_length=150)
     occurred_on = forms.DateField(
         label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    location = forms.CharField(label=gettext_lazy("Location"), max_length=150, required=False)
+    location = forms.CharField(label=gettext_lazy("Place"), max_length=150, required=False)
     hours = forms.DecimalField(
-        label=gettext_lazy("Hours"), required=False, min_value=0, max_value=24, decimal_places=1
+        label=gettext_lazy("Duration (hours)"),
+        required=False,
+        min_value=0,
+        max_value=24,
+        decimal_places=1,
     )
     teachers = forms.IntegerField(
         label=gettext_lazy("Teachers taking part"), min_value=0, initial=0, required=False
