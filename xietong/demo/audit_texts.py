@@ -72,3 +72,12 @@ describe(
         }
     ),
 )
+describe(
+    GROUP,
+    "demo.network_delete",
+    gettext_lazy("Demo partnerships removed"),
+    lambda f: (
+        _("%(actor)s removed the synthetic demo partnerships: %(partnerships)s partnerships")
+        % {**f, "partnerships": _count(f, "detail.partnerships")}
+    ),
+)

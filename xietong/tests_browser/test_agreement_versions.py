@@ -38,7 +38,9 @@ TITLE = "2025学年结对帮扶补充协议"
 
 
 @pytest.fixture
-def agreement(transactional_db: Any) -> Iterator[AgreementVersion]:
+def agreement(
+    transactional_db: Any, django_db_serialized_rollback: Any
+) -> Iterator[AgreementVersion]:
     """The demo's sign-ins and partnerships; a new agreement of the paired assistance,
     written by 三河市's authority (``sanhe``), its version 1 awaiting both sides."""
     from xietong.accounts.access import actor_for
