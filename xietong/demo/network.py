@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -35,6 +35,7 @@ from xietong.core import bulk
 from xietong.core.terms import SchoolTerm
 from xietong.demo import named
 from xietong.demo.models import DemoLoad
+from xietong.institutions.choices import Kind
 from xietong.institutions.models import Institution
 from xietong.partnerships.choices import ActivityKind, MemberRole, PartnershipKind
 from xietong.partnerships.choices import PartnershipStatus as S
@@ -58,8 +59,13 @@ TARGETS: tuple[tuple[dt.date, int, int], ...] = (
 DATES = tuple(d for d, _n, _m in TARGETS)
 STAGE_STARTS = (dt.date(2023, 1, 1), dt.date(2023, 11, 1), dt.date(2024, 6, 1))
 FLOOR_SCALE = Decimal("0.1")
-ACTIVITIES_UNTIL = dt.date(2025, 12, 31)
 ACTIVITIES_PER_TERM = 2
+# A share of partnerships falls quiet after some terms (the gaps page's "no activity in the
+# last term"); assumed, as the press reports none.
+QUIET_SHARE = 0.15
+# The named partnerships' activities are on the platform from the school year the plan was
+# signed in; what came before was kept on paper.
+RECORDS_FROM = dt.date(2023, 9, 1)
 SEED_OFFSET = 9
 KINDS = (
     (PartnershipKind.PAIRED, "结对帮扶", 5),
@@ -67,7 +73,7 @@ KINDS = (
     (PartnershipKind.RESEARCH_COMMUNITY, "教研共同体", 2),
     (PartnershipKind.COOPERATIVE, "合作办学", 1),
 )
-ACTIVITY_TITLES = {
+ACTIVITY_TITLES: dict[str, str] = {
     ActivityKind.VISIT: "校际互访",
     ActivityKind.LECTURE: "名师专题讲座",
     ActivityKind.JOINT_RESEARCH: "联合教研",
@@ -75,6 +81,22 @@ ACTIVITY_TITLES = {
     ActivityKind.SHARED_LESSON: "同课异构",
     ActivityKind.TRAINING: "教师培训",
     ActivityKind.STUDENT_EXCHANGE: "学生研学交流",
+    ActivityKind.TEAM_WORK: "派驻管理团队驻校工作",
+}
+# What is done under each kind of partnership (the first kinds the most often).
+ACTIVITY_KINDS: dict[str, tuple[str, ...]] = {
+    PartnershipKind.PAIRED: ("visit", "lecture", "shared_lesson", "remote_class", "training"),
+    PartnershipKind.DISTANCE: ("remote_class", "remote_class", "shared_lesson", "lecture"),
+    PartnershipKind.RESEARCH_COMMUNITY: ("joint_research", "shared_lesson", "lecture"),
+    PartnershipKind.COOPERATIVE: ("shared_lesson", "joint_research", "visit", "student_exchange"),
+    PartnershipKind.BRANCH: ("shared_lesson", "joint_research", "training", "visit"),
+    PartnershipKind.AID: ("team_work", "lecture", "shared_lesson", "training", "visit"),
+    PartnershipKind.ENTRUSTMENT: ("team_work", "joint_research", "training"),
+    PartnershipKind.DISPATCHED_TEAM: ("team_work", "team_work", "training"),
+    PartnershipKind.GROUP: ("joint_research", "shared_lesson", "training", "visit"),
+    PartnershipKind.SCHOOL_ALLIANCE: ("joint_research", "visit", "student_exchange"),
+    PartnershipKind.UNIVERSITY_ALLIANCE: ("joint_research", "lecture", "training"),
+    PartnershipKind.INSTITUTE: ("joint_research", "training", "lecture"),
 }
 
 
@@ -131,7 +153,7 @@ def _pools(load: DemoLoad, rng: random.Random) -> tuple[list[Institution], list[
     rows = (
         Institution.objects.filter(pk__in=ids)
         .exclude(kind__in=NOT_SCHOOLS)
-        .only("pk", "name", "region_id", "region_path")
+        .only("pk", "name", "kind", "region_id", "region_path")
         .order_by("pk")
     )
     bjtj, hebei = [], []
@@ -161,6 +183,56 @@ class _Plan:
     label: str
 
 
+# Schools pair with schools of their own band of education: a kindergarten with a
+# kindergarten, a senior high school with a secondary school (assumed, as the pairs are).
+BANDS: dict[str, str] = {
+    Kind.KINDERGARTEN: "preschool",
+    Kind.PRIMARY: "primary",
+    Kind.NINE_YEAR: "primary",
+    Kind.JUNIOR: "secondary",
+    Kind.SENIOR: "secondary",
+    Kind.COMPLETE_SECONDARY: "secondary",
+    Kind.TWELVE_YEAR: "secondary",
+    Kind.SECONDARY_VOCATIONAL: "vocational",
+    Kind.HIGHER_VOCATIONAL: "higher",
+    Kind.UNIVERSITY: "higher",
+}
+
+
+def band(school: Institution) -> str:
+    return BANDS.get(school.kind, "other")
+
+
+class _Partners:
+    """Candidate partners by band: fresh ones (each taken once) before already counted ones."""
+
+    def __init__(self, rng: random.Random, fresh: list[Institution], old: list[Institution]):
+        self.rng = rng
+        self.fresh: dict[str, list[Institution]] = {}
+        self.old: dict[str, list[Institution]] = {}
+        for school in fresh:
+            self.fresh.setdefault(band(school), []).append(school)
+        for school in old:
+            self.old.setdefault(band(school), []).append(school)
+
+    def take(self, wanted: str) -> Institution | None:
+        """A partner of band ``wanted``, else of any band; None when there is none."""
+        for pool, once in ((self.fresh, True), (self.old, False)):
+            if pool.get(wanted):
+                return self._pick(pool[wanted], once)
+        for pool, once in ((self.fresh, True), (self.old, False)):
+            for key in sorted(pool):
+                if pool[key]:
+                    return self._pick(pool[key], once)
+        return None
+
+    def left(self) -> list[Institution]:
+        return [s for key in sorted(self.fresh) for s in self.fresh[key]]
+
+    def _pick(self, schools: list[Institution], once: bool) -> Institution:
+        return schools.pop() if once else schools[self.rng.randrange(len(schools))]
+
+
 def _plans(
     rng: random.Random,
     wanted: list[tuple[int, int]],
@@ -169,7 +241,8 @@ def _plans(
     hebei: list[Institution],
 ) -> list[tuple[Institution, Institution, dt.date]]:
     """Pairs (Beijing/Tianjin school, Hebei school, start) that add exactly the schools
-    wanted at each date: every new school is in one pair started in its stage."""
+    wanted at each date: every new school is in a pair started in its stage, with a partner
+    new in that stage or counted before it, of its own band where one is to be had."""
     pairs: list[tuple[Institution, Institution, dt.date]] = []
     used = [0, 0]
     for i, ((tn, tm), (nn, nm)) in enumerate(zip(wanted, named_counts, strict=True)):
@@ -177,25 +250,21 @@ def _plans(
         new_m = max(tm - nm - used[1], 0)
         fresh_n = bjtj[used[0] : used[0] + new_n]
         fresh_m = hebei[used[1] : used[1] + new_m]
-        old_n = bjtj[: used[0]] or fresh_n or _counted(DATES[i], 0)
-        old_m = hebei[: used[1]] or fresh_m or _counted(DATES[i], 1)
+        old_n = bjtj[: used[0]] or ([] if fresh_n else _counted(DATES[i], 0))
+        old_m = hebei[: used[1]] or ([] if fresh_m else _counted(DATES[i], 1))
         used[0] += len(fresh_n)
         used[1] += len(fresh_m)
         start, end = STAGE_STARTS[i], DATES[i]
-        for k in range(max(len(fresh_n), len(fresh_m))):
-            a = (
-                fresh_n[k]
-                if k < len(fresh_n)
-                else (old_n[rng.randrange(len(old_n))] if old_n else None)
-            )
-            b = (
-                fresh_m[k]
-                if k < len(fresh_m)
-                else (old_m[rng.randrange(len(old_m))] if old_m else None)
-            )
-            if a is None or b is None:
-                continue
-            pairs.append((a, b, _day_between(rng, start, end)))
+        hebei_side = _Partners(rng, fresh_m, old_m)
+        for a in fresh_n:
+            b = hebei_side.take(band(a))
+            if b is not None:
+                pairs.append((a, b, _day_between(rng, start, end)))
+        bjtj_side = _Partners(rng, [], fresh_n + old_n)
+        for school in hebei_side.left():
+            partner = bjtj_side.take(band(school))
+            if partner is not None:
+                pairs.append((partner, school, _day_between(rng, start, end)))
     return pairs
 
 
@@ -204,7 +273,7 @@ def _counted(day: dt.date, side: int) -> list[Institution]:
     members = sides_on(day, NetworkFilters())[side]
     return list(
         Institution.objects.filter(pk__in=members.values("institution_id"))
-        .only("pk", "name", "region_id", "region_path")
+        .only("pk", "name", "kind", "region_id", "region_path")
         .order_by("pk")
     )
 
@@ -259,10 +328,40 @@ def load(seed: int = 0) -> Result:
         wanted = targets(population.scale, named_counts, (len(bjtj), len(hebei)))
         pairs = _plans(rng, wanted, named_counts, bjtj, hebei)
         written = _write(rng, pairs)
+        named_activities = _activities(
+            rng, _named(), audit.batch_recorder(named.demo_actor(), demo="named_activities")
+        )
         reached = tuple(
             (d, c.bjtj, c.hebei) for d, c in ((d, cooperation_counts(d)) for d in DATES)
         )
-    return Result("loaded", written[0], written[1], reached)
+    return Result("loaded", written[0], written[1] + named_activities, reached)
+
+
+def _named() -> list[_Logged]:
+    """The active named partnerships (not synthetic, not from a recommendation), logged by
+    their lead and their first other member."""
+    out = []
+    named_ones = (
+        Partnership.objects.filter(status=S.ACTIVE, recommended=False)
+        .exclude(description=NOTE)
+        .prefetch_related("members")
+        .order_by("pk")
+    )
+    for p in named_ones:
+        members = sorted(p.members.all(), key=lambda m: (m.role != MemberRole.LEAD, m.pk))
+        if len(members) < 2:
+            continue
+        out.append(
+            _Logged(
+                p.pk,
+                p.kind,
+                max(p.starts_on, RECORDS_FROM),
+                members[0].pk,
+                members[1].pk,
+                tuple(m.institution_id for m in members),
+            )
+        )
+    return out
 
 
 def _write(
@@ -321,37 +420,61 @@ def _write(
         members,
         on_batch=on_batch,
     )
-    today = min(timezone.localdate(), ACTIVITIES_UNTIL)
+    logged = [
+        _Logged(p.pid, p.kind, p.starts_on, *logged_for[p.pid], (p.bjtj.pk, p.hebei.pk))
+        for p in plans
+    ]
+    return len(plans), _activities(rng, logged, on_batch)
+
+
+@dataclass(frozen=True)
+class _Logged:
+    """A partnership whose activities are written: two of its members log them."""
+
+    pid: int
+    kind: str
+    starts_on: dt.date
+    lead_member: int
+    other_member: int
+    institutions: tuple[int, ...]
+
+
+def _activities(
+    rng: random.Random, partnerships: list[_Logged], on_batch: Callable[..., object]
+) -> int:
+    """Two activities a term, of the kinds done under each partnership's kind, from its
+    start to today; a share (:data:`QUIET_SHARE`) falls quiet after a few terms."""
+    today = timezone.localdate()
     rows: list[list[object]] = []
-    links: list[tuple[int, int]] = []
-    ends: list[tuple[int, int]] = []
-    kinds = list(ACTIVITY_TITLES)
-    for p in plans:
-        for term in _terms(p.starts_on, today):
+    ends: list[tuple[int, ...]] = []
+    for p in partnerships:
+        kinds = ACTIVITY_KINDS.get(p.kind, tuple(ACTIVITY_TITLES))
+        terms = list(_terms(p.starts_on, today))
+        if rng.random() < QUIET_SHARE and len(terms) > 2:
+            terms = terms[: rng.randrange(2, len(terms))]
+        for term in terms:
             first = max(term.starts_on, p.starts_on)
             last = min(term.ends_on, today)
             if last < first:
                 continue
             for _ in range(ACTIVITIES_PER_TERM):
-                day = _day_between(rng, first, last + dt.timedelta(days=1))
                 kind = kinds[rng.randrange(len(kinds))]
                 rows.append(
                     [
                         p.pid,
                         kind,
                         f"{ACTIVITY_TITLES[kind]}（{_term_name(term)}）",
-                        day,
+                        _day_between(rng, first, last + dt.timedelta(days=1)),
                         term.key,
                         rng.randint(2, 20),
-                        rng.randint(0, 120),
+                        0 if kind == ActivityKind.TEAM_WORK else rng.randint(0, 120),
                         Decimal(rng.randint(2, 16)) / 2,
-                        logged_for[p.pid][rng.randrange(2)],
+                        (p.lead_member, p.other_member)[rng.randrange(2)],
                     ]
                 )
-                ends.append((p.bjtj.pk, p.hebei.pk))
+                ends.append(p.institutions)
     aids = list(bulk.reserve_ids(Activity, len(rows)))
-    for aid, (left, right) in zip(aids, ends, strict=True):
-        links += [(aid, left), (aid, right)]
+    links = [(aid, inst) for aid, insts in zip(aids, ends, strict=True) for inst in insts]
     bulk.insert(
         Activity,
         [
@@ -371,4 +494,4 @@ def _write(
     )
     through = Activity.institutions.through
     bulk.insert(through, ["activity_id", "institution_id"], links, on_batch=on_batch)
-    return len(plans), len(rows)
+    return len(rows)

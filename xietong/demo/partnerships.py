@@ -34,6 +34,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 
@@ -325,6 +326,8 @@ def _load_one(actor: Actor, row: NamedPartnership, result: PartnershipsResult) -
             touched = True
     if p.status == PartnershipStatus.DRAFT:
         services.activate(actor, p.pk)
+        # Activated when it started, not when the demo was loaded (the story's order).
+        Partnership.objects.filter(pk=p.pk).update(activated_at=_at(p.starts_on))
         result.activated += 1
         touched = True
     if not touched:
@@ -448,6 +451,34 @@ def _party_admin(key: str) -> Actor:
     return actor_for(user)
 
 
+def _at(day: dt.date, hour: int = 10) -> dt.datetime:
+    """A moment of ``day`` in the platform's time zone, for dating what the demo writes."""
+    from django.utils import timezone
+
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+
+
+def _date_agreement(v1: Any, v2: Any, starts_on: dt.date) -> None:
+    """Date the versions as the story has them: the first written and approved by both
+    parties in the weeks before it came into force, the revision written last week and
+    approved so far by the lead only (the other party's approval waits)."""
+    from django.utils import timezone
+
+    from xietong.partnerships.models import Agreement, AgreementVersion, VersionApproval
+
+    written = _at(starts_on - dt.timedelta(days=21))
+    approved = _at(starts_on - dt.timedelta(days=10), 15)
+    Agreement.objects.filter(pk=v1.agreement_id).update(created_at=written)
+    AgreementVersion.objects.filter(pk=v1.pk).update(created_at=written, approved_at=approved)
+    for k, approval in enumerate(VersionApproval.objects.filter(version=v1).order_by("pk")):
+        VersionApproval.objects.filter(pk=approval.pk).update(
+            approved_at=approved - dt.timedelta(days=3 * (1 - min(k, 1)))
+        )
+    revised = timezone.now() - dt.timedelta(days=8)
+    AgreementVersion.objects.filter(pk=v2.pk).update(created_at=revised)
+    VersionApproval.objects.filter(version=v2).update(approved_at=revised + dt.timedelta(hours=2))
+
+
 def _clauses(rows: tuple[tuple[str, str], ...]) -> list[dict[str, str]]:
     return [{"heading": h, "text": t} for h, t in rows]
 
@@ -485,5 +516,6 @@ def load_agreements(actor: Actor | None = None) -> int:
         agreements.approve(
             lead_admin, v2.pk, members=[m.pk for m in p.members.filter(institution=lead)]
         )
+        _date_agreement(v1, v2, spec.starts_on)
         written += 1
     return written

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.utils import timezone
 
 from xietong.demo import network as demo_network
 from xietong.partnerships.models import Activity, Partnership
@@ -62,7 +63,7 @@ def test_the_synthetic_partnerships_have_activities_in_every_year(demo):
             "occurred_on__year", flat=True
         )
     )
-    assert years == {2023, 2024, 2025}
+    assert years == set(range(2023, timezone.localdate().year + 1))
     assert not Activity.objects.filter(
         partnership__in=synthetic, institutions__isnull=True
     ).exists()
@@ -72,3 +73,49 @@ def test_loading_the_demo_again_adds_no_partnership(demo):
     before = Partnership.objects.count()
     assert demo_network.load().status == "already_loaded"
     assert Partnership.objects.count() == before
+
+
+def test_synthetic_schools_pair_with_schools_of_their_own_band(demo):
+    pairs = [
+        [m.institution for m in p.members.all()]
+        for p in Partnership.objects.filter(description=demo_network.NOTE).prefetch_related(
+            "members__institution"
+        )
+    ]
+    same = sum(demo_network.band(a) == demo_network.band(b) for a, b in pairs)
+    assert same / len(pairs) >= 0.9
+
+
+def test_the_named_partnerships_log_activities_of_their_kind(demo):
+    named = Partnership.objects.exclude(description=demo_network.NOTE).filter(
+        status="active", recommended=False
+    )
+    logged = Activity.objects.filter(partnership__in=named)
+    assert logged.values("partnership").distinct().count() >= named.count() - 2
+    assert not logged.filter(occurred_on__lt=demo_network.RECORDS_FROM).exists()
+    for partnership_kind, kind in logged.values_list("partnership__kind", "kind").distinct():
+        assert kind in demo_network.ACTIVITY_KINDS[partnership_kind]
+
+
+def test_some_partnerships_fall_quiet_and_the_rest_log_up_to_today(demo):
+    last = Activity.objects.order_by("-occurred_on").values_list("occurred_on", flat=True)[0]
+    assert (timezone.localdate() - last).days < 60
+    quiet = Partnership.objects.filter(status="active").exclude(
+        activities__occurred_on__gte=timezone.localdate().replace(month=1, day=1)
+    )
+    assert 0 < quiet.count() < Partnership.objects.filter(status="active").count() / 3
+
+
+def test_named_partnerships_and_agreements_are_dated_as_the_story_goes(demo):
+    from xietong.partnerships.models import AgreementVersion
+
+    for p in Partnership.objects.exclude(description=demo_network.NOTE).filter(
+        status="active", recommended=False
+    ):
+        assert timezone.localdate(p.activated_at) == p.starts_on
+    for v in AgreementVersion.objects.filter(number=1):
+        assert v.created_at < v.approved_at
+        assert timezone.localdate(v.approved_at) <= v.starts_on
+        assert all(a.approved_at <= v.approved_at for a in v.approvals.all())
+    for v in AgreementVersion.objects.filter(number=2):
+        assert (timezone.now() - v.created_at).days < 30
