@@ -84,3 +84,20 @@ def plan_world(cast: Cast) -> PlanWorld:
     )
     other_task = make_task(other, "T2", [(hb, BodyRole.RESPONSIBLE)])
     return PlanWorld(bj, tj, hb, plan, other, task, other_task)
+
+
+@pytest.fixture
+def named(db: Any) -> None:
+    """The institutions the plan files name, as the demo's named entities load them."""
+    from xietong.demo.named import load_named
+
+    load_named()
+
+
+@pytest.fixture
+def registered() -> Any:
+    """Stand-ins for the metric keys the plan files name, where none is registered."""
+    from xietong.plan.testing import plan_metrics
+
+    with plan_metrics() as added:
+        yield added

@@ -16,7 +16,6 @@ from xietong.conftest import make_institution
 from xietong.core.errors import InvalidInput, PermissionDenied
 from xietong.plan.loader import load_plan
 from xietong.plan.models import Indicator, IndicatorValue, Plan, Section, Task, TaskBody
-from xietong.plan.testing import plan_metrics
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 FILES = ("shisanwu-2017.json", "jjj-2018-2020.json", "jjj-2023-2025.json")
@@ -24,20 +23,6 @@ FILES = ("shisanwu-2017.json", "jjj-2018-2020.json", "jjj-2023-2025.json")
 
 def read(name: str) -> dict[str, Any]:
     return json.loads((DATA / name).read_text(encoding="utf-8"))
-
-
-@pytest.fixture
-def named(db: Any) -> None:
-    """The institutions the plan files name, as the demo's named entities load them."""
-    from xietong.demo.named import load_named
-
-    load_named()
-
-
-@pytest.fixture
-def registered() -> Any:
-    with plan_metrics() as added:
-        yield added
 
 
 @pytest.fixture
