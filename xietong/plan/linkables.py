@@ -49,3 +49,27 @@ register_linkable(
         order=40,
     )
 )
+
+
+def _sections() -> None:
+    """The "tasks it serves" section on each kind's page."""
+    from xietong.core.sections import Section, register_section
+    from xietong.partnerships import sections as partnership_sections
+    from xietong.plan.linkable import kind
+    from xietong.plan.record_sections import context_for
+
+    template = "plan/_record_tasks.html"
+    for key, page in (
+        ("activity", "partnerships.activity"),
+        ("program", "exchanges.program"),
+        ("placement", "exchanges.placement"),
+    ):
+        k = kind(key)
+        assert k is not None
+        register_section(page, Section("plan_tasks", template, context_for(k), 80))
+    p = kind("partnership")
+    assert p is not None
+    partnership_sections.register_section(Section("plan_tasks", template, context_for(p), 80))
+
+
+_sections()
