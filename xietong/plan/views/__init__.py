@@ -96,10 +96,10 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     for t in rows:
         by_section.setdefault(t.section_id, []).append(t)
     for part in parts:
-        part.tasks = by_section.get(part.pk, [])
+        part.rows = by_section.get(part.pk, [])
         for s in part.subsections:
-            s.tasks = by_section.get(s.pk, [])
-        part.count = len(part.tasks) + sum(len(s.tasks) for s in part.subsections)
+            s.rows = by_section.get(s.pk, [])
+        part.count = len(part.rows) + sum(len(s.rows) for s in part.subsections)
     context = {
         "plan": plan,
         "parts": parts,
