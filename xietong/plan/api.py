@@ -211,6 +211,7 @@ def get_plan(request: HttpRequest, key: str) -> Any:
 def _filters(actor: Any, query: TaskQuery) -> selectors.TaskFilters:
     errors: dict[str, list[str]] = {}
     plan_id = section_id = None
+    plan: Plan | None = None
     if query.plan:
         plan = selectors.plans_for(actor).filter(key=query.plan).first()
         if plan is None:
@@ -218,7 +219,7 @@ def _filters(actor: Any, query: TaskQuery) -> selectors.TaskFilters:
         else:
             plan_id = plan.pk
     if query.section:
-        if plan_id is None:
+        if plan is None:
             errors.setdefault("section", []).append(str(_section_needs_plan()))
         else:
             section = plan.sections.filter(number=query.section).first()

@@ -217,6 +217,7 @@ def load_plan(actor: Actor, data: dict[str, Any]) -> Plan:
             fields={"plan": c.problems},
         )
     with transaction.atomic():
+        before = _state(data["key"])
         plan, _created = Plan.objects.update_or_create(
             key=data["key"],
             defaults={
@@ -248,6 +249,8 @@ def load_plan(actor: Actor, data: dict[str, Any]) -> Plan:
             tasks[t["code"]] = _task(plan, t, sections, c, n)
         for n, i in enumerate(data.get("indicators", []), start=1):
             _indicator(i, tasks, c, n)
+        if _state(plan.key) == before:
+            return plan  # loaded as it was: nothing to record
         audit.record(
             actor,
             "plan.plan.load",
@@ -255,6 +258,31 @@ def load_plan(actor: Actor, data: dict[str, Any]) -> Plan:
             detail={"counts": {"tasks": len(tasks), "indicators": len(data.get("indicators", []))}},
         )
     return plan
+
+
+def _state(key: str) -> list[Any]:
+    """Everything a plan file writes, as rows of values (to tell a load that changed nothing)."""
+    plan = Plan.objects.filter(key=key).first()
+    if plan is None:
+        return []
+    skip = {"created_at", "updated_at", "recorded_at", "id"}
+
+    def rows(qs: Any) -> list[Any]:
+        names = [f.attname for f in qs.model._meta.concrete_fields if f.attname not in skip]
+        return [tuple(str(v) for v in r) for r in qs.order_by("pk").values_list(*names)]
+
+    return [
+        rows(Plan.objects.filter(pk=plan.pk)),
+        sorted(plan.signatories.values_list("pk", flat=True)),
+        rows(Section.objects.filter(plan=plan)),
+        rows(Task.objects.filter(plan=plan)),
+        rows(TaskBody.objects.filter(task__plan=plan)),
+        rows(Indicator.objects.filter(tasks__plan=plan).distinct()),
+        sorted(
+            Indicator.tasks.through.objects.filter(task__plan=plan).values_list("pk", flat=True)
+        ),
+        rows(IndicatorValue.objects.filter(indicator__tasks__plan=plan).distinct()),
+    ]
 
 
 def _section(plan: Plan, d: dict[str, Any], parent: Section | None, order: int) -> Section:

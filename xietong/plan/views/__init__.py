@@ -88,7 +88,7 @@ class TaskFilterForm(forms.Form):
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     plan = selectors.plan_detail(actor, pk)
-    parts = selectors.sections_of(plan)
+    parts: list[Any] = selectors.sections_of(plan)
     form = TaskFilterForm(request.GET or None, parts=parts, bodies=selectors.bodies_of(plan))
     filters = form.filters(plan.pk) if form.is_valid() else selectors.TaskFilters(plan=plan.pk)
     rows = list(selectors.tasks_for(actor, filters))
@@ -120,7 +120,7 @@ def _indicator_url(indicator: Any) -> str:
 
 
 def _link_groups(actor: Any, task: Any) -> list[dict[str, Any]]:
-    rows = selectors.links_of(actor, task)
+    rows: list[Any] = list(selectors.links_of(actor, task))
     groups: list[dict[str, Any]] = []
     for kind in linkable.kinds():
         mine = [x for x in rows if x.kind is kind]
