@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "xietong.attachments",
     "xietong.exchanges",
     "xietong.partnerships",
+    "xietong.plan",
     "xietong.notifications",
     "xietong.demo",
 ]

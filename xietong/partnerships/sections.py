@@ -2,7 +2,8 @@
 
 The page shows the partnership, its members, yearly terms and dispatched people; the
 agreements, the activities timeline and whatever comes later plug in here from their own
-modules, in their ``ready()``::
+modules, in their ``ready()`` (the mechanism is :mod:`xietong.core.sections`, page
+``PAGE``)::
 
     from xietong.partnerships.sections import Section, register_section
 
@@ -16,36 +17,22 @@ template sees the partnership as ``partnership``, the verbs the reader may do on
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
+from xietong.core import sections
+from xietong.core.sections import Section
 from xietong.partnerships.models import Partnership
 
-Context = Callable[[Any, Partnership], dict[str, Any] | None]
+PAGE = "partnerships.partnership"
 
-
-@dataclass(frozen=True)
-class Section:
-    key: str
-    template: str
-    context: Context
-    order: int = 50
-
-
-_sections: dict[str, Section] = {}
+__all__ = ["PAGE", "Section", "detail_sections", "register_section"]
 
 
 def register_section(section: Section) -> None:
     """Add (or replace, by key) a section of the partnership page."""
-    _sections[section.key] = section
+    sections.register_section(PAGE, section)
 
 
 def detail_sections(actor: Any, partnership: Partnership) -> list[dict[str, Any]]:
     """The sections to show this reader, in order: ``{"key", "template", "context"}``."""
-    out = []
-    for s in sorted(_sections.values(), key=lambda s: (s.order, s.key)):
-        context = s.context(actor, partnership)
-        if context is not None:
-            out.append({"key": s.key, "template": s.template, "context": context})
-    return out
+    return sections.sections_for(PAGE, actor, partnership)

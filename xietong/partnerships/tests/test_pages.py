@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from xietong.conftest import Cast, region
+from xietong.core import sections as core_sections
 from xietong.partnerships import sections
 from xietong.partnerships.choices import MemberRole, PartnershipKind
 from xietong.partnerships.models import Partnership
@@ -80,4 +81,4 @@ def test_it_includes_the_sections_others_register_on_the_detail_page(cast, sanhe
         found = sections.detail_sections(cast.actor("sanhe"), p)
         assert [s["key"] for s in found if s["key"].startswith("test_")] == []
     finally:
-        sections._sections.pop("test_hidden", None)
+        core_sections.unregister_section(sections.PAGE, "test_hidden")

@@ -21,6 +21,7 @@ from xietong.core.errors import ServiceError
 from xietong.demo import exchanges, named, synthetic
 from xietong.demo import network as demo_network
 from xietong.demo import partnerships as demo_partnerships
+from xietong.demo import plan as demo_plan
 from xietong.demo.users import ensure_demo_users
 from xietong.institutions import tallies
 from xietong.institutions.models import Institution, RegionMix, RegionTally, Staff, StaffTally
@@ -158,6 +159,11 @@ class Command(BaseCommand):
         except ServiceError as e:
             raise CommandError(f"The exchange programs could not be loaded: {e}") from None
         self.stdout.write(exchanges.summary(ex))
+        try:
+            self.stdout.write(demo_plan.load().summary())
+        except ServiceError as e:
+            lines = [str(e)] + [f"  {m}" for ms in e.fields.values() for m in ms]
+            raise CommandError("The plan could not be loaded: " + "\n".join(lines)) from None
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready in {time.monotonic() - started:.1f} s.")
         )

@@ -1,0 +1,96 @@
+"""The metric registry: named, tested functions over the platform's records.
+
+An indicator's numerator and denominator are metric keys, never formulas typed in. Each
+app registers the metrics over its own records (``partnerships.metrics``,
+``exchanges.metrics`` …) from its ``AppConfig.ready``, as it registers navigation entries.
+
+A metric answers two questions for a scope and a span of days:
+
+* ``records(scope, span, params)`` — the queryset of the records it counts, which the
+  dashboard's drill-down lists, so a number and the list behind it are one query apart;
+* ``value(scope, span, params)`` — the number; by default the count of those records.
+
+A *scope* is the whole plan area, a region with everything beneath it, or a region group,
+optionally narrowed to one stage of education. A *span* is the period's first and last
+day; a stock (schools cooperating *on* a day) is read at ``span.ends_on``, a flow
+(activities *during* a quarter) over the whole span.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Model, QuerySet
+from django.utils.functional import Promise
+
+Params = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where a metric counts: ``region_path`` (``130000/131000/``), a group key, a stage."""
+
+    region_path: str = ""
+    group: str = ""
+    stage: str = ""
+
+    @property
+    def key(self) -> str:
+        """What ``IndicatorValue.scope`` stores (the stage is kept in its own column)."""
+        if self.group:
+            return f"group:{self.group}"
+        if self.region_path:
+            return "region:" + self.region_path.rstrip("/").rsplit("/", 1)[-1]
+        return ""
+
+
+WHOLE = Scope()
+
+
+@dataclass(frozen=True)
+class Span:
+    starts_on: dt.date
+    ends_on: dt.date
+
+
+@dataclass(frozen=True)
+class Metric:
+    key: str
+    label: str | Promise
+    records: Callable[[Scope, Span, Params], QuerySet[Any]]
+    # The registry model of the records, for the drill-down list's columns and links.
+    model: type[Model]
+    description: str | Promise = ""
+    value: Callable[[Scope, Span, Params], Decimal | int] | None = None
+    # Which scopes the metric can be broken down by: "region", "group", "stage".
+    breakdowns: frozenset[str] = field(default_factory=lambda: frozenset({"region", "group"}))
+    # Parameters the metric accepts, with their allowed values (None: free text).
+    params: Mapping[str, tuple[str, ...] | None] = field(default_factory=dict)
+
+    def compute(self, scope: Scope, span: Span, params: Params | None = None) -> Decimal:
+        p = params or {}
+        if self.value is not None:
+            return Decimal(self.value(scope, span, p))
+        return Decimal(self.records(scope, span, p).count())
+
+
+_registry: dict[str, Metric] = {}
+
+
+def register(metric: Metric) -> Metric:
+    if metric.key in _registry and _registry[metric.key] is not metric:
+        raise ValueError(f"metric {metric.key!r} is registered twice")
+    _registry[metric.key] = metric
+    return metric
+
+
+def get(key: str) -> Metric | None:
+    return _registry.get(key)
+
+
+def registered() -> list[Metric]:
+    return sorted(_registry.values(), key=lambda m: m.key)
