@@ -10,6 +10,10 @@ also filters rows of other models that point here. Paths name the foreign key to
 * :func:`authority` — authority admin whose region covers the institution at the path;
 * :func:`viewer` — authority admin or viewer whose region covers it;
 * :func:`administers` — :func:`school` or :func:`authority`;
+* :func:`acts_for` — the admin who acts *for* the institution at the path: its own admin,
+  or for an education authority (北京市教委, 三河市教育局) the authority admin of exactly
+  its region — not every authority above it (a responsible body of a plan task, a
+  reporting body);
 * :func:`region` / :func:`region_viewer` — the same over a region row at the path;
 * :func:`person` — the actor's own staff record at the path;
 * :func:`roles` — everyone holding one of the roles (a directory, the system admin);
@@ -116,6 +120,29 @@ def viewer(path: str = "", *, keyed: bool = False) -> Reach:
 
 def administers(path: str = "") -> Reach:
     return any_of(school(path), authority(path))
+
+
+def acts_for(path: str = "") -> Reach:
+    """Admins acting for the institution at ``path`` (see the module's doc).
+
+    A school answers to its admin (and its parent's, as :func:`school`); an authority
+    institution to the authority admins whose own region *is* the authority's region.
+    """
+    schools = school(path)
+
+    def q(actor: Actor, prefix: str) -> Q:
+        out = schools(actor, prefix)
+        paths = actor.admin_region_paths
+        if paths:
+            out |= Q(
+                **{
+                    join(prefix, path, "kind"): "authority",
+                    f"{join(prefix, path, 'region_path')}__in": paths,
+                }
+            )
+        return out
+
+    return q
 
 
 def region(path: str = "") -> Reach:
