@@ -13,7 +13,7 @@ class PlanIndicatorsConfig(AppConfig):
 
         register(
             NavItem(
-                label=_("Indicators"),
+                label=_("Plan indicators"),
                 url_name="plan_indicators:list",
                 icon="graph-up-arrow",
                 capability="plan.read",

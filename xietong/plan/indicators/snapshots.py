@@ -121,7 +121,6 @@ def snapshot(
     audit.record(
         who,
         "plan.indicator.snapshot",
-        object_type="plan.indicator",
         label=p.code,
         detail=result.as_dict(),
     )
@@ -186,7 +185,7 @@ def request_snapshot(
         except PeriodError as e:
             raise InvalidInput(e.message, fields={"period": [e.message]}) from None
     if not codes:
-        raise InvalidInput(_("Give a period, such as 2025Q3, 2025-07 or 2025."))
+        raise InvalidInput(_("Name at least one period to snapshot, such as 2025Q3."))
     keys = list(indicators)
     if keys and Indicator.objects.filter(key__in=keys).count() != len(set(keys)):
         raise InvalidInput(_("No such indicator."))

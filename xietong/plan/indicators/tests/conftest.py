@@ -96,3 +96,12 @@ def world(cast: Cast) -> World:
         starts_on=dt.date(2025, 1, 15),
     )
     return World(cast, plan, task, cooperating, coverage, shadowing, bj, hb)
+
+
+@pytest.fixture(autouse=True)
+def english():  # type: ignore[no-untyped-def]
+    """The refusals are read in English here (the catalog's tests check the Chinese)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
