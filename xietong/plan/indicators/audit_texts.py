@@ -54,3 +54,9 @@ describe(
     gettext_lazy("Indicator value returned"),
     lambda f: _("%(actor)s returned the value %(object)s") % f,
 )
+describe(
+    GROUP,
+    "demo.plan_history",
+    gettext_lazy("Demo indicator history loaded"),
+    lambda f: _("%(actor)s loaded the demo's indicators and their published figures") % f,
+)

@@ -18,7 +18,7 @@ from tqdm import tqdm
 
 from xietong.core import bulk
 from xietong.core.errors import ServiceError
-from xietong.demo import exchanges, named, synthetic
+from xietong.demo import exchanges, named, plan_history, synthetic
 from xietong.demo import network as demo_network
 from xietong.demo import partnerships as demo_partnerships
 from xietong.demo.users import ensure_demo_users
@@ -158,6 +158,8 @@ class Command(BaseCommand):
         except ServiceError as e:
             raise CommandError(f"The exchange programs could not be loaded: {e}") from None
         self.stdout.write(exchanges.summary(ex))
+        # The plan's indicators: published figures and a snapshot of every quarter.
+        self.stdout.write(plan_history.load().summary())
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready in {time.monotonic() - started:.1f} s.")
         )
