@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from typing import Any, TextIO
+from typing import Any, Protocol
 
 from django.core.management.base import CommandError
 from django.utils import timezone, translation
@@ -26,6 +26,10 @@ from xietong.plan.models import Indicator
 LANGS = ("zh-hans", "en")
 
 
+class Out(Protocol):
+    def write(self, msg: str) -> object: ...
+
+
 def add_snapshot_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--period", default="", help="2025Q3, 2025-07 or 2025 (default: now)")
     parser.add_argument(
@@ -34,7 +38,7 @@ def add_snapshot_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lang", default="zh-hans", help="zh-hans or en")
 
 
-def run_snapshot(opts: dict[str, Any], out: TextIO) -> None:
+def run_snapshot(opts: dict[str, Any], out: Out) -> None:
     lang = (opts.get("lang") or "zh-hans").lower()
     if lang not in LANGS:
         raise CommandError(f"Unknown language {lang!r}: use zh-hans or en.", returncode=2)
@@ -71,7 +75,7 @@ def run_snapshot(opts: dict[str, Any], out: TextIO) -> None:
 
 SUBCOMMANDS: dict[
     str,
-    tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[dict[str, Any], TextIO], None]],
+    tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[dict[str, Any], Out], None]],
 ] = {
     "snapshot": (
         "compute the indicators of a period and store them in their history",

@@ -97,13 +97,15 @@ def trend(history: History, n: int = DEFAULT_N) -> Trend | None:
     ts = [Fraction(ordinal(p)) for p, _v in pts]
     vs = [Fraction(Decimal(v)) for _p, v in pts]
     k = len(pts)
-    t_bar = sum(ts) / k
-    v_bar = sum(vs) / k
-    sxx = sum((t - t_bar) ** 2 for t in ts)
+    t_bar: Fraction = sum(ts, Fraction(0)) / k
+    v_bar: Fraction = sum(vs, Fraction(0)) / k
+    sxx: Fraction = sum(((t - t_bar) ** 2 for t in ts), Fraction(0))
     if sxx == 0:  # the same period twice: no direction
         return None
-    sxy = sum((t - t_bar) * (v - v_bar) for t, v in zip(ts, vs, strict=True))
-    slope = sxy / sxx
+    sxy: Fraction = sum(
+        ((t - t_bar) * (v - v_bar) for t, v in zip(ts, vs, strict=True)), Fraction(0)
+    )
+    slope: Fraction = sxy / sxx
     return Trend(slope, v_bar - slope * t_bar, k)
 
 

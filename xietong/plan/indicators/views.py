@@ -139,7 +139,7 @@ def report(request: HttpRequest, key: str) -> HttpResponse:
             )
             return redirect("plan_indicators:detail", key=i.key)
     for error in form.non_field_errors():
-        messages.error(request, error)
+        messages.error(request, str(error))
     for name, errors in form.errors.items():
         if name != "__all__":
             for error in errors:
@@ -168,7 +168,7 @@ def submit(request: HttpRequest, key: str, pk: int) -> HttpResponse:
     if through_service(form, lambda: services.submit_value(actor, _value_of(actor, i, pk))):
         messages.success(request, _("The value is submitted for review."))
     for error in form.non_field_errors():
-        messages.error(request, error)
+        messages.error(request, str(error))
     return redirect("plan_indicators:detail", key=i.key)
 
 
@@ -194,5 +194,5 @@ def review(request: HttpRequest, key: str, pk: int) -> HttpResponse:
                 messages.success(request, _("The value is returned to its reporter."))
     for errors in form.errors.values():
         for error in errors:
-            messages.error(request, error)
+            messages.error(request, str(error))
     return redirect("plan_indicators:detail", key=i.key)
