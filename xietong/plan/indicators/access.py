@@ -32,6 +32,9 @@ REPORTER = "reporter"
 MANAGER = "manager"
 
 REPORTS = _("Only the body that reports this indicator reports its values.")
+REVIEWS_MANAGE = _(
+    "Only an authority administrator of a province that signed the plan defines its indicators."
+)
 REVIEWS = _("Only an authority administrator of a province that signed the plan reviews values.")
 
 

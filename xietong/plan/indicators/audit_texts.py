@@ -60,3 +60,15 @@ describe(
     gettext_lazy("Demo indicator history loaded"),
     lambda f: _("%(actor)s loaded the demo's indicators and their published figures") % f,
 )
+describe(
+    GROUP,
+    "plan.indicator.define",
+    gettext_lazy("Indicator defined"),
+    lambda f: _("%(actor)s defined the indicator %(object)s") % f,
+)
+describe(
+    GROUP,
+    "plan.indicator.edit",
+    gettext_lazy("Indicator changed"),
+    lambda f: _("%(actor)s changed the indicator %(object)s") % f,
+)

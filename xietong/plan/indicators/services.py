@@ -207,3 +207,146 @@ def review_value(
             fields=["review_comment", "reviewed_by"],
             detail={"comment": row.review_comment} if comment else None,
         )
+
+
+# --- defining indicators ------------------------------------------------------------------
+
+FIELDS = (
+    "name",
+    "name_en",
+    "description",
+    "source",
+    "numerator",
+    "denominator",
+    "params",
+    "unit",
+    "period_kind",
+    "baseline",
+    "baseline_period",
+    "target",
+    "target_date",
+)
+
+
+def _check_target(unit: str, field: str, raw: object) -> Decimal | None:
+    if raw in (None, ""):
+        return None
+    try:
+        return parse_value(raw, unit)
+    except InvalidInput as e:
+        raise _bad(field, str(e.message)) from None
+
+
+def _clean(data: dict[str, Any]) -> dict[str, Any]:
+    """The indicator's fields checked: metric keys registered, the unit's range for the
+    baseline and target, a reporter for a reported indicator, periods that parse."""
+    from xietong.plan.indicators.compute import metric_of
+
+    out = {k: data[k] for k in FIELDS if k in data}
+    name = str(out.get("name") or "").strip()
+    if not name:
+        raise _bad("name", _("Give the indicator a name."))
+    out["name"] = name[:200]
+    source = out.get("source") or IndicatorSource.COMPUTED
+    if source not in IndicatorSource.values:
+        raise _bad("source", _("An indicator is computed or reported."))
+    unit = out.get("unit") or Unit.COUNT
+    if unit not in Unit.values:
+        raise _bad("unit", _("The unit is a count, a percentage or per 100 teachers."))
+    out["source"], out["unit"] = source, unit
+    if source == IndicatorSource.COMPUTED:
+        if not out.get("numerator"):
+            raise _bad("numerator", _("A computed indicator names its numerator metric."))
+        named = []
+        for f in ("numerator", "denominator"):
+            if out.get(f):
+                try:
+                    named.append(metric_of(str(out[f])))
+                except InvalidInput as e:
+                    raise _bad(f, str(e.message)) from None
+        for param, value in (out.get("params") or {}).items():
+            # A parameter goes to both metrics; one of them must take it, with this value.
+            takes = [m for m in named if param in m.params]
+            if not takes or all(
+                m.params[param] is not None and value not in (m.params[param] or ()) for m in takes
+            ):
+                raise _bad(
+                    "params",
+                    _("“%(value)s” is not a value of %(param)s for %(metric)s.")
+                    % {"value": str(value)[:40], "param": param, "metric": named[0].key},
+                )
+        if unit in (Unit.PERCENT, Unit.PER_100_TEACHERS) and not out.get("denominator"):
+            raise _bad("denominator", _("A percentage or a rate per 100 needs a denominator."))
+    kind = out.get("period_kind") or "quarter"
+    if kind not in ("quarter", "month", "year"):
+        raise _bad("period_kind", _("An indicator is kept per quarter, month or year."))
+    out["period_kind"] = kind
+    for f in ("baseline", "target"):
+        if f in out:
+            out[f] = _check_target(unit, f, out[f])
+    if out.get("baseline_period"):
+        try:
+            out["baseline_period"] = parse(out["baseline_period"]).code
+        except PeriodError as e:
+            raise _bad("baseline_period", str(e.message)) from None
+    if out.get("target") is not None and not out.get("target_date"):
+        raise _bad("target_date", _("A target needs the date it is to be reached by."))
+    return out
+
+
+def define_indicator(
+    actor: Actor, key: str, data: dict[str, Any], *, tasks: list[Any], reporter: Any = None
+) -> Indicator:
+    """A new indicator serving ``tasks`` (of plans the actor manages)."""
+    from django.utils.text import slugify
+
+    from xietong.plan.models import Task
+
+    ids = [getattr(t, "pk", t) for t in tasks]
+    found = list(Task.objects.filter(pk__in=ids))
+    if not found:
+        raise _bad("tasks", _("An indicator serves at least one task of the plan."))
+    plans = set(rules.managed_plans(actor))
+    if len(found) != len(set(ids)) or any(t.plan_id not in plans for t in found):
+        raise PermissionDenied(rules.REVIEWS_MANAGE)
+    slug = slugify(key or "")[:60]
+    if not slug:
+        raise _bad("key", _("Give the indicator a key of letters, digits and hyphens."))
+    if Indicator.objects.filter(key=slug).exists():
+        raise _bad("key", _("The key “%(key)s” is taken.") % {"key": slug})
+    clean = _clean(data)
+    if clean["source"] == IndicatorSource.REPORTED and reporter is None:
+        raise _bad("reporter", _("A reported indicator names the body that reports it."))
+    with transaction.atomic():
+        i = Indicator.objects.create(key=slug, reporter=reporter, **clean)
+        i.tasks.set(found)
+        audit.record(
+            actor,
+            "plan.indicator.define",
+            target=i,
+            after={"key": slug, **{k: str(v) for k, v in clean.items()}},
+        )
+    return i
+
+
+def edit_indicator(actor: Actor, indicator: Indicator, data: dict[str, Any]) -> Indicator:
+    """Change an indicator's definition (its history stays as it was recorded)."""
+    if not rules.manages(actor, indicator):
+        raise PermissionDenied(rules.REVIEWS_MANAGE)
+    current = {k: getattr(indicator, k) for k in FIELDS}
+    clean = _clean({**current, **data})
+    changed = {k: v for k, v in clean.items() if current.get(k) != v}
+    if not changed:
+        return indicator
+    with transaction.atomic():
+        for k, v in changed.items():
+            setattr(indicator, k, v)
+        indicator.save(update_fields=[*changed, "updated_at"])
+        audit.record(
+            actor,
+            "plan.indicator.edit",
+            target=indicator,
+            before={k: str(current[k]) for k in changed},
+            after={k: str(v) for k, v in changed.items()},
+        )
+    return indicator
