@@ -118,6 +118,8 @@ def snapshot(
         result.indicators.append(indicator.key)
         if progress:
             progress(n, len(chosen))
+    if actor is None and not result.written:
+        return result  # the system's run found every value as it was: nothing to record
     audit.record(
         who,
         "plan.indicator.snapshot",

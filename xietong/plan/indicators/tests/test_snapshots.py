@@ -112,3 +112,12 @@ def test_the_command_snapshots_a_period(world, capsys):
     call_command("plan_snapshot", "--period", "2025Q1")
     assert "2025Q1" in capsys.readouterr().out
     assert _values(world.cooperating, "2025Q1")[("", "")] == 2
+
+
+def test_a_system_snapshot_that_changes_nothing_records_no_event(world):
+    snapshots.snapshot(None, "2025Q1")
+    events = AuditEvent.objects.count()
+    snapshots.snapshot(None, "2025Q1")
+    assert AuditEvent.objects.count() == events
+    snapshots.snapshot(world.actor("beijing"), "2025Q1")  # a person's request is recorded
+    assert AuditEvent.objects.count() == events + 1
