@@ -17,6 +17,9 @@ class ExchangesConfig(AppConfig):
         from xietong.workbench.navigation import NavItem, register
 
         attachments.register()  # evidence files on placement reports and logs
+        from xietong.exchanges import metrics
+
+        metrics.register_all()  # the plan's indicators count placements and coverage
 
         section = _("Exchanges")
         entries = [

@@ -541,13 +541,25 @@ def _eligibility(actor: Actor, f: CoverageFilters) -> _Eligibility:
     )
 
 
+def area_rule(paths: list[str] | None) -> _Eligibility:
+    """The coverage rule's eligibility (teaching positions) within ``paths`` (None: anywhere)."""
+    return _Eligibility(tuple(ELIGIBLE_POSITIONS), None if paths is None else tuple(paths))
+
+
 def _eligible_q(actor: Actor, f: CoverageFilters, rule: _Eligibility, prefix: str = "") -> Q:
     """Eligible staff in the actor's scope and the area, from a row ``prefix`` away."""
-    q = _coverage_scope_q(actor, prefix) & Q(**{f"{prefix}position__in": rule.positions})
+    return _coverage_scope_q(actor, prefix) & eligible_rule_q(rule, prefix, f.institution_id)
+
+
+def eligible_rule_q(rule: _Eligibility, prefix: str = "", institution_id: int | None = None) -> Q:
+    """Eligible staff by the rule alone (positions, area, a program's conditions), from a
+    row ``prefix`` away: :func:`_eligible_q` without the actor's scope (the plan's metrics
+    count the whole area)."""
+    q = Q(**{f"{prefix}position__in": rule.positions})
     if rule.paths is not None:
         q &= under_paths_q(list(rule.paths), f"{prefix}institution__region_path")
-    if f.institution_id is not None:
-        q &= Q(**{f"{prefix}institution_id": f.institution_id})
+    if institution_id is not None:
+        q &= Q(**{f"{prefix}institution_id": institution_id})
     for codes, lookup in ((rule.stages, "stages"), (rule.subjects, "subjects")):
         if codes:
             any_q = NOTHING
@@ -592,21 +604,39 @@ def exchanged_by_institution_qs(
 
     Read from the period's applications (a few thousand), not from the staff.
     """
-    apps = Application.objects.filter(
-        _eligible_q(actor, f, rule, "applicant__"),
-        status__in=list(ROTATED_STATES),
-        program__term_key__range=f.terms.keys,
+    return exchanged_rows(rotated_applications(_eligible_q(actor, f, rule, "applicant__"), f.terms))
+
+
+def rotated_applications(eligible: Q, terms: TermSpan) -> QuerySet[Application]:
+    """Applications of eligible staff (``eligible``: a Q from the application) who rotated
+    in ``terms``: confirmed, in progress or completed."""
+    return Application.objects.filter(
+        eligible, status__in=list(ROTATED_STATES), program__term_key__range=terms.keys
     )
+
+
+def completed_q() -> Q:
+    """Of :func:`rotated_applications`: those who completed their exchange."""
+    return Q(status=AppStatus.COMPLETED)
+
+
+def backbone_q() -> Q:
+    """Of :func:`rotated_applications`: backbone teachers (by their honours)."""
     backbone = NOTHING
     for h in BACKBONE_HONOURS:
         backbone |= Q(applicant__honours__contains=needle(h))
+    return backbone
+
+
+def exchanged_rows(apps: QuerySet[Application]) -> QuerySet[Any, dict[str, Any]]:
+    """Rows ``{inst, completed, rotated, backbone_rotated}`` of ``apps`` per institution."""
     return (
         apps.order_by()
         .values(inst=F("applicant__institution_id"))
         .annotate(
-            completed=Count("applicant_id", distinct=True, filter=Q(status=AppStatus.COMPLETED)),
+            completed=Count("applicant_id", distinct=True, filter=completed_q()),
             rotated=Count("applicant_id", distinct=True),
-            backbone_rotated=Count("applicant_id", distinct=True, filter=backbone),
+            backbone_rotated=Count("applicant_id", distinct=True, filter=backbone_q()),
         )
     )
 

@@ -18,6 +18,9 @@ class PartnershipsConfig(AppConfig):
         from xietong.workbench.navigation import NavItem, register
 
         agreements()
+        from xietong.partnerships import metrics
+
+        metrics.register_all()  # the plan's indicators count partnerships and schools
         activities_setup()  # activities, evidence, the timeline section, the network pages
 
         register(

@@ -129,17 +129,39 @@ def sides_on(day: dt.date, f: NetworkFilters) -> tuple[QuerySet[Member], QuerySe
     return bjtj_paired, hebei_paired
 
 
+def cooperating_schools(
+    day: dt.date, filters: NetworkFilters | None = None
+) -> tuple[QuerySet[Institution], QuerySet[Institution]]:
+    """The schools :func:`cooperation_counts` counts on ``day``: (Beijing/Tianjin, Hebei)."""
+    f = filters or NetworkFilters()
+    bjtj, hebei = sides_on(day, f)
+    return (
+        Institution.objects.filter(pk__in=bjtj.values("institution_id")),
+        Institution.objects.filter(pk__in=hebei.values("institution_id")),
+    )
+
+
 def cooperation_counts(day: dt.date, filters: NetworkFilters | None = None) -> Counts:
-    """N Beijing/Tianjin schools cooperating with M Hebei schools on ``day``.
+    """N Beijing/Tianjin schools cooperating with M Hebei schools on ``day``: the counts of
+    :func:`cooperating_schools`.
 
     >>> cooperation_counts(dt.date(2025, 11, 30))  # doctest: +SKIP
     Counts(day=datetime.date(2025, 11, 30), bjtj=314, hebei=496)
     """
-    f = filters or NetworkFilters()
-    bjtj, hebei = sides_on(day, f)
-    n = bjtj.values("institution_id").distinct().count()
-    m = hebei.values("institution_id").distinct().count()
-    return Counts(day, n, m)
+    bjtj, hebei = cooperating_schools(day, filters)
+    return Counts(day, bjtj.count(), hebei.count())
+
+
+def xiongan_partner_schools(day: dt.date) -> QuerySet[Institution]:
+    """Xiong'an schools cooperating on ``day`` with a Beijing/Tianjin school."""
+    _bjtj, hebei = cooperating_schools(day)
+    xa_paths = list(Region.objects.filter(groups__key=XIONGAN).values_list("path", flat=True))
+    return hebei.filter(under_paths_q(xa_paths))
+
+
+def stages_covered(schools: QuerySet[Institution]) -> list[str]:
+    """The basic stages (preschool … senior) at least one of ``schools`` teaches."""
+    return [s.value for s in BASIC_STAGES if schools.filter(stages__contains=f",{s},").exists()]
 
 
 @dataclass(frozen=True)
@@ -224,10 +246,8 @@ def gaps(day: dt.date, paths: list[str] | None, *, school_limit: int = 200) -> G
     stages of Xiong'an with no partner; the schools of 北三县 without a partner; active
     partnerships with no activity in the last finished term.
     """
-    f = NetworkFilters()
-    _bjtj, hebei = sides_on(day, f)
-    partnered = hebei.values("institution_id")
-    covered = Institution.objects.filter(pk__in=partnered)
+    _bjtj, covered = cooperating_schools(day)
+    partnered = covered.values("pk")
     counties = Region.objects.filter(level=Region.Level.COUNTY, path__startswith=HEBEI)
     if paths is not None:
         counties = counties.filter(under_paths_q(paths, "path"))
@@ -238,10 +258,8 @@ def gaps(day: dt.date, paths: list[str] | None, *, school_limit: int = 200) -> G
     xa_paths = list(Region.objects.filter(groups__key=XIONGAN).values_list("path", flat=True))
     xa_stages: list[tuple[str, str]] = []
     if any(_within(paths, p) for p in xa_paths):
-        xa_covered = covered.filter(under_paths_q(xa_paths))
-        for stage in BASIC_STAGES:
-            if not xa_covered.filter(stages__contains=f",{stage},").exists():
-                xa_stages.append((stage.value, str(stage.label)))
+        covered_stages = stages_covered(covered.filter(under_paths_q(xa_paths)))
+        xa_stages = [(s.value, str(s.label)) for s in BASIC_STAGES if s not in covered_stages]
     b3_paths = list(Region.objects.filter(groups__key=BEISANXIAN).values_list("path", flat=True))
     if paths is not None:
         b3_paths = [p for p in b3_paths if _within(paths, p)]

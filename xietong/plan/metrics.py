@@ -51,6 +51,43 @@ class Scope:
 WHOLE = Scope()
 
 
+def scope_paths(scope: Scope) -> list[str] | None:
+    """The region-path prefixes a scope covers; ``None`` for the whole area (no narrowing).
+
+    A group's member regions, kept to those under ``region_path`` when both are given.
+    """
+    from xietong.regions.models import Region
+
+    if scope.group:
+        paths = list(
+            Region.objects.filter(groups__key=scope.group)
+            .order_by("path")
+            .values_list("path", flat=True)
+        )
+        if scope.region_path:
+            paths = [p for p in paths if p.startswith(scope.region_path)] or (
+                [scope.region_path] if any(scope.region_path.startswith(p) for p in paths) else []
+            )
+        return paths
+    if scope.region_path:
+        return [scope.region_path]
+    return None
+
+
+def scope_of(key: str, stage: str = "") -> Scope:
+    """The scope ``Scope.key`` wrote: ``""``, ``"region:130000"`` or ``"group:xiongan"``."""
+    from xietong.regions.models import Region
+
+    if key.startswith("group:"):
+        return Scope(group=key[6:], stage=stage)
+    if key.startswith("region:"):
+        region = Region.objects.filter(code=key[7:]).only("path").first()
+        if region is None:
+            raise ValueError(f"unknown region in scope {key!r}")
+        return Scope(region_path=region.path, stage=stage)
+    return Scope(stage=stage)
+
+
 @dataclass(frozen=True)
 class Span:
     starts_on: dt.date

@@ -18,7 +18,7 @@ from tqdm import tqdm
 
 from xietong.core import bulk
 from xietong.core.errors import ServiceError
-from xietong.demo import exchanges, named, synthetic
+from xietong.demo import exchanges, named, plan_history, synthetic
 from xietong.demo import network as demo_network
 from xietong.demo import partnerships as demo_partnerships
 from xietong.demo import plan as demo_plan
@@ -164,6 +164,8 @@ class Command(BaseCommand):
         except ServiceError as e:
             lines = [str(e)] + [f"  {m}" for ms in e.fields.values() for m in ms]
             raise CommandError("The plan could not be loaded: " + "\n".join(lines)) from None
+        # The plan's indicators: published figures and a snapshot of every quarter.
+        self.stdout.write(plan_history.load().summary())
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready in {time.monotonic() - started:.1f} s.")
         )

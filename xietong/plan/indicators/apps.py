@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PlanIndicatorsConfig(AppConfig):
+    name = "xietong.plan.indicators"
+    label = "plan_indicators"
+    verbose_name = _("The plan's indicators")
+
+    def ready(self) -> None:
+        from xietong.plan.indicators import access  # noqa: F401  (declares the rules)
+        from xietong.workbench.navigation import NavItem, register
+
+        register(
+            NavItem(
+                label=_("Plan indicators"),
+                url_name="plan_indicators:list",
+                icon="graph-up-arrow",
+                capability="plan.read",
+                order=31,
+                section=_("Collaboration"),
+            )
+        )
