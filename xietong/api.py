@@ -168,6 +168,7 @@ def _mount() -> None:
     from xietong.jobs.api import router as jobs_router
     from xietong.notifications.api import router as notifications_router
     from xietong.partnerships.api import router as partnerships_router
+    from xietong.plan.reports.api import router as plan_reports_router
     from xietong.regions.api import router as regions_router
 
     api.add_router("/regions", regions_router)
@@ -176,6 +177,7 @@ def _mount() -> None:
     api.add_router("/accounts", accounts_router)
     api.add_router("/exchanges", exchanges_router)
     api.add_router("/partnerships", partnerships_router)
+    api.add_router("/plan/reports", plan_reports_router)
     api.add_router("/jobs", jobs_router)
     api.add_router("/attachments", attachments_router)
     api.add_router("/notifications", notifications_router)

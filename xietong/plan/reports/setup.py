@@ -1,0 +1,36 @@
+"""Plugs progress reports in (called once from the app's ``ready()``)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+
+def setup() -> None:
+    from xietong.plan.reports import (
+        access,
+        audit_texts,  # noqa: F401  (audit sentences)
+        notices,  # noqa: F401  (notification kinds)
+    )
+    from xietong.workbench.navigation import NavItem, register
+
+    access.register()
+    register(
+        NavItem(
+            label=_("Progress reports"),
+            url_name="plan_reports:list",
+            icon="journal-check",
+            capability="plan.reports",
+            order=41,
+            section=_("The plan"),
+        )
+    )
+    register(
+        NavItem(
+            label=_("Reporting rate"),
+            url_name="plan_reports:rate",
+            icon="percent",
+            capability="plan.reports",
+            order=42,
+            section=_("The plan"),
+        )
+    )
