@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PlanReportsConfig(AppConfig):
@@ -8,7 +8,7 @@ class PlanReportsConfig(AppConfig):
 
     name = "xietong.plan.reports"
     label = "plan_reports"
-    verbose_name = _("Progress reports")
+    verbose_name = pgettext_lazy("progress report", "Progress reports")
 
     def ready(self) -> None:
         from xietong.plan.reports import setup

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from xietong.accounts.audit_reading import by_pk, describe, object_type
 from xietong.plan.models import ProgressReport
 
-GROUP = gettext_lazy("Progress reports")
+GROUP = pgettext_lazy("progress report", "Progress reports")
 
 
 def _reports(keys: list[str]) -> dict[str, dict[str, str]]:
@@ -18,7 +18,7 @@ def _reports(keys: list[str]) -> dict[str, dict[str, str]]:
     return by_pk(qs, lambda r: {"name": f"{r.task.code} {r.period} · {r.body.name}"}, keys)
 
 
-object_type("plan.progressreport", gettext_lazy("progress report"), _reports)
+object_type("plan.progressreport", ProgressReport._meta.verbose_name, _reports)
 
 describe(
     GROUP,

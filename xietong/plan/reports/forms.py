@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from xietong.plan.choices import TaskStatus
 from xietong.plan.reports.services import ReportIn
@@ -16,7 +17,7 @@ class ReportForm(forms.Form):
     )
     progress = forms.ChoiceField(label=_("State of the task"), choices=TaskStatus.choices)
     narrative = forms.CharField(
-        label=_("Narrative"),
+        label=pgettext_lazy("progress report", "Narrative"),
         required=False,
         max_length=8000,
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -31,7 +32,7 @@ class ReportForm(forms.Form):
 
 class ReviewForm(forms.Form):
     comment = forms.CharField(
-        label=_("Comment"),
+        label=pgettext_lazy("progress report", "Comment"),
         required=False,
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -16,6 +16,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from xietong import access
 from xietong.accounts.access import Actor
@@ -37,7 +38,7 @@ SUBMITTED_STATES = (ReportStatus.SUBMITTED, ReportStatus.RETURNED, ReportStatus.
 class Filters:
     period: str = option("", label=_("Period"), max_length=12, placeholder="2025Q3")
     state: str = option(
-        "", label=_("State"), choices=ReportStatus.choices, empty=_("All states")
+        "", label=pgettext_lazy("progress report", "State"), choices=ReportStatus.choices, empty=_("All states")
     )
     body: int | None = option(None, label=_("Body (id)"))
     task: int | None = option(None, label=_("Task (id)"))

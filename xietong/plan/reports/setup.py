@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 def setup() -> None:
@@ -16,7 +17,7 @@ def setup() -> None:
     access.register()
     register(
         NavItem(
-            label=_("Progress reports"),
+            label=pgettext_lazy("progress report", "Progress reports"),
             url_name="plan_reports:list",
             icon="journal-check",
             capability="plan.reports",
@@ -26,7 +27,7 @@ def setup() -> None:
     )
     register(
         NavItem(
-            label=_("Reporting rate"),
+            label=pgettext_lazy("progress report", "Reporting rate"),
             url_name="plan_reports:rate",
             icon="percent",
             capability="plan.reports",
