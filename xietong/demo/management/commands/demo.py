@@ -21,6 +21,7 @@ from xietong.core.errors import ServiceError
 from xietong.demo import exchanges, named, synthetic
 from xietong.demo import network as demo_network
 from xietong.demo import partnerships as demo_partnerships
+from xietong.demo import plan_reports as demo_plan_reports
 from xietong.demo.users import ensure_demo_users
 from xietong.institutions import tallies
 from xietong.institutions.models import Institution, RegionMix, RegionTally, Staff, StaffTally
@@ -158,6 +159,8 @@ class Command(BaseCommand):
         except ServiceError as e:
             raise CommandError(f"The exchange programs could not be loaded: {e}") from None
         self.stdout.write(exchanges.summary(ex))
+        # The plan's progress reports, after the plan and its indicator history.
+        self.stdout.write(demo_plan_reports.load_reports().summary())
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready in {time.monotonic() - started:.1f} s.")
         )
