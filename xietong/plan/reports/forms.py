@@ -10,7 +10,7 @@ from xietong.plan.reports.services import ReportIn
 
 class ReportForm(forms.Form):
     period = forms.CharField(
-        label=_("Period"),
+        label=pgettext_lazy("progress report", "Period"),
         max_length=20,
         required=False,
         help_text=_("A quarter, such as 2025Q3 or 2025年第3季度."),

@@ -36,7 +36,7 @@ SUBMITTED_STATES = (ReportStatus.SUBMITTED, ReportStatus.RETURNED, ReportStatus.
 
 @dataclass(frozen=True)
 class Filters:
-    period: str = option("", label=_("Period"), max_length=12, placeholder="2025Q3")
+    period: str = option("", label=pgettext_lazy("progress report", "Period"), max_length=12, placeholder="2025Q3")
     state: str = option(
         "", label=pgettext_lazy("progress report", "State"), choices=ReportStatus.choices, empty=_("All states")
     )

@@ -21,7 +21,7 @@ def setup() -> None:
             url_name="plan_reports:list",
             icon="journal-check",
             capability="plan.reports",
-            order=41,
+            order=60,
             section=_("The plan"),
         )
     )
@@ -31,7 +31,7 @@ def setup() -> None:
             url_name="plan_reports:rate",
             icon="percent",
             capability="plan.reports",
-            order=42,
+            order=61,
             section=_("The plan"),
         )
     )
