@@ -140,8 +140,10 @@ def _one(
         return
     due = services.due_on(period)
     late = rng.random() < 0.2
-    filed_on = due + dt.timedelta(days=rng.randint(3, 20)) if late else due - dt.timedelta(
-        days=rng.randint(0, 12)
+    filed_on = (
+        due + dt.timedelta(days=rng.randint(3, 20))
+        if late
+        else due - dt.timedelta(days=rng.randint(0, 12))
     )
     filed_on = min(filed_on, today - dt.timedelta(days=1))
     created = _at(max(period.ends_on - dt.timedelta(days=10), filed_on - dt.timedelta(days=20)), 9)

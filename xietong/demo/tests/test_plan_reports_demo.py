@@ -7,14 +7,14 @@ import datetime as dt
 
 import pytest
 
+from xietong.accounts.access import actor_for
+from xietong.accounts.models import User
 from xietong.conftest import make_institution
 from xietong.demo.plan_reports import BODIES, load_reports
 from xietong.demo.users import ensure_demo_users
 from xietong.plan.choices import BodyRole, ReportStatus
 from xietong.plan.models import Plan, ProgressReport, ReviewNote, Section, Task, TaskBody
 from xietong.plan.reports import selectors as sel
-from xietong.accounts.access import actor_for
-from xietong.accounts.models import User
 
 TODAY = dt.date(2026, 12, 1)
 
@@ -23,20 +23,34 @@ def _aware(day: dt.date) -> dt.datetime:
     from django.utils import timezone
 
     return timezone.make_aware(dt.datetime.combine(day, dt.time()))
-CODES = {"北京市教育委员会": "110000", "天津市教育委员会": "120000", "河北省教育厅": "130000",
-         "北京市通州区教育委员会": "110112", "三河市教育和体育局": "131082"}
+
+
+CODES = {
+    "北京市教育委员会": "110000",
+    "天津市教育委员会": "120000",
+    "河北省教育厅": "130000",
+    "北京市通州区教育委员会": "110112",
+    "三河市教育和体育局": "131082",
+}
 
 
 @pytest.fixture
 def plan(db):
     bodies = {n: make_institution(n, c, kind="authority", stages="") for n, c in CODES.items()}
-    plan = Plan.objects.create(key="p", name="行动计划", starts_on=dt.date(2023, 10, 8),
-                               ends_on=dt.date(2025, 12, 31))
+    plan = Plan.objects.create(
+        key="p", name="行动计划", starts_on=dt.date(2023, 10, 8), ends_on=dt.date(2025, 12, 31)
+    )
     plan.signatories.set([bodies[n] for n in BODIES[:3]])
     section = Section.objects.create(plan=plan, number="一", title="一")
     for i in range(2):
-        task = Task.objects.create(plan=plan, section=section, code=f"T{i}", title=f"任务{i}",
-                                   deadline=plan.ends_on, order=i)
+        task = Task.objects.create(
+            plan=plan,
+            section=section,
+            code=f"T{i}",
+            title=f"任务{i}",
+            deadline=plan.ends_on,
+            order=i,
+        )
         for b in bodies.values():
             TaskBody.objects.create(task=task, institution=b, role=BodyRole.RESPONSIBLE)
     ensure_demo_users()
@@ -49,7 +63,9 @@ def test_it_writes_quarterly_reports_dated_in_order_with_their_review_story(plan
     assert loaded.created == 89 and ProgressReport.objects.count() == 89
     assert loaded.late > 0
     assert set(ProgressReport.objects.values_list("period", flat=True)) == {
-        "2023Q4", *(f"{y}Q{q}" for y in (2024, 2025) for q in (1, 2, 3, 4))}
+        "2023Q4",
+        *(f"{y}Q{q}" for y in (2024, 2025) for q in (1, 2, 3, 4)),
+    }
     for r in ProgressReport.objects.all():
         assert r.created_at < r.submitted_at and r.submitted_at.date() < TODAY
         if r.returned_at:  # returned after the first filing; resubmitted after that

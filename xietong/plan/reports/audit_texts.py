@@ -18,7 +18,7 @@ def _reports(keys: list[str]) -> dict[str, dict[str, str]]:
     return by_pk(qs, lambda r: {"name": f"{r.task.code} {r.period} · {r.body.name}"}, keys)
 
 
-object_type("plan.progressreport", ProgressReport._meta.verbose_name, _reports)
+object_type("plan.progressreport", ProgressReport._meta.verbose_name or "", _reports)
 
 describe(
     GROUP,

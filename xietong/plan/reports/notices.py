@@ -24,17 +24,17 @@ REPORT = "plan.progressreport"
 register(
     Kind(
         "plan.report_submitted",
-        text=lambda p: _("%(body)s submitted the progress report on “%(task)s” for %(period)s.")
-        % p,
+        text=lambda p: (
+            _("%(body)s submitted the progress report on “%(task)s” for %(period)s.") % p
+        ),
         link=_report,
         target=REPORT,
     ),
     Kind(
         "plan.report_returned",
-        text=lambda p: _(
-            "Your progress report on “%(task)s” for %(period)s was returned: %(comment)s"
-        )
-        % p,
+        text=lambda p: (
+            _("Your progress report on “%(task)s” for %(period)s was returned: %(comment)s") % p
+        ),
         link=_report,
         target=REPORT,
     ),
@@ -46,20 +46,21 @@ register(
     ),
     Kind(
         "plan.report_due",
-        text=lambda p: _(
-            "The progress report of %(body)s on “%(task)s” for %(period)s is due on %(due)s."
-        )
-        % p,
+        text=lambda p: (
+            _("The progress report of %(body)s on “%(task)s” for %(period)s is due on %(due)s.") % p
+        ),
         link=_to_file,
         target="plan.task",
     ),
     Kind(
         "plan.report_overdue",
-        text=lambda p: _(
-            "The progress report of %(body)s on “%(task)s” for %(period)s was due on %(due)s "
-            "and is overdue."
-        )
-        % p,
+        text=lambda p: (
+            _(
+                "The progress report of %(body)s on “%(task)s” for %(period)s was due on %(due)s "
+                "and is overdue."
+            )
+            % p
+        ),
         link=_to_file,
         target="plan.task",
     ),

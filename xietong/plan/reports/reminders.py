@@ -17,8 +17,8 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from xietong.accounts import audit
 from xietong.access.actor import system_actor
+from xietong.accounts import audit
 from xietong.notifications.services import Notice, notify_each
 from xietong.plan.models import Plan, ProgressReport, TaskBody
 from xietong.plan.reports.models import ReminderStage, ReportReminder
@@ -27,7 +27,10 @@ from xietong.plan.reports.selectors import SUBMITTED_STATES
 from xietong.plan.reports.services import due_on, plan_periods
 
 LOOK_BACK = dt.timedelta(days=92)
-CODES = {ReminderStage.DUE: "plan.report_due", ReminderStage.OVERDUE: "plan.report_overdue"}
+CODES: dict[str, str] = {
+    ReminderStage.DUE: "plan.report_due",
+    ReminderStage.OVERDUE: "plan.report_overdue",
+}
 
 
 def _stage(due: dt.date, today: dt.date) -> str | None:

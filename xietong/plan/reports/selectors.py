@@ -36,9 +36,14 @@ SUBMITTED_STATES = (ReportStatus.SUBMITTED, ReportStatus.RETURNED, ReportStatus.
 
 @dataclass(frozen=True)
 class Filters:
-    period: str = option("", label=pgettext_lazy("progress report", "Period"), max_length=12, placeholder="2025Q3")
+    period: str = option(
+        "", label=pgettext_lazy("progress report", "Period"), max_length=12, placeholder="2025Q3"
+    )
     state: str = option(
-        "", label=pgettext_lazy("progress report", "State"), choices=ReportStatus.choices, empty=_("All states")
+        "",
+        label=pgettext_lazy("progress report", "State"),
+        choices=ReportStatus.choices,
+        empty=_("All states"),
     )
     body: int | None = option(None, label=_("Body (id)"))
     task: int | None = option(None, label=_("Task (id)"))
@@ -60,7 +65,9 @@ def reports_for(actor: Actor, f: Filters | None = None) -> QuerySet[ProgressRepo
     if f.task:
         qs = qs.filter(task_id=f.task)
     qs = access.annotate(actor, qs, read=True)
-    return qs.select_related("task", "body").order_by("-period", "task__order", "task_id", "body_id")
+    return qs.select_related("task", "body").order_by(
+        "-period", "task__order", "task_id", "body_id"
+    )
 
 
 def report_detail(actor: Actor, pk: int) -> ProgressReport:
@@ -99,9 +106,12 @@ def task_bodies_in_view(actor: Actor, plan: Plan) -> QuerySet[TaskBody]:
     """The reporting bodies of ``plan``'s tasks whose rate the actor sees: bodies it acts
     for or whose region it oversees; every body for a signatory's admins and the system."""
     qs = TaskBody.objects.filter(task__plan=plan, reports=True)
-    if actor.has(Role.SYSTEM_ADMIN) or Institution.objects.filter(
-        acted_for(actor), pk__in=plan.signatories.values("pk")
-    ).exists():
+    if (
+        actor.has(Role.SYSTEM_ADMIN)
+        or Institution.objects.filter(
+            acted_for(actor), pk__in=plan.signatories.values("pk")
+        ).exists()
+    ):
         return qs
     mine = Institution.objects.filter(acted_for(actor)).values("pk")
     return qs.filter(
@@ -143,9 +153,10 @@ def reporting_rate(
     codes = [p.code for p in ended if not period or p.code == period]
     bodies_qs = task_bodies_in_view(actor, plan)
     expected = dict(
-        bodies_qs.order_by().values("institution_id").annotate(n=Count("id")).values_list(
-            "institution_id", "n"
-        )
+        bodies_qs.order_by()
+        .values("institution_id")
+        .annotate(n=Count("id"))
+        .values_list("institution_id", "n")
     )
     bodies = Institution.objects.in_bulk(list(expected))
     counts = (

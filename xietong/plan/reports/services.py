@@ -156,9 +156,7 @@ def start_report(
 
 
 def _load(actor: Actor, pk: int) -> ProgressReport:
-    report = (
-        ProgressReport.objects.select_related("task__plan", "body").filter(pk=pk).first()
-    )
+    report = ProgressReport.objects.select_related("task__plan", "body").filter(pk=pk).first()
     if report is None or not access.can_read(actor, report):
         raise NotFound()
     return report

@@ -79,7 +79,9 @@ def report_new(request: HttpRequest) -> HttpResponse:
             except (PermissionDenied, Conflict) as e:
                 form.add_error(None, str(e.message))
             else:
-                messages.success(request, _("The draft report was saved; add evidence and submit it."))
+                messages.success(
+                    request, _("The draft report was saved; add evidence and submit it.")
+                )
                 return redirect("plan_reports:detail", pk=report.pk)
     else:
         period = request.GET.get("period") or services.default_period().code
@@ -91,7 +93,13 @@ def report_new(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "plan_reports/form.html",
-        {"form": form, "task": task, "body": body, "report": None, "title": _("New progress report")},
+        {
+            "form": form,
+            "task": task,
+            "body": body,
+            "report": None,
+            "title": _("New progress report"),
+        },
     )
 
 
@@ -213,7 +221,6 @@ def report_accept(request: HttpRequest, pk: int) -> HttpResponse:
 @refusals
 def report_delete(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
-    report = sel.report_detail(actor, pk)
     try:
         services.delete_report(actor, pk)
     except Conflict as e:
@@ -232,9 +239,7 @@ def rate(request: HttpRequest) -> HttpResponse:
     chosen = _int(request, "plan")
     plan = next((p for p in plans if p.pk == chosen), plans[0] if plans else None)
     table = sel.reporting_rate(actor, plan) if plan is not None else None
-    return render(
-        request, "plan_reports/rate.html", {"plans": plans, "plan": plan, "table": table}
-    )
+    return render(request, "plan_reports/rate.html", {"plans": plans, "plan": plan, "table": table})
 
 
 def task_panel(actor: Any, task: Task) -> dict[str, Any]:

@@ -69,9 +69,7 @@ VERBS = {
     "edit": Verb(
         "edit",
         action="edit",
-        service=lambda a, o: services.edit_report(
-            a, o.pk, services.ReportIn(**_edit_data(o))
-        ),
+        service=lambda a, o: services.edit_report(a, o.pk, services.ReportIn(**_edit_data(o))),
         done=lambda o: o.narrative == EDITED,
         api=lambda o: ("put", f"{A}/{o.pk}", _edit_data(o)),
         page=_page,

@@ -37,8 +37,10 @@ def pw(cast):
 
 
 def _rows(table):
-    return {(r.body.name, r.period): (r.expected, r.submitted, r.on_time, r.accepted)
-            for r in table.rows}
+    return {
+        (r.body.name, r.period): (r.expected, r.submitted, r.on_time, r.accepted)
+        for r in table.rows
+    }
 
 
 def test_it_counts_expected_submitted_on_time_and_accepted_per_body_and_quarter(cast, pw):
@@ -52,8 +54,10 @@ def test_it_counts_expected_submitted_on_time_and_accepted_per_body_and_quarter(
     assert rows[("北京市教育委员会", "2025Q2")] == (1, 0, 0, 0)
     assert len(rows) == 3 * len(QUARTERS)
     assert table.totals["2025Q2"].expected == 3 and table.totals["2025Q2"].submitted == 2
-    assert next(r for r in table.rows if r.period == "2025Q2" and r.body.name == "三河市教育局"
-                ).rate == 100.0
+    assert (
+        next(r for r in table.rows if r.period == "2025Q2" and r.body.name == "三河市教育局").rate
+        == 100.0
+    )
 
 
 def test_it_only_counts_quarters_that_have_ended(cast, pw):
@@ -95,10 +99,12 @@ def test_it_serves_the_rate_as_a_page_and_through_the_api(cast, pw):
     page = client.get(reverse("plan_reports:rate"))
     assert page.status_code == 200 and "三河市教育局" in page.content.decode()
     token = create_token(cast.actor("sanhe"), "t")[1]
-    data = client.get("/api/plan/reports/rate?period=2025Q1",
-                      HTTP_AUTHORIZATION=f"Bearer {token}").json()
+    data = client.get(
+        "/api/plan/reports/rate?period=2025Q1", HTTP_AUTHORIZATION=f"Bearer {token}"
+    ).json()
     assert data["periods"] == ["2025Q1"]
     assert [(r["body"]["name"], r["submitted"], r["on_time"]) for r in data["rows"]] == [
-        ("三河市教育局", 1, 0)]
+        ("三河市教育局", 1, 0)
+    ]
     bad = client.get("/api/plan/reports/rate?period=soon", HTTP_AUTHORIZATION=f"Bearer {token}")
     assert bad.status_code == 422

@@ -31,8 +31,9 @@ def pw(cast):
 
 
 def _file(actor, pw, period="2025Q3", **extra):
-    data = S(period=period, progress=extra.pop("progress", TaskStatus.ON_TRACK),
-             narrative=w.NARRATIVE)
+    data = S(
+        period=period, progress=extra.pop("progress", TaskStatus.ON_TRACK), narrative=w.NARRATIVE
+    )
     return services.start_report(actor, pw.task.pk, data, **extra)
 
 
@@ -46,8 +47,11 @@ def test_it_files_returns_resubmits_and_accepts_a_report_with_its_notifications(
     services.submit_report(sanhe, report.pk)
     report.refresh_from_db()
     assert report.state == ReportStatus.SUBMITTED and report.submitted_at is not None
-    told = set(Notification.objects.filter(code="plan.report_submitted").values_list(
-        "recipient__username", flat=True))
+    told = set(
+        Notification.objects.filter(code="plan.report_submitted").values_list(
+            "recipient__username", flat=True
+        )
+    )
     assert told == {"beijing", "hebei", "tianjin"}  # the signatories; 三河 is not one
 
     services.return_report(beijing, report.pk, "请补充结对学校名单。")
@@ -60,31 +64,49 @@ def test_it_files_returns_resubmits_and_accepts_a_report_with_its_notifications(
     with translation.override("en"):
         assert "was returned" in render_text(returned.code, returned.params)
 
-    services.edit_report(sanhe, report.pk, S(period="2025Q3", progress="on_track",
-                                               narrative="已补充名单。"))
+    services.edit_report(
+        sanhe, report.pk, S(period="2025Q3", progress="on_track", narrative="已补充名单。")
+    )
     services.submit_report(sanhe, report.pk)
     services.accept_report(beijing, report.pk)
     report.refresh_from_db()
     pw.task.refresh_from_db()
     assert report.state == ReportStatus.ACCEPTED and pw.task.status == TaskStatus.ON_TRACK
     assert list(ReviewNote.objects.filter(report=report).values_list("verdict", flat=True)) == [
-        "returned", "accepted"]
+        "returned",
+        "accepted",
+    ]
     assert Notification.objects.filter(code="plan.report_accepted", recipient__username="sanhe")
-    actions = set(AuditEvent.objects.filter(action__startswith="plan.report.").values_list(
-        "action", flat=True))
-    assert actions == {"plan.report.start", "plan.report.submit", "plan.report.return",
-                       "plan.report.edit", "plan.report.accept"}
+    actions = set(
+        AuditEvent.objects.filter(action__startswith="plan.report.").values_list(
+            "action", flat=True
+        )
+    )
+    assert actions == {
+        "plan.report.start",
+        "plan.report.submit",
+        "plan.report.return",
+        "plan.report.edit",
+        "plan.report.accept",
+    }
 
 
 def test_it_keeps_the_indicator_values_of_the_moment_of_submission(cast, pw):
-    ind = Indicator.objects.create(key="pairs", name="结对学校数", source=IndicatorSource.REPORTED,
-                                   unit=Unit.COUNT, target=Decimal(100))
+    ind = Indicator.objects.create(
+        key="pairs",
+        name="结对学校数",
+        source=IndicatorSource.REPORTED,
+        unit=Unit.COUNT,
+        target=Decimal(100),
+    )
     ind.tasks.set([pw.task])
     for period, value in (("2025Q1", 40), ("2025Q2", 55), ("2025Q4", 90)):
-        IndicatorValue.objects.create(indicator=ind, period=period, value=value,
-                                      origin=ValueOrigin.REPORTED)
-    IndicatorValue.objects.create(indicator=ind, period="2025Q3", value=80, scope="region:130000",
-                                  origin=ValueOrigin.REPORTED)
+        IndicatorValue.objects.create(
+            indicator=ind, period=period, value=value, origin=ValueOrigin.REPORTED
+        )
+    IndicatorValue.objects.create(
+        indicator=ind, period="2025Q3", value=80, scope="region:130000", origin=ValueOrigin.REPORTED
+    )
     report = _file(cast.actor("sanhe"), pw)
     services.submit_report(cast.actor("sanhe"), report.pk)
     report.refresh_from_db()
@@ -102,8 +124,9 @@ def test_it_refuses_a_report_on_a_task_the_body_is_not_responsible_for(cast, pw)
     with pytest.raises(PermissionDenied):
         services.start_report(cast.actor("school_admin"), pw.task.pk, S(period="2025Q3"))
     with pytest.raises(PermissionDenied):
-        services.start_report(cast.actor("hebei"), pw.task.pk, S(period="2025Q3"),
-                              body_id=pw.bodies["sanhe"].pk)
+        services.start_report(
+            cast.actor("hebei"), pw.task.pk, S(period="2025Q3"), body_id=pw.bodies["sanhe"].pk
+        )
     with pytest.raises(NotFound):
         services.start_report(cast.actor("sanhe"), 999999, S(period="2025Q3"))
     assert not ProgressReport.objects.exists()
@@ -148,8 +171,7 @@ def test_it_refuses_to_return_a_report_without_a_comment(cast, pw):
 def test_it_refuses_to_edit_a_submitted_or_accepted_report(cast, pw, state):
     report = w.report(pw, "sanhe", "2025Q2", state)
     with translation.override("en"), pytest.raises(Conflict, match="can no longer be changed"):
-        services.edit_report(cast.actor("sanhe"), report.pk, S(period="2025Q2",
-                                                                 narrative="改"))
+        services.edit_report(cast.actor("sanhe"), report.pk, S(period="2025Q2", narrative="改"))
     report.refresh_from_db()
     assert report.narrative == w.NARRATIVE
 
@@ -164,15 +186,18 @@ def test_it_starts_submits_and_reviews_through_the_pages_with_specific_refusals(
     client = Client()
     client.force_login(cast.users["sanhe"])
     new = reverse("plan_reports:new") + f"?task={pw.task.pk}"
-    bad = client.post(new, {"period": "2025Q9", "progress": "on_track", "narrative": "x"},
-                      HTTP_ACCEPT_LANGUAGE="zh-hans")
+    bad = client.post(
+        new,
+        {"period": "2025Q9", "progress": "on_track", "narrative": "x"},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
     assert bad.status_code == 200 and not ProgressReport.objects.exists()
     assert "“2025Q9”" in bad.content.decode()  # the period's own refusal, next to the field
-    done = client.post(new, {"period": "2025Q3", "progress": "on_track",
-                             "narrative": w.NARRATIVE})
+    done = client.post(new, {"period": "2025Q3", "progress": "on_track", "narrative": w.NARRATIVE})
     report = ProgressReport.objects.get()
     assert done.status_code == 302 and done["Location"] == reverse(
-        "plan_reports:detail", args=[report.pk])
+        "plan_reports:detail", args=[report.pk]
+    )
     client.post(reverse("plan_reports:submit", args=[report.pk]))
     reviewer = Client()
     reviewer.force_login(cast.users["beijing"])
@@ -194,16 +219,24 @@ def test_it_files_and_attaches_evidence_through_the_api(cast, pw):
     token = create_token(cast.actor("sanhe"), "t")[1]
     auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
     client = Client()
-    bad = client.post("/api/plan/reports/", {"task": pw.task.pk, "period": "nonsense"},
-                      content_type="application/json", **auth)
+    bad = client.post(
+        "/api/plan/reports/",
+        {"task": pw.task.pk, "period": "nonsense"},
+        content_type="application/json",
+        **auth,
+    )
     assert bad.status_code == 422 and "period" in bad.json()["fields"]
-    made = client.post("/api/plan/reports/", {"task": pw.task.pk, "period": "2025Q3",
-                                              "narrative": w.NARRATIVE},
-                       content_type="application/json", **auth)
+    made = client.post(
+        "/api/plan/reports/",
+        {"task": pw.task.pk, "period": "2025Q3", "narrative": w.NARRATIVE},
+        content_type="application/json",
+        **auth,
+    )
     assert made.status_code == 201, made.content
     pk = made.json()["id"]
-    up = client.post(f"/api/plan/reports/{pk}/evidence",
-                     {"file": SimpleUploadedFile("证明.pdf", PDF)}, **auth)
+    up = client.post(
+        f"/api/plan/reports/{pk}/evidence", {"file": SimpleUploadedFile("证明.pdf", PDF)}, **auth
+    )
     assert up.status_code == 201, up.content
     sub = client.post(f"/api/plan/reports/{pk}/submit", **auth)
     assert sub.status_code == 200 and sub.json()["state"] == "submitted"
