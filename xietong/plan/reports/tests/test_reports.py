@@ -242,3 +242,21 @@ def test_it_files_and_attaches_evidence_through_the_api(cast, pw):
     assert sub.status_code == 200 and sub.json()["state"] == "submitted"
     listed = client.get("/api/plan/reports/?state=submitted", **auth).json()
     assert [r["id"] for r in listed["items"]] == [pk]
+
+
+def test_it_renders_the_task_panel_with_the_reports_the_viewer_reads(cast, pw):
+    from django.template.loader import render_to_string
+
+    from xietong.plan.reports.views import task_panel
+
+    w.report(pw, "sanhe", "2025Q2", ReportStatus.SUBMITTED)
+    w.report(pw, "sanhe", "2025Q3", ReportStatus.DRAFT)
+    filer = render_to_string(
+        "plan_reports/_task_panel.html", task_panel(cast.actor("sanhe"), pw.task)
+    )
+    viewer = render_to_string(
+        "plan_reports/_task_panel.html", task_panel(cast.actor("hebei_viewer"), pw.task)
+    )
+    assert "2025Q3" in filer and 'data-testid="file-report"' in filer
+    assert "2025Q2" in viewer and "2025Q3" not in viewer  # a draft is its filer's only
+    assert 'data-testid="file-report"' not in viewer
