@@ -170,6 +170,7 @@ def _mount() -> None:
     from xietong.partnerships.api import router as partnerships_router
     from xietong.plan.api import router as plan_router
     from xietong.plan.indicators.api import router as plan_indicators_router
+    from xietong.plan.reports.api import router as plan_reports_router
     from xietong.regions.api import router as regions_router
 
     api.add_router("/regions", regions_router)
@@ -179,6 +180,7 @@ def _mount() -> None:
     api.add_router("/exchanges", exchanges_router)
     api.add_router("/partnerships", partnerships_router)
     api.add_router("/plan/indicators", plan_indicators_router)
+    api.add_router("/plan/reports", plan_reports_router)
     api.add_router("/plan", plan_router)
     api.add_router("/jobs", jobs_router)
     api.add_router("/attachments", attachments_router)

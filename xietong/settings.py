@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "xietong.partnerships",
     "xietong.plan",
     "xietong.plan.indicators",
+    "xietong.plan.reports",
     "xietong.notifications",
     "xietong.demo",
 ]
@@ -276,6 +277,11 @@ XIETONG_JOBS_BEAT_SECONDS = float(os.environ.get("XIETONG_JOBS_BEAT_SECONDS", "2
 XIETONG_JOBS_HEARTBEAT_LAPSE = int(os.environ.get("XIETONG_JOBS_HEARTBEAT_LAPSE", "60"))
 
 XIETONG_PAGE_SIZES = (20, 50, 100)
+# Progress reports on plan tasks: due this many days after their period ends; reminders
+# go out this many days before; a period may end this many days after its plan does.
+XIETONG_REPORT_DUE_DAYS = 15
+XIETONG_REPORT_REMIND_DAYS = 7
+XIETONG_REPORT_GRACE_DAYS = 92
 # Exports (xietong.jobs.exports): up to this many rows the file is written at once and
 # downloaded; more become a background job with a result file. The audit log is exported
 # at most XIETONG_AUDIT_EXPORT_MAX_DAYS days at a time.

@@ -14,6 +14,7 @@ urlpatterns = [
     path("exchanges/", include("xietong.exchanges.urls")),
     path("partnerships/", include("xietong.partnerships.urls")),
     path("plan/indicators/", include("xietong.plan.indicators.urls")),
+    path("plan/reports/", include("xietong.plan.reports.urls")),
     path("plan/", include("xietong.plan.urls")),
     path("jobs/", include("xietong.jobs.urls")),
     path("attachments/", include("xietong.attachments.urls")),

@@ -22,6 +22,7 @@ from xietong.demo import exchanges, named, plan_history, synthetic
 from xietong.demo import network as demo_network
 from xietong.demo import partnerships as demo_partnerships
 from xietong.demo import plan as demo_plan
+from xietong.demo import plan_reports as demo_plan_reports
 from xietong.demo.users import ensure_demo_users
 from xietong.institutions import tallies
 from xietong.institutions.models import Institution, RegionMix, RegionTally, Staff, StaffTally
@@ -166,6 +167,8 @@ class Command(BaseCommand):
             raise CommandError("The plan could not be loaded: " + "\n".join(lines)) from None
         # The plan's indicators: published figures and a snapshot of every quarter.
         self.stdout.write(plan_history.load().summary())
+        # The plan's progress reports, after the plan and its indicator history.
+        self.stdout.write(demo_plan_reports.load_reports().summary())
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready in {time.monotonic() - started:.1f} s.")
         )

@@ -1,0 +1,209 @@
+"""Demo progress reports: quarterly reports 2023Q4–2025Q4 on the plan's tasks by the three
+provincial authorities and by 通州区 and 三河市 — most accepted, some filed late, one
+returned with a comment and resubmitted, one returned and awaiting resubmission, and the
+last quarter partly still under review or missing.
+
+Runs after the plan (and its indicator history) is loaded; without a plan it does nothing.
+The rows are written directly with the dates of their story (filed around their due date,
+reviewed some days later, all before today), as the other demo loaders date their records;
+each report keeps the indicator values of its period (``services.indicator_values``).
+Idempotent: a report that exists for a task, body and period is left as it is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from xietong.accounts.models import Role, User
+from xietong.core.periods import Period
+from xietong.institutions.choices import Kind
+from xietong.institutions.models import Institution
+from xietong.plan.choices import ReportStatus, TaskStatus
+from xietong.plan.models import Plan, ProgressReport, ReviewNote, Task, TaskBody
+from xietong.plan.reports import services
+
+# The bodies that report in the demo, by their names in ``demo.named``.
+BODIES = (
+    "北京市教育委员会",
+    "天津市教育委员会",
+    "河北省教育厅",
+    "北京市通州区教育委员会",
+    "三河市教育和体育局",
+)
+TASKS_PER_BODY = 3
+REVIEWER = {"北京市教育委员会": "hebei"}  # everyone else's reports are reviewed by beijing
+RETURN_COMMENT = "请补充本季度结对学校名单和教师交流人次，并附活动照片。"
+OPEN_COMMENT = "进展说明与佐证材料不一致，请核对帮扶学校数量后重新提交。"
+NARRATIVES = (
+    "本季度按计划推进，召开专题协调会，结对学校开展同课异构和联合教研活动。",
+    "本季度组织骨干教师跨区域交流，完成阶段性任务，部分项目进度略慢于预期。",
+    "本季度完成年度目标的主要指标，正在总结经验并谋划下一阶段工作。",
+)
+
+
+@dataclass
+class Loaded:
+    created: int = 0
+    existing: int = 0
+    returned: int = 0
+    late: int = 0
+    plan: str = ""
+    skipped: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        if not self.plan:
+            return "Progress reports: no plan loaded, none written."
+        return (
+            f"Progress reports on {self.plan}: {self.created} created ({self.late} late, "
+            f"{self.returned} returned at least once), {self.existing} already there."
+        )
+
+
+def _at(day: dt.date, hour: int) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)))
+
+
+def _reviewer(body: Institution) -> User | None:
+    name = REVIEWER.get(body.name, "beijing")
+    return User.objects.filter(username=name).first()
+
+
+def _filer(body: Institution) -> User | None:
+    return (
+        User.objects.filter(
+            roles__role=Role.AUTHORITY_ADMIN,
+            roles__region__path=body.region_path,
+        )
+        .order_by("pk")
+        .first()
+    )
+
+
+def _plan() -> Plan | None:
+    """The plan the demo reports on: the latest one that has begun."""
+    return Plan.objects.filter(starts_on__lte=timezone.localdate()).order_by("-starts_on").first()
+
+
+def load_reports(today: dt.date | None = None) -> Loaded:
+    today = today or timezone.localdate()
+    out = Loaded()
+    plan = _plan()
+    if plan is None:
+        return out
+    out.plan = plan.name
+    bodies = list(Institution.objects.filter(kind=Kind.AUTHORITY, name__in=BODIES))
+    bodies.sort(key=lambda b: BODIES.index(b.name))
+    quarters = [p for p in services.plan_periods(plan) if services.due_on(p) < today]
+    with transaction.atomic():
+        for b_index, body in enumerate(bodies):
+            tasks = list(
+                Task.objects.filter(
+                    plan=plan,
+                    pk__in=TaskBody.objects.filter(institution=body, reports=True).values(
+                        "task_id"
+                    ),
+                ).order_by("order", "id")[:TASKS_PER_BODY]
+            )
+            filer, reviewer = _filer(body), _reviewer(body)
+            for t_index, task in enumerate(tasks):
+                for q_index, period in enumerate(quarters):
+                    where = (b_index, t_index, q_index)
+                    last = q_index == len(quarters) - 1
+                    _one(out, task, body, period, where, filer, reviewer, last=last, today=today)
+    return out
+
+
+def _one(
+    out: Loaded,
+    task: Task,
+    body: Institution,
+    period: Period,
+    where: tuple[int, int, int],
+    filer: User | None,
+    reviewer: User | None,
+    *,
+    last: bool,
+    today: dt.date,
+) -> None:
+    b_index, t_index, q_index = where
+    if ProgressReport.objects.filter(task=task, body=body, period=period.code).exists():
+        out.existing += 1
+        return
+    rng = random.Random(f"{task.code}/{body.name}/{period.code}")
+    # 天津 skips one quarter of its second task: an expected report that never came.
+    if body.name == "天津市教育委员会" and t_index == 1 and period.code == "2025Q1":
+        return
+    due = services.due_on(period)
+    late = rng.random() < 0.2
+    filed_on = (
+        due + dt.timedelta(days=rng.randint(3, 20))
+        if late
+        else due - dt.timedelta(days=rng.randint(0, 12))
+    )
+    filed_on = min(filed_on, today - dt.timedelta(days=1))
+    created = _at(max(period.ends_on - dt.timedelta(days=10), filed_on - dt.timedelta(days=20)), 9)
+    progress = TaskStatus.AT_RISK if rng.random() < 0.15 else TaskStatus.ON_TRACK
+    if q_index >= 8 and t_index == 0 and rng.random() < 0.5:
+        progress = TaskStatus.DONE
+    report = ProgressReport(
+        task=task,
+        body=body,
+        period=period.code,
+        due_on=due,
+        progress=progress,
+        narrative=NARRATIVES[(b_index + t_index + q_index) % len(NARRATIVES)],
+        created_by=filer,
+        state=ReportStatus.SUBMITTED,
+    )
+    report.values = services.indicator_values(report)
+    notes: list[tuple[str, str, dt.datetime]] = []
+    submitted = _at(filed_on, 16)
+    returned_at = accepted_at = None
+    story = _story(body, t_index, period.code, last)
+    if story == "resubmitted":
+        returned_at = _at(filed_on + dt.timedelta(days=3), 10)
+        notes.append((ReportStatus.RETURNED, RETURN_COMMENT, returned_at))
+        submitted = _at(filed_on + dt.timedelta(days=8), 15)
+    if story == "returned":
+        returned_at = _at(min(filed_on + dt.timedelta(days=4), today), 10)
+        notes.append((ReportStatus.RETURNED, OPEN_COMMENT, returned_at))
+        report.state, report.review_comment = ReportStatus.RETURNED, OPEN_COMMENT
+    elif story != "waiting":
+        accepted_at = submitted + dt.timedelta(days=rng.randint(2, 9), hours=1)
+        notes.append((ReportStatus.ACCEPTED, "", accepted_at))
+        report.state = ReportStatus.ACCEPTED
+    report.submitted_at, report.returned_at, report.accepted_at = (
+        submitted,
+        returned_at,
+        accepted_at,
+    )
+    report.reviewed_by = reviewer if notes else None
+    report.save()
+    ProgressReport.objects.filter(pk=report.pk).update(created_at=created)
+    for verdict, comment, at in notes:
+        note = ReviewNote.objects.create(
+            report=report, verdict=verdict, comment=comment, author=reviewer
+        )
+        ReviewNote.objects.filter(pk=note.pk).update(written_at=at)
+    out.created += 1
+    out.late += int(submitted.date() > due)
+    out.returned += int(bool(returned_at))
+    if report.state == ReportStatus.ACCEPTED:
+        services._task_status_from(report)
+
+
+def _story(body: Institution, t_index: int, period: str, last: bool) -> str:
+    """accepted · resubmitted (returned once, then accepted) · returned (awaiting the body)
+    · waiting (submitted, not yet reviewed: the last quarter of the responsible bodies)."""
+    if body.name == "河北省教育厅" and t_index == 0 and period == "2025Q2":
+        return "resubmitted"
+    if body.name == "三河市教育和体育局" and t_index == 0 and last:
+        return "returned"
+    if last and body.name in ("河北省教育厅", "北京市通州区教育委员会"):
+        return "waiting"
+    return "accepted"

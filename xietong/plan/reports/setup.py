@@ -1,0 +1,37 @@
+"""Plugs progress reports in (called once from the app's ``ready()``)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+def setup() -> None:
+    from xietong.plan.reports import (
+        access,
+        audit_texts,  # noqa: F401  (audit sentences)
+        notices,  # noqa: F401  (notification kinds)
+    )
+    from xietong.workbench.navigation import NavItem, register
+
+    access.register()
+    register(
+        NavItem(
+            label=pgettext_lazy("progress report", "Progress reports"),
+            url_name="plan_reports:list",
+            icon="journal-check",
+            capability="plan.reports",
+            order=60,
+            section=_("The plan"),
+        )
+    )
+    register(
+        NavItem(
+            label=pgettext_lazy("progress report", "Reporting rate"),
+            url_name="plan_reports:rate",
+            icon="percent",
+            capability="plan.reports",
+            order=61,
+            section=_("The plan"),
+        )
+    )
