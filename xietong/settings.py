@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "xietong.exchanges",
     "xietong.partnerships",
     "xietong.plan",
+    "xietong.dashboard",
     "xietong.notifications",
     "xietong.demo",
 ]

@@ -13,6 +13,7 @@ urlpatterns = [
     path("institutions/", include("xietong.institutions.urls")),
     path("exchanges/", include("xietong.exchanges.urls")),
     path("partnerships/", include("xietong.partnerships.urls")),
+    path("dashboard/", include("xietong.dashboard.urls")),
     path("jobs/", include("xietong.jobs.urls")),
     path("attachments/", include("xietong.attachments.urls")),
     path("notifications/", include("xietong.notifications.urls")),
