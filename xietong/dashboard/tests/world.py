@@ -58,6 +58,7 @@ def build(size: int = 3) -> World:
         for i in range(size + 1)
     ]
     authority = make_institution("河北省教育厅", "130000", kind="authority", stages="")
+    make_institution("三河市教体局", "131082", kind="authority", stages="")
     out = []
     for i in range(size):
         p = make_partnership(
