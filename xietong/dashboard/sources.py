@@ -18,6 +18,7 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from xietong.dashboard.scope import paths_of
@@ -247,8 +248,6 @@ BETWEEN = metrics.register(
 
 def param_values(metric: Metric, raw: Any) -> dict[str, str]:
     """The metric's parameters from a query string, each checked against its allowed values."""
-    from django.utils.translation import gettext as t
-
     from xietong.core.errors import InvalidInput
 
     out: dict[str, str] = {}
@@ -258,7 +257,7 @@ def param_values(metric: Metric, raw: Any) -> dict[str, str]:
             continue
         if allowed is not None and value not in allowed:
             raise InvalidInput(
-                t("“%(value)s” is not a value of %(name)s.") % {"value": value, "name": name}
+                gettext("“%(value)s” is not a value of %(name)s.") % {"value": value, "name": name}
             )
         out[name] = value
     return out
