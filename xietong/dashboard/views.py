@@ -105,7 +105,7 @@ def records_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def boundary(request: HttpRequest) -> HttpResponse:
+def boundary(request: HttpRequest) -> FileResponse:
     """The configured boundary GeoJSON (404 when none is configured)."""
     if not access.can(_actor(request), "dashboard.view"):
         raise Http404()

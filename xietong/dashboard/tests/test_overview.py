@@ -158,5 +158,5 @@ def test_it_serves_the_boundary_only_when_configured(
     f.write_text('{"type": "FeatureCollection", "features": []}')
     settings.XIETONG_MAP_BOUNDARY_GEOJSON = str(f)
     r = c.get("/dashboard/map/boundary.geojson")
-    assert r.status_code == 200 and b"FeatureCollection" in b"".join(r.streaming_content)
+    assert r.status_code == 200 and b"FeatureCollection" in r.getvalue()
     assert c.get("/dashboard/").context["chart_data"]["map"]["boundary"] is True
