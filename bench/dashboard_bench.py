@@ -38,8 +38,7 @@ def pages(period: str) -> list[PageSpec]:
         PageSpec(
             "cooperating",
             "list: cooperating schools",
-            lambda r: "/dashboard/records/?metric=partnerships.cooperating_hebei"
-            f"&period={period}",
+            lambda r: f"/dashboard/records/?metric=partnerships.cooperating_hebei&period={period}",
         ),
         PageSpec(
             "partnerships",

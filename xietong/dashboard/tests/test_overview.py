@@ -18,6 +18,7 @@ VIEWERS = ("hebei", "hebei_viewer", "langfang", "sanhe", "beijing")
 def client_for(world: World, name: str) -> Client:
     c = Client()
     assert c.login(username=name, password=PASSWORD)
+    c.cookies["django_language"] = "en"  # the refusals are read in English
     return c
 
 

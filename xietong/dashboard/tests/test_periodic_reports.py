@@ -90,6 +90,7 @@ def test_it_refuses_an_authority_outside_the_scope_and_a_bad_period(
 def test_it_refuses_on_the_page_with_a_message(world: World) -> None:
     c = Client()
     assert c.login(username="sanhe", password=PASSWORD)
+    c.cookies["django_language"] = "en"
     r = c.post("/dashboard/reports/", {"authority": "130000", "period": "2025Q3"})
     assert r.status_code == 422 and "outside the regions" in r.content.decode()
     r = c.post("/dashboard/reports/", {"authority": "131082", "period": "Q9"})
