@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "xietong.plan",
     "xietong.plan.indicators",
     "xietong.plan.reports",
+    "xietong.dashboard",
     "xietong.notifications",
     "xietong.demo",
 ]

@@ -2,8 +2,8 @@
 
 Exports (the audit log, coverage) stream their rows through :func:`write` into any binary
 file, so a job writes a million rows without holding them in memory. The xlsx writer is
-our own and small: a workbook is a zip of XML parts (ECMA-376), and one sheet of inline
-strings and numbers is all an export needs — no dependency, and cells are never formulas.
+our own and small: a workbook is a zip of XML parts (ECMA-376) of sheets of inline
+strings and numbers (:func:`write_workbook`; an export writes one, a periodic report several) — no dependency, and cells are never formulas.
 
 * Text cells that a spreadsheet would read as a formula (``=``, ``+``, ``-``, ``@`` first)
   are written with a leading apostrophe in CSV (OWASP "CSV injection"); in xlsx every text
@@ -106,10 +106,11 @@ _CONTENT_TYPES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>
 <Default Extension="xml" ContentType="application/xml"/>
 <Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>
-<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>
+{sheets}
 <Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>
 <Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>
 </Types>"""
+_SHEET_TYPE = '<Override PartName="/xl/worksheets/sheet{n}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
 
 _ROOT_RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
@@ -117,11 +118,13 @@ _ROOT_RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>
 </Relationships>"""
 
+# Sheet n is relationship rIdn; the styles come after the last sheet.
 _WORKBOOK_RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
-<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>
-<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>
+{sheets}
+<Relationship Id="rId{styles}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>
 </Relationships>"""
+_SHEET_REL = '<Relationship Id="rId{n}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet{n}.xml"/>'
 
 _STYLES_XML = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">
@@ -196,6 +199,108 @@ def _sheet_name(name: str) -> str:
     return clean[:31]
 
 
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet of a workbook: its name, columns and rows (streamed)."""
+
+    name: str
+    columns: Sequence[Column]
+    rows: Iterable[Sequence[Any]]
+
+
+def _write_sheet(part: IO[bytes], columns: Sequence[Column], rows: Iterable[Sequence[Any]]) -> int:
+    """A sheet's XML: a bold header row (frozen, with filters), then one row per item."""
+    letters = [_column_letter(i) for i in range(len(columns))]
+    cols = "".join(
+        f'<col min="{i + 1}" max="{i + 1}" width="{c.width}" customWidth="1"/>'
+        for i, c in enumerate(columns)
+    )
+    header = "".join(
+        f'<c r="{letters[i]}1" t="inlineStr" s="{_STYLES["header"]}">'
+        f'<is><t xml:space="preserve">{_text(c.label)}</t></is></c>'
+        for i, c in enumerate(columns)
+    )
+    part.write(
+        (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
+            'activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>'
+            f"<cols>{cols}</cols><sheetData>"
+            f'<row r="1">{header}</row>'
+        ).encode()
+    )
+    n = 0
+    for row in rows:
+        r = n + 2
+        cells = "".join(
+            _xlsx_cell(f"{letters[i]}{r}", v, c.kind)
+            for i, (v, c) in enumerate(zip(row, columns, strict=True))
+        )
+        part.write(f'<row r="{r}">{cells}</row>'.encode())
+        n += 1
+    last = f"{letters[-1]}{n + 1}" if letters else "A1"
+    part.write(f'</sheetData><autoFilter ref="A1:{last}"/></worksheet>'.encode())
+    return n
+
+
+def write_workbook(sheets: Iterable[Sheet], out: IO[bytes]) -> list[int]:
+    """A workbook of several sheets, each written as :func:`write_xlsx` writes one; returns
+    the rows of each. Sheet names are cleaned to Excel's rules and made unique."""
+    written: list[int] = []
+    entries: list[str] = []
+    names: list[str] = []
+    filters: list[str] = []
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("_rels/.rels", _ROOT_RELS)
+        zf.writestr("docProps/core.xml", _core_xml())
+        zf.writestr("xl/styles.xml", _STYLES_XML)
+        for index, sheet in enumerate(sheets):
+            n = index + 1
+            with zf.open(f"xl/worksheets/sheet{n}.xml", "w", force_zip64=True) as part:
+                rows = _write_sheet(part, sheet.columns, sheet.rows)
+            written.append(rows)
+            name = _sheet_name(sheet.name)
+            base, k = name, 2
+            while name.lower() in (x.lower() for x in names):
+                suffix = f" ({k})"
+                name, k = base[: 31 - len(suffix)] + suffix, k + 1
+            names.append(name)
+            quoted = escape(name.replace("'", "''"))
+            last = _column_letter(len(sheet.columns) - 1) if sheet.columns else "A"
+            entries.append(
+                f'<sheet name="{escape(name, {chr(34): "&quot;"})}" sheetId="{n}" r:id="rId{n}"/>'
+            )
+            filters.append(
+                f'<definedName name="_xlnm._FilterDatabase" localSheetId="{index}" hidden="1">'
+                f"'{quoted}'!$A$1:${last}${rows + 1}</definedName>"
+            )
+        count = len(written)
+        # Written last: they name every sheet, and the filters need the number of rows.
+        zf.writestr(
+            "[Content_Types].xml",
+            _CONTENT_TYPES.format(
+                sheets="\n".join(_SHEET_TYPE.format(n=n) for n in range(1, count + 1))
+            ),
+        )
+        zf.writestr(
+            "xl/_rels/workbook.xml.rels",
+            _WORKBOOK_RELS.format(
+                sheets="\n".join(_SHEET_REL.format(n=n) for n in range(1, count + 1)),
+                styles=count + 1,
+            ),
+        )
+        zf.writestr(
+            "xl/workbook.xml",
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+            f"<sheets>{''.join(entries)}</sheets>"
+            f"<definedNames>{''.join(filters)}</definedNames></workbook>",
+        )
+    return written
+
+
 def write_xlsx(
     columns: Sequence[Column],
     rows: Iterable[Sequence[Any]],
@@ -203,59 +308,7 @@ def write_xlsx(
     sheet: str = "Sheet1",
 ) -> int:
     """One sheet: a bold header row (frozen, with filters), then one row per item."""
-    letters = [_column_letter(i) for i in range(len(columns))]
-    n = 0
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("[Content_Types].xml", _CONTENT_TYPES)
-        zf.writestr("_rels/.rels", _ROOT_RELS)
-        zf.writestr("docProps/core.xml", _core_xml())
-        zf.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
-        zf.writestr("xl/styles.xml", _STYLES_XML)
-        with zf.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as part:
-            cols = "".join(
-                f'<col min="{i + 1}" max="{i + 1}" width="{c.width}" customWidth="1"/>'
-                for i, c in enumerate(columns)
-            )
-            header = "".join(
-                f'<c r="{letters[i]}1" t="inlineStr" s="{_STYLES["header"]}">'
-                f'<is><t xml:space="preserve">{_text(c.label)}</t></is></c>'
-                for i, c in enumerate(columns)
-            )
-            part.write(
-                (
-                    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                    '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-                    '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
-                    'activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>'
-                    f"<cols>{cols}</cols><sheetData>"
-                    f'<row r="1">{header}</row>'
-                ).encode()
-            )
-            for row in rows:
-                r = n + 2
-                cells = "".join(
-                    _xlsx_cell(f"{letters[i]}{r}", v, c.kind)
-                    for i, (v, c) in enumerate(zip(row, columns, strict=True))
-                )
-                part.write(f'<row r="{r}">{cells}</row>'.encode())
-                n += 1
-            last = f"{letters[-1]}{n + 1}" if letters else "A1"
-            part.write(f'</sheetData><autoFilter ref="A1:{last}"/></worksheet>'.encode())
-        # Written last: the filter's defined name needs the number of rows.
-        name = _sheet_name(sheet)
-        quoted = escape(name.replace("'", "''"))
-        span = f"$A$1:${letters[-1] if letters else 'A'}${n + 1}"
-        zf.writestr(
-            "xl/workbook.xml",
-            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-            f'<sheets><sheet name="{escape(name, {chr(34): "&quot;"})}" sheetId="1" r:id="rId1"/>'
-            "</sheets><definedNames>"
-            '<definedName name="_xlnm._FilterDatabase" localSheetId="0" hidden="1">'
-            f"'{quoted}'!{span}</definedName></definedNames></workbook>",
-        )
-    return n
+    return write_workbook([Sheet(sheet, columns, rows)], out)[0]
 
 
 XLSX = Format(

@@ -1,0 +1,26 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DashboardConfig(AppConfig):
+    name = "xietong.dashboard"
+    label = "dashboard"
+    verbose_name = _("Dashboard")
+
+    def ready(self) -> None:
+        from xietong.dashboard import (
+            access,  # noqa: F401  (the capabilities, the periodic reports' attachments)
+            sources,  # noqa: F401  (the metrics the dashboard reads, where no app has them)
+        )
+        from xietong.workbench.navigation import NavItem, register
+
+        register(
+            NavItem(
+                label=_("Dashboard"),
+                url_name="dashboard:overview",
+                icon="speedometer2",
+                capability="dashboard.view",
+                order=30,
+                section=_("The plan"),
+            )
+        )
