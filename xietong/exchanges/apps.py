@@ -11,12 +11,14 @@ class ExchangesConfig(AppConfig):
     def ready(self) -> None:
         from xietong.exchanges import (
             access,  # noqa: F401  (declares the rules)
+            agenda,
             attachments,
             pickers,  # noqa: F401  (registers the programs picker)
         )
         from xietong.workbench.navigation import NavItem, register
 
         attachments.register()  # evidence files on placement reports and logs
+        agenda.register()  # the workbench's queues
 
         section = _("Exchanges")
         entries = [

@@ -157,3 +157,12 @@ def dispatch_detail(actor: Actor, pk: int, partnership_id: int | None = None) ->
 def partnerships_of(actor: Actor, institution_id: int) -> QuerySet[Partnership]:
     """The partnerships the actor may read that an institution is a member of."""
     return partnerships_for(actor, PartnershipFilters(institution_id=institution_id))
+
+
+def drafts_to_activate(actor: Actor) -> QuerySet[Partnership]:
+    """Draft partnerships the actor may activate (it manages their region), oldest first."""
+    return (
+        Partnership.objects.filter(access.verb_q(actor, Partnership, "activate"))
+        .select_related("region")
+        .order_by("created_at", "id")
+    )
