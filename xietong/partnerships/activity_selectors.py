@@ -16,6 +16,7 @@ from xietong.institutions.models import Institution
 from xietong.partnerships import activity_access as _declarations  # noqa: F401
 from xietong.partnerships.choices import ActivityKind, PartnershipKind
 from xietong.partnerships.models import Activity
+from xietong.partnerships.selectors import region_option
 from xietong.regions.models import Region
 from xietong.regions.selectors import under_paths_q
 
@@ -40,13 +41,8 @@ class ActivityFilters:
         choices=PartnershipKind.choices,
         empty=_("All kinds of partnership"),
     )
-    region_id: int | None = option(
-        None,
-        label=_("Region"),
-        param="region",
-        picker="regions",
-        empty=_("All regions"),
-        help=_("Activities with a participating institution in this region."),
+    region_id: int | None = region_option(
+        _("Activities with a participating institution in this region.")
     )
     institution_id: int | None = option(
         None,

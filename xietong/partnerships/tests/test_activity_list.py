@@ -44,6 +44,18 @@ def world(cast: Any) -> dict[str, Activity]:
     return {**found, "lecture": lecture}
 
 
+def visits(world: dict[str, Activity], n: int, institutions: list[Any]) -> None:
+    """``n`` visits 互访00… of the Xiongxian partnership on 2025-04-01."""
+    for i in range(n):
+        a = Activity.objects.create(
+            partnership=world["lecture"].partnership,
+            kind=ActivityKind.VISIT,
+            title=f"互访{i:02d}",
+            occurred_on=dt.date(2025, 4, 1),
+        )
+        a.institutions.set(institutions)
+
+
 def titles(client: Any, cast: Any, user: str, **query: Any) -> list[str]:
     client.force_login(cast.users[user])
     client.cookies["django_language"] = "en"
@@ -105,15 +117,7 @@ def test_it_answers_an_htmx_filter_with_the_results_only(client, cast, world):
 
 
 def test_it_pages_the_list(client, cast, world):
-    p = world["lecture"].partnership
-    for i in range(30):
-        a = Activity.objects.create(
-            partnership=p,
-            kind=ActivityKind.VISIT,
-            title=f"互访{i:02d}",
-            occurred_on=dt.date(2025, 4, 1),
-        )
-        a.institutions.set([cast.xiongxian_school])
+    visits(world, 30, [cast.xiongxian_school])
     client.force_login(cast.users["beijing"])
     first = client.get(URL, {"page_size": 20}).content.decode()
     second = client.get(URL, {"page_size": 20, "page": 2}).content.decode()
@@ -136,15 +140,7 @@ def test_its_queries_do_not_grow_with_the_rows(client, cast, world):
         return len(ctx.captured_queries)
 
     few = queries()
-    p = world["lecture"].partnership
-    for i in range(15):
-        a = Activity.objects.create(
-            partnership=p,
-            kind=ActivityKind.VISIT,
-            title=f"互访{i}",
-            occurred_on=dt.date(2025, 4, 1),
-        )
-        a.institutions.set([cast.xiongxian_school, cast.tongzhou_school])
+    visits(world, 15, [cast.xiongxian_school, cast.tongzhou_school])
     assert queries() == few
     assert few <= 14
 
