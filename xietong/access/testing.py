@@ -315,3 +315,31 @@ class Matrix:
         if expected is not None and code != expected:
             wrong.append(f"{cell} — the POST answers {code}")
         return wrong + self._check_done(cell, verb, obj, "the POST", before)
+
+
+def door_tests(matrix: Matrix) -> tuple[Callable[..., None], ...]:
+    """The table's three tests — services, API, pages — for a module whose ``cast`` and
+    ``world`` fixtures give the users and the objects by name::
+
+        (
+            test_it_allows_through_the_services_exactly_what_the_table_says,
+            test_it_answers_through_the_api_exactly_what_the_table_says,
+            test_it_shows_pages_and_buttons_exactly_where_the_table_says,
+        ) = door_tests(MATRIX)
+
+    Each fails with the list of the cells that disagree.
+    """
+
+    def services(cast: Any, world: Mapping[str, Model]) -> None:
+        wrong = matrix.check_services(cast.actor, world)
+        assert wrong == [], "\n".join(wrong)
+
+    def api(cast: Any, world: Mapping[str, Model]) -> None:
+        wrong = matrix.check_api(Api(cast.actor), world)
+        assert wrong == [], "\n".join(wrong)
+
+    def web(cast: Any, world: Mapping[str, Model]) -> None:
+        wrong = matrix.check_web(lambda client, user: client.force_login(cast.users[user]), world)
+        assert wrong == [], "\n".join(wrong)
+
+    return services, api, web

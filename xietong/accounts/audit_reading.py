@@ -116,6 +116,16 @@ def describe(
     _events[action] = EventText(action, group, label, text, refs)
 
 
+# A table of an app's actions: (action, label, sentence, the references its sentence names).
+Events = list[tuple[str, str | Promise, Text, dict[str, Ref]]]
+
+
+def describe_all(group: str | Promise, events: Events) -> None:
+    """Declare the sentences of a table of actions (see :func:`describe`)."""
+    for action, label, text, refs in events:
+        describe(group, action, label, text, **refs)
+
+
 def described(action: str) -> EventText | None:
     return _events.get(action)
 

@@ -8,7 +8,15 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from xietong.accounts.audit_reading import Facts, Ref, by_pk, choice_label, describe, object_type
+from xietong.accounts.audit_reading import (
+    Events,
+    Facts,
+    Ref,
+    by_pk,
+    choice_label,
+    describe_all,
+    object_type,
+)
 from xietong.accounts.models import ApiToken, Role, User
 
 GROUP = gettext_lazy("Accounts")
@@ -115,7 +123,7 @@ def _locked(f: Facts) -> str:
     return _("%(object)s was locked after too many wrong passwords") % f
 
 
-EVENTS: list[tuple[str, Any, Any, dict[str, Ref]]] = [
+EVENTS: Events = [
     (
         "auth.sign_in",
         pgettext_lazy("audit action", "Signed in"),
@@ -268,5 +276,4 @@ EVENTS: list[tuple[str, Any, Any, dict[str, Ref]]] = [
     ),
 ]
 
-for action, label, text, refs in EVENTS:
-    describe(GROUP, action, label, text, **refs)
+describe_all(GROUP, EVENTS)

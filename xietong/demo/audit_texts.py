@@ -81,3 +81,19 @@ describe(
         % {**f, "partnerships": _count(f, "detail.partnerships")}
     ),
 )
+describe(
+    GROUP,
+    "demo.recommendations_delete",
+    gettext_lazy("Demo partner recommendations removed"),
+    lambda f: (
+        _(
+            "%(actor)s removed the partner recommendations of a replaced synthetic population: "
+            "%(recommendations)s recommendations, %(partnerships)s draft partnerships"
+        )
+        % {
+            **f,
+            "recommendations": _count(f, "detail.recommendations"),
+            "partnerships": _count(f, "detail.partnerships"),
+        }
+    ),
+)

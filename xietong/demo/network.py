@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from xietong.accounts import audit
@@ -48,6 +49,7 @@ from xietong.partnerships.network import (
     cooperation_counts,
     sides_on,
 )
+from xietong.partnerships.recommendation_models import Proposal, RecommendationRun
 
 NOTE = "示例数据：按报道的京津冀学校合作规模合成的合作项目。"
 # The reported outcomes, read at the end of the month they were reported for (facts.md).
@@ -312,6 +314,48 @@ def unload() -> int:
         detail={"partnerships": len(ids)},
     )
     return len(ids)
+
+
+def unload_recommendations(institution_ids: list[list[int]]) -> tuple[int, int]:
+    """Delete the partner recommendations that name an institution of the id ranges (a
+    population ``--replace`` deletes) and the draft partnerships their accepted proposals
+    registered with such an institution; returns how many of each.
+
+    Both are worked on the demo — a recommendation is asked for and accepted on its page —
+    and both refer to the schools being replaced, which the registry refuses to delete. A
+    recommendation is computed again in a moment; a partnership past its draft is not
+    touched (the replacement is then refused by name)."""
+    in_ranges = Q(pk__in=[])
+    for first, last in institution_ids:
+        in_ranges |= Q(institution_id__gte=first, institution_id__lte=last)
+    named_here = Q(pk__in=[])
+    for first, last in institution_ids:
+        named_here |= Q(school_id__gte=first, school_id__lte=last)
+        named_here |= Q(partner_id__gte=first, partner_id__lte=last)
+    runs = RecommendationRun.objects.filter(
+        pk__in=Proposal.objects.filter(named_here).values("run_id")
+    )
+    drafts = Partnership.objects.filter(
+        recommended=True,
+        status=S.DRAFT,
+        pk__in=Member.objects.filter(in_ranges).values("partnership_id"),
+    )
+    draft_ids = list(drafts.values_list("pk", flat=True))
+    run_ids = list(runs.values_list("pk", flat=True))
+    if not draft_ids and not run_ids:
+        return 0, 0
+    Activity.objects.filter(partnership_id__in=draft_ids).delete()
+    Member.objects.filter(partnership_id__in=draft_ids).delete()
+    Partnership.objects.filter(pk__in=draft_ids).delete()
+    RecommendationRun.objects.filter(pk__in=run_ids).delete()  # with their proposals
+    audit.record(
+        named.demo_actor(),
+        "demo.recommendations_delete",
+        object_type="partnerships.recommendationrun",
+        label="partner recommendations of the replaced population",
+        detail={"recommendations": len(run_ids), "partnerships": len(draft_ids)},
+    )
+    return len(run_ids), len(draft_ids)
 
 
 def load(seed: int = 0) -> Result:

@@ -1,4 +1,5 @@
-"""What waits for the actor in exchanges: the selectors the workbench composes.
+"""What waits for the actor in exchanges: the queues it registers with the workbench
+(:func:`register`, see :mod:`xietong.workbench.queues`).
 
 Every read goes through the access mechanism (``read_q``, ``verb_q``, ``relation_q``) and
 returns a :class:`Queue` — how many rows there are, the first few, each with the page where
@@ -17,7 +18,7 @@ The dates a teacher is held to are derived here, and only here:
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
@@ -54,39 +55,22 @@ from xietong.exchanges.models import (
 )
 from xietong.exchanges.services.applications import eligibility_problems
 from xietong.institutions.models import Institution, RegionTally, Staff
+from xietong.workbench.queues import (
+    INSTITUTION,
+    LIMIT,
+    PERSON,
+    REGION,
+    Build,
+    Item,
+    Queue,
+    QueueSource,
+    queue_of,
+    register_queue,
+)
 
-LIMIT = 5  # rows shown per queue; the count and the link give the rest
 CANDIDATES = 100  # open programs checked against a teacher's record (the rest: a link)
 RECENT_DAYS = 14  # logs and reports that are "new" for the schools
 TREND_TERMS = 4
-
-
-@dataclass(frozen=True)
-class Item:
-    """One row of a queue: what, its next step, where it is done, by when."""
-
-    title: str
-    step: str
-    url: str
-    due: dt.date | None = None
-    overdue: bool = False
-    waiting: bool = False  # the next step is someone else's
-    status: str = ""
-
-
-@dataclass(frozen=True)
-class Queue:
-    key: str
-    label: str
-    count: int
-    items: list[Item]
-    url: str  # the full list, or where the work is done
-    more_label: str = ""
-    note: str = ""  # a sentence under the queue (why some rows are not here)
-    more: int = field(init=False, default=0)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "more", max(0, self.count - len(self.items)))
 
 
 def _today() -> dt.date:
@@ -354,20 +338,6 @@ def _placement_of(app: Application) -> Placement | None:
 # --- the school --------------------------------------------------------------------------------
 
 
-def _queue(
-    key: str,
-    label: str,
-    qs: QuerySet[Any],
-    item: Any,
-    url: str,
-    limit: int,
-    more_label: str = "",
-) -> Queue:
-    rows = list(qs[:limit])
-    count = len(rows) if len(rows) < limit else qs.count()
-    return Queue(key, label, count, [item(r) for r in rows], url, more_label or _("Open the list"))
-
-
 def _applicant_item(step: str, url_name: str) -> Any:
     def item(app: Application) -> Item:
         return Item(
@@ -387,7 +357,7 @@ def to_recommend(actor: Actor, limit: int = LIMIT) -> Queue:
         .prefetch_related(None)
         .order_by("submitted_at", "pk")
     )
-    return _queue(
+    return queue_of(
         "to-recommend",
         _("Applications to recommend"),
         qs,
@@ -463,7 +433,7 @@ def placements_to_start(actor: Actor, limit: int = LIMIT) -> Queue:
         .filter(access.verb_q(actor, Placement, "start"), starts_on__lte=soon)
         .order_by("starts_on", "pk")
     )
-    return _queue(
+    return queue_of(
         "to-start",
         _("Placements to start"),
         qs,
@@ -480,7 +450,7 @@ def host_reports_due(actor: Actor, limit: int = LIMIT) -> Queue:
         .filter(selectors.completion_reports_q("due", AuthorSide.HOST))
         .order_by("ends_on", "pk")
     )
-    return _queue(
+    return queue_of(
         "host-reports",
         _("Host reports to write"),
         qs,
@@ -510,7 +480,7 @@ def recent_writing(actor: Actor, limit: int = LIMIT) -> Queue:
             url=reverse("exchanges:placement_detail", args=[p.pk]),
         )
 
-    return _queue(
+    return queue_of(
         "new-logs",
         _("New weekly logs to read"),
         qs,
@@ -540,7 +510,7 @@ def returns_to_close(actor: Actor, limit: int = LIMIT) -> Queue:
             return _("Record the return duty at home"), None
         return _("Every return duty is done: close the exchange"), None
 
-    return _queue(
+    return queue_of(
         "returns",
         _("Returned teachers"),
         qs,
@@ -548,20 +518,6 @@ def returns_to_close(actor: Actor, limit: int = LIMIT) -> Queue:
         f"{reverse('exchanges:placement_list')}?status={PlacementStatus.COMPLETED}",
         limit,
     )
-
-
-def school_queues(actor: Actor, limit: int = LIMIT) -> list[Queue]:
-    """The institution admin's work in exchanges."""
-    if not access.can(actor, "exchanges.recommend"):
-        return []
-    return [
-        to_recommend(actor, limit),
-        offers_to_make(actor, limit),
-        placements_to_start(actor, limit),
-        host_reports_due(actor, limit),
-        returns_to_close(actor, limit),
-        recent_writing(actor, limit),
-    ]
 
 
 # --- the authority -----------------------------------------------------------------------------
@@ -572,7 +528,7 @@ def approvals_due(actor: Actor, limit: int = LIMIT) -> Queue:
     today = _today()
     waiting = selectors.applications_to_approve(actor).prefetch_related(None)
     qs = waiting.filter(notice_ends_on__lt=today).order_by("notice_ends_on", "pk")
-    queue = _queue(
+    queue = queue_of(
         "approvals",
         _("Approvals due"),
         qs,
@@ -613,7 +569,7 @@ def runs_to_publish(actor: Actor, limit: int = LIMIT) -> Queue:
             status=str(RunStatus(run.status).label),
         )
 
-    return _queue(
+    return queue_of(
         "runs", _("Matching runs to publish"), qs, item, reverse("exchanges:matching"), limit
     )
 
@@ -625,7 +581,7 @@ def reports_overdue(actor: Actor, limit: int = LIMIT) -> Queue:
         .filter(selectors.completion_reports_q("overdue"))
         .order_by("ends_on", "pk")
     )
-    return _queue(
+    return queue_of(
         "overdue",
         _("Completion reports overdue"),
         qs,
@@ -640,15 +596,31 @@ def reports_overdue(actor: Actor, limit: int = LIMIT) -> Queue:
     )
 
 
-def authority_queues(actor: Actor, limit: int = LIMIT) -> list[Queue]:
-    """The authority admin's work in exchanges (a viewer has none: they watch the counts)."""
-    if not access.can(actor, "exchanges.approve"):
-        return []
-    return [
-        approvals_due(actor, limit),
-        runs_to_publish(actor, limit),
-        reports_overdue(actor, limit),
+def register() -> None:
+    """Register the exchanges' queues with the workbench (from ``ExchangesConfig.ready``):
+    the teacher's own, the institution admin's and the authority admin's (a viewer has
+    none: they watch the counts)."""
+    sources: list[tuple[str, str, list[Build]]] = [
+        (PERSON, "exchanges.apply", [my_exchanges, programs_open_to_me]),
+        (
+            INSTITUTION,
+            "exchanges.recommend",
+            [
+                to_recommend,
+                offers_to_make,
+                placements_to_start,
+                host_reports_due,
+                returns_to_close,
+                recent_writing,
+            ],
+        ),
+        (REGION, "exchanges.approve", [approvals_due, runs_to_publish, reports_overdue]),
     ]
+    for audience, capability, builds in sources:
+        for order, build in enumerate(builds, start=10):
+            register_queue(
+                QueueSource(f"exchanges.{build.__name__}", audience, build, capability, order)
+            )
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ class ExchangesConfig(AppConfig):
     def ready(self) -> None:
         from xietong.exchanges import (
             access,  # noqa: F401  (declares the rules)
+            agenda,
             attachments,
             pickers,  # noqa: F401  (registers the programs picker)
         )
@@ -20,6 +21,7 @@ class ExchangesConfig(AppConfig):
         from xietong.exchanges import metrics
 
         metrics.register_all()  # the plan's indicators count placements and coverage
+        agenda.register()  # the workbench's queues
 
         section = _("Exchanges")
         entries = [

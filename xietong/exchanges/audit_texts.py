@@ -9,11 +9,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from xietong.accounts.audit_reading import (
+    Events,
     Facts,
     Ref,
     by_pk,
     choice_label,
-    describe,
+    describe_all,
     field_names,
     object_type,
 )
@@ -212,7 +213,7 @@ APP_STEPS = {
     ),
 }
 
-EVENTS: list[tuple[str, Any, Any, dict[str, Ref]]] = [
+EVENTS: Events = [
     (
         "exchanges.program.create",
         gettext_lazy("Program created"),
@@ -332,5 +333,4 @@ EVENTS: list[tuple[str, Any, Any, dict[str, Ref]]] = [
     ("exchanges.coverage.export", gettext_lazy("Coverage exported"), _coverage_export, {}),
 ]
 
-for action, label, text, refs in EVENTS:
-    describe(GROUP, action, label, text, **refs)
+describe_all(GROUP, EVENTS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from xietong import access
@@ -14,8 +14,11 @@ from xietong.core.errors import NotFound
 from xietong.core.filters import DateTextField, option
 from xietong.institutions.models import Institution
 from xietong.partnerships import activity_access as _declarations  # noqa: F401
-from xietong.partnerships.choices import ActivityKind
+from xietong.partnerships.choices import ActivityKind, PartnershipKind
 from xietong.partnerships.models import Activity
+from xietong.partnerships.selectors import region_option
+from xietong.regions.models import Region
+from xietong.regions.selectors import under_paths_q
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,15 @@ class ActivityFilters:
     )
     kind: str = option(
         "", label=_("Kind"), choices=ActivityKind.choices, empty=_("All kinds of activity")
+    )
+    partnership_kind: str = option(
+        "",
+        label=_("Kind of partnership"),
+        choices=PartnershipKind.choices,
+        empty=_("All kinds of partnership"),
+    )
+    region_id: int | None = region_option(
+        _("Activities with a participating institution in this region.")
     )
     institution_id: int | None = option(
         None,
@@ -51,6 +63,15 @@ def activities_for(actor: Actor, filters: ActivityFilters | None = None) -> Quer
         qs = qs.filter(partnership_id=f.partnership_id)
     if f.kind:
         qs = qs.filter(kind=f.kind)
+    if f.partnership_kind:
+        qs = qs.filter(partnership__kind=f.partnership_kind)
+    if f.region_id is not None:
+        region = Region.objects.filter(pk=f.region_id).only("path").first()
+        paths = [region.path] if region is not None else []
+        taking_part = Activity.institutions.through.objects.filter(
+            under_paths_q(paths, "institution__region_path"), activity=OuterRef("pk")
+        )
+        qs = qs.filter(Exists(taking_part))
     if f.institution_id is not None:
         qs = qs.filter(institutions=f.institution_id)
     if f.date_from:

@@ -30,6 +30,16 @@ def setup() -> None:
     )
     register(
         NavItem(
+            label=_("Partnership activities"),
+            url_name="partnerships:activities",
+            icon="calendar-event",
+            capability="partnerships.list",
+            order=36,
+            section=_("Collaboration"),
+        )
+    )
+    register(
+        NavItem(
             label=_("Gaps in the network"),
             url_name="partnerships:gaps",
             icon="exclamation-diamond",

@@ -1,5 +1,5 @@
-"""Pages of activities: log one (with evidence), its page, edit, delete, and the timelines
-of a partnership (a section of its page) and of an institution."""
+"""Pages of activities: the list with its filters, log one (with evidence), its page, edit,
+delete, and the timelines of a partnership (a section of its page) and of an institution."""
 
 from __future__ import annotations
 
@@ -17,12 +17,14 @@ from django.views.decorators.http import require_POST
 
 from xietong import access
 from xietong.core.errors import Conflict, InvalidInput, PermissionDenied
+from xietong.core.htmx import list_response
 from xietong.core.paging import paginate
 from xietong.core.views import apply_errors, refusals
 from xietong.institutions.models import Staff
 from xietong.partnerships import activity_selectors as sel
 from xietong.partnerships import selectors
 from xietong.partnerships.choices import ActivityKind
+from xietong.partnerships.forms import ActivityFilterForm
 from xietong.partnerships.models import Activity, Partnership
 from xietong.partnerships.services import activities as services
 
@@ -109,6 +111,25 @@ def _initial(a: Activity) -> dict[str, Any]:
         "institutions": [str(i) for i in a.institutions.values_list("pk", flat=True)],
         "people": [str(i) for i in a.people.values_list("pk", flat=True)],
     }
+
+
+@login_required
+@refusals
+def activity_list(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    if not access.can(actor, "partnerships.list"):
+        raise PermissionDenied(_("Your roles do not include partnerships."))
+    form = ActivityFilterForm(request.GET, actor=actor)
+    page = None
+    if form.is_valid():
+        qs = sel.activities_for(actor, form.filters())
+        page = paginate(qs, request.GET.get("page"), form.cleaned_data["page_size"])
+    return list_response(
+        request,
+        "partnerships/activities/list.html",
+        "partnerships/activities/_results.html",
+        {"form": form, "page": page},
+    )
 
 
 @login_required

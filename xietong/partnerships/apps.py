@@ -11,6 +11,7 @@ class PartnershipsConfig(AppConfig):
         from xietong.partnerships import (
             access,  # noqa: F401  (declares the rules)
             pickers,  # noqa: F401  (registers the partnerships' pickers)
+            queues,
             recommendation_setup,  # noqa: F401  (partner recommendations)
         )
         from xietong.partnerships.activity_setup import setup as activities_setup
@@ -22,6 +23,7 @@ class PartnershipsConfig(AppConfig):
 
         metrics.register_all()  # the plan's indicators count partnerships and schools
         activities_setup()  # activities, evidence, the timeline section, the network pages
+        queues.register()  # the workbench's queues
 
         register(
             NavItem(

@@ -3,12 +3,18 @@ people dispatched (see ``accounts.audit_reading``)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from xietong.accounts.audit_reading import Facts, Ref, by_pk, describe, field_names, object_type
+from xietong.accounts.audit_reading import (
+    Events,
+    Facts,
+    Ref,
+    by_pk,
+    describe_all,
+    field_names,
+    object_type,
+)
 from xietong.partnerships.models import Dispatch, Member, Partnership, PartnershipTerm
 
 GROUP = gettext_lazy("Partnerships")
@@ -87,7 +93,7 @@ def _year(f: Facts) -> str:
     return f"{year}–{int(year) + 1}" if isinstance(year, int) else "—"
 
 
-EVENTS: list[tuple[str, Any, Any, dict[str, Ref]]] = [
+EVENTS: Events = [
     (
         "partnerships.partnership.create",
         gettext_lazy("Partnership registered"),
@@ -172,6 +178,5 @@ EVENTS: list[tuple[str, Any, Any, dict[str, Ref]]] = [
     ),
 ]
 
-for action, label, text, refs in EVENTS:
-    describe(GROUP, action, label, text, **refs)
+describe_all(GROUP, EVENTS)
 from xietong.partnerships.agreements import audit_texts as _agreements  # noqa: E402,F401

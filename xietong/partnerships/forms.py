@@ -15,6 +15,7 @@ from xietong.core.filters import filter_form
 from xietong.core.pickers import BoundPicker, PickerField, PickerForm
 from xietong.core.widgets import QuickSelect
 from xietong.partnerships import services
+from xietong.partnerships.activity_selectors import ActivityFilters
 from xietong.partnerships.choices import AidRound, AllianceType, MemberRole, PartnershipKind
 from xietong.partnerships.models import Partnership
 from xietong.partnerships.selectors import PartnershipFilters
@@ -23,6 +24,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MEMBER_ROWS = 8  # members given with a new partnership; more are added on its page
 
 PartnershipFilterForm = filter_form(PartnershipFilters)
+ActivityFilterForm = filter_form(ActivityFilters)
 
 
 def _date(label: Any, required: bool = True, **kwargs: Any) -> forms.DateField:

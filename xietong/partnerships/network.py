@@ -32,6 +32,7 @@ from xietong.institutions.choices import Kind, Stage
 from xietong.institutions.models import Institution
 from xietong.partnerships.choices import PartnershipKind, PartnershipStatus
 from xietong.partnerships.models import Activity, Member, Partnership
+from xietong.partnerships.selectors import region_option
 from xietong.regions.models import Region, RegionGroup
 from xietong.regions.selectors import under_paths_q
 
@@ -57,9 +58,7 @@ class NetworkFilters:
     )
     kind: str = option("", label=_("Kind"), choices=PartnershipKind.choices, empty=_("All kinds"))
     stage: str = option("", label=_("Stage"), choices=Stage.choices, empty=_("All stages"))
-    region_id: int | None = option(
-        None, label=_("Region"), param="region", picker="regions", empty=_("All regions")
-    )
+    region_id: int | None = region_option()
     group: str = option("", label=_("Region group"), choices=_groups, empty=_("All groups"))
 
     def day(self) -> dt.date:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from xietong import access
 from xietong.accounts.access import Actor
@@ -21,6 +21,19 @@ def runs_for(actor: Actor) -> QuerySet[RecommendationRun]:
         .select_related("region", "job", "created_by")
         .annotate(accepted=Count("proposals", filter=Q(proposals__status=ProposalStatus.ACCEPTED)))
         .order_by("-id")
+    )
+
+
+def runs_to_decide(actor: Actor) -> QuerySet[RecommendationRun]:
+    """Runs with proposals the actor may still accept or dismiss, oldest first, each with
+    ``undecided``: how many."""
+    decidable = Proposal.objects.filter(
+        access.verb_q(actor, Proposal, "accept"), run=OuterRef("pk")
+    )
+    return (
+        RecommendationRun.objects.filter(access.read_q(actor, RecommendationRun), Exists(decidable))
+        .annotate(undecided=Count("proposals", filter=Q(proposals__status=ProposalStatus.PROPOSED)))
+        .order_by("created_at", "id")
     )
 
 

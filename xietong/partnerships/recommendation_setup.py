@@ -8,11 +8,10 @@ from django.utils.translation import gettext_lazy
 
 from xietong.accounts.audit_reading import by_pk, describe, object_type
 from xietong.partnerships import recommendation_access  # noqa: F401  (declares the rules)
+from xietong.partnerships.audit_texts import GROUP
 from xietong.partnerships.recommendation_models import Proposal, RecommendationRun
 from xietong.partnerships.services import recommendations  # noqa: F401  (the job kind)
 from xietong.workbench.navigation import NavItem, register
-
-GROUP = gettext_lazy("Partnerships")
 
 
 def _runs(keys: list[str]) -> dict[str, dict[str, str]]:

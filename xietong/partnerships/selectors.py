@@ -21,6 +21,13 @@ from xietong.regions.models import Region
 from xietong.regions.selectors import under_paths_q
 
 
+def region_option(help: Any = None) -> Any:
+    """The region filter of partnerships' lists (``?region=<id>``, the regions picker)."""
+    return option(
+        None, label=_("Region"), param="region", picker="regions", empty=_("All regions"), help=help
+    )
+
+
 @dataclass(frozen=True)
 class PartnershipFilters:
     """The partnership list's filters (page and API alike)."""
@@ -32,13 +39,8 @@ class PartnershipFilters:
         choices=PartnershipStatus.choices,
         empty=_("All statuses"),
     )
-    region_id: int | None = option(
-        None,
-        label=_("Region"),
-        param="region",
-        picker="regions",
-        empty=_("All regions"),
-        help=_("Partnerships managed in this region or with a member in it."),
+    region_id: int | None = region_option(
+        _("Partnerships managed in this region or with a member in it.")
     )
     institution_id: int | None = option(
         None,
@@ -157,3 +159,12 @@ def dispatch_detail(actor: Actor, pk: int, partnership_id: int | None = None) ->
 def partnerships_of(actor: Actor, institution_id: int) -> QuerySet[Partnership]:
     """The partnerships the actor may read that an institution is a member of."""
     return partnerships_for(actor, PartnershipFilters(institution_id=institution_id))
+
+
+def drafts_to_activate(actor: Actor) -> QuerySet[Partnership]:
+    """Draft partnerships the actor may activate (it manages their region), oldest first."""
+    return (
+        Partnership.objects.filter(access.verb_q(actor, Partnership, "activate"))
+        .select_related("region")
+        .order_by("created_at", "id")
+    )

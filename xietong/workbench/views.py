@@ -1,9 +1,10 @@
 """The home page: a workbench of what waits for the signed-in user, role by role.
 
-It only composes the selectors of the apps that own the data — exchanges' queues, the
-registry's and the region's counts, accounts' states and the audit log's, the reader's
-notifications — each of which applies the access rules; the page holds none of its own.
-Every panel shows counts and the first few rows, each linked to where the work is done.
+It only composes the selectors of the apps that own the data — the queues they register
+(:mod:`xietong.workbench.queues`), the registry's and the region's counts, accounts' states
+and the audit log's, the reader's notifications — each of which applies the access rules;
+the page holds none of its own. Every panel shows counts and the first few rows, each
+linked to where the work is done.
 """
 
 from __future__ import annotations
@@ -20,21 +21,21 @@ from xietong.accounts import selectors as accounts
 from xietong.exchanges import agenda
 from xietong.institutions import selectors as registry
 from xietong.notifications import selectors as notifications
+from xietong.workbench.queues import INSTITUTION, LIMIT, PERSON, REGION, Queue, queues_for
 
 NOTIFICATIONS_SHOWN = 5
 
 
-def _split(queues: list[agenda.Queue]) -> dict[str, list[agenda.Queue]]:
+def _split(queues: list[Queue]) -> dict[str, list[Queue]]:
     """Queues with rows (or a note) as panels; the empty ones as one line of links."""
     busy = [q for q in queues if q.items or q.note]
     return {"busy": busy, "clear": [q for q in queues if q not in busy]}
 
 
-def _teacher(actor: Any) -> dict[str, Any] | None:
-    if not access.can(actor, "exchanges.apply"):
-        return None
-    queues = [agenda.my_exchanges(actor), agenda.programs_open_to_me(actor)]
-    return {"queues": _split([q for q in queues if q is not None])}
+def _section(actor: Any, audience: str) -> dict[str, Any] | None:
+    """The queues of one audience, or None when none of them is the actor's."""
+    found = queues_for(actor, audience)
+    return {"queues": _split(found)} if found else None
 
 
 def _authority(actor: Any) -> dict[str, Any] | None:
@@ -45,7 +46,7 @@ def _authority(actor: Any) -> dict[str, Any] | None:
         "area": codes.pop() if len(codes) == 1 else "",
         "counts": registry.region_counts(actor),
         "exchanges": agenda.region_exchanges(actor),
-        "queues": _split(agenda.authority_queues(actor)),
+        "queues": _split(queues_for(actor, REGION)),
     }
 
 
@@ -56,8 +57,8 @@ def _security(actor: Any) -> dict[str, Any] | None:
     recent = alerts.recent_alerts(actor)
     return {
         "states": accounts.account_states(actor),
-        "locked": list(locked[: agenda.LIMIT]),
-        "alerts": audit_reading.render(list(recent[: agenda.LIMIT])),
+        "locked": list(locked[:LIMIT]),
+        "alerts": audit_reading.render(list(recent[:LIMIT])),
         "alert_count": recent.count(),
     }
 
@@ -81,10 +82,9 @@ def _notifications(actor: Any) -> dict[str, Any]:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
-    school = agenda.school_queues(actor)
     context = {
-        "teacher": _teacher(actor),
-        "school": {"queues": _split(school)} if school else None,
+        "teacher": _section(actor, PERSON),
+        "school": _section(actor, INSTITUTION),
         "authority": _authority(actor),
         "security": _security(actor),
         "audit": _audit(actor),

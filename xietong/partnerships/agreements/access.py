@@ -16,8 +16,9 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from xietong.access import Guard, Policy, Rule, declare
+from xietong.access import Guard, Policy, Rule, capability, declare
 from xietong.access import reach as r
+from xietong.accounts.models import Role
 from xietong.partnerships.access import CHANGEABLE, READERS
 from xietong.partnerships.choices import PartnershipStatus, VersionStatus
 from xietong.partnerships.models import Agreement, AgreementVersion, Partnership
@@ -90,3 +91,6 @@ declare(
         },
     )
 )
+
+# Who is shown the approval inbox (an admin of a member institution approves its versions).
+capability("partnerships.approve", Role.INSTITUTION_ADMIN)

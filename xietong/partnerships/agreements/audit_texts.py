@@ -3,15 +3,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from xietong.accounts.audit_reading import Ref, by_pk, describe, object_type
+from xietong.accounts.audit_reading import Events, by_pk, describe_all, object_type
+from xietong.partnerships.audit_texts import GROUP
 from xietong.partnerships.models import Agreement, AgreementVersion
-
-GROUP = gettext_lazy("Partnerships")
 
 
 def _agreements(keys: list[str]) -> dict[str, dict[str, str]]:
@@ -31,7 +28,7 @@ def _versions(keys: list[str]) -> dict[str, dict[str, str]]:
 object_type("partnerships.agreement", gettext_lazy("agreement"), _agreements)
 object_type("partnerships.agreementversion", gettext_lazy("agreement version"), _versions)
 
-EVENTS: list[tuple[str, Any, Any, dict[str, Ref]]] = [
+EVENTS: Events = [
     (
         "partnerships.agreement.create",
         gettext_lazy("Agreement started"),
@@ -70,5 +67,4 @@ EVENTS: list[tuple[str, Any, Any, dict[str, Ref]]] = [
     ),
 ]
 
-for action, label, text, refs in EVENTS:
-    describe(GROUP, action, label, text, **refs)
+describe_all(GROUP, EVENTS)

@@ -13,8 +13,7 @@ import pytest
 from django.urls import reverse
 
 from xietong import access
-from xietong.access.testing import Api, Matrix, Verb
-from xietong.accounts.models import User
+from xietong.access.testing import Matrix, Verb, door_tests
 from xietong.partnerships import activity_selectors as sel
 from xietong.partnerships.models import Activity
 from xietong.partnerships.services import activities as services
@@ -99,20 +98,11 @@ def world(cast):
     return w.world(cast)
 
 
-def test_it_allows_activities_through_the_services_exactly_as_the_table_says(cast, world):
-    wrong = MATRIX.check_services(cast.actor, world)
-    assert wrong == [], "\n".join(wrong)
-
-
-def test_it_answers_activities_through_the_api_exactly_as_the_table_says(cast, world):
-    wrong = MATRIX.check_api(Api(cast.actor), world)
-    assert wrong == [], "\n".join(wrong)
-
-
-def test_it_shows_activity_pages_and_buttons_exactly_where_the_table_says(cast, world):
-    login = lambda client, user: client.force_login(User.objects.get(username=user))  # noqa: E731
-    wrong = MATRIX.check_web(login, world)
-    assert wrong == [], "\n".join(wrong)
+(
+    test_it_allows_activities_through_the_services_exactly_as_the_table_says,
+    test_it_answers_activities_through_the_api_exactly_as_the_table_says,
+    test_it_shows_activity_pages_and_buttons_exactly_where_the_table_says,
+) = door_tests(MATRIX)
 
 
 def test_it_names_every_declared_verb_of_activities_in_its_table():

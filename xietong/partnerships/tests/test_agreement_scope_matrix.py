@@ -16,7 +16,7 @@ import pytest
 from django.urls import reverse
 
 from xietong import access
-from xietong.access.testing import Api, Matrix, Verb
+from xietong.access.testing import Matrix, Verb, door_tests
 from xietong.partnerships.agreements import selectors, services
 from xietong.partnerships.models import AgreementVersion
 from xietong.partnerships.tests.agreement_world import (
@@ -105,20 +105,11 @@ def world(cast, paired) -> dict[str, AgreementVersion]:
     return {"pending": pending, "superseded": old, "approved": approved}
 
 
-def test_it_allows_through_the_services_exactly_what_the_table_says(cast, world):
-    wrong = MATRIX.check_services(cast.actor, world)
-    assert wrong == [], "\n".join(wrong)
-
-
-def test_it_answers_through_the_api_exactly_what_the_table_says(cast, world):
-    wrong = MATRIX.check_api(Api(cast.actor), world)
-    assert wrong == [], "\n".join(wrong)
-
-
-def test_it_shows_pages_and_buttons_exactly_where_the_table_says(cast, world):
-    login = lambda client, user: client.force_login(cast.users[user])  # noqa: E731
-    wrong = MATRIX.check_web(login, world)
-    assert wrong == [], "\n".join(wrong)
+(
+    test_it_allows_through_the_services_exactly_what_the_table_says,
+    test_it_answers_through_the_api_exactly_what_the_table_says,
+    test_it_shows_pages_and_buttons_exactly_where_the_table_says,
+) = door_tests(MATRIX)
 
 
 def test_it_names_every_declared_verb_of_agreements_in_its_table():

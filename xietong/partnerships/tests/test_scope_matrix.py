@@ -18,7 +18,7 @@ import pytest
 from django.urls import reverse
 
 from xietong import access
-from xietong.access.testing import Api, Matrix, Verb
+from xietong.access.testing import Matrix, Verb, door_tests
 from xietong.conftest import Cast
 from xietong.partnerships import selectors, services
 from xietong.partnerships.choices import MemberRole, PartnershipKind, PartnershipStatus
@@ -212,20 +212,11 @@ def world(cast: Cast) -> dict[str, Partnership]:
     return {s: _community(cast, s) for s in ("draft", "active", "ended")}
 
 
-def test_it_allows_through_the_services_exactly_what_the_table_says(cast, world):
-    wrong = MATRIX.check_services(cast.actor, world)
-    assert wrong == [], "\n".join(wrong)
-
-
-def test_it_answers_through_the_api_exactly_what_the_table_says(cast, world):
-    wrong = MATRIX.check_api(Api(cast.actor), world)
-    assert wrong == [], "\n".join(wrong)
-
-
-def test_it_shows_pages_and_buttons_exactly_where_the_table_says(cast, world):
-    login = lambda client, user: client.force_login(cast.users[user])  # noqa: E731
-    wrong = MATRIX.check_web(login, world)
-    assert wrong == [], "\n".join(wrong)
+(
+    test_it_allows_through_the_services_exactly_what_the_table_says,
+    test_it_answers_through_the_api_exactly_what_the_table_says,
+    test_it_shows_pages_and_buttons_exactly_where_the_table_says,
+) = door_tests(MATRIX)
 
 
 def test_it_names_every_declared_verb_of_partnerships_in_its_table():

@@ -1,5 +1,6 @@
 """Fixtures of the workbench tests: the exchanges program of ``ex`` (see
-xietong/exchanges/tests/conftest.py) and steps that take Tina (``teacher``) through it."""
+xietong/exchanges/tests/conftest.py) and steps that take Tina (``teacher``) through it; the
+partnerships ``paired`` and ``draft`` (xietong/partnerships/tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ from django.utils import timezone
 from xietong.exchanges import services
 from xietong.exchanges.models import Application, Placement
 from xietong.exchanges.tests.conftest import Ex, approve, ex, program_data
+from xietong.partnerships.tests.conftest import draft, paired
 
-__all__ = ["ex", "program_data"]
+__all__ = ["draft", "ex", "paired", "program_data"]
 
 
 def apply(ex: Ex, submit: bool = True) -> Application:

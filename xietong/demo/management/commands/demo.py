@@ -23,6 +23,7 @@ from xietong.demo import network as demo_network
 from xietong.demo import partnerships as demo_partnerships
 from xietong.demo import plan as demo_plan
 from xietong.demo import plan_reports as demo_plan_reports
+from xietong.demo.models import DemoLoad
 from xietong.demo.users import ensure_demo_users
 from xietong.institutions import tallies
 from xietong.institutions.models import Institution, RegionMix, RegionTally, Staff, StaffTally
@@ -90,15 +91,6 @@ class Command(BaseCommand):
 
         previous = synthetic.current_load()
         same = previous is not None and (previous.scale, previous.seed) == (scale, seed)
-        if options["replace"] and previous is not None and not same:
-            # The demo's exchange applications refer to the population being replaced.
-            removed = exchanges.unload_exchanges()
-            demo_network.unload()  # its partnerships refer to the population too
-            if removed:
-                self.stdout.write(
-                    f"Removed the {removed} demo exchange programs of the replaced population "
-                    "(loaded again below)."
-                )
         total = 0 if same and not options["replace"] else _planned_rows(scale)
         bar = tqdm(
             total=total,
@@ -108,14 +100,22 @@ class Command(BaseCommand):
             file=sys.stderr,
             disable=verbosity == 0 or total == 0,
         )
-        load_started = time.monotonic()
+        # Removing what refers to a replaced population and replacing it are one
+        # transaction: a refusal leaves the database as it was.
+        removed: list[str] = []
         try:
-            with bar:
-                loaded = synthetic.load(
-                    scale, seed, replace=options["replace"], progress=bar.update
-                )
+            with transaction.atomic():
+                if options["replace"] and previous is not None:
+                    removed = _unload_for(previous)
+                load_started = time.monotonic()
+                with bar:
+                    loaded = synthetic.load(
+                        scale, seed, replace=options["replace"], progress=bar.update
+                    )
         except synthetic.DemoError as e:
             raise CommandError(str(e)) from None
+        for line in removed:
+            self.stdout.write(line)
         if loaded.status != "already_loaded":
             # The population is written with COPY, past the services that keep the tallies.
             tallies.rebuild()
@@ -172,6 +172,26 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready in {time.monotonic() - started:.1f} s.")
         )
+
+
+def _unload_for(previous: DemoLoad) -> list[str]:
+    """Delete the demo's records that refer to the population being replaced (the same
+    scale and seed too: ``--replace`` deletes it and loads it again); what was removed."""
+    lines = []
+    removed = exchanges.unload_exchanges()  # their applications name its staff
+    if removed:
+        lines.append(
+            f"Removed the {removed} demo exchange programs of the replaced population "
+            "(loaded again below)."
+        )
+    demo_network.unload()  # its partnerships' members are its institutions
+    runs, drafts = demo_network.unload_recommendations(previous.institution_ids)
+    if runs or drafts:
+        lines.append(
+            f"Removed {runs} partner recommendations and {drafts} draft partnerships they "
+            "registered, which named schools of the replaced population."
+        )
+    return lines
 
 
 def _parse_seed(value: str) -> int:
