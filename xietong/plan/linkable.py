@@ -20,6 +20,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model
+from django.db.models.signals import post_delete
 from django.utils.functional import Promise
 
 from xietong import access
@@ -43,6 +44,16 @@ _kinds: dict[str, Linkable] = {}
 
 def register_linkable(kind: Linkable) -> None:
     _kinds[kind.key] = kind
+    # A link names its record by type and id, with no foreign key: it goes with the record.
+    post_delete.connect(_unlink, sender=kind.model, dispatch_uid=f"plan.unlink.{kind.key}")
+
+
+def _unlink(sender: type[Model], instance: Model, **kwargs: Any) -> None:
+    from xietong.plan.models import TaskLink
+
+    TaskLink.objects.filter(
+        record_type=ContentType.objects.get_for_model(sender), record_id=instance.pk
+    ).delete()
 
 
 def kinds() -> list[Linkable]:

@@ -141,3 +141,9 @@ def test_it_shows_the_tasks_an_exchange_program_serves_and_lets_its_managers_lin
     assert 'data-testid="plan-tasks"' in text and plan_world.task.title in text
     with pytest.raises(PermissionDenied):
         links.link(cast.actor("hebei_viewer"), plan_world.other_task.pk, "program", program.pk)
+
+
+def test_a_link_goes_when_its_record_is_deleted(cast, plan_world, pair):
+    links.link(cast.actor("beijing"), plan_world.task.pk, "partnership", pair.pk)
+    type(pair).objects.filter(pk=pair.pk).delete()
+    assert not TaskLink.objects.exists()
