@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the whole suite twice: on SQLite, then on PostgreSQL.
+# Runs the whole suite twice: on SQLite and on PostgreSQL, side by side.
 # PostgreSQL comes from XIETONG_TEST_PG_URL (default: the local server on 127.0.0.1:5432).
 # Without a reachable server the PostgreSQL leg is skipped with a clear line — except
 # under CI=true, where it is required.
@@ -8,12 +8,13 @@ cd "$(dirname "$0")/.."
 PYTEST=(.venv/bin/pytest xietong "$@")
 PG_URL="${XIETONG_TEST_PG_URL:-postgres://postgres@127.0.0.1:5432/xietong}"
 
-echo "=== Test leg 1/2: SQLite"
-DATABASE_URL="sqlite:///$PWD/var/test-sqlite.sqlite3" "${PYTEST[@]}"
-sqlite_rc=$?
+# The two legs run side by side (one per core), each with its own database and its own
+# var/ folder (keys, audit anchor, media), and print their output when both are done.
+LOGS="$PWD/var/test-logs"
+mkdir -p "$LOGS"
 
-echo "=== Test leg 2/2: PostgreSQL ($PG_URL)"
-if .venv/bin/python - "$PG_URL" <<'PY'
+pg_ready() {
+  .venv/bin/python - "$PG_URL" <<'PY'
 import sys, dj_database_url, psycopg, psycopg.sql
 cfg = dj_database_url.parse(sys.argv[1])
 try:
@@ -30,16 +31,39 @@ conn.execute(psycopg.sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
     psycopg.sql.Identifier(test_db)))
 conn.close()
 PY
-then
-  DATABASE_URL="$PG_URL" "${PYTEST[@]}"
-  pg_rc=$?
+}
+
+leg() {  # leg NAME DATABASE_URL: the suite on one database, its output in var/test-logs
+  local name=$1 url=$2
+  XIETONG_VAR_DIR="$PWD/var/test-$name" DATABASE_URL="$url" "${PYTEST[@]}" \
+    >"$LOGS/$name.log" 2>&1
+}
+
+echo "=== Test legs: SQLite and PostgreSQL ($PG_URL), side by side"
+leg sqlite "sqlite:///$PWD/var/test-sqlite.sqlite3" &
+sqlite_pid=$!
+pg_rc=0
+pg_skipped=""
+if pg_ready; then
+  leg pg "$PG_URL" &
+  pg_pid=$!
 elif [ "${CI:-}" = "true" ]; then
-  echo "FAILED: CI=true requires the PostgreSQL leg, but no server answers at $PG_URL"
+  pg_skipped="FAILED: CI=true requires the PostgreSQL leg, but no server answers at $PG_URL"
   pg_rc=1
 else
-  echo "SKIPPED: the PostgreSQL leg (no server at $PG_URL; set XIETONG_TEST_PG_URL to use another)"
-  pg_rc=0
+  pg_skipped="SKIPPED: the PostgreSQL leg (no server at $PG_URL; set XIETONG_TEST_PG_URL to use another)"
 fi
+wait "$sqlite_pid"
+sqlite_rc=$?
+if [ -n "${pg_pid:-}" ]; then
+  wait "$pg_pid"
+  pg_rc=$?
+fi
+
+echo "=== Test leg 1/2: SQLite"
+cat "$LOGS/sqlite.log"
+echo "=== Test leg 2/2: PostgreSQL ($PG_URL)"
+if [ -n "$pg_skipped" ]; then echo "$pg_skipped"; else cat "$LOGS/pg.log"; fi
 
 if [ $sqlite_rc -ne 0 ] || [ $pg_rc -ne 0 ]; then
   echo "Test legs failed: SQLite rc=$sqlite_rc, PostgreSQL rc=$pg_rc"
