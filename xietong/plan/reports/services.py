@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xietong import access
+from xietong.access import reach as r
 from xietong.access.transitions import Notify, transition
 from xietong.accounts import audit
 from xietong.accounts.access import Actor
@@ -28,7 +29,6 @@ from xietong.institutions.models import Institution
 from xietong.plan.choices import ReportStatus, TaskStatus, ValueStatus
 from xietong.plan.models import IndicatorValue, Plan, ProgressReport, ReviewNote, Task, TaskBody
 from xietong.plan.reports import recipients
-from xietong.plan.reports.access import acted_for
 
 MAX_NARRATIVE = 8000
 MAX_COMMENT = 4000
@@ -101,7 +101,7 @@ def _fields(data: ReportIn) -> dict[str, Any]:
 def filing_bodies(actor: Actor, task: Task) -> list[Institution]:
     """The bodies of ``task`` that file reports and that the actor acts for."""
     ids = TaskBody.objects.filter(task=task, reports=True).values("institution_id")
-    return list(Institution.objects.filter(acted_for(actor), pk__in=ids).order_by("pk"))
+    return list(Institution.objects.filter(r.acts_for()(actor, ""), pk__in=ids).order_by("pk"))
 
 
 def _body(actor: Actor, task: Task, body_id: int | None) -> Institution:
