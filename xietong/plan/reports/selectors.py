@@ -23,7 +23,7 @@ from xietong.access import reach as r
 from xietong.accounts.access import Actor
 from xietong.accounts.models import Role
 from xietong.core import periods
-from xietong.core.errors import InvalidInput, NotFound
+from xietong.core.errors import NotFound
 from xietong.core.filters import option
 from xietong.institutions.models import Institution
 from xietong.plan.choices import ReportStatus
@@ -53,11 +53,7 @@ def reports_for(actor: Actor, f: Filters | None = None) -> QuerySet[ProgressRepo
     f = f or Filters()
     qs = ProgressReport.objects.filter(access.read_q(actor, ProgressReport))
     if f.period:
-        try:
-            code = periods.parse(f.period).code
-        except periods.PeriodError as e:
-            raise InvalidInput(e.message, fields={"period": [str(e.message)]}) from None
-        qs = qs.filter(period=code)
+        qs = qs.filter(period=periods.read(f.period).code)
     if f.state:
         qs = qs.filter(state=f.state)
     if f.body:

@@ -58,16 +58,8 @@ def plan_periods(plan: Plan, upto: dt.date | None = None) -> list[periods.Period
     return periods.between(periods.containing(plan.starts_on), last)
 
 
-def parse_period(value: str) -> periods.Period:
-    """A period as the user wrote it, or the refusal naming the field."""
-    try:
-        return periods.parse(value)
-    except periods.PeriodError as e:
-        raise InvalidInput(e.message, fields={"period": [str(e.message)]}) from None
-
-
 def _period(value: str, plan: Plan) -> periods.Period:
-    p = parse_period(value) if str(value or "").strip() else default_period()
+    p = periods.read(value) if str(value or "").strip() else default_period()
     if p.ends_on < plan.starts_on:
         msg = _("%(period)s ends before the plan starts (%(start)s).") % {
             "period": p.code,
