@@ -135,6 +135,17 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Kind], ...] = (
 _CHINESE_DIGITS = {"一": "1", "二": "2", "三": "3", "四": "4"}
 
 
+def read(value: object, field: str = "period") -> Period:
+    """:func:`parse` for what a person wrote: the period, or an ``InvalidInput`` whose
+    message (and the error of ``field``) says what is wrong with it."""
+    from xietong.core.errors import InvalidInput
+
+    try:
+        return parse(value)
+    except PeriodError as e:
+        raise InvalidInput(e.message, fields={field: [str(e.message)]}) from None
+
+
 def parse(value: object) -> Period:
     """Read a period in any spelling :mod:`this module <xietong.core.periods>` names."""
     if isinstance(value, Period):

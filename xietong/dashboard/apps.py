@@ -10,7 +10,7 @@ class DashboardConfig(AppConfig):
     def ready(self) -> None:
         from xietong.dashboard import (
             access,  # noqa: F401  (the capabilities, the periodic reports' attachments)
-            sources,  # noqa: F401  (the metrics the dashboard reads, where no app has them)
+            sources,  # noqa: F401  (the dashboard's own metrics)
         )
         from xietong.workbench.navigation import NavItem, register
 

@@ -120,19 +120,3 @@ def area_for(actor: Actor, token: str | None) -> Area:
             )
             return Area(token_of(scope), label, scope, region)
     raise refused
-
-
-def paths_of(scope: Scope) -> list[str] | None:
-    """The region paths a scope covers (None: everywhere), a group restricted to its region."""
-    paths: list[str] | None = None
-    if scope.group:
-        paths = list(Region.objects.filter(groups__key=scope.group).values_list("path", flat=True))
-    if scope.region_path:
-        own = scope.region_path
-        if paths is None:
-            paths = [own]
-        else:
-            paths = [p for p in paths if p.startswith(own)] + (
-                [own] if any(own.startswith(p) for p in paths) else []
-            )
-    return paths

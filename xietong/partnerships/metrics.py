@@ -33,7 +33,8 @@ from xietong.regions.selectors import under_paths_q
 KINDS = tuple(k.value for k in PartnershipKind)
 
 
-def _filters(scope: Scope, params: Params) -> network.NetworkFilters:
+def filters(scope: Scope, params: Params) -> network.NetworkFilters:
+    """The network's filters for a scope: its region (by id), its group and stage, a kind."""
     region_id = None
     if scope.region_path:
         region = Region.objects.filter(path=scope.region_path).only("pk").first()
@@ -47,11 +48,11 @@ def _filters(scope: Scope, params: Params) -> network.NetworkFilters:
 
 
 def cooperating_bj_tj(scope: Scope, span: Span, params: Params) -> QuerySet[Institution]:
-    return network.cooperating_schools(span.ends_on, _filters(scope, params))[0]
+    return network.cooperating_schools(span.ends_on, filters(scope, params))[0]
 
 
 def cooperating_hebei(scope: Scope, span: Span, params: Params) -> QuerySet[Institution]:
-    return network.cooperating_schools(span.ends_on, _filters(scope, params))[1]
+    return network.cooperating_schools(span.ends_on, filters(scope, params))[1]
 
 
 def _members_in(scope: Scope) -> Q | None:

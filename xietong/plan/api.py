@@ -17,18 +17,13 @@ from ninja import Field, Query, Router, Schema
 from xietong import access
 from xietong.core.errors import InvalidInput
 from xietong.core.paging import PageOut, page_envelope
+from xietong.institutions.schemas import Error
 from xietong.plan import linkable, selectors
 from xietong.plan.choices import TaskStatus
 from xietong.plan.models import Plan, Task, TaskLink
 from xietong.plan.services import links, tasks
 
 router = Router(tags=["plan"])
-
-
-class Error(Schema):
-    code: str
-    message: str
-    fields: dict[str, list[str]] | None = None
 
 
 ERRORS: dict[int, Any] = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 422: Error}

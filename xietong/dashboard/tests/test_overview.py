@@ -9,8 +9,8 @@ import pytest
 from django.test import Client
 
 from xietong.conftest import PASSWORD
-from xietong.dashboard import sources
 from xietong.dashboard.tests.world import PERIOD, World
+from xietong.partnerships import network
 
 VIEWERS = ("hebei", "hebei_viewer", "langfang", "sanhe", "beijing")
 
@@ -52,7 +52,7 @@ def test_it_links_every_kpi_card_to_a_list_whose_total_is_the_card_number(
         r = listed(c, n.link)
         if n.key == "xiongan":
             schools = r.context["listed"].records
-            assert len(sources.stages_of(schools)) == n.value
+            assert len(network.stages_covered(schools)) == n.value
         else:
             assert r.context["page"].paginator.count == n.value, n.key
 

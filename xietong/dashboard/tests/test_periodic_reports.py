@@ -98,10 +98,35 @@ def test_it_refuses_on_the_page_with_a_message(world: World) -> None:
     assert not PeriodicReport.objects.exists()
 
 
-def test_it_writes_a_report_from_the_command_line(world: World, capsys: Any) -> None:
-    call_command("plan_report", authority="130000", period="2025Q3")
-    out = capsys.readouterr().out
+def plan(*args: str) -> str:
+    out = io.StringIO()
+    call_command("plan", *args, stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+def test_it_writes_a_report_from_the_command_line(world: World) -> None:
+    out = plan("report", "--authority", "130000", "--period", "2025Q3")
     report = PeriodicReport.objects.get()
     assert report.fingerprint in out and "130000-2025Q3.xlsx" in out
-    with pytest.raises(CommandError, match="is not a period"):
-        call_command("plan_report", authority="130000", period="2025Q9")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--period", "2025Q9"), "is not a period"),
+        (("--period", "2025Q3", "--as", "nobody"), "There is no user “nobody”"),
+        (("--period", "2025Q3", "--as", "sanhe"), "outside the regions"),
+    ],
+)
+def test_the_command_refuses_bad_input_with_a_message_and_exit_code_2(
+    world: World, args: tuple[str, ...], message: str
+) -> None:
+    with pytest.raises(CommandError, match=message) as e:
+        plan("--lang", "en", "report", "--authority", "130000", *args)
+    assert e.value.returncode == 2
+    assert not PeriodicReport.objects.exists()
+
+
+def test_the_command_says_which_argument_is_missing(world: World) -> None:
+    with pytest.raises(CommandError, match="--authority"):
+        plan("report", "--period", "2025Q3")

@@ -13,23 +13,15 @@ from django.utils import timezone
 from ninja import Router, Schema
 from pydantic import Field
 
-from xietong.core.errors import InvalidInput, NotFound
-from xietong.core.periods import PeriodError, containing, parse
+from xietong.core.errors import NotFound
+from xietong.core.periods import containing, read
+from xietong.plan.api import ERRORS
 from xietong.plan.indicators import selectors as sel
 from xietong.plan.indicators import services, snapshots
 from xietong.plan.indicators.services import parse_scope
 from xietong.plan.models import Indicator, IndicatorValue
 
 router = Router(tags=["plan indicators"])
-
-
-class Error(Schema):
-    code: str
-    message: str
-    fields: dict[str, list[str]] | None = None
-
-
-ERRORS: dict[int, Any] = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 422: Error}
 
 
 def _actor(request: HttpRequest) -> Any:
@@ -215,10 +207,7 @@ def value_now(
 ) -> Any:
     """The value computed now from the records (a reported indicator: its approved value)."""
     i = sel.indicator_detail(_actor(request), key)
-    try:
-        p = parse(period) if period else containing(timezone.localdate())
-    except PeriodError as e:
-        raise InvalidInput(e.message, fields={"period": [str(e.message)]}) from None
+    p = read(period) if period else containing(timezone.localdate())
     s = parse_scope(scope, stage)
     c = sel.value_for(i, s, p)
     return {

@@ -17,11 +17,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from xietong import access
-from xietong.access import reach as r
 from xietong.access.actor import Actor
 from xietong.core.errors import NotFound, PermissionDenied
 from xietong.core.periods import Period, parse
@@ -30,7 +29,7 @@ from xietong.plan.indicators import compute as computing
 from xietong.plan.indicators import projection
 from xietong.plan.indicators.snapshots import PROVINCES
 from xietong.plan.metrics import Scope
-from xietong.plan.models import Indicator, IndicatorValue, TaskBody
+from xietong.plan.models import Indicator, IndicatorValue
 from xietong.regions.models import Region, RegionGroup
 
 
@@ -39,24 +38,13 @@ def _gate(actor: Actor) -> None:
         raise PermissionDenied(_("The plan is read by authorities and the bodies of its tasks."))
 
 
-def _readable_q(actor: Actor) -> Q:
-    """The plan's read rule over indicators; until its declaration is loaded, the same rule
-    spelled here: every authority admin and viewer, and the admins acting for a body of
-    one of the indicator's tasks."""
-    try:
-        return access.read_q(actor, Indicator)
-    except LookupError:
-        if actor.authority_region_paths:
-            return Q()
-        bodies = TaskBody.objects.filter(
-            r.acts_for("institution")(actor, ""), task__indicators=OuterRef("pk")
-        )
-        return Q(Exists(bodies))
-
-
 def indicators_for(actor: Actor) -> QuerySet[Indicator]:
     _gate(actor)
-    return Indicator.objects.filter(_readable_q(actor)).select_related("reporter").distinct()
+    return (
+        Indicator.objects.filter(access.read_q(actor, Indicator))
+        .select_related("reporter")
+        .distinct()
+    )
 
 
 def indicator_detail(actor: Actor, key: str) -> Indicator:

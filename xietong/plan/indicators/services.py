@@ -20,10 +20,10 @@ from xietong.access.actor import Actor
 from xietong.access.transitions import transition
 from xietong.accounts import audit
 from xietong.core.errors import Conflict, InvalidInput, PermissionDenied
-from xietong.core.periods import KIND_LABELS, PeriodError, parse
+from xietong.core.periods import KIND_LABELS, read
 from xietong.plan.choices import IndicatorSource, Unit, ValueOrigin, ValueStatus
 from xietong.plan.indicators import access as rules
-from xietong.plan.metrics import Scope, scope_paths
+from xietong.plan.metrics import Scope, scope_of, scope_paths
 from xietong.plan.models import Indicator, IndicatorValue
 from xietong.regions.models import Region
 
@@ -54,21 +54,20 @@ def parse_value(raw: object, unit: str) -> Decimal:
 
 
 def parse_scope(key: str, stage: str = "") -> Scope:
-    """A scope key as ``IndicatorValue.scope`` stores it, or a specific refusal."""
+    """A scope key as ``IndicatorValue.scope`` stores it (:func:`metrics.scope_of`), or a
+    specific refusal."""
     key = (key or "").strip()
-    if key.startswith("region:"):
-        region = Region.objects.filter(code=key[7:]).only("path").first()
-        if region is None:
-            raise _bad("scope", _("Unknown region or region group: %(code)s") % {"code": key[7:]})
-        return Scope(region_path=region.path, stage=stage)
-    if key.startswith("group:"):
-        group = key[6:]
-        if not Region.objects.filter(groups__key=group).exists():
-            raise _bad("scope", _("Unknown region or region group: %(code)s") % {"code": group})
-        return Scope(group=group, stage=stage)
-    if key:
-        raise _bad("scope", _("Unknown region or region group: %(code)s") % {"code": key[:40]})
-    return Scope(stage=stage)
+    code = key[7:] if key.startswith("region:") else key[6:] if key.startswith("group:") else key
+    refusal = _bad("scope", _("Unknown region or region group: %(code)s") % {"code": code[:40]})
+    if key and code == key:
+        raise refusal
+    try:
+        scope = scope_of(key, stage)
+    except ValueError:
+        raise refusal from None
+    if scope.group and not Region.objects.filter(groups__key=scope.group).exists():
+        raise refusal
+    return scope
 
 
 def _within_reporter(indicator: Indicator, scope: Scope) -> bool:
@@ -100,10 +99,7 @@ def report_value(
         )
     if not rules.reports(actor, indicator):
         raise PermissionDenied(rules.REPORTS)
-    try:
-        p = parse(period)
-    except PeriodError as e:
-        raise _bad("period", str(e.message)) from None
+    p = read(period)
     if p.kind != indicator.period_kind:
         raise _bad(
             "period",
@@ -285,10 +281,7 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
         if f in out:
             out[f] = _check_target(unit, f, out[f])
     if out.get("baseline_period"):
-        try:
-            out["baseline_period"] = parse(out["baseline_period"]).code
-        except PeriodError as e:
-            raise _bad("baseline_period", str(e.message)) from None
+        out["baseline_period"] = read(out["baseline_period"], "baseline_period").code
     if out.get("target") is not None and not out.get("target_date"):
         raise _bad("target_date", _("A target needs the date it is to be reached by."))
     return out

@@ -26,7 +26,7 @@ from xietong import access
 from xietong.access.actor import Actor, system_actor
 from xietong.accounts import audit
 from xietong.core.errors import InvalidInput, PermissionDenied
-from xietong.core.periods import Period, PeriodError, containing, parse
+from xietong.core.periods import Period, containing, read
 from xietong.institutions.choices import Stage
 from xietong.plan import metrics
 from xietong.plan.choices import IndicatorSource, ValueOrigin
@@ -105,10 +105,7 @@ def snapshot(
     """Compute and store the period's values of computed indicators (``actor`` None: the
     system, as the nightly job)."""
     who = _check(actor)
-    try:
-        p = parse(period)
-    except PeriodError as e:
-        raise InvalidInput(e.message, fields={"period": [e.message]}) from None
+    p = read(period)
     chosen = list(indicators) if indicators is not None else list(Indicator.objects.all())
     chosen = [i for i in chosen if i.source == IndicatorSource.COMPUTED and i.numerator]
     result = Result(p.code)
@@ -180,12 +177,7 @@ def request_snapshot(
     from xietong.plan.indicators.tasks import SNAPSHOT_JOB
 
     _check(actor)
-    codes = []
-    for value in periods:
-        try:
-            codes.append(parse(value).code)
-        except PeriodError as e:
-            raise InvalidInput(e.message, fields={"period": [e.message]}) from None
+    codes = [read(value).code for value in periods]
     if not codes:
         raise InvalidInput(_("Name at least one period to snapshot, such as 2025Q3."))
     keys = list(indicators)

@@ -1,18 +1,20 @@
 """Who files, reviews and reads progress reports.
 
 * A report is filed — started, edited while a draft or returned, submitted — by the admin
-  of the body named on it (:func:`acts_for`): the institution admin of a school body, the
-  authority admin of exactly the authority's region for an authority body (北京市教委:
-  the admin of 110000; a province's admin does not file for its county's bureau).
+  of the body named on it (:func:`xietong.access.reach.acts_for`): the institution admin
+  of a school body, the authority admin of exactly the authority's region for an
+  authority body (北京市教委: the admin of 110000; a province's admin does not file for
+  its county's bureau).
 * It is reviewed — returned with a comment or accepted — by the admins of the plan's
-  signatory authorities, never by the admins of the filer's own body.
+  signatory authorities (the plan's :data:`~xietong.plan.access.MANAGER`s), never by the
+  admins of the filer's own body.
 * A draft is read by its filers only; once submitted it is also read by the authorities
   and viewers whose region covers the body, by the reviewers and by the system admin.
 """
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from xietong import access
@@ -20,8 +22,7 @@ from xietong.access import Policy, Rule, capability, declare
 from xietong.access import reach as r
 from xietong.access.actor import Actor
 from xietong.accounts.models import Role
-from xietong.institutions.choices import Kind
-from xietong.institutions.models import Institution
+from xietong.plan.access import MANAGER
 from xietong.plan.choices import ReportStatus
 from xietong.plan.models import Plan, ProgressReport, ReviewNote
 
@@ -37,47 +38,12 @@ REVIEWS = _("Only an admin of an authority that signed the plan reviews reports,
 NOT_OPEN = _("A submitted or accepted report can no longer be changed.")
 
 
-def acted_for(actor: Actor) -> Q:
-    """Institutions the actor acts for: those it administers (a branch campus through its
-    parent) and the authority institutions of exactly the regions it is authority admin of."""
-    ids = actor.admin_institution_ids
-    q = r.NOTHING
-    if ids:
-        q |= Q(pk__in=ids) | Q(parent_id__in=ids)
-    paths = actor.admin_region_paths
-    if paths:
-        q |= Q(kind=Kind.AUTHORITY, region_path__in=paths)
-    return q
-
-
-def acts_for(path: str = "") -> r.Reach:
-    """The reach "the actor acts for the institution at ``path``" (see :func:`acted_for`)."""
-
-    def q(actor: Actor, prefix: str) -> Q:
-        inner = acted_for(actor)
-        if inner == r.NOTHING:
-            return r.NOTHING
-        rows = Institution.objects.filter(inner, pk=OuterRef(r.join(prefix, path)))
-        return Q(Exists(rows))
-
-    return q
-
-
-def _signatory(actor: Actor, prefix: str) -> Q:
-    """Reports of a plan one of whose signatories the actor acts for."""
-    inner = acted_for(actor)
-    if inner == r.NOTHING:
-        return r.NOTHING
-    through = Plan.signatories.through
-    rows = through.objects.filter(
-        plan_id=OuterRef(r.join(prefix, "task__plan_id")),
-        institution_id__in=Institution.objects.filter(inner).values("pk"),
-    )
-    return Q(Exists(rows))
+# Reports of a plan one of whose signatories the actor acts for: the plan's managers.
+_signatory = r.via("task__plan", Plan, MANAGER)
 
 
 def _reviewer(actor: Actor, prefix: str) -> Q:
-    own = acts_for("body")(actor, prefix)
+    own = r.acts_for("body")(actor, prefix)
     q = _signatory(actor, prefix)
     if q == r.NOTHING:
         return q
@@ -90,7 +56,7 @@ declare(
     Policy(
         model=ProgressReport,
         relations={
-            "filer": acts_for("body"),
+            "filer": r.acts_for("body"),
             "reviewer": r.where_not(_reviewer, state=DRAFT),
             "over_region": r.where_not(r.viewer("body"), state=DRAFT),
             "system": r.where_not(r.roles(Role.SYSTEM_ADMIN), state=DRAFT),
@@ -150,6 +116,8 @@ declare(
     )
 )
 
+# Not "plan.read": the system admin reads submitted reports (the "system" relation) but
+# not the plan.
 capability(
     "plan.reports",
     Role.AUTHORITY_ADMIN,

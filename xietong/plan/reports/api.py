@@ -22,23 +22,18 @@ from xietong.attachments.schemas import AttachmentOut
 from xietong.core.errors import NotFound, PermissionDenied
 from xietong.core.filters import filter_schema, parse_query
 from xietong.core.paging import PageOut, page_envelope
-from xietong.institutions.schemas import Error
+from xietong.core.periods import read as read_period
+from xietong.plan.api import ERRORS, Ref
 from xietong.plan.models import Plan, ProgressReport
 from xietong.plan.reports import selectors as sel
 from xietong.plan.reports import services
 
 router = Router(tags=["progress reports"])
-ERRORS: dict[int, Any] = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 422: Error}
 NO_FILE: Any = File(None)
 
 
 def _actor(request: HttpRequest) -> Any:
     return request.actor  # type: ignore[attr-defined]
-
-
-class Ref(Schema):
-    id: int
-    name: str
 
 
 class ReportOut(Schema):
@@ -174,7 +169,7 @@ def reporting_rate(request: HttpRequest, query: Query[RateQuery]) -> Any:
         raise NotFound()
     period = ""
     if query.period:
-        period = services.parse_period(query.period).code
+        period = read_period(query.period).code
     table = sel.reporting_rate(actor, plan, period=period)
     return {
         "plan": _ref(plan),

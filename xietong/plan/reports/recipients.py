@@ -14,7 +14,7 @@ from xietong.plan.models import ProgressReport
 
 
 def admins_of(bodies: Iterable[Institution]) -> dict[int, set[int]]:
-    """For each body, the users acting for it (:func:`access.acted_for` turned around)."""
+    """For each body, the users acting for it (``reach.acts_for`` turned around)."""
     bodies = list(bodies)
     by_inst: dict[int, int] = {}
     by_path: dict[str, list[int]] = defaultdict(list)

@@ -19,15 +19,15 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from xietong import access
+from xietong.access import reach as r
 from xietong.accounts.access import Actor
 from xietong.accounts.models import Role
 from xietong.core import periods
-from xietong.core.errors import InvalidInput, NotFound
+from xietong.core.errors import NotFound
 from xietong.core.filters import option
 from xietong.institutions.models import Institution
 from xietong.plan.choices import ReportStatus
 from xietong.plan.models import Plan, ProgressReport, Task, TaskBody
-from xietong.plan.reports.access import acted_for
 from xietong.plan.reports.services import plan_periods
 from xietong.regions.selectors import under_paths_q
 
@@ -53,11 +53,7 @@ def reports_for(actor: Actor, f: Filters | None = None) -> QuerySet[ProgressRepo
     f = f or Filters()
     qs = ProgressReport.objects.filter(access.read_q(actor, ProgressReport))
     if f.period:
-        try:
-            code = periods.parse(f.period).code
-        except periods.PeriodError as e:
-            raise InvalidInput(e.message, fields={"period": [str(e.message)]}) from None
-        qs = qs.filter(period=code)
+        qs = qs.filter(period=periods.read(f.period).code)
     if f.state:
         qs = qs.filter(state=f.state)
     if f.body:
@@ -109,11 +105,11 @@ def task_bodies_in_view(actor: Actor, plan: Plan) -> QuerySet[TaskBody]:
     if (
         actor.has(Role.SYSTEM_ADMIN)
         or Institution.objects.filter(
-            acted_for(actor), pk__in=plan.signatories.values("pk")
+            r.acts_for()(actor, ""), pk__in=plan.signatories.values("pk")
         ).exists()
     ):
         return qs
-    mine = Institution.objects.filter(acted_for(actor)).values("pk")
+    mine = Institution.objects.filter(r.acts_for()(actor, "")).values("pk")
     return qs.filter(
         Q(institution_id__in=mine) | under_paths_q(actor.authority_region_paths, "region_path")
     )

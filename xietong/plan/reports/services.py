@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xietong import access
+from xietong.access import reach as r
 from xietong.access.transitions import Notify, transition
 from xietong.accounts import audit
 from xietong.accounts.access import Actor
@@ -28,7 +29,6 @@ from xietong.institutions.models import Institution
 from xietong.plan.choices import ReportStatus, TaskStatus, ValueStatus
 from xietong.plan.models import IndicatorValue, Plan, ProgressReport, ReviewNote, Task, TaskBody
 from xietong.plan.reports import recipients
-from xietong.plan.reports.access import acted_for
 
 MAX_NARRATIVE = 8000
 MAX_COMMENT = 4000
@@ -58,16 +58,8 @@ def plan_periods(plan: Plan, upto: dt.date | None = None) -> list[periods.Period
     return periods.between(periods.containing(plan.starts_on), last)
 
 
-def parse_period(value: str) -> periods.Period:
-    """A period as the user wrote it, or the refusal naming the field."""
-    try:
-        return periods.parse(value)
-    except periods.PeriodError as e:
-        raise InvalidInput(e.message, fields={"period": [str(e.message)]}) from None
-
-
 def _period(value: str, plan: Plan) -> periods.Period:
-    p = parse_period(value) if str(value or "").strip() else default_period()
+    p = periods.read(value) if str(value or "").strip() else default_period()
     if p.ends_on < plan.starts_on:
         msg = _("%(period)s ends before the plan starts (%(start)s).") % {
             "period": p.code,
@@ -101,7 +93,7 @@ def _fields(data: ReportIn) -> dict[str, Any]:
 def filing_bodies(actor: Actor, task: Task) -> list[Institution]:
     """The bodies of ``task`` that file reports and that the actor acts for."""
     ids = TaskBody.objects.filter(task=task, reports=True).values("institution_id")
-    return list(Institution.objects.filter(acted_for(actor), pk__in=ids).order_by("pk"))
+    return list(Institution.objects.filter(r.acts_for()(actor, ""), pk__in=ids).order_by("pk"))
 
 
 def _body(actor: Actor, task: Task, body_id: int | None) -> Institution:

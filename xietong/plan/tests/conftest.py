@@ -92,12 +92,3 @@ def named(db: Any) -> None:
     from xietong.demo.named import load_named
 
     load_named()
-
-
-@pytest.fixture
-def registered() -> Any:
-    """Stand-ins for the metric keys the plan files name, where none is registered."""
-    from xietong.plan.testing import plan_metrics
-
-    with plan_metrics() as added:
-        yield added

@@ -21,15 +21,13 @@ def run(*args: str) -> str:
     return out.getvalue()
 
 
-def test_it_loads_the_shipped_plans_oldest_first(named, registered):
+def test_it_loads_the_shipped_plans_oldest_first(named):
     out = run("load", "--shipped")
     assert "jjj-2023-2025" in out and "22 tasks" in out
     assert Plan.objects.get(key="jjj-2023-2025").predecessor.key == "jjj-2018-2020"
 
 
-def test_it_lists_every_problem_of_a_refused_file_and_loads_none_of_it(
-    named, registered, tmp_path: Path
-):
+def test_it_lists_every_problem_of_a_refused_file_and_loads_none_of_it(named, tmp_path: Path):
     run("load", "--shipped")
     data = read("jjj-2023-2025.json")
     data["key"] = "jjj-broken"

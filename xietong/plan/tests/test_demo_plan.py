@@ -8,7 +8,7 @@ from xietong.demo.users import ensure_demo_users
 from xietong.plan.models import Plan, TaskLink
 
 
-def test_it_loads_the_plans_and_links_the_named_partnerships_to_their_tasks(named, registered):
+def test_it_loads_the_plans_and_links_the_named_partnerships_to_their_tasks(named):
     ensure_demo_users()
     demo_partnerships.load_partnerships()
     first = demo_plan.load()

@@ -40,7 +40,7 @@ def refusal(actor: Any, data: dict[str, Any], lang: str = "en") -> list[str]:
     return e.value.fields["plan"]
 
 
-def test_it_loads_the_plan_and_its_predecessors_with_every_measure(named, registered, operator):
+def test_it_loads_the_plan_and_its_predecessors_with_every_measure(named, operator):
     old, mid, plan = load_all(operator)
     assert plan.predecessor == mid and mid.predecessor == old
     assert sorted(s.name for s in plan.signatories.all()) == sorted(
@@ -63,7 +63,7 @@ def test_it_loads_the_plan_and_its_predecessors_with_every_measure(named, regist
     assert list(shadowing.values.values_list("period", "value")) == [("2024", 100), ("2025", 250)]
 
 
-def test_it_changes_nothing_when_the_same_files_are_loaded_again(named, registered, operator):
+def test_it_changes_nothing_when_the_same_files_are_loaded_again(named, operator):
     load_all(operator)
     counts = [m.objects.count() for m in (Plan, Section, Task, TaskBody, Indicator, IndicatorValue)]
     load_all(operator)
@@ -72,9 +72,7 @@ def test_it_changes_nothing_when_the_same_files_are_loaded_again(named, register
     assert AuditEvent.objects.filter(action="plan.plan.load").count() == 3  # once each
 
 
-def test_it_updates_a_task_by_its_code_and_drops_a_body_no_longer_named(
-    named, registered, operator
-):
+def test_it_updates_a_task_by_its_code_and_drops_a_body_no_longer_named(named, operator):
     load_all(operator)
     data = read("jjj-2023-2025.json")
     task = next(t for t in data["tasks"] if t["code"] == "1.1.4")
@@ -125,9 +123,7 @@ def _mid(operator: Any) -> dict[str, Any]:
         (lambda d: d.update(ends_on="2020-01-01"), "ends before it starts"),
     ],
 )
-def test_it_refuses_a_file_with_a_problem_and_writes_nothing(
-    named, registered, operator, change, message
-):
+def test_it_refuses_a_file_with_a_problem_and_writes_nothing(named, operator, change, message):
     data = _mid(operator)
     before = Task.objects.count(), Indicator.objects.count(), Plan.objects.count()
     change(data)
@@ -136,21 +132,21 @@ def test_it_refuses_a_file_with_a_problem_and_writes_nothing(
     assert (Task.objects.count(), Indicator.objects.count(), Plan.objects.count()) == before
 
 
-def test_it_names_every_problem_of_a_file_at_once(named, registered, operator):
+def test_it_names_every_problem_of_a_file_at_once(named, operator):
     data = _mid(operator)
     data["tasks"][0]["deadline"] = "2026-01-01"
     data["indicators"][6]["target"] = 101
     assert len(refusal(operator, copy.deepcopy(data))) == 2
 
 
-def test_it_says_the_problems_in_chinese_for_a_chinese_reader(named, registered, operator):
+def test_it_says_the_problems_in_chinese_for_a_chinese_reader(named, operator):
     data = _mid(operator)
     data["tasks"][0]["deadline"] = "2026-01-01"
     problems = refusal(operator, data, "zh-hans")
     assert "不在规划期" in problems[0]
 
 
-def test_it_lets_only_plan_managers_and_operators_load_a_plan(cast, named, registered):
+def test_it_lets_only_plan_managers_and_operators_load_a_plan(cast, named):
     with pytest.raises(PermissionDenied):
         load_plan(cast.actor("school_admin"), read("shisanwu-2017.json"))
     assert not Plan.objects.exists()
@@ -161,7 +157,7 @@ def test_it_refuses_a_file_that_is_not_an_object(operator, db):
         load_plan(operator, [])  # type: ignore[arg-type]
 
 
-def test_it_tells_two_institutions_of_one_name_apart_by_refusing(named, registered, operator):
+def test_it_tells_two_institutions_of_one_name_apart_by_refusing(named, operator):
     make_institution("天津市第一中学", "120102", kind="senior", stages=",senior,")
     problems = refusal(operator, _mid(operator))
     assert any("more than one institution" in p for p in problems)

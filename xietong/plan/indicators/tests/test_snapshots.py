@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from xietong.accounts.models import AuditEvent
 from xietong.core.errors import InvalidInput, PermissionDenied
@@ -108,10 +109,25 @@ def test_a_snapshot_on_demand_is_a_job_of_the_manager(world, django_capture_on_c
         snapshots.request_snapshot(world.actor("beijing"), ["next year"])
 
 
-def test_the_command_snapshots_a_period(world, capsys):
-    call_command("plan_snapshot", "--period", "2025Q1")
-    assert "2025Q1" in capsys.readouterr().out
+def test_the_command_snapshots_a_period(world):
+    out = StringIO()
+    call_command("plan", "snapshot", "--period", "2025Q1", stdout=out)
+    assert "2025Q1" in out.getvalue()
     assert _values(world.cooperating, "2025Q1")[("", "")] == 2
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--period", "2025Q9"), "is not a period"),
+        (("--period", "2025Q1", "--indicator", "no-such"), "No such indicator: no-such"),
+    ],
+)
+def test_the_command_refuses_bad_input_with_a_message_and_exit_code_2(world, args, message):
+    with pytest.raises(CommandError, match=message) as e:
+        call_command("plan", "--lang", "en", "snapshot", *args, stdout=StringIO())
+    assert e.value.returncode == 2
+    assert not IndicatorValue.objects.filter(period="2025Q1", origin=ValueOrigin.SNAPSHOT).exists()
 
 
 def test_a_system_snapshot_that_changes_nothing_records_no_event(world):

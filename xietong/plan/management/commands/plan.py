@@ -40,5 +40,5 @@ class Command(BaseCommand):
             except ServiceError as e:
                 lines = [str(e.message)]
                 for messages in e.fields.values():
-                    lines += [f"  {m}" for m in messages]
+                    lines += [f"  {m}" for m in messages if str(m) != lines[0]]
                 raise CommandError("\n".join(lines), returncode=2) from None
