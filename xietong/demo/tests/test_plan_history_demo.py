@@ -46,7 +46,9 @@ def test_it_has_one_indicator_per_meaning_all_from_the_plans_data(demo):
     names = list(Indicator.objects.values_list("name", flat=True))
     assert len(names) == len(set(names))
     computed = Indicator.objects.filter(source=IndicatorSource.COMPUTED)
-    measures = [(i.numerator, i.denominator, json.dumps(i.params, sort_keys=True)) for i in computed]
+    measures = [
+        (i.numerator, i.denominator, json.dumps(i.params, sort_keys=True)) for i in computed
+    ]
     assert len(measures) == len(set(measures))
 
 
@@ -80,9 +82,7 @@ def test_the_reported_outcomes_are_published_history_of_reported_indicators(demo
         ("2025", 250),
     ]
     published = IndicatorValue.objects.filter(origin=ValueOrigin.PUBLISHED)
-    assert set(published.values_list("indicator__source", flat=True)) == {
-        IndicatorSource.REPORTED
-    }
+    assert set(published.values_list("indicator__source", flat=True)) == {IndicatorSource.REPORTED}
     assert published.filter(indicator__key="jjj23-beisanxian-shadowing-schools").get().value == 38
 
 
