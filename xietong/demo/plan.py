@@ -10,6 +10,10 @@ serve, as the sources tie them:
 * the 容东 shadowing program → 1.1.6; the other teacher exchange programs → 2.1.1; the
   higher-education secondment → 2.2.3.
 
+Below demo scale 1.0 the 2023–2025 plan is loaded with the demo figures that
+:mod:`xietong.demo.plan_history` gave its cooperation counts (``scaled_plan``), so that
+loading the demo again does not undo them.
+
 Idempotent: plans are upserted by key, a link that exists is left alone.
 """
 
@@ -21,6 +25,7 @@ from dataclasses import dataclass
 from django.contrib.contenttypes.models import ContentType
 
 from xietong.demo.named import demo_actor
+from xietong.demo.plan_history import PLAN, scaled_plan
 from xietong.exchanges.choices import ProgramKind
 from xietong.exchanges.models import Program
 from xietong.partnerships.choices import PartnershipKind
@@ -29,8 +34,6 @@ from xietong.plan.cli_load import DATA, SHIPPED
 from xietong.plan.loader import load_plan
 from xietong.plan.models import Task, TaskLink
 from xietong.plan.services import links
-
-PLAN = "jjj-2023-2025"
 
 
 @dataclass
@@ -76,7 +79,8 @@ def load() -> PlanResult:
     actor = demo_actor()
     result = PlanResult()
     for name in SHIPPED:
-        plan = load_plan(actor, json.loads((DATA / name).read_text(encoding="utf-8")))
+        data = scaled_plan(json.loads((DATA / name).read_text(encoding="utf-8")))
+        plan = load_plan(actor, data)
         result.plans += 1
         result.tasks += plan.tasks.count()
     tasks = {t.code: t for t in Task.objects.filter(plan__key=PLAN)}

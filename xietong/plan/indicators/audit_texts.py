@@ -57,8 +57,8 @@ describe(
 describe(
     GROUP,
     "demo.plan_history",
-    gettext_lazy("Demo indicator history loaded"),
-    lambda f: _("%(actor)s loaded the demo's indicators and their published figures") % f,
+    gettext_lazy("Demo figures given to the plan's indicators"),
+    lambda f: _("%(actor)s scaled the plan's cooperation counts to the demo population") % f,
 )
 describe(
     GROUP,

@@ -63,6 +63,32 @@ def test_it_loads_the_plan_and_its_predecessors_with_every_measure(named, operat
     assert list(shadowing.values.values_list("period", "value")) == [("2024", 100), ("2025", 250)]
 
 
+def test_it_keeps_published_figures_on_reported_indicators_apart_from_computed_ones(
+    named, operator
+):
+    load_all(operator)
+    plan = Indicator.objects.filter(tasks__plan__key="jjj-2023-2025").distinct()
+    computed = plan.filter(source="computed")
+    assert computed.exists()
+    assert not IndicatorValue.objects.filter(indicator__in=computed).exists()
+    published = IndicatorValue.objects.filter(indicator__tasks__plan__key="jjj-2023-2025")
+    assert {v.indicator.source for v in published} == {"reported"}
+    assert {v.origin for v in published} == {"published"}
+    schools = Indicator.objects.get(key="jjj23-cooperating-hebei")
+    assert (schools.baseline, schools.baseline_period, schools.target) == (273, "2023Q4", 496)
+    assert "规划未提出数字" in schools.description
+    reported = Indicator.objects.get(key="jjj23-cooperating-hebei-reported")
+    assert list(reported.values.values_list("period", "value")) == [
+        ("2023Q4", 273),
+        ("2024Q2", 370),
+        ("2025Q4", 496),
+    ]
+    names = list(plan.values_list("name", flat=True))
+    assert len(names) == len(set(names))
+    measures = [(i.numerator, i.denominator, str(i.params)) for i in computed]
+    assert len(measures) == len(set(measures))
+
+
 def test_it_changes_nothing_when_the_same_files_are_loaded_again(named, operator):
     load_all(operator)
     counts = [m.objects.count() for m in (Plan, Section, Task, TaskBody, Indicator, IndicatorValue)]
@@ -85,6 +111,11 @@ def test_it_updates_a_task_by_its_code_and_drops_a_body_no_longer_named(named, o
         ("天津市教育委员会", "responsible"),
         ("天津市第一中学", "co_responsible"),
     }
+
+
+def shadowing(data: dict[str, Any]) -> dict[str, Any]:
+    """The reported indicator with published history in ``data``."""
+    return next(i for i in data["indicators"] if i["key"] == "jjj23-hebei-shadowing")
 
 
 def _mid(operator: Any) -> dict[str, Any]:
@@ -116,9 +147,9 @@ def _mid(operator: Any) -> dict[str, Any]:
         (lambda d: d["indicators"][6].update(unit="count"), "cannot be a count"),
         (lambda d: d["indicators"][0].update(unit="dozens"), "is not a unit"),
         (lambda d: d["indicators"][0].update(tasks=["9.9.9"]), "there is no task 9.9.9"),
-        (lambda d: d["indicators"][8].update(reporter=""), "needs the body that reports it"),
-        (lambda d: d["indicators"][8]["history"][0].update(period="2024Q5"), "is not a period"),
-        (lambda d: d["indicators"][8]["history"][0].update(value=12.5), "a count has no decimals"),
+        (lambda d: shadowing(d).update(reporter=""), "needs the body that reports it"),
+        (lambda d: shadowing(d)["history"][0].update(period="2024Q5"), "is not a period"),
+        (lambda d: shadowing(d)["history"][0].update(value=12.5), "a count has no decimals"),
         (lambda d: d.update(predecessor="jjj-1990"), "is not loaded"),
         (lambda d: d.update(ends_on="2020-01-01"), "ends before it starts"),
     ],

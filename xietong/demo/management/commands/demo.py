@@ -165,7 +165,7 @@ class Command(BaseCommand):
         except ServiceError as e:
             lines = [str(e)] + [f"  {m}" for ms in e.fields.values() for m in ms]
             raise CommandError("The plan could not be loaded: " + "\n".join(lines)) from None
-        # The plan's indicators: published figures and a snapshot of every quarter.
+        # The plan's computed indicators: a snapshot of every quarter (demo figures below 1.0).
         self.stdout.write(plan_history.load().summary())
         # The plan's progress reports, after the plan and its indicator history.
         self.stdout.write(demo_plan_reports.load_reports().summary())
