@@ -8,7 +8,9 @@ class PlanIndicatorsConfig(AppConfig):
     verbose_name = _("The plan's indicators")
 
     def ready(self) -> None:
+        from xietong.core.sections import Section, register_section
         from xietong.plan.indicators import access  # noqa: F401  (declares the rules)
+        from xietong.plan.indicators import panels
         from xietong.workbench.navigation import NavItem, register
 
         register(
@@ -20,4 +22,8 @@ class PlanIndicatorsConfig(AppConfig):
                 order=31,
                 section=_("Collaboration"),
             )
+        )
+        register_section(
+            "plan.task",
+            Section("indicators", "plan_indicators/_task_panel.html", panels.task_panel, 10),
         )

@@ -12,9 +12,14 @@ def setup() -> None:
         audit_texts,  # noqa: F401  (audit sentences)
         notices,  # noqa: F401  (notification kinds)
     )
+    from xietong.core.sections import Section, register_section
+    from xietong.plan.reports import views
     from xietong.workbench.navigation import NavItem, register
 
     access.register()
+    register_section(
+        "plan.task", Section("reports", "plan_reports/_task_panel.html", views.task_panel, 30)
+    )
     register(
         NavItem(
             label=pgettext_lazy("progress report", "Progress reports"),
