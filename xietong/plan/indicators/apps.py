@@ -9,8 +9,10 @@ class PlanIndicatorsConfig(AppConfig):
 
     def ready(self) -> None:
         from xietong.core.sections import Section, register_section
-        from xietong.plan.indicators import access  # noqa: F401  (declares the rules)
-        from xietong.plan.indicators import panels
+        from xietong.plan.indicators import (
+            access,  # noqa: F401  (declares the rules)
+            panels,
+        )
         from xietong.workbench.navigation import NavItem, register
 
         register(

@@ -7,13 +7,13 @@ from django.utils.translation import pgettext_lazy
 
 
 def setup() -> None:
+    from xietong.core.sections import Section, register_section
     from xietong.plan.reports import (
         access,
         audit_texts,  # noqa: F401  (audit sentences)
         notices,  # noqa: F401  (notification kinds)
+        views,
     )
-    from xietong.core.sections import Section, register_section
-    from xietong.plan.reports import views
     from xietong.workbench.navigation import NavItem, register
 
     access.register()
