@@ -12,11 +12,13 @@ def setup() -> None:
         access,
         audit_texts,  # noqa: F401  (audit sentences)
         notices,  # noqa: F401  (notification kinds)
+        queues,
         views,
     )
     from xietong.workbench.navigation import NavItem, register
 
     access.register()
+    queues.register()
     register_section(
         "plan.task", Section("reports", "plan_reports/_task_panel.html", views.task_panel, 30)
     )
