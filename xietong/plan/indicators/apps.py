@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PlanIndicatorsConfig(AppConfig):
@@ -17,12 +18,12 @@ class PlanIndicatorsConfig(AppConfig):
 
         register(
             NavItem(
-                label=_("Plan indicators"),
+                label=pgettext_lazy("navigation", "Indicators"),
                 url_name="plan_indicators:list",
                 icon="graph-up-arrow",
                 capability="plan.read",
-                order=31,
-                section=_("Collaboration"),
+                order=51,
+                section=_("The plan"),
             )
         )
         register_section(

@@ -28,17 +28,17 @@ def setup() -> None:
             url_name="plan_reports:list",
             icon="journal-check",
             capability="plan.reports",
-            order=60,
+            order=52,
             section=_("The plan"),
         )
     )
     register(
         NavItem(
-            label=pgettext_lazy("progress report", "Reporting rate"),
+            label=pgettext_lazy("navigation", "Reporting status"),
             url_name="plan_reports:rate",
             icon="percent",
             capability="plan.reports",
-            order=61,
+            order=53,
             section=_("The plan"),
         )
     )
