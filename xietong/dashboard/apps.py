@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class DashboardConfig(AppConfig):
@@ -16,11 +17,11 @@ class DashboardConfig(AppConfig):
 
         register(
             NavItem(
-                label=_("Dashboard"),
+                label=pgettext_lazy("navigation", "Dashboard"),
                 url_name="dashboard:overview",
                 icon="speedometer2",
                 capability="dashboard.view",
-                order=30,
+                order=54,
                 section=_("The plan"),
             )
         )

@@ -14,7 +14,7 @@ from xietong.core.errors import PermissionDenied
 from xietong.core.paging import paginate
 from xietong.core.views import refusals
 from xietong.dashboard import map as collab_map
-from xietong.dashboard import overview, records, sources
+from xietong.dashboard import overview, rates, records, sources
 from xietong.dashboard.scope import area_for, areas_for
 from xietong.partnerships.choices import PartnershipKind
 
@@ -75,6 +75,7 @@ def overview_page(request: HttpRequest) -> HttpResponse:
             "kinds": PartnershipKind.choices,
             "chart_data": chart_data,
             "statuses": overview.TaskStatus.choices,
+            "rates": rates.rate_view(actor, area, data.plan, period),
         },
     )
 

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PlanConfig(AppConfig):
@@ -16,11 +17,11 @@ class PlanConfig(AppConfig):
 
         register(
             NavItem(
-                label=_("The plan"),
+                label=pgettext_lazy("navigation", "Tasks"),
                 url_name="plan:plans",
                 icon="flag",
                 capability="plan.read",
-                order=30,
-                section=_("Collaboration"),
+                order=50,
+                section=_("The plan"),
             )
         )

@@ -84,7 +84,7 @@ def task_detail(actor: Actor, pk: int) -> Task:
     obj = (
         Task.objects.filter(access.read_q(actor, Task), pk=pk)
         .select_related("plan", "section", "section__parent", "target_region", "target_group")
-        .prefetch_related(_bodies(), "indicators")
+        .prefetch_related(_bodies())
         .first()
     )
     if obj is None:

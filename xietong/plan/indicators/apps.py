@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PlanIndicatorsConfig(AppConfig):
@@ -8,16 +9,24 @@ class PlanIndicatorsConfig(AppConfig):
     verbose_name = _("The plan's indicators")
 
     def ready(self) -> None:
-        from xietong.plan.indicators import access  # noqa: F401  (declares the rules)
+        from xietong.core.sections import Section, register_section
+        from xietong.plan.indicators import (
+            access,  # noqa: F401  (declares the rules)
+            panels,
+        )
         from xietong.workbench.navigation import NavItem, register
 
         register(
             NavItem(
-                label=_("Plan indicators"),
+                label=pgettext_lazy("navigation", "Indicators"),
                 url_name="plan_indicators:list",
                 icon="graph-up-arrow",
                 capability="plan.read",
-                order=31,
-                section=_("Collaboration"),
+                order=51,
+                section=_("The plan"),
             )
+        )
+        register_section(
+            "plan.task",
+            Section("indicators", "plan_indicators/_task_panel.html", panels.task_panel, 10),
         )

@@ -47,6 +47,17 @@ class Filters:
     )
     body: int | None = option(None, label=_("Body (id)"))
     task: int | None = option(None, label=_("Task (id)"))
+    plan: int | None = option(None, label=_("Plan (id)"))
+    counted: str = option(
+        "",
+        label=_("Counted in the reporting rate"),
+        choices=[
+            ("submitted", pgettext_lazy("progress report", "Submitted")),
+            ("on_time", pgettext_lazy("progress report", "On time")),
+            ("accepted", pgettext_lazy("progress report", "Accepted")),
+        ],
+        empty=_("Any"),
+    )
 
 
 def reports_for(actor: Actor, f: Filters | None = None) -> QuerySet[ProgressReport]:
@@ -60,10 +71,29 @@ def reports_for(actor: Actor, f: Filters | None = None) -> QuerySet[ProgressRepo
         qs = qs.filter(body_id=f.body)
     if f.task:
         qs = qs.filter(task_id=f.task)
+    if f.plan:
+        qs = qs.filter(task__plan_id=f.plan)
+    if f.counted:
+        qs = _counted(qs, f.counted)
     qs = access.annotate(actor, qs, read=True)
     return qs.select_related("task", "body").order_by(
         "-period", "task__order", "task_id", "body_id"
     )
+
+
+def _counted(qs: QuerySet[ProgressReport], kind: str) -> QuerySet[ProgressReport]:
+    """The reports the reporting rate counts as ``kind`` (its one definition, below)."""
+    qs = qs.filter(task__bodies__institution_id=F("body_id"), task__bodies__reports=True)
+    if kind == "accepted":
+        return qs.filter(state=ReportStatus.ACCEPTED)
+    qs = qs.filter(state__in=SUBMITTED_STATES)
+    if kind == "on_time":
+        qs = qs.alias(submitted_day=_submitted_day()).filter(submitted_day__lte=F("due_on"))
+    return qs
+
+
+def _submitted_day() -> TruncDate:
+    return TruncDate("submitted_at", tzinfo=timezone.get_current_timezone())
 
 
 def report_detail(actor: Actor, pk: int) -> ProgressReport:
@@ -156,9 +186,7 @@ def reporting_rate(
     )
     bodies = Institution.objects.in_bulk(list(expected))
     counts = (
-        ProgressReport.objects.alias(
-            submitted_day=TruncDate("submitted_at", tzinfo=timezone.get_current_timezone())
-        )
+        ProgressReport.objects.alias(submitted_day=_submitted_day())
         .filter(
             access.read_q(actor, ProgressReport),
             task__plan=plan,

@@ -7,31 +7,38 @@ from django.utils.translation import pgettext_lazy
 
 
 def setup() -> None:
+    from xietong.core.sections import Section, register_section
     from xietong.plan.reports import (
         access,
         audit_texts,  # noqa: F401  (audit sentences)
         notices,  # noqa: F401  (notification kinds)
+        queues,
+        views,
     )
     from xietong.workbench.navigation import NavItem, register
 
     access.register()
+    queues.register()
+    register_section(
+        "plan.task", Section("reports", "plan_reports/_task_panel.html", views.task_panel, 30)
+    )
     register(
         NavItem(
             label=pgettext_lazy("progress report", "Progress reports"),
             url_name="plan_reports:list",
             icon="journal-check",
             capability="plan.reports",
-            order=60,
+            order=52,
             section=_("The plan"),
         )
     )
     register(
         NavItem(
-            label=pgettext_lazy("progress report", "Reporting rate"),
+            label=pgettext_lazy("navigation", "Reporting status"),
             url_name="plan_reports:rate",
             icon="percent",
             capability="plan.reports",
-            order=61,
+            order=53,
             section=_("The plan"),
         )
     )

@@ -242,8 +242,11 @@ def rate(request: HttpRequest) -> HttpResponse:
     return render(request, "plan_reports/rate.html", {"plans": plans, "plan": plan, "table": table})
 
 
-def task_panel(actor: Any, task: Task) -> dict[str, Any]:
-    """The task page's panel of progress reports (``plan_reports/_task_panel.html``)."""
+def task_panel(actor: Any, task: Task) -> dict[str, Any] | None:
+    """The task page's panel of progress reports (``plan_reports/_task_panel.html``; page
+    "plan.task"), left out for a reader whose roles do not include progress reports."""
+    if not access.can(actor, "plan.reports"):
+        return None
     return {
         "task": task,
         "reports": list(sel.reports_of_task(actor, task)[:12]),

@@ -1,6 +1,6 @@
 """Pages of the plan: the plans, one plan with its parts, sections and tasks (filtered),
-one task with its bodies, indicators, linked records and the sections others add, and the
-forms that edit a task and link records to it."""
+one task with its bodies, linked records and the sections others add (its indicators,
+its progress reports), and the forms that edit a task and link records to it."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -111,14 +111,6 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "plan/plan.html", context)
 
 
-def _indicator_url(indicator: Any) -> str:
-    """The indicator's page when the indicators part provides one."""
-    try:
-        return reverse("plan:indicator", args=[indicator.pk])
-    except NoReverseMatch:
-        return ""
-
-
 def _link_groups(actor: Any, task: Any) -> list[dict[str, Any]]:
     rows: list[Any] = list(selectors.links_of(actor, task))
     groups: list[dict[str, Any]] = []
@@ -139,13 +131,11 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     task = selectors.task_detail(actor, pk)
     actions = access.actions(actor, task)
-    indicators = [{"indicator": i, "url": _indicator_url(i)} for i in task.indicators.all()]
     context = {
         "task": task,
         "plan": task.plan,
         "actions": actions,
         "bodies": list(task.bodies.all()),
-        "indicators": indicators,
         "link_groups": _link_groups(actor, task),
         "kinds": linkable.kinds(),
         "task_sections": sections.sections_for(TASK_PAGE, actor, task),

@@ -252,10 +252,11 @@ def test_it_renders_the_task_panel_with_the_reports_the_viewer_reads(cast, pw):
     w.report(pw, "sanhe", "2025Q2", ReportStatus.SUBMITTED)
     w.report(pw, "sanhe", "2025Q3", ReportStatus.DRAFT)
     filer = render_to_string(
-        "plan_reports/_task_panel.html", task_panel(cast.actor("sanhe"), pw.task)
+        "plan_reports/_task_panel.html", {"section": task_panel(cast.actor("sanhe"), pw.task)}
     )
     viewer = render_to_string(
-        "plan_reports/_task_panel.html", task_panel(cast.actor("hebei_viewer"), pw.task)
+        "plan_reports/_task_panel.html",
+        {"section": task_panel(cast.actor("hebei_viewer"), pw.task)},
     )
     assert "2025Q3" in filer and 'data-testid="file-report"' in filer
     assert "2025Q2" in viewer and "2025Q3" not in viewer  # a draft is its filer's only
