@@ -26,7 +26,7 @@ def test_it_loads_the_plans_and_links_the_named_partnerships_to_their_tasks(name
     assert demo_plan.load().linked == 0  # the second time links nothing new
 
 
-def test_it_loads_the_plan_again_without_undoing_the_demo_figures(named, registered):
+def test_it_loads_the_plan_again_without_undoing_the_demo_figures(named):
     from xietong.accounts.models import AuditEvent
     from xietong.demo import plan_history
     from xietong.plan.models import Indicator
