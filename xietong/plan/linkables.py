@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -9,46 +12,21 @@ from xietong.exchanges.models import Placement, Program
 from xietong.partnerships.models import Activity, Partnership
 from xietong.plan.linkable import Linkable, register_linkable
 
-register_linkable(
-    Linkable(
-        "partnership",
-        Partnership,
-        _("Partnerships"),
-        verb="edit",
-        url=lambda p: reverse("partnerships:detail", args=[p.pk]),
-        order=10,
-    )
+# (key, model, label, the record's verb whose holders manage it, its page's URL name)
+KINDS = (
+    ("partnership", Partnership, _("Partnerships"), "edit", "partnerships:detail"),
+    ("activity", Activity, _("Activities"), "edit", "partnerships:activity"),
+    ("program", Program, _("Exchange programs"), "edit", "exchanges:program_detail"),
+    ("placement", Placement, _("Placements"), "start", "exchanges:placement_detail"),
 )
-register_linkable(
-    Linkable(
-        "activity",
-        Activity,
-        _("Activities"),
-        verb="edit",
-        url=lambda a: reverse("partnerships:activity", args=[a.pk]),
-        order=20,
-    )
-)
-register_linkable(
-    Linkable(
-        "program",
-        Program,
-        _("Exchange programs"),
-        verb="edit",
-        url=lambda p: reverse("exchanges:program_detail", args=[p.pk]),
-        order=30,
-    )
-)
-register_linkable(
-    Linkable(
-        "placement",
-        Placement,
-        _("Placements"),
-        verb="start",
-        url=lambda p: reverse("exchanges:placement_detail", args=[p.pk]),
-        order=40,
-    )
-)
+
+
+def _page(url_name: str) -> Callable[[Any], str]:
+    return lambda record: reverse(url_name, args=[record.pk])
+
+
+for order, (key, model, label, verb, url_name) in enumerate(KINDS, start=1):
+    register_linkable(Linkable(key, model, label, verb=verb, url=_page(url_name), order=10 * order))
 
 
 def _sections() -> None:
