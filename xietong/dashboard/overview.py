@@ -11,8 +11,9 @@ and in the list alike:
 * a flow (placements completed) counts over the period up to that day;
 * activities count over the school term that day falls in ("this term").
 
-The numbers take a bounded number of queries: one or two per number, one per area of a
-breakdown and per quarter of a trend — never per record.
+The numbers take a bounded number of queries: one or two per number, one per series of a
+breakdown (grouped by area), one per region group and per quarter of a trend not kept as
+a snapshot — never per record.
 """
 
 from __future__ import annotations
@@ -164,13 +165,34 @@ class Chart:
         }
 
 
+def area_numbers(
+    metric_key: str, scope: Scope, period: Period, params: Mapping[str, str], paths: list[str]
+) -> dict[str, Number]:
+    """The metric's number for each of the disjoint regions ``paths`` (one grouped query)."""
+    metric = get_metric(metric_key)
+    p = {k: v for k, v in params.items() if k in metric.params}
+    values = metric.compute_areas(scope, span_for(metric_key, period), p, paths)
+    return {
+        path: Number(
+            "",
+            values[path],
+            records_query(metric_key, Scope(region_path=path, group=scope.group), period, p),
+        )
+        for path in paths
+    }
+
+
 def _cooperating(
-    scope: Scope, region_path: str, period: Period, params: Mapping[str, str]
-) -> Number:
-    """Cooperating schools in a region: the side it lies in (Beijing/Tianjin or Hebei)."""
-    key = HEBEI_KEY if region_path.startswith("130000/") else BJTJ_KEY
-    sub = Scope(region_path=region_path, group=scope.group)
-    return number(key, sub, period, params, "")
+    scope: Scope, paths: list[str], period: Period, params: Mapping[str, str]
+) -> list[Number]:
+    """Cooperating schools per region: the side each lies in (Beijing/Tianjin or Hebei)."""
+    hebei = [p for p in paths if p.startswith("130000/")]
+    bjtj = [p for p in paths if not p.startswith("130000/")]
+    found = {
+        **(area_numbers(HEBEI_KEY, scope, period, params, hebei) if hebei else {}),
+        **(area_numbers(BJTJ_KEY, scope, period, params, bjtj) if bjtj else {}),
+    }
+    return [found[p] for p in paths]
 
 
 def _areas_within(scope: Scope, level: str) -> list[Region]:
@@ -187,28 +209,25 @@ def _areas_within(scope: Scope, level: str) -> list[Region]:
 
 
 def breakdown(scope: Scope, period: Period, params: Mapping[str, str], level: str) -> Chart:
-    """Cooperating schools per province or city within the scope (one query per area)."""
+    """Cooperating schools and partnerships per province or city within the scope.
+
+    Each series is one grouped query per metric (:meth:`Metric.compute_areas`), whatever the
+    number of areas.
+    """
     areas = _areas_within(scope, level)
+    paths = [a.path for a in areas]
     title = (
         _("Cooperating schools by province")
         if level == Region.Level.PROVINCE
         else _("Cooperating schools by city")
     )
-    partnerships = [
-        number(
-            "partnerships.active", Scope(region_path=a.path, group=scope.group), period, params, ""
-        )
-        for a in areas
-    ]
+    partnerships = area_numbers("partnerships.active", scope, period, params, paths)
     return Chart(
         f"by_{level}",
         title,
         [
-            (
-                _("Cooperating schools"),
-                [_cooperating(scope, a.path, period, params) for a in areas],
-            ),
-            (_("Active partnerships"), partnerships),
+            (_("Cooperating schools"), _cooperating(scope, paths, period, params)),
+            (_("Active partnerships"), [partnerships[p] for p in paths]),
         ],
         [a.name for a in areas],
     )
@@ -249,7 +268,7 @@ def trend(scope: Scope, plan: Plan | None, period: Period, params: Mapping[str, 
 
     A quarter's value is the snapshot of an indicator over the same metric and scope
     (``IndicatorValue``) when one exists and no parameter narrows the count; otherwise it is
-    computed now for the quarter's last day.
+    computed now for the quarter's last day (all such quarters in one query per series).
     """
     quarters = quarters_of(plan, period)
     codes = [q.code for q in quarters]
@@ -270,12 +289,17 @@ def trend(scope: Scope, plan: Plan | None, period: Period, params: Mapping[str, 
         (BJTJ_KEY, _("Beijing and Tianjin schools")),
         (HEBEI_KEY, _("Hebei schools")),
     ):
-        ns = []
-        for q in quarters:
-            if (key, q.code) in kept:
-                ns.append(Number("", kept[(key, q.code)], records_query(key, scope, q, params)))
-            else:
-                ns.append(number(key, scope, q, params, ""))
+        missing = [q for q in quarters if (key, q.code) not in kept]
+        days = {q.code: span_for(key, q).ends_on for q in missing}
+        computed = get_metric(key).compute_days(scope, sorted(set(days.values())), params)
+        ns = [
+            Number(
+                "",
+                kept[(key, q.code)] if (key, q.code) in kept else computed[days[q.code]],
+                records_query(key, scope, q, params),
+            )
+            for q in quarters
+        ]
         series.append((name, ns))
     return Chart(
         "trend", _("Cooperating schools per quarter"), series, [q.label() for q in quarters]
@@ -384,15 +408,34 @@ def groups_for(area: Area) -> list[RegionGroup]:
     ]
 
 
-def build(area: Area, period: Period, params: Mapping[str, str]) -> Overview:
-    scope = area.scope
-    params = {k: v for k, v in params.items() if v}
-    kpis = [number(k.metric, scope, period, params, str(k.label), k.key) for k in KPIS]
-    by_kind = [
-        number("partnerships.active", scope, period, {"kind": value}, str(label), value)
+def kind_numbers(scope: Scope, period: Period, params: Mapping[str, str]) -> list[Number]:
+    """Active partnerships per kind (one grouped query); only the chosen kind if one is."""
+    kinds = [
+        (value, label)
         for value, label in PartnershipKind.choices
         if not params.get("kind") or params["kind"] == value
     ]
+    metric = get_metric("partnerships.active")
+    values = metric.compute_split(
+        scope, span_for(metric.key, period), {}, "kind", [v for v, _label in kinds]
+    )
+    return [
+        Number(str(label), values[v], records_query(metric.key, scope, period, {"kind": v}), v)
+        for v, label in kinds
+    ]
+
+
+def build(area: Area, period: Period, params: Mapping[str, str]) -> Overview:
+    """The overview's numbers (its group lookups read once: :func:`metrics.reading`)."""
+    with metrics.reading():
+        return _build(area, period, params)
+
+
+def _build(area: Area, period: Period, params: Mapping[str, str]) -> Overview:
+    scope = area.scope
+    params = {k: v for k, v in params.items() if v}
+    kpis = [number(k.metric, scope, period, params, str(k.label), k.key) for k in KPIS]
+    by_kind = kind_numbers(scope, period, params)
     plan = plan_for(period)
     charts = []
     if not scope.region_path:

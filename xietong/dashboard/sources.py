@@ -28,7 +28,9 @@ from xietong.plan.models import Task
 
 def sides(scope: Scope, day: dt.date, params: Params) -> tuple[QuerySet[Member], QuerySet[Member]]:
     """The Beijing/Tianjin and the Hebei members counted on ``day`` (the network's measure)."""
-    return network.sides_on(day, partnership_metrics.filters(scope, params))
+    return network.sides_on(
+        day, partnership_metrics.filters(scope, params), partnership_metrics.paths(scope)
+    )
 
 
 def _tasks(scope: Scope, span: Span, params: Params) -> QuerySet[Task]:

@@ -17,6 +17,8 @@ one query apart. The definitions are :mod:`xietong.partnerships.network`'s, neve
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -26,33 +28,64 @@ from xietong.institutions.models import Institution
 from xietong.partnerships import network
 from xietong.partnerships.choices import PartnershipKind
 from xietong.partnerships.models import Activity, Member, Partnership
-from xietong.plan.metrics import Metric, Params, Scope, Span, register, scope_paths
-from xietong.regions.models import Region
+from xietong.plan.metrics import (
+    Metric,
+    Params,
+    Scope,
+    Span,
+    count_by_area,
+    register,
+    scope_paths,
+)
 from xietong.regions.selectors import under_paths_q
 
 KINDS = tuple(k.value for k in PartnershipKind)
 
 
 def filters(scope: Scope, params: Params) -> network.NetworkFilters:
-    """The network's filters for a scope: its region (by id), its group and stage, a kind."""
-    region_id = None
-    if scope.region_path:
-        region = Region.objects.filter(path=scope.region_path).only("pk").first()
-        region_id = region.pk if region else -1
-    return network.NetworkFilters(
-        kind=str(params.get("kind") or ""),
-        stage=scope.stage,
-        region_id=region_id,
-        group=scope.group,
-    )
+    """The network's filters for a scope's stage and a kind (its regions: :func:`paths`)."""
+    return network.NetworkFilters(kind=str(params.get("kind") or ""), stage=scope.stage)
+
+
+def paths(scope: Scope) -> list[str] | None:
+    """The region paths the scope narrows the network's sides to (None: the whole)."""
+    return scope_paths(scope)
 
 
 def cooperating_bj_tj(scope: Scope, span: Span, params: Params) -> QuerySet[Institution]:
-    return network.cooperating_schools(span.ends_on, filters(scope, params))[0]
+    return network.cooperating_schools(span.ends_on, filters(scope, params), paths(scope))[0]
 
 
 def cooperating_hebei(scope: Scope, span: Span, params: Params) -> QuerySet[Institution]:
-    return network.cooperating_schools(span.ends_on, filters(scope, params))[1]
+    return network.cooperating_schools(span.ends_on, filters(scope, params), paths(scope))[1]
+
+
+def cooperating_bj_tj_by_area(
+    scope: Scope, span: Span, params: Params, areas: Sequence[str]
+) -> dict[str, int]:
+    """Per Beijing/Tianjin area, its schools cooperating (an area narrows only its own side,
+    so the whole network's side grouped by area is each area's count). A Hebei area's count
+    (the Beijing/Tianjin schools cooperating with it) is not answered here."""
+    own = [a for a in areas if a.startswith(network.BJTJ)]
+    bjtj, _hebei = network.sides_on(span.ends_on, filters(scope, params), None)
+    return count_by_area(bjtj, own, "institution_id")
+
+
+def cooperating_hebei_by_area(
+    scope: Scope, span: Span, params: Params, areas: Sequence[str]
+) -> dict[str, int]:
+    """Per Hebei area, its schools cooperating (as :func:`cooperating_bj_tj_by_area`)."""
+    own = [a for a in areas if a.startswith(network.HEBEI)]
+    _bjtj, hebei = network.sides_on(span.ends_on, filters(scope, params), None)
+    return count_by_area(hebei, own, "institution_id")
+
+
+def _cooperating_by_day(side: int) -> Any:
+    def by_day(scope: Scope, days: Sequence[dt.date], params: Params) -> dict[dt.date, int]:
+        found = network.counts_on_days(list(days), filters(scope, params), paths(scope))
+        return {d: (c.bjtj, c.hebei)[side] for d, c in found.items()}
+
+    return by_day
 
 
 def _members_in(scope: Scope) -> Q | None:
@@ -79,6 +112,16 @@ def active(scope: Scope, span: Span, params: Params) -> QuerySet[Partnership]:
         qs = qs.filter(kind=params["kind"])
     where = _members_in(scope)
     return qs.filter(where) if where is not None else qs
+
+
+def active_by_area(
+    scope: Scope, span: Span, params: Params, areas: Sequence[str]
+) -> dict[str, int]:
+    """Per area, the partnerships in force with a member there (a stage narrows members)."""
+    members = Member.objects.filter(partnership__in=active(Scope(), span, params).values("pk"))
+    if scope.stage:
+        members = members.filter(institution__stages__contains=f",{scope.stage},")
+    return count_by_area(members, areas, "partnership_id")
 
 
 def activities(scope: Scope, span: Span, params: Params) -> QuerySet[Activity]:
@@ -114,6 +157,8 @@ def register_all() -> None:
                 "an active partnership with at least one Hebei school."
             ),
             records=cooperating_bj_tj,
+            by_area=cooperating_bj_tj_by_area,
+            by_day=_cooperating_by_day(0),
             model=Institution,
             breakdowns=frozenset({"region", "group", "stage"}),
             params=kind,
@@ -128,6 +173,8 @@ def register_all() -> None:
                 "partnership with at least one Beijing or Tianjin school."
             ),
             records=cooperating_hebei,
+            by_area=cooperating_hebei_by_area,
+            by_day=_cooperating_by_day(1),
             model=Institution,
             breakdowns=frozenset({"region", "group", "stage"}),
             params=kind,
@@ -141,6 +188,8 @@ def register_all() -> None:
                 "Partnerships in force on the period's last day with a member in the area."
             ),
             records=active,
+            by_area=active_by_area,
+            split_by={"kind": "kind"},
             model=Partnership,
             breakdowns=frozenset({"region", "group", "stage"}),
             params=kind,
@@ -166,6 +215,7 @@ def register_all() -> None:
             label=_("Partnership activities"),
             description=_("Activities dated within the period, of partnerships in the area."),
             records=activities,
+            split_by={"kind": "partnership__kind"},
             model=Activity,
             breakdowns=frozenset({"region", "group", "stage"}),
             params=kind,

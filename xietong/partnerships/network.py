@@ -22,7 +22,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -89,51 +89,127 @@ def _area_paths(f: NetworkFilters) -> list[str] | None:
     return paths
 
 
+def _member_on(day: dt.date, prefix: str = "") -> Q:
+    """Member rows (``prefix`` before the field names) that had joined by ``day`` and not
+    left before it."""
+    p = prefix
+    return Q(**{f"{p}joined_on__lte": day}) & (
+        Q(**{f"{p}left_on__isnull": True}) | Q(**{f"{p}left_on__gte": day})
+    )
+
+
+def _partnership_on(day: dt.date) -> Q:
+    """Member rows whose partnership is active or ended and in force on ``day``."""
+    return Q(partnership__status__in=COUNTING, partnership__starts_on__lte=day) & (
+        Q(partnership__ends_on__isnull=True) | Q(partnership__ends_on__gte=day)
+    )
+
+
+def _counting_on(day: dt.date) -> Q:
+    """Member rows counting on ``day``: joined, not left, their partnership in force."""
+    return _partnership_on(day) & _member_on(day)
+
+
+def _schools(f: NetworkFilters, prefix: str = "") -> Q:
+    """School members (``prefix`` before the field names), the stage applied.
+
+    Said positively (the kinds that are schools): a negated condition across the
+    partnership's other members would exclude the partnerships with any non-school member.
+    """
+    q = Q(**{f"{prefix}institution__kind__in": [k for k in Kind.values if k not in NOT_SCHOOLS]})
+    if f.stage:
+        q &= Q(**{f"{prefix}institution__stages__contains": f",{f.stage},"})
+    return q
+
+
+def _kind(f: NetworkFilters) -> Q:
+    return Q(partnership__kind=f.kind) if f.kind else Q()
+
+
 def members_on(day: dt.date, f: NetworkFilters | None = None) -> QuerySet[Member]:
     """School members on ``day`` of partnerships counting on it (kind and stage applied)."""
     f = f or NetworkFilters()
-    qs = (
-        Member.objects.filter(
-            partnership__status__in=COUNTING,
-            partnership__starts_on__lte=day,
-            joined_on__lte=day,
-        )
-        .filter(
-            Q(partnership__ends_on__isnull=True) | Q(partnership__ends_on__gte=day),
-            Q(left_on__isnull=True) | Q(left_on__gte=day),
-        )
-        .exclude(institution__kind__in=NOT_SCHOOLS)
-    )
-    if f.kind:
-        qs = qs.filter(partnership__kind=f.kind)
-    if f.stage:
-        qs = qs.filter(institution__stages__contains=f",{f.stage},")
-    return qs
+    return Member.objects.filter(_schools(f), _kind(f), _counting_on(day))
 
 
-def sides_on(day: dt.date, f: NetworkFilters) -> tuple[QuerySet[Member], QuerySet[Member]]:
-    members = members_on(day, f)
-    bjtj = members.filter(under_paths_q(list(BJTJ)))
-    hebei = members.filter(region_path__startswith=HEBEI)
-    paths = _area_paths(f)
+def _side_qs(paths: list[str] | None, prefix: str = "") -> tuple[Q, Q]:
+    """Where each side's members lie: Beijing/Tianjin and Hebei, each narrowed by the
+    ``paths`` that lie on its side (None: no narrowing)."""
+    field = f"{prefix}region_path"
+    bjtj = under_paths_q(list(BJTJ), field)
+    hebei = Q(**{f"{field}__startswith": HEBEI})
     if paths is not None:
         if any(p.startswith(BJTJ) for p in paths):
-            bjtj = bjtj.filter(under_paths_q([p for p in paths if p.startswith(BJTJ)]))
+            bjtj &= under_paths_q([p for p in paths if p.startswith(BJTJ)], field)
         if any(p.startswith(HEBEI) for p in paths):
-            hebei = hebei.filter(under_paths_q([p for p in paths if p.startswith(HEBEI)]))
+            hebei &= under_paths_q([p for p in paths if p.startswith(HEBEI)], field)
         if not any(p.startswith((*BJTJ, HEBEI)) for p in paths):
-            hebei = hebei.none()
+            hebei = Q(pk__in=[])
+    return bjtj, hebei
+
+
+_UNSET: Any = object()
+
+
+def sides_on(
+    day: dt.date, f: NetworkFilters, paths: list[str] | None = _UNSET
+) -> tuple[QuerySet[Member], QuerySet[Member]]:
+    """The Beijing/Tianjin and the Hebei members counted on ``day``: each side's members
+    with a member of the other side in the same partnership. ``paths`` (the region paths
+    to narrow to) default to the filters' region and group."""
+    members = members_on(day, f)
+    bjtj_q, hebei_q = _side_qs(_area_paths(f) if paths is _UNSET else paths)
+    bjtj, hebei = members.filter(bjtj_q), members.filter(hebei_q)
     bjtj_paired = bjtj.filter(Exists(hebei.filter(partnership=OuterRef("partnership"))))
     hebei_paired = hebei.filter(Exists(bjtj.filter(partnership=OuterRef("partnership"))))
     return bjtj_paired, hebei_paired
 
 
+def counts_on_days(
+    days: list[dt.date], f: NetworkFilters, paths: list[str] | None = _UNSET
+) -> dict[dt.date, Counts]:
+    """:func:`cooperation_counts` for each of ``days``, in one query (a trend's quarters).
+
+    The definition of :func:`sides_on` over the pairs of members of one partnership (a
+    self-join): on each day, the distinct schools of one side with a member of the other
+    side in the same partnership, both counting that day.
+    """
+    if not days:
+        return {}
+    other = "partnership__members__"
+    bjtj_q, hebei_q = _side_qs(_area_paths(f) if paths is _UNSET else paths)
+    bjtj_o, hebei_o = _side_qs(_area_paths(f) if paths is _UNSET else paths, other)
+    first, last = min(days), max(days)
+    pairs = Member.objects.filter(
+        _schools(f),
+        _schools(f, other),
+        _kind(f),
+        Q(partnership__status__in=COUNTING, partnership__starts_on__lte=last),
+        Q(partnership__ends_on__isnull=True) | Q(partnership__ends_on__gte=first),
+        Q(joined_on__lte=last) & (Q(left_on__isnull=True) | Q(left_on__gte=first)),
+        Q(**{f"{other}joined_on__lte": last})
+        & (Q(**{f"{other}left_on__isnull": True}) | Q(**{f"{other}left_on__gte": first})),
+        (bjtj_q & hebei_o) | (hebei_q & bjtj_o),
+    )
+    aggregates: dict[str, Any] = {}
+    for i, day in enumerate(days):
+        both_on = _partnership_on(day) & _member_on(day) & _member_on(day, other)
+        aggregates[f"b{i}"] = Count(
+            "institution_id", distinct=True, filter=both_on & bjtj_q & hebei_o
+        )
+        aggregates[f"h{i}"] = Count(
+            "institution_id", distinct=True, filter=both_on & hebei_q & bjtj_o
+        )
+    row = pairs.aggregate(**aggregates)
+    return {d: Counts(d, row[f"b{i}"] or 0, row[f"h{i}"] or 0) for i, d in enumerate(days)}
+
+
 def cooperating_schools(
-    day: dt.date, filters: NetworkFilters | None = None
+    day: dt.date, filters: NetworkFilters | None = None, paths: list[str] | None = _UNSET
 ) -> tuple[QuerySet[Institution], QuerySet[Institution]]:
     """The schools :func:`cooperation_counts` counts on ``day``: (Beijing/Tianjin, Hebei)."""
     f = filters or NetworkFilters()
-    bjtj, hebei = sides_on(day, f)
+    bjtj, hebei = sides_on(day, f, paths)
     return (
         Institution.objects.filter(pk__in=bjtj.values("institution_id")),
         Institution.objects.filter(pk__in=hebei.values("institution_id")),
@@ -159,8 +235,11 @@ def xiongan_partner_schools(day: dt.date) -> QuerySet[Institution]:
 
 
 def stages_covered(schools: QuerySet[Institution]) -> list[str]:
-    """The basic stages (preschool … senior) at least one of ``schools`` teaches."""
-    return [s.value for s in BASIC_STAGES if schools.filter(stages__contains=f",{s},").exists()]
+    """The basic stages (preschool … senior) at least one of ``schools`` teaches (one query)."""
+    found = schools.aggregate(
+        **{s.value: Count("pk", filter=Q(stages__contains=f",{s.value},")) for s in BASIC_STAGES}
+    )
+    return [s.value for s in BASIC_STAGES if found[s.value]]
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ import time
 from decimal import Decimal
 from typing import Any
 
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 from tqdm import tqdm
@@ -155,6 +156,9 @@ class Command(BaseCommand):
             self.stdout.write(demo_network.load().summary())  # synthetic, after the named
         except ServiceError as e:
             raise CommandError(f"The partnerships could not be loaded: {e}") from None
+        # Fresh tables have no planner statistics until autovacuum comes by; the snapshots
+        # below and the first dashboards would otherwise be planned for empty tables.
+        bulk.analyze(apps.get_app_config("partnerships").get_models())
         try:
             ex = exchanges.load_exchanges()
         except ServiceError as e:
@@ -169,6 +173,8 @@ class Command(BaseCommand):
         self.stdout.write(plan_history.load().summary())
         # The plan's progress reports, after the plan and its indicator history.
         self.stdout.write(demo_plan_reports.load_reports().summary())
+        for label in ("exchanges", "plan", "plan_reports"):
+            bulk.analyze(apps.get_app_config(label).get_models())
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready in {time.monotonic() - started:.1f} s.")
         )
