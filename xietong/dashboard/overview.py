@@ -165,34 +165,28 @@ class Chart:
         }
 
 
-def area_numbers(
-    metric_key: str, scope: Scope, period: Period, params: Mapping[str, str], paths: list[str]
-) -> dict[str, Number]:
-    """The metric's number for each of the disjoint regions ``paths`` (one grouped query)."""
+def scope_numbers(
+    metric_key: str, scopes: list[Scope], period: Period, params: Mapping[str, str]
+) -> list[Number]:
+    """The metric's number for each of ``scopes`` (one query together where the metric
+    can: :meth:`Metric.compute_scopes`)."""
     metric = get_metric(metric_key)
     p = {k: v for k, v in params.items() if k in metric.params}
-    values = metric.compute_areas(scope, span_for(metric_key, period), p, paths)
-    return {
-        path: Number(
-            "",
-            values[path],
-            records_query(metric_key, Scope(region_path=path, group=scope.group), period, p),
-        )
-        for path in paths
-    }
+    values = metric.compute_scopes(scopes, span_for(metric_key, period), p)
+    return [
+        Number("", v, records_query(metric_key, s, period, p))
+        for s, v in zip(scopes, values, strict=True)
+    ]
 
 
-def _cooperating(
-    scope: Scope, paths: list[str], period: Period, params: Mapping[str, str]
-) -> list[Number]:
+def _cooperating(scopes: list[Scope], period: Period, params: Mapping[str, str]) -> list[Number]:
     """Cooperating schools per region: the side each lies in (Beijing/Tianjin or Hebei)."""
-    hebei = [p for p in paths if p.startswith("130000/")]
-    bjtj = [p for p in paths if not p.startswith("130000/")]
-    found = {
-        **(area_numbers(HEBEI_KEY, scope, period, params, hebei) if hebei else {}),
-        **(area_numbers(BJTJ_KEY, scope, period, params, bjtj) if bjtj else {}),
-    }
-    return [found[p] for p in paths]
+    hebei = [s for s in scopes if s.region_path.startswith("130000/")]
+    bjtj = [s for s in scopes if not s.region_path.startswith("130000/")]
+    found = dict(zip(hebei, scope_numbers(HEBEI_KEY, hebei, period, params), strict=True)) | dict(
+        zip(bjtj, scope_numbers(BJTJ_KEY, bjtj, period, params), strict=True)
+    )
+    return [found[s] for s in scopes]
 
 
 def _areas_within(scope: Scope, level: str) -> list[Region]:
@@ -211,23 +205,23 @@ def _areas_within(scope: Scope, level: str) -> list[Region]:
 def breakdown(scope: Scope, period: Period, params: Mapping[str, str], level: str) -> Chart:
     """Cooperating schools and partnerships per province or city within the scope.
 
-    Each series is one grouped query per metric (:meth:`Metric.compute_areas`), whatever the
+    Each series is one query per metric (:meth:`Metric.compute_scopes`), whatever the
     number of areas.
     """
     areas = _areas_within(scope, level)
-    paths = [a.path for a in areas]
+    scopes = [Scope(region_path=a.path, group=scope.group, stage=scope.stage) for a in areas]
     title = (
         _("Cooperating schools by province")
         if level == Region.Level.PROVINCE
         else _("Cooperating schools by city")
     )
-    partnerships = area_numbers("partnerships.active", scope, period, params, paths)
+    partnerships = scope_numbers("partnerships.active", scopes, period, params)
     return Chart(
         f"by_{level}",
         title,
         [
-            (_("Cooperating schools"), _cooperating(scope, paths, period, params)),
-            (_("Active partnerships"), [partnerships[p] for p in paths]),
+            (_("Cooperating schools"), _cooperating(scopes, period, params)),
+            (_("Active partnerships"), partnerships),
         ],
         [a.name for a in areas],
     )
@@ -243,11 +237,11 @@ def by_group(
         [
             (
                 _("Hebei schools cooperating"),
-                [number(HEBEI_KEY, s, period, params, "") for s in rows],
+                scope_numbers(HEBEI_KEY, rows, period, params),
             ),
             (
                 _("Active partnerships"),
-                [number("partnerships.active", s, period, params, "") for s in rows],
+                scope_numbers("partnerships.active", rows, period, params),
             ),
         ],
         [g.name for g in groups],

@@ -18,7 +18,7 @@ one query apart. The definitions are :mod:`xietong.partnerships.network`'s, neve
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -35,6 +35,7 @@ from xietong.plan.metrics import (
     Span,
     count_by_area,
     register,
+    remembered,
     scope_paths,
 )
 from xietong.regions.selectors import under_paths_q
@@ -60,29 +61,35 @@ def cooperating_hebei(scope: Scope, span: Span, params: Params) -> QuerySet[Inst
     return network.cooperating_schools(span.ends_on, filters(scope, params), paths(scope))[1]
 
 
+def _own_side(areas: Mapping[int, Sequence[str]], side: tuple[str, ...]) -> dict[int, list[str]]:
+    """The areas lying wholly on one side: there an area narrows only its own side, so the
+    whole network's side counted within the area is the area's count. An area reaching
+    the other side narrows both (the network's rule) and is left to ``compute``."""
+    return {i: list(p) for i, p in areas.items() if all(x.startswith(side) for x in p)}
+
+
 def cooperating_bj_tj_by_area(
-    scope: Scope, span: Span, params: Params, areas: Sequence[str]
-) -> dict[str, int]:
-    """Per Beijing/Tianjin area, its schools cooperating (an area narrows only its own side,
-    so the whole network's side grouped by area is each area's count). A Hebei area's count
-    (the Beijing/Tianjin schools cooperating with it) is not answered here."""
-    own = [a for a in areas if a.startswith(network.BJTJ)]
-    bjtj, _hebei = network.sides_on(span.ends_on, filters(scope, params), None)
-    return count_by_area(bjtj, own, "institution_id")
+    stage: str, span: Span, params: Params, areas: Mapping[int, Sequence[str]]
+) -> dict[int, int]:
+    bjtj, _hebei = network.sides_on(span.ends_on, filters(Scope(stage=stage), params), None)
+    return count_by_area(bjtj, _own_side(areas, network.BJTJ), "institution_id")
 
 
 def cooperating_hebei_by_area(
-    scope: Scope, span: Span, params: Params, areas: Sequence[str]
-) -> dict[str, int]:
-    """Per Hebei area, its schools cooperating (as :func:`cooperating_bj_tj_by_area`)."""
-    own = [a for a in areas if a.startswith(network.HEBEI)]
-    _bjtj, hebei = network.sides_on(span.ends_on, filters(scope, params), None)
-    return count_by_area(hebei, own, "institution_id")
+    stage: str, span: Span, params: Params, areas: Mapping[int, Sequence[str]]
+) -> dict[int, int]:
+    _bjtj, hebei = network.sides_on(span.ends_on, filters(Scope(stage=stage), params), None)
+    return count_by_area(hebei, _own_side(areas, (network.HEBEI,)), "institution_id")
 
 
 def _cooperating_by_day(side: int) -> Any:
     def by_day(scope: Scope, days: Sequence[dt.date], params: Params) -> dict[dt.date, int]:
-        found = network.counts_on_days(list(days), filters(scope, params), paths(scope))
+        # One query counts both sides: the other side's series reads it again.
+        f, where = filters(scope, params), paths(scope)
+        found = remembered(
+            ("network.counts_on_days", tuple(days), f, tuple(where or ()), where is None),
+            lambda: network.counts_on_days(list(days), f, where),
+        )
         return {d: (c.bjtj, c.hebei)[side] for d, c in found.items()}
 
     return by_day
@@ -115,12 +122,12 @@ def active(scope: Scope, span: Span, params: Params) -> QuerySet[Partnership]:
 
 
 def active_by_area(
-    scope: Scope, span: Span, params: Params, areas: Sequence[str]
-) -> dict[str, int]:
+    stage: str, span: Span, params: Params, areas: Mapping[int, Sequence[str]]
+) -> dict[int, int]:
     """Per area, the partnerships in force with a member there (a stage narrows members)."""
     members = Member.objects.filter(partnership__in=active(Scope(), span, params).values("pk"))
-    if scope.stage:
-        members = members.filter(institution__stages__contains=f",{scope.stage},")
+    if stage:
+        members = members.filter(institution__stages__contains=f",{stage},")
     return count_by_area(members, areas, "partnership_id")
 
 

@@ -22,7 +22,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -191,15 +192,23 @@ def counts_on_days(
         & (Q(**{f"{other}left_on__isnull": True}) | Q(**{f"{other}left_on__gte": first})),
         (bjtj_q & hebei_o) | (hebei_q & bjtj_o),
     )
+    # A pair counts on a day between the latest of its three beginnings (the partnership's
+    # start, each member's joining) and the earliest of its three ends.
+    never = dt.date.max
+    pairs = pairs.annotate(
+        xt_side=Case(When(bjtj_q & hebei_o, then=Value("b")), default=Value("h")),
+        xt_from=Greatest("partnership__starts_on", "joined_on", f"{other}joined_on"),
+        xt_until=Least(
+            Coalesce("partnership__ends_on", Value(never)),
+            Coalesce("left_on", Value(never)),
+            Coalesce(f"{other}left_on", Value(never)),
+        ),
+    )
     aggregates: dict[str, Any] = {}
     for i, day in enumerate(days):
-        both_on = _partnership_on(day) & _member_on(day) & _member_on(day, other)
-        aggregates[f"b{i}"] = Count(
-            "institution_id", distinct=True, filter=both_on & bjtj_q & hebei_o
-        )
-        aggregates[f"h{i}"] = Count(
-            "institution_id", distinct=True, filter=both_on & hebei_q & bjtj_o
-        )
+        on_day = Q(xt_from__lte=day, xt_until__gte=day)
+        aggregates[f"b{i}"] = Count("institution_id", distinct=True, filter=on_day & Q(xt_side="b"))
+        aggregates[f"h{i}"] = Count("institution_id", distinct=True, filter=on_day & Q(xt_side="h"))
     row = pairs.aggregate(**aggregates)
     return {d: Counts(d, row[f"b{i}"] or 0, row[f"h{i}"] or 0) for i, d in enumerate(days)}
 

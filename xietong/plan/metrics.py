@@ -9,9 +9,10 @@ A metric answers two questions for a scope and a span of days:
 * ``records(scope, span, params)`` — the queryset of the records it counts, which the
   dashboard's drill-down lists, so a number and the list behind it are one query apart;
 * ``value(scope, span, params)`` — the number; by default the count of those records;
-* optionally ``by_area(scope, span, params, areas)`` — the numbers of several disjoint
-  regions at once, in one grouped query (a chart's bars); it must give what ``compute``
-  gives for each area alone (``tests/test_metric_areas.py`` holds every metric to that).
+* optionally ``by_area(stage, span, params, areas)`` — the numbers of several areas (each
+  a list of region paths) in one query (a chart's bars); it must give what ``compute``
+  gives for each area's scope alone (``dashboard/tests/test_grouped_numbers.py`` holds
+  every metric to that).
 
 A *scope* is the whole plan area, a region with everything beneath it, or a region group,
 optionally narrowed to one stage of education. A *span* is the period's first and last
@@ -22,17 +23,21 @@ day; a stock (schools cooperating *on* a day) is read at ``span.ends_on``, a flo
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar, cast
 
-from django.db.models import Case, CharField, Count, Model, Q, QuerySet, Value, When
+from django.db.models import Count, Model, QuerySet
 from django.utils.functional import Promise
 
+from xietong.regions.selectors import under_paths_q
+
 Params = Mapping[str, Any]
+T = TypeVar("T")
+
 
 
 @dataclass(frozen=True)
@@ -56,33 +61,41 @@ class Scope:
 WHOLE = Scope()
 
 
-_group_paths: ContextVar[dict[str, list[str]] | None] = ContextVar("group_paths", default=None)
+_memo: ContextVar[dict[Hashable, Any] | None] = ContextVar("metric_memo", default=None)
 
 
 @contextmanager
 def reading() -> Iterator[None]:
-    """Within the block, each region group's regions are read once (a dashboard reads
-    dozens of numbers over the same few groups)."""
-    token = _group_paths.set({})
+    """Within the block, what :func:`remembered` computes is computed once: a dashboard
+    reads dozens of numbers over the same few region groups, and both sides of the
+    network from one query."""
+    token = _memo.set({})
     try:
         yield
     finally:
-        _group_paths.reset(token)
+        _memo.reset(token)
+
+
+def remembered(key: Hashable, compute: Callable[[], T]) -> T:
+    """``compute()``, once per ``key`` within :func:`reading` (every time outside it)."""
+    memo = _memo.get()
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return cast(T, memo[key])
 
 
 def group_paths(key: str) -> list[str]:
     """The paths of a region group's member regions, in order."""
     from xietong.regions.models import Region
 
-    memo = _group_paths.get()
-    if memo is not None and key in memo:
-        return list(memo[key])
-    paths = list(
-        Region.objects.filter(groups__key=key).order_by("path").values_list("path", flat=True)
-    )
-    if memo is not None:
-        memo[key] = paths
-    return list(paths)
+    def read() -> list[str]:
+        return list(
+            Region.objects.filter(groups__key=key).order_by("path").values_list("path", flat=True)
+        )
+
+    return list(remembered(("group_paths", key), read))
 
 
 def scope_paths(scope: Scope) -> list[str] | None:
@@ -135,9 +148,11 @@ class Metric:
     breakdowns: frozenset[str] = field(default_factory=lambda: frozenset({"region", "group"}))
     # Parameters the metric accepts, with their allowed values (None: free text).
     params: Mapping[str, tuple[str, ...] | None] = field(default_factory=dict)
-    # The values of several disjoint areas (region paths) in one query: {path: value}, for
+    # The values of several areas (label → region paths) in one query: {label: value}, for
     # the areas it can answer so (the others are computed one by one).
-    by_area: Callable[[Scope, Span, Params, Sequence[str]], Mapping[str, int]] | None = None
+    by_area: (
+        Callable[[str, Span, Params, Mapping[int, Sequence[str]]], Mapping[int, int]] | None
+    ) = None
     # A stock's values on several days in one query: {day: value}.
     by_day: Callable[[Scope, Sequence[dt.date], Params], Mapping[dt.date, int]] | None = None
     # Parameters whose values split the count in one grouped query: {param: records' field}.
@@ -180,53 +195,46 @@ class Metric:
             return {v: Decimal(found.get(v, 0)) for v in values}
         return {v: self.compute(scope, span, {**p, name: v}) for v in values}
 
-    def compute_areas(
-        self, scope: Scope, span: Span, params: Params | None, areas: Sequence[str]
-    ) -> dict[str, Decimal]:
-        """The value for each of ``areas`` (disjoint region paths; ``scope`` gives the stage
-        and the group): what :meth:`compute` gives for each area alone. The areas the
-        metric's ``by_area`` answers take one query together (when no group narrows); any
-        other area is computed alone."""
+    def compute_scopes(
+        self, scopes: Sequence[Scope], span: Span, params: Params | None = None
+    ) -> list[Decimal]:
+        """The value for each of ``scopes`` (regions, groups, both), as :meth:`compute`
+        gives it for each alone. The scopes of one stage that ``by_area`` answers take one
+        query together; any other scope is computed alone."""
         p = params or {}
-        found: Mapping[str, int] = {}
-        if self.by_area is not None and not scope.group:
-            found = self.by_area(Scope(stage=scope.stage), span, p, areas)
-        return {
-            a: Decimal(found[a])
-            if a in found
-            else self.compute(Scope(region_path=a, group=scope.group, stage=scope.stage), span, p)
-            for a in areas
-        }
+        found: dict[int, int] = {}
+        if self.by_area is not None:
+            stages: dict[str, dict[int, Sequence[str]]] = {}
+            for i, scope in enumerate(scopes):
+                paths = scope_paths(scope)
+                if paths is not None:
+                    stages.setdefault(scope.stage, {})[i] = paths
+            for stage, areas in stages.items():
+                found.update(self.by_area(stage, span, p, areas))
+        return [
+            Decimal(found[i]) if i in found else self.compute(scope, span, p)
+            for i, scope in enumerate(scopes)
+        ]
 
 
 def count_by_area(
-    qs: QuerySet[Any], areas: Sequence[str], counted: str, path_field: str = "region_path"
-) -> dict[str, int]:
-    """The distinct ``counted`` values of ``qs``'s rows per area its ``path_field`` lies in
-    (every area, zero included).
-
-    ``areas`` are disjoint region paths; one grouped query (the area as a ``CASE``).
-    """
+    qs: QuerySet[Any],
+    areas: Mapping[int, Sequence[str]],
+    counted: str,
+    path_field: str = "region_path",
+) -> dict[int, int]:
+    """The distinct ``counted`` values of ``qs``'s rows whose ``path_field`` lies in each
+    area (a list of region paths; areas may overlap), every area answered: one query of
+    filtered counts."""
     if not areas:
         return {}
-    inside = Q(pk__in=[])
-    for a in areas:
-        inside |= Q(**{f"{path_field}__startswith": a})
-    area = Case(
-        *(When(**{f"{path_field}__startswith": a}, then=Value(a)) for a in areas),
-        default=Value(""),
-        output_field=CharField(),
+    row = qs.aggregate(
+        **{
+            f"a{i}": Count(counted, distinct=True, filter=under_paths_q(list(paths), path_field))
+            for i, paths in areas.items()
+        }
     )
-    rows = (
-        qs.filter(inside)
-        .annotate(xt_area=area)
-        .order_by()
-        .values("xt_area")
-        .annotate(n=Count(counted, distinct=True))
-        .values_list("xt_area", "n")
-    )
-    found = dict(rows)
-    return {a: found.get(a, 0) for a in areas}
+    return {i: row[f"a{i}"] or 0 for i in areas}
 
 
 _registry: dict[str, Metric] = {}

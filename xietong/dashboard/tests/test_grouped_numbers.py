@@ -18,7 +18,7 @@ from xietong.partnerships.choices import MemberRole, PartnershipKind
 from xietong.partnerships.tests.conftest import make_partnership
 from xietong.plan import metrics
 from xietong.plan.metrics import Scope, Span
-from xietong.regions.models import Region
+from xietong.regions.models import Region, RegionGroup
 
 DAY = dt.date(2025, 11, 20)
 DAYS = [dt.date(2023, 9, 30), dt.date(2023, 12, 31), dt.date(2024, 6, 30), DAY]
@@ -48,12 +48,14 @@ def _scopes() -> list[Scope]:
 
 def test_every_metric_that_reads_areas_together_gives_each_area_its_own_value(db: Any) -> None:
     w.build(5)
-    # The provinces, the cities, and the world's counties with two without schools.
+    # The provinces, the cities, the world's counties with two without schools, and the
+    # region groups (one reaching both sides), alone and within Hebei.
     counties = [*w.HEBEI_CODES, *w.BJTJ_CODES, "130102", "110101"]
     levels = [
         list(Region.objects.filter(level=level).values_list("path", flat=True))
         for level in (Region.Level.PROVINCE, Region.Level.CITY)
     ] + [list(Region.objects.filter(code__in=counties).values_list("path", flat=True))]
+    groups = list(RegionGroup.objects.values_list("key", flat=True))
     grouped = [m for m in metrics.registered() if m.by_area is not None]
     assert {m.key for m in grouped} >= {
         "partnerships.active",
@@ -64,15 +66,16 @@ def test_every_metric_that_reads_areas_together_gives_each_area_its_own_value(db
     for metric in grouped:
         for params in _param_sets(metric):
             for stage in _stages(metric):
-                for areas in levels:
-                    together = metric.compute_areas(
-                        Scope(stage=stage), Span(DAY, DAY), params, areas
-                    )
-                    for a in areas:
-                        alone = metric.compute(
-                            Scope(region_path=a, stage=stage), Span(DAY, DAY), params
-                        )
-                        assert together[a] == alone, (metric.key, params, stage, a)
+                sets = [[Scope(region_path=p, stage=stage) for p in paths] for paths in levels]
+                sets += [
+                    [Scope(region_path=within, group=g, stage=stage) for g in groups]
+                    for within in ("", "130000/")
+                ]
+                for scopes in sets:
+                    together = metric.compute_scopes(scopes, Span(DAY, DAY), params)
+                    for scope, value in zip(scopes, together, strict=True):
+                        alone = metric.compute(scope, Span(DAY, DAY), params)
+                        assert value == alone, (metric.key, params, scope)
                         seen += bool(alone)
     assert seen > 20  # the world has numbers to compare, not only zeros
 
