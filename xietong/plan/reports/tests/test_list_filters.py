@@ -110,3 +110,17 @@ def test_a_reports_notification_names_the_task_in_the_readers_language(cast, pw)
         assert f"T1 {EN}" in render_text(note.code, note.params)
     with translation.override("zh-hans"):
         assert "T1 开展结对帮扶" in render_text(note.code, note.params)
+
+
+def test_an_english_plan_page_shows_the_english_plan_section_and_task_titles(cast, pw):
+    pw.plan.name_en = "The collaboration plan"
+    pw.plan.save()
+    section = pw.task.section
+    section.title_en = "Sharing good resources"
+    section.save()
+    en = _client(cast, "beijing", "en").get(reverse("plan:plan", args=[pw.plan.pk]))
+    html = en.content.decode()
+    assert "The collaboration plan" in html and "Sharing good resources" in html
+    assert EN in html and "开展结对帮扶" not in html and "推进优质资源共享" not in html
+    zh = _client(cast, "beijing").get(reverse("plan:plan", args=[pw.plan.pk])).content.decode()
+    assert "推进优质资源共享" in zh and "开展结对帮扶" in zh
