@@ -34,3 +34,12 @@ class ChineseFirstLocaleMiddleware:
         patch_vary_headers(response, ("Accept-Language", "Cookie"))
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+def localized(native: str, english: str = "") -> str:
+    """A name in the page's language: its English form on an English page when there is
+    one, else the native (Chinese) form — the one way plan titles, region group names and
+    the like are shown."""
+    if english and (translation.get_language() or "").startswith("en"):
+        return english
+    return native

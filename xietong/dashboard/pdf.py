@@ -136,7 +136,12 @@ def render(title: str, subtitle: str, data: Overview, fingerprint: str) -> bytes
         doc.set_font("cjk", size=12)
         doc.cell(0, 8, _("Task status"), new_x="LMARGIN", new_y="NEXT")
         headers = [_("Section")] + [n.label for n in data.board[0].counts] + [_("Total")]
-        rows = [[str(r.section)] + [n.shown for n in r.counts] + [r.total] for r in data.board]
+        rows = [
+            [f"{r.section.number} {r.section.display_title}"]
+            + [n.shown for n in r.counts]
+            + [r.total]
+            for r in data.board
+        ]
         _table(doc, headers, rows, (70,) + (22,) * len(data.board[0].counts) + (20,))
     doc.set_font("cjk", size=7)
     doc.set_text_color(120)

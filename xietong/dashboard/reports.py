@@ -148,7 +148,7 @@ def workbook(data: overview.Overview) -> bytes:
         )
         sheets.append(
             tables.Sheet(
-                f"{row.section.number} {row.section.title}",
+                f"{row.section.number} {row.section.display_title}",
                 [
                     col(_("Code"), width=10),
                     col(_("Task"), width=60),
@@ -157,7 +157,13 @@ def workbook(data: overview.Overview) -> bytes:
                     col(_("Status"), width=12),
                 ],
                 [
-                    [t.code, t.title, str(t.section), t.deadline, t.get_status_display()]
+                    [
+                        t.code,
+                        t.display_title,
+                        f"{t.section.number} {t.section.display_title}",
+                        t.deadline,
+                        t.get_status_display(),
+                    ]
                     for t in tasks
                 ],
             )
@@ -183,7 +189,7 @@ def produce(actor: Actor, report: PeriodicReport, progress: Any) -> dict[str, An
         "period": period.label(),
     }
     subtitle = _("%(plan)s · numbers read on %(day)s") % {
-        "plan": report.plan.name,
+        "plan": report.plan.display_name,
         "day": data.day.isoformat(),
     }
     document = pdf.render(title, subtitle, data, sha)

@@ -1,7 +1,10 @@
 """Demo progress reports: quarterly reports 2023Q4–2025Q4 on the plan's tasks by the three
 provincial authorities and by 通州区 and 三河市 — most accepted, some filed late, one
 returned with a comment and resubmitted, one returned and awaiting resubmission, and the
-last quarter partly still under review or missing.
+last quarter partly still under review or missing — and by every other body named on a
+task (the schools, universities and institutes of the plan, 大厂 and 香河): a report each
+quarter on each of its tasks, accepted, filed on time but for the two late ones of
+:data:`LATE`.
 
 Runs after the plan (and its indicator history) is loaded; without a plan it does nothing.
 The rows are written directly with the dates of their story (filed around their due date,
@@ -39,6 +42,13 @@ TASKS_PER_BODY = 3
 REVIEWER = {"北京市教育委员会": "hebei"}  # everyone else's reports are reviewed by beijing
 RETURN_COMMENT = "请补充本季度结对学校名单和教师交流人次，并附活动照片。"
 OPEN_COMMENT = "进展说明与佐证材料不一致，请核对帮扶学校数量后重新提交。"
+# The named bodies' two late reports (all their others are filed on time).
+LATE = {("北京交通大学唐山研究院", "2024Q3"), ("雄县第一高级中学", "2025Q1")}
+SCHOOL_NARRATIVES = (
+    "本季度与结对学校开展联合教研和跨校听评课，完成本季度交流安排。",
+    "本季度接收对口学校跟岗教师，共享课程资源，按计划推进合作项目。",
+    "本季度组织师生交流活动，总结合作经验，梳理下一阶段合作重点。",
+)
 NARRATIVES = (
     "本季度按计划推进，召开专题协调会，结对学校开展同课异构和联合教研活动。",
     "本季度组织骨干教师跨区域交流，完成阶段性任务，部分项目进度略慢于预期。",
@@ -74,6 +84,14 @@ def _reviewer(body: Institution) -> User | None:
 
 
 def _filer(body: Institution) -> User | None:
+    """The admin who files the body's reports: of its institution, or of exactly its
+    authority's region; None for a body without a demo sign-in."""
+    if body.kind != Kind.AUTHORITY:
+        return (
+            User.objects.filter(roles__role=Role.INSTITUTION_ADMIN, roles__institution=body)
+            .order_by("pk")
+            .first()
+        )
     return (
         User.objects.filter(
             roles__role=Role.AUTHORITY_ADMIN,
@@ -101,21 +119,90 @@ def load_reports(today: dt.date | None = None) -> Loaded:
     quarters = [p for p in services.plan_periods(plan) if services.due_on(p) < today]
     with transaction.atomic():
         for b_index, body in enumerate(bodies):
-            tasks = list(
-                Task.objects.filter(
-                    plan=plan,
-                    pk__in=TaskBody.objects.filter(institution=body, reports=True).values(
-                        "task_id"
-                    ),
-                ).order_by("order", "id")[:TASKS_PER_BODY]
-            )
             filer, reviewer = _filer(body), _reviewer(body)
-            for t_index, task in enumerate(tasks):
+            for t_index, task in enumerate(_tasks(plan, body)[:TASKS_PER_BODY]):
                 for q_index, period in enumerate(quarters):
                     where = (b_index, t_index, q_index)
                     last = q_index == len(quarters) - 1
                     _one(out, task, body, period, where, filer, reviewer, last=last, today=today)
+        for body in _named_bodies(plan):
+            filer, reviewer = _filer(body), _reviewer(body)
+            for task in _tasks(plan, body):
+                for period in quarters:
+                    _named_one(out, task, body, period, filer, reviewer, today=today)
     return out
+
+
+def _tasks(plan: Plan, body: Institution) -> list[Task]:
+    """The plan's tasks on which ``body`` files reports, in the plan's order."""
+    filed = TaskBody.objects.filter(institution=body, reports=True).values("task_id")
+    return list(Task.objects.filter(plan=plan, pk__in=filed).order_by("order", "id"))
+
+
+def _named_bodies(plan: Plan) -> list[Institution]:
+    """The plan's other reporting bodies (not in :data:`BODIES`), in region and name order."""
+    filing = TaskBody.objects.filter(task__plan=plan, reports=True).values("institution_id")
+    return list(
+        Institution.objects.filter(pk__in=filing)
+        .exclude(kind=Kind.AUTHORITY, name__in=BODIES)
+        .order_by("region_path", "name", "id")
+    )
+
+
+def _named_one(
+    out: Loaded,
+    task: Task,
+    body: Institution,
+    period: Period,
+    filer: User | None,
+    reviewer: User | None,
+    *,
+    today: dt.date,
+) -> None:
+    """One accepted quarterly report of a named body: filed a few days before it is due
+    (or, for :data:`LATE`, some days after), accepted a few days later."""
+    if ProgressReport.objects.filter(task=task, body=body, period=period.code).exists():
+        out.existing += 1
+        return
+    rng = random.Random(f"{task.code}/{body.name}/{period.code}")
+    due = services.due_on(period)
+    late = (body.name, period.code) in LATE
+    filed_on = (
+        due + dt.timedelta(days=rng.randint(4, 15))
+        if late
+        else due - dt.timedelta(days=rng.randint(1, 10))
+    )
+    filed_on = min(filed_on, today - dt.timedelta(days=3))
+    submitted = _at(filed_on, 15)
+    accepted = min(
+        submitted + dt.timedelta(days=rng.randint(2, 8), hours=2),
+        _at(today, 0) - dt.timedelta(hours=1),
+    )
+    accepted = max(accepted, submitted + dt.timedelta(hours=1))
+    report = ProgressReport(
+        task=task,
+        body=body,
+        period=period.code,
+        due_on=due,
+        progress=TaskStatus.AT_RISK if rng.random() < 0.1 else TaskStatus.ON_TRACK,
+        narrative=SCHOOL_NARRATIVES[rng.randrange(len(SCHOOL_NARRATIVES))],
+        created_by=filer,
+        state=ReportStatus.ACCEPTED,
+        submitted_at=submitted,
+        accepted_at=accepted,
+        reviewed_by=reviewer,
+    )
+    report.values = services.indicator_values(report)
+    report.save()
+    created = _at(max(period.ends_on - dt.timedelta(days=10), filed_on - dt.timedelta(days=20)), 9)
+    created = min(created, submitted - dt.timedelta(days=1))
+    ProgressReport.objects.filter(pk=report.pk).update(created_at=created)
+    note = ReviewNote.objects.create(
+        report=report, verdict=ReportStatus.ACCEPTED, comment="", author=reviewer
+    )
+    ReviewNote.objects.filter(pk=note.pk).update(written_at=accepted)
+    out.created += 1
+    out.late += int(late)
 
 
 def _one(

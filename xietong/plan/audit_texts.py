@@ -22,7 +22,9 @@ def _plans(keys: list[str]) -> dict[str, dict[str, str]]:
 
 def _tasks(keys: list[str]) -> dict[str, dict[str, str]]:
     return by_pk(
-        Task.objects.only("code", "title"), lambda t: {"name": f"{t.code} {t.title}"}, keys
+        Task.objects.only("code", "title", "title_en"),
+        lambda t: {"name": f"{t.code} {t.display_title}"},
+        keys,
     )
 
 

@@ -16,6 +16,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from xietong.core.locale import localized
 from xietong.institutions.models import Institution
 from xietong.plan.choices import (
     BodyRole,
@@ -69,6 +70,11 @@ class Plan(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def display_name(self) -> str:
+        """The name in the page's language (``core.locale.localized``)."""
+        return localized(self.name, self.name_en)
+
 
 class Section(models.Model):
     """A part of a plan (一、…) or a section within a part (``parent``)."""
@@ -92,6 +98,11 @@ class Section(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
+
+    @property
+    def display_title(self) -> str:
+        """The title in the page's language (``core.locale.localized``)."""
+        return localized(self.title, self.title_en)
 
 
 class Task(models.Model):
@@ -143,6 +154,11 @@ class Task(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
+
+    @property
+    def display_title(self) -> str:
+        """The title in the page's language (``core.locale.localized``)."""
+        return localized(self.title, self.title_en)
 
 
 class TaskBody(models.Model):
@@ -243,6 +259,11 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the page's language (``core.locale.localized``)."""
+        return localized(self.name, self.name_en)
 
 
 class IndicatorValue(models.Model):

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.utils.translation import get_language
-
+from xietong.core.locale import localized
 from xietong.regions.models import Region, RegionGroup
 
 NBSP = "\u00a0"
@@ -21,5 +20,4 @@ def region_choices(regions: Iterable[Region]) -> Choices:
 
 
 def group_choices(groups: Iterable[RegionGroup]) -> Choices:
-    english = (get_language() or "").startswith("en")
-    return [(g.key, (g.name_en or g.name) if english else g.name) for g in groups]
+    return [(g.key, localized(g.name, g.name_en)) for g in groups]

@@ -78,3 +78,31 @@ def test_the_table_keeps_to_the_viewers_area(cast, pw):
     html = _get(cast, "sanhe", reverse("dashboard:overview") + "?period=2025Q2")
     bodies = {body for body, _ in _cells(html)}
     assert bodies == {"三河市教育局"}
+
+
+def test_a_period_after_the_plan_shows_its_last_quarter_and_says_so(cast, pw, monkeypatch):
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: dt.date(2026, 5, 10))
+    url = reverse("dashboard:overview") + f"?period=2026Q1&scope={ALL}"
+    html = _get(cast, "beijing", url)
+    assert "显示计划的最后一个季度 2025Q4：2026Q1 已在计划期之后。" in html
+    c = Client()
+    c.force_login(cast.users["beijing"])
+    c.cookies["django_language"] = "en"
+    english = c.get(url).content.decode()
+    assert "Showing 2025Q4, the plan&#x27;s last quarter: 2026Q1 is after the plan." in english
+    chosen = _get(cast, "beijing", reverse("dashboard:overview") + f"?period=2025Q2&scope={ALL}")
+    assert 'data-testid="reporting-rate"' in chosen and 'data-testid="rate-note"' not in chosen
+
+
+def test_a_quarter_not_yet_ended_shows_the_latest_ended_one_and_says_so(cast, pw):
+    from django.utils import translation
+
+    from xietong.core.periods import read
+    from xietong.dashboard import rates
+    from xietong.dashboard.scope import area_for
+
+    actor = cast.actor("beijing")  # today is 2025-11-20: 2025Q4 has not ended
+    with translation.override("en"):
+        shown = rates.rate_view(actor, area_for(actor, ALL), pw.plan, read("2025Q4"))
+    assert shown is not None and shown.period == "2025Q3"
+    assert shown.note == "Showing 2025Q3, the plan's latest quarter that has ended."

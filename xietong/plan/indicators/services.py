@@ -95,7 +95,7 @@ def report_value(
     if indicator.source != IndicatorSource.REPORTED:
         raise InvalidInput(
             _("“%(name)s” is computed from the platform's records; it is not reported.")
-            % {"name": indicator.name}
+            % {"name": indicator.display_name}
         )
     if not rules.reports(actor, indicator):
         raise PermissionDenied(rules.REPORTS)
@@ -105,7 +105,7 @@ def report_value(
             "period",
             _("“%(name)s” is reported per %(kind)s; %(period)s is not one.")
             % {
-                "name": indicator.name,
+                "name": indicator.display_name,
                 "kind": str(KIND_LABELS.get(indicator.period_kind, indicator.period_kind)).lower(),
                 "period": p.code,
             },

@@ -118,7 +118,7 @@ def _ref(obj: Any) -> dict[str, Any]:
 def _out(actor: Any, r: ProgressReport) -> dict[str, Any]:
     return {
         "id": r.pk,
-        "task": {"id": r.task_id, "name": f"{r.task.code} {r.task.title}"},
+        "task": {"id": r.task_id, "name": f"{r.task.code} {r.task.display_title}"},
         "body": _ref(r.body),
         "period": r.period,
         "due_on": r.due_on,

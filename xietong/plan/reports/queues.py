@@ -34,7 +34,7 @@ def _item(step: str) -> Any:
 
     def item(r: ProgressReport) -> Item:
         return Item(
-            title=f"{r.task.code} {r.task.title} · {r.period} · {r.body.name}",
+            title=f"{r.task.code} {r.task.display_title} · {r.period} · {r.body.name}",
             step=step if r.state != ReportStatus.RETURNED else _("Revise it and submit it again"),
             url=reverse("plan_reports:detail", args=[r.pk]),
             due=r.due_on,

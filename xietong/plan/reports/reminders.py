@@ -22,6 +22,7 @@ from xietong.accounts import audit
 from xietong.notifications.services import Notice, notify_each
 from xietong.plan.models import Plan, ProgressReport, TaskBody
 from xietong.plan.reports.models import ReminderStage, ReportReminder
+from xietong.plan.reports.notices import task_params
 from xietong.plan.reports.recipients import admins_of
 from xietong.plan.reports.selectors import SUBMITTED_STATES
 from xietong.plan.reports.services import due_on, plan_periods
@@ -86,7 +87,7 @@ def send_reminders(today: dt.date | None = None) -> dict[str, int]:
             for tb in pending:
                 users = admins.get(tb.institution_id, set())
                 params = {
-                    "task": f"{tb.task.code} {tb.task.title}",
+                    **task_params(tb.task),
                     "body": tb.institution.name,
                     "body_id": tb.institution_id,
                     "period": period.code,

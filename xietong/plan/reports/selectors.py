@@ -45,9 +45,24 @@ class Filters:
         choices=ReportStatus.choices,
         empty=_("All states"),
     )
-    body: int | None = option(None, label=_("Body (id)"))
-    task: int | None = option(None, label=_("Task (id)"))
-    plan: int | None = option(None, label=_("Plan (id)"))
+    body: int | None = option(
+        None,
+        label=pgettext_lazy("progress report", "Body"),
+        picker="report_bodies",
+        empty=_("All bodies"),
+    )
+    task: int | None = option(
+        None,
+        label=pgettext_lazy("progress report", "Task"),
+        picker="report_tasks",
+        empty=_("All tasks"),
+    )
+    plan: int | None = option(
+        None,
+        label=pgettext_lazy("progress report", "Plan"),
+        picker="report_plans",
+        empty=_("All plans"),
+    )
     counted: str = option(
         "",
         label=_("Counted in the reporting rate"),
@@ -94,6 +109,47 @@ def _counted(qs: QuerySet[ProgressReport], kind: str) -> QuerySet[ProgressReport
 
 def _submitted_day() -> TruncDate:
     return TruncDate("submitted_at", tzinfo=timezone.get_current_timezone())
+
+
+# --- what the list's filters offer (its pickers, ``plan.reports.pickers``) ------------------
+
+
+def _tasks_of_reports(actor: Actor) -> Q:
+    """Tasks the actor reads, or on which it reads a report (the system admin reads
+    submitted reports without reading the plan)."""
+    readable = ProgressReport.objects.filter(access.read_q(actor, ProgressReport))
+    return access.read_q(actor, Task) | Q(pk__in=readable.values("task_id"))
+
+
+def report_tasks(actor: Actor, q: str = "", plan: int | None = None) -> QuerySet[Task]:
+    """The tasks the list's task filter offers, matching ``q`` (code, title or English)."""
+    qs = Task.objects.filter(_tasks_of_reports(actor))
+    if plan is not None:
+        qs = qs.filter(plan_id=plan)
+    if q:
+        qs = qs.filter(Q(code__startswith=q) | Q(title__icontains=q) | Q(title_en__icontains=q))
+    return qs.select_related("plan").order_by("-plan__starts_on", "order", "id")
+
+
+def report_bodies(actor: Actor, q: str = "") -> QuerySet[Institution]:
+    """The bodies the list's body filter offers: the reporting bodies of the tasks it
+    offers, and the bodies of the reports the actor reads."""
+    tasks = Task.objects.filter(_tasks_of_reports(actor)).values("pk")
+    filing = TaskBody.objects.filter(task__in=tasks, reports=True).values("institution_id")
+    readable = ProgressReport.objects.filter(access.read_q(actor, ProgressReport))
+    qs = Institution.objects.filter(Q(pk__in=filing) | Q(pk__in=readable.values("body_id")))
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(name_en__icontains=q))
+    return qs.select_related("region").order_by("region_path", "name", "id")
+
+
+def report_plans(actor: Actor, q: str = "") -> QuerySet[Plan]:
+    """The plans the list's plan filter offers: those of the tasks it offers."""
+    tasks = Task.objects.filter(_tasks_of_reports(actor)).values("plan_id")
+    qs = Plan.objects.filter(pk__in=tasks)
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(name_en__icontains=q) | Q(key__icontains=q))
+    return qs.order_by("-starts_on", "id")
 
 
 def report_detail(actor: Actor, pk: int) -> ProgressReport:

@@ -29,6 +29,7 @@ from xietong.institutions.models import Institution
 from xietong.plan.choices import ReportStatus, TaskStatus, ValueStatus
 from xietong.plan.models import IndicatorValue, Plan, ProgressReport, ReviewNote, Task, TaskBody
 from xietong.plan.reports import recipients
+from xietong.plan.reports.notices import task_params
 
 MAX_NARRATIVE = 8000
 MAX_COMMENT = 4000
@@ -219,7 +220,7 @@ def indicator_values(report: ProgressReport) -> dict[str, Any]:
 
 def _params(report: ProgressReport, **extra: Any) -> dict[str, Any]:
     return {
-        "task": f"{report.task.code} {report.task.title}",
+        **task_params(report.task),
         "period": report.period,
         "body": report.body.name,
         **extra,

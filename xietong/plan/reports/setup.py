@@ -12,6 +12,7 @@ def setup() -> None:
         access,
         audit_texts,  # noqa: F401  (audit sentences)
         notices,  # noqa: F401  (notification kinds)
+        pickers,  # noqa: F401  (the list's task, body and plan pickers)
         queues,
         views,
     )

@@ -62,8 +62,8 @@ class TaskFilterForm(forms.Form):
         any_ = [("", _("Any"))]
         section_choices: list[tuple[Any, str]] = []
         for part in parts:
-            section_choices.append((part.pk, f"{part.number} {part.title}"))
-            section_choices += [(s.pk, f"— {s.number} {s.title}") for s in part.subsections]
+            section_choices.append((part.pk, f"{part.number} {part.display_title}"))
+            section_choices += [(s.pk, f"— {s.number} {s.display_title}") for s in part.subsections]
         self.fields["section"].choices = any_ + section_choices  # type: ignore[attr-defined]
         self.fields["body"].choices = any_ + [(b.pk, b.name) for b in bodies]  # type: ignore[attr-defined]
         self.fields["status"].choices = any_ + list(TaskStatus.choices)  # type: ignore[attr-defined]
