@@ -49,12 +49,20 @@ class _Doc(FPDF):
 
 
 def _table(
-    doc: _Doc, headers: Sequence[str], rows: Sequence[Sequence[Any]], widths: Sequence[int]
+    doc: _Doc,
+    headers: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    widths: Sequence[int],
+    numeric_from: int = 1,
 ) -> None:
+    """A table whose columns from ``numeric_from`` on hold numbers (right-aligned)."""
     doc.set_font("cjk", size=9)
+    # The body's cells are filled with the current fill colour: white, not a chart's last.
+    doc.set_fill_color(255)
     heading = FontFace(emphasis="", fill_color=(233, 238, 247))  # one weight embedded
+    align = tuple("LEFT" if i < numeric_from else "RIGHT" for i in range(len(widths)))
     with doc.table(
-        col_widths=tuple(widths), text_align="LEFT", line_height=6, headings_style=heading
+        col_widths=tuple(widths), text_align=align, line_height=6, headings_style=heading
     ) as t:
         row = t.row()
         for h in headers:
@@ -82,14 +90,18 @@ def _bars(doc: _Doc, chart: Chart) -> None:
     doc.set_font("cjk", size=7)
     doc.set_xy(x0 - 12, y0 - 2)
     doc.cell(11, 4, f"{top:g}", align="R")
+    doc.set_xy(x0 - 12, y0 + h - 2)
+    doc.cell(11, 4, "0", align="R")
     cats = max(1, len(chart.categories))
     group = w / cats
-    bar = group * 0.8 / max(1, len(chart.numbers))
+    # A bar is at most 14 mm wide, however few the categories; the group is centred.
+    bar = min(group * 0.8 / max(1, len(chart.numbers)), 14.0)
+    inset = (group - bar * len(chart.numbers)) / 2
     for s, (_name, ns) in enumerate(chart.numbers):
         doc.set_fill_color(*COLOURS[s % len(COLOURS)])
         for i, n in enumerate(ns):
             bh = h * float(n.value) / top
-            x = x0 + i * group + group * 0.1 + s * bar
+            x = x0 + i * group + inset + s * bar
             if bh > 0:
                 doc.rect(x, y0 + h - bh, bar * 0.9, bh, style="F")
             doc.set_xy(x - 1, y0 + h - bh - 4)

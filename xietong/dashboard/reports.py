@@ -13,7 +13,8 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-from typing import Any
+from decimal import Decimal
+from typing import Any, Literal
 
 from django.core.files import File
 from django.db import transaction
@@ -111,18 +112,30 @@ def fingerprint(numbers: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def _cell(value: Decimal) -> int | float:
+    """A number as the dashboard shows it: a count as a whole number, else a decimal."""
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _number_kind(values: list[Decimal]) -> Literal["int", "float"]:
+    """Whole numbers are written as such (Excel shows 28, not 28.00)."""
+    return "int" if all(v == v.to_integral_value() for v in values) else "float"
+
+
 def workbook(data: overview.Overview) -> bytes:
-    """The numbers' sheet, then one sheet per top section of the plan with its tasks."""
+    """The numbers' sheet, a sheet per chart, then one per top section with its tasks."""
     col = tables.Column
+    numbers = [(n.label, n.value) for n in data.kpis] + [
+        (_("Active partnerships") + " · " + n.label, n.value) for n in data.partnerships_by_kind
+    ]
     sheets = [
         tables.Sheet(
             _("Numbers"),
-            [col(_("Indicator"), width=44), col(_("Number"), "float", 14)],
-            [[n.label, float(n.value)] for n in data.kpis]
-            + [
-                [_("Active partnerships") + " · " + n.label, float(n.value)]
-                for n in data.partnerships_by_kind
+            [
+                col(_("Indicator"), width=44),
+                col(_("Number"), _number_kind([v for _l, v in numbers]), 14),
             ],
+            [[label, _cell(value)] for label, value in numbers],
         )
     ]
     for c in data.charts:
@@ -130,9 +143,9 @@ def workbook(data: overview.Overview) -> bytes:
             tables.Sheet(
                 c.title,
                 [col(_("Category"), width=24)]
-                + [col(name, "float", 16) for name, _ns in c.numbers],
+                + [col(name, _number_kind([n.value for n in ns]), 16) for name, ns in c.numbers],
                 [
-                    [cat] + [float(ns[i].value) for _name, ns in c.numbers]
+                    [cat] + [_cell(ns[i].value) for _name, ns in c.numbers]
                     for i, cat in enumerate(c.categories)
                 ],
             )

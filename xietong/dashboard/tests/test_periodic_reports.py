@@ -4,6 +4,7 @@ per section) and a PDF (Chinese embedded), fingerprinted, downloadable again; re
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from typing import Any
 
@@ -51,6 +52,21 @@ def test_it_writes_the_report_with_the_dashboards_numbers(
     assert len(sheets) == 2 + len(shown.charts) - 0 + 1  # numbers, charts, two sections
     assert "任务0" in book.read(sheets[-2]).decode() + book.read(sheets[-1]).decode()
     assert files["pdf"].startswith(b"%PDF") and b"/FontFile3" in files["pdf"]
+
+
+def test_the_workbook_writes_counts_as_the_dashboard_shows_them(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Whole numbers as such (28, as on the card and in the PDF — not 28.00)."""
+    actor = world.actor("hebei")
+    report = request(actor, "130000", "2025Q4", django_capture_on_commit_callbacks)
+    shown = overview.build(area_for(actor, "region:130000"), overview.read_period("2025Q4"), {})
+    book = zipfile.ZipFile(io.BytesIO(files_of(report)["xlsx"]))
+    sheet = book.read("xl/worksheets/sheet1.xml").decode()
+    values = re.findall(r'<c r="B\d+"[^>]*><v>([^<]*)</v>', sheet)
+    expected = [n.shown for n in shown.kpis] + [n.shown for n in shown.partnerships_by_kind]
+    assert values == expected and any(v != "0" for v in values)
+    assert 's="5"' not in sheet  # the two-decimals style of fractional numbers
 
 
 def test_it_lets_the_requester_download_the_files_again(
