@@ -12,6 +12,9 @@ signed in with the test client, each page once untimed (its queries counted) and
 ``--repeat`` times timed, in-process — the server time of the page; a table of p50/p95 ms
 (queries) and the JSON in ``bench/results/``. The target is p95 ≤ 200 ms.
 
+The overview is two requests: the page (cards, task board, reporting rate) and the charts
+and map it fetches from ``/api/dashboard/charts``; both are measured, apart.
+
 This is a measurement script, not a test: it asserts nothing about timings.
 """
 
@@ -35,6 +38,11 @@ VIEWERS = ("hebei", "langfang", "tongzhou")
 def pages(period: str) -> list[PageSpec]:
     return [
         PageSpec("overview", f"dashboard {period}", lambda r: f"/dashboard/?period={period}"),
+        PageSpec(
+            "charts",
+            "its charts (API)",
+            lambda r: f"/api/dashboard/charts?period={period}",
+        ),
         PageSpec(
             "cooperating",
             "list: cooperating schools",

@@ -162,6 +162,7 @@ def _mount() -> None:
     from xietong.accounts.api import router as accounts_router
     from xietong.attachments.api import router as attachments_router
     from xietong.core.pickers import router as pickers_router
+    from xietong.dashboard.api import router as dashboard_router
     from xietong.exchanges.api import router as exchanges_router
     from xietong.institutions.api import router as institutions_router
     from xietong.institutions.api import staff_router
@@ -182,6 +183,7 @@ def _mount() -> None:
     api.add_router("/plan/indicators", plan_indicators_router)
     api.add_router("/plan/reports", plan_reports_router)
     api.add_router("/plan", plan_router)
+    api.add_router("/dashboard", dashboard_router)
     api.add_router("/jobs", jobs_router)
     api.add_router("/attachments", attachments_router)
     api.add_router("/notifications", notifications_router)

@@ -389,6 +389,10 @@ class Overview:
 
 def groups_for(area: Area) -> list[RegionGroup]:
     """The region groups a breakdown shows: all for the whole, those touching a region."""
+    return metrics.remembered(("dashboard.groups_for", area.token), lambda: _groups_for(area))
+
+
+def _groups_for(area: Area) -> list[RegionGroup]:
     groups = list(RegionGroup.objects.prefetch_related("members").order_by("key"))
     if area.scope.group:
         return []
@@ -419,27 +423,70 @@ def kind_numbers(scope: Scope, period: Period, params: Mapping[str, str]) -> lis
     ]
 
 
-def build(area: Area, period: Period, params: Mapping[str, str]) -> Overview:
-    """The overview's numbers (its group lookups read once: :func:`metrics.reading`)."""
+@dataclass(frozen=True)
+class ChartSlot:
+    """A chart the overview draws for an area, known before any number is read."""
+
+    key: str
+    title: str
+
+
+def chart_slots(area: Area) -> list[ChartSlot]:
+    """The charts of an area's overview: by province for the whole, by city for the whole
+    and a province, by region group where groups touch the area, and the trend."""
+    scope = area.scope
+    slots = []
+    if not scope.region_path:
+        slots.append(ChartSlot("by_province", _("Cooperating schools by province")))
+    if scope.region_path.count("/") <= 1:  # the whole, or a province: its cities
+        slots.append(ChartSlot("by_city", _("Cooperating schools by city")))
+    if groups_for(area):
+        slots.append(ChartSlot("by_group", _("By region group")))
+    slots.append(ChartSlot("trend", _("Cooperating schools per quarter")))
+    return slots
+
+
+def charts_for(area: Area, period: Period, params: Mapping[str, str]) -> list[Chart]:
+    """The numbers of :func:`chart_slots`' charts (one query per series)."""
     with metrics.reading():
-        return _build(area, period, params)
+        return _charts(area, period, {k: v for k, v in params.items() if v}, plan_for(period))
 
 
-def _build(area: Area, period: Period, params: Mapping[str, str]) -> Overview:
+def _charts(
+    area: Area, period: Period, params: Mapping[str, str], plan: Plan | None
+) -> list[Chart]:
+    scope = area.scope
+    out = []
+    for slot in chart_slots(area):
+        if slot.key == "by_province":
+            out.append(breakdown(scope, period, params, Region.Level.PROVINCE))
+        elif slot.key == "by_city":
+            out.append(breakdown(scope, period, params, Region.Level.CITY))
+        elif slot.key == "by_group":
+            out.append(by_group(scope, period, params, groups_for(area)))
+        else:
+            out.append(trend(scope, plan, period, params))
+    return out
+
+
+def build(
+    area: Area, period: Period, params: Mapping[str, str], *, charts: bool = True
+) -> Overview:
+    """The overview's numbers (its group lookups read once: :func:`metrics.reading`).
+
+    The page reads the charts apart (``charts=False``, then :func:`charts_for` from the
+    dashboard's API), so its cards do not wait for them; a periodic report reads all.
+    """
+    with metrics.reading():
+        return _build(area, period, params, charts)
+
+
+def _build(area: Area, period: Period, params: Mapping[str, str], charts: bool) -> Overview:
     scope = area.scope
     params = {k: v for k, v in params.items() if v}
     kpis = [number(k.metric, scope, period, params, str(k.label), k.key) for k in KPIS]
     by_kind = kind_numbers(scope, period, params)
     plan = plan_for(period)
-    charts = []
-    if not scope.region_path:
-        charts.append(breakdown(scope, period, params, Region.Level.PROVINCE))
-    if scope.region_path.count("/") <= 1:  # the whole, or a province: its cities
-        charts.append(breakdown(scope, period, params, Region.Level.CITY))
-    groups = groups_for(area)
-    if groups:
-        charts.append(by_group(scope, period, params, groups))
-    charts.append(trend(scope, plan, period, params))
     return Overview(
         area=area,
         period=period,
@@ -447,7 +494,7 @@ def _build(area: Area, period: Period, params: Mapping[str, str]) -> Overview:
         params=dict(params),
         kpis=kpis,
         partnerships_by_kind=by_kind,
-        charts=charts,
+        charts=_charts(area, period, params, plan) if charts else [],
         plan=plan,
         board=task_board(plan, period),
     )

@@ -45,27 +45,7 @@ def overview_page(request: HttpRequest) -> HttpResponse:
     area = area_for(actor, request.GET.get("scope"))
     period = overview.read_period(request.GET.get("period"))
     params = _kind(request)
-    data = overview.build(area, period, params)
-    graph = collab_map.collaboration_map(area.scope, data.day, params)
-    chart_data = {
-        "charts": [c.as_json() for c in data.charts],
-        "map": {
-            "nodes": graph.nodes,
-            "lines": [
-                line
-                | {
-                    "link": overview.records_query(
-                        "dashboard.partnerships_between",
-                        area.scope,
-                        period,
-                        {"a": line["source"], "b": line["target"], **params},
-                    )
-                }
-                for line in graph.lines
-            ],
-            "boundary": bool(collab_map.boundary_path()),
-        },
-    }
+    data = overview.build(area, period, params, charts=False)
     return render(
         request,
         "dashboard/overview.html",
@@ -73,7 +53,7 @@ def overview_page(request: HttpRequest) -> HttpResponse:
             "data": data,
             "areas": areas_for(actor),
             "kinds": PartnershipKind.choices,
-            "chart_data": chart_data,
+            "chart_slots": overview.chart_slots(area),
             "statuses": overview.TaskStatus.choices,
             "rates": rates.rate_view(actor, area, data.plan, period),
         },

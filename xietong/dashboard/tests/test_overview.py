@@ -28,6 +28,13 @@ def overview(c: Client, **q: str) -> Any:
     return r.context["data"]
 
 
+def charts(c: Client, **q: str) -> Any:
+    """The charts and map the page fetches from the dashboard's API."""
+    r = c.get("/api/dashboard/charts", {"period": PERIOD, **q})
+    assert r.status_code == 200, r.content[:500]
+    return r.json()
+
+
 def listed(c: Client, link: str) -> Any:
     r = c.get("/dashboard/records/?" + link + "&size=100")
     assert r.status_code == 200, r.content[:500]
@@ -73,27 +80,59 @@ def test_it_counts_both_sides_for_the_province_and_only_its_county_for_sanhe(
 def test_it_links_charts_by_kind_and_task_board_numbers_to_their_lists(world: World) -> None:
     c = client_for(world, "hebei")
     data = overview(c, scope="all")
-    numbers = list(data.partnerships_by_kind)
-    for chart in data.charts:
-        for _name, ns in chart.numbers:
-            numbers += ns
+    numbers = [(n.value, n.link) for n in data.partnerships_by_kind]
+    drawn = charts(c, scope="all")["charts"]
+    for chart in drawn:
+        for series in chart["series"]:
+            numbers += [(point["value"], point["link"]) for point in series["data"]]
     for row in data.board:
-        numbers += row.counts
-    assert any(n.value for n in numbers)
-    for n in numbers:
-        assert listed(c, n.link).context["page"].paginator.count == n.value, n.link
-    assert {c.key for c in data.charts} >= {"by_province", "by_city", "by_group", "trend"}
+        numbers += [(n.value, n.link) for n in row.counts]
+    assert any(value for value, _link in numbers)
+    for value, link in numbers:
+        assert listed(c, link).context["page"].paginator.count == value, link
+    assert {c["key"] for c in drawn} == {"by_province", "by_city", "by_group", "trend"}
     assert sum(r.total for r in data.board) == 6
+
+
+def test_the_page_draws_the_charts_its_slots_announce_and_the_api_gives_its_numbers(
+    world: World,
+) -> None:
+    c = client_for(world, "hebei")
+    r = c.get("/dashboard/", {"period": PERIOD, "scope": "all"})
+    slots = [s.key for s in r.context["chart_slots"]]
+    assert slots == [c["key"] for c in charts(c, scope="all")["charts"]]
+    assert b"/api/dashboard/charts?period=2025Q4&amp;scope=all" in r.content
+    numbers = c.get("/api/dashboard/overview", {"period": PERIOD, "scope": "all"}).json()
+    assert [k["value"] for k in numbers["kpis"]] == [
+        float(n.value) for n in overview(c, scope="all").kpis
+    ]
+    # A county has no breakdown by city: its charts are its groups and the trend.
+    sanhe = client_for(world, "sanhe")
+    assert [s["key"] for s in charts(sanhe)["charts"]] == ["by_group", "trend"]
+
+
+@pytest.mark.parametrize("path", ["/api/dashboard/charts", "/api/dashboard/overview"])
+def test_the_api_refuses_as_the_page_does(world: World, path: str) -> None:
+    sanhe = client_for(world, "sanhe")
+    for query, message in (
+        ({"scope": "region:130000"}, "is not an area you may view"),
+        ({"period": "2025Q5"}, "is not a period"),
+        ({"kind": "bogus"}, "is not a kind of partnership"),
+    ):
+        r = sanhe.get(path, query)
+        assert r.status_code == 422 and message in r.json()["message"], r.content
+    assert client_for(world, "school_admin").get(path).status_code == 403
+    assert Client().get(path).status_code == 401
 
 
 def test_it_links_each_map_line_to_the_partnerships_between_its_regions(world: World) -> None:
     c = client_for(world, "hebei")
-    r = c.get("/dashboard/", {"period": PERIOD})
-    lines = r.context["chart_data"]["map"]["lines"]
+    drawn = charts(c)["map"]
+    lines = drawn["lines"]
     assert lines and sum(line["value"] for line in lines) >= 4
     for line in lines:
         assert listed(c, line["link"]).context["page"].paginator.count == line["value"]
-    nodes = {n["id"] for n in r.context["chart_data"]["map"]["nodes"]}
+    nodes = {n["id"] for n in drawn["nodes"]}
     assert {"131082", "110112"} <= nodes
 
 
@@ -154,10 +193,10 @@ def test_it_serves_the_boundary_only_when_configured(
 ) -> None:
     c = client_for(world, "hebei")
     assert c.get("/dashboard/map/boundary.geojson").status_code == 404
-    assert c.get("/dashboard/").context["chart_data"]["map"]["boundary"] is False
+    assert charts(c)["map"]["boundary"] is False
     f = tmp_path / "b.geojson"
     f.write_text('{"type": "FeatureCollection", "features": []}')
     settings.XIETONG_MAP_BOUNDARY_GEOJSON = str(f)
     r = c.get("/dashboard/map/boundary.geojson")
     assert r.status_code == 200 and b"FeatureCollection" in r.getvalue()
-    assert c.get("/dashboard/").context["chart_data"]["map"]["boundary"] is True
+    assert charts(c)["map"]["boundary"] is True
