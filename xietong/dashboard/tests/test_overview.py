@@ -200,3 +200,15 @@ def test_it_serves_the_boundary_only_when_configured(
     r = c.get("/dashboard/map/boundary.geojson")
     assert r.status_code == 200 and b"FeatureCollection" in r.getvalue()
     assert charts(c)["map"]["boundary"] is True
+
+
+def test_the_charts_speak_the_language_the_page_asks_for(world: World) -> None:
+    c = Client()
+    assert c.login(username="hebei", password=PASSWORD)
+    # The page sends its own language: Chromium's own Accept-Language is often English.
+    zh = c.get("/api/dashboard/charts", {"period": PERIOD}, HTTP_ACCEPT_LANGUAGE="zh-Hans")
+    en = c.get("/api/dashboard/charts", {"period": PERIOD}, HTTP_ACCEPT_LANGUAGE="en")
+    assert zh.json()["charts"][-1]["series"][1]["name"] == "河北学校"
+    assert en.json()["charts"][-1]["series"][1]["name"] == "Hebei schools"
+    page = c.get("/dashboard/").content.decode()
+    assert '"Accept-Language": document.documentElement.lang' in page
