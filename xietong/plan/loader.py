@@ -22,7 +22,6 @@ from xietong.accounts import audit
 from xietong.core import periods
 from xietong.core.errors import InvalidInput, PermissionDenied
 from xietong.institutions.models import Institution
-from xietong.plan import metrics
 from xietong.plan.choices import BodyRole, IndicatorSource, Unit, ValueOrigin
 from xietong.plan.models import Indicator, IndicatorValue, Plan, Section, Task, TaskBody
 from xietong.plan.services.tasks import deadline_error
@@ -156,6 +155,9 @@ def _check(data: dict[str, Any]) -> tuple[_Checked, dt.date | None, dt.date | No
     return c, starts, ends
 
 
+DEFINITION = ("name", "source", "numerator", "denominator", "params", "unit")
+
+
 def _check_indicator(i: dict[str, Any], codes: set[Any], c: _Checked) -> None:
     p = c.problems
     where = _("indicator %(key)s") % {"key": i.get("key", "?")}
@@ -164,17 +166,15 @@ def _check_indicator(i: dict[str, Any], codes: set[Any], c: _Checked) -> None:
         p.append(_("%(where)s: “%(unit)s” is not a unit.") % {"where": where, "unit": unit})
     source = i.get("source", "")
     if source == IndicatorSource.COMPUTED:
-        for part in ("numerator", "denominator"):
-            key = i.get(part, "")
-            if (part == "numerator" or key) and metrics.get(key) is None:
-                p.append(
-                    _("%(where)s: “%(key)s” is not a registered metric.")
-                    % {"where": where, "key": key}
-                )
-        if i.get("denominator") and unit == Unit.COUNT:
-            p.append(
-                _("%(where)s: a share with a denominator cannot be a count.") % {"where": where}
-            )
+        if unit in Unit.values:
+            # The rules of an indicator's definition are the indicator service's (metrics
+            # registered, parameters they take, a denominator for a share).
+            from xietong.plan.indicators.services import clean_definition
+
+            try:
+                clean_definition({k: i[k] for k in DEFINITION if k in i})
+            except InvalidInput as e:
+                p.append(f"{where}: {e.message}")
     elif source == IndicatorSource.REPORTED:
         if not i.get("reporter"):
             p.append(

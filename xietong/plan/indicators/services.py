@@ -233,7 +233,7 @@ def _check_target(unit: str, field: str, raw: object) -> Decimal | None:
         raise _bad(field, str(e.message)) from None
 
 
-def _clean(data: dict[str, Any]) -> dict[str, Any]:
+def clean_definition(data: dict[str, Any]) -> dict[str, Any]:
     """The indicator's fields checked: metric keys registered, the unit's range for the
     baseline and target, a reporter for a reported indicator, periods that parse."""
     from xietong.plan.indicators.compute import metric_of
@@ -307,7 +307,7 @@ def define_indicator(
         raise _bad("key", _("Give the indicator a key of letters, digits and hyphens."))
     if Indicator.objects.filter(key=slug).exists():
         raise _bad("key", _("The key “%(key)s” is taken.") % {"key": slug})
-    clean = _clean(data)
+    clean = clean_definition(data)
     if clean["source"] == IndicatorSource.REPORTED and reporter is None:
         raise _bad("reporter", _("A reported indicator names the body that reports it."))
     with transaction.atomic():
@@ -327,7 +327,7 @@ def edit_indicator(actor: Actor, indicator: Indicator, data: dict[str, Any]) -> 
     if not rules.manages(actor, indicator):
         raise PermissionDenied(rules.REVIEWS_MANAGE)
     current = {k: getattr(indicator, k) for k in FIELDS}
-    clean = _clean({**current, **data})
+    clean = clean_definition({**current, **data})
     changed = {k: v for k, v in clean.items() if current.get(k) != v}
     if not changed:
         return indicator

@@ -144,7 +144,11 @@ def _mid(operator: Any) -> dict[str, Any]:
             lambda d: d["indicators"][0].update(numerator="partnerships.nonsense"),
             "not a registered metric",
         ),
-        (lambda d: d["indicators"][6].update(unit="count"), "cannot be a count"),
+        (lambda d: d["indicators"][6].update(denominator=""), "needs a denominator"),
+        (
+            lambda d: d["indicators"][0].update(params={"kind": "nonsense"}),
+            "is not a value of kind",
+        ),
         (lambda d: d["indicators"][0].update(unit="dozens"), "is not a unit"),
         (lambda d: d["indicators"][0].update(tasks=["9.9.9"]), "there is no task 9.9.9"),
         (lambda d: shadowing(d).update(reporter=""), "needs the body that reports it"),
