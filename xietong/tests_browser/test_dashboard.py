@@ -81,6 +81,15 @@ def _click_chart_point(page: Any, chart: str, series: int, index: int) -> float:
     return float(point["value"])
 
 
+def _wait_drawn(page: Any) -> None:
+    """Until every chart and the map have finished drawing (their animation included)."""
+    page.wait_for_selector("#chart-trend[data-drawn]")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.xt-chart, #chart-map:not(.d-none)')]"
+        ".every(e => e.dataset.drawn)"
+    )
+
+
 def test_hebei_opens_the_lists_behind_the_cards_and_a_chart_point(
     live_server: Any, world: w.World, browser: Any
 ) -> None:
@@ -92,7 +101,7 @@ def test_hebei_opens_the_lists_behind_the_cards_and_a_chart_point(
     page = hebei.go(overview)
     expect(page.get_by_test_id("kpi-hebei")).to_be_visible()
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.wait_for_timeout(800)  # the charts' entry animation
+    _wait_drawn(page)
     page.screenshot(path=str(SHOTS / "01-hebei-dashboard-zh.png"), full_page=True)
 
     for key, metric in (
@@ -110,8 +119,7 @@ def test_hebei_opens_the_lists_behind_the_cards_and_a_chart_point(
     # The trend's last quarter, Hebei's series: the same number as the card.
     page = hebei.go(overview)
     card = _card_number(page, "hebei")
-    expect(page.locator("#chart-trend canvas")).to_have_count(1)
-    page.wait_for_timeout(800)
+    _wait_drawn(page)
     quarters = page.evaluate(
         "() => echarts.getInstanceByDom(document.getElementById('chart-trend'))"
         ".getOption().xAxis[0].data.length"
@@ -123,6 +131,6 @@ def test_hebei_opens_the_lists_behind_the_cards_and_a_chart_point(
     hebei.context.add_cookies([{"name": "django_language", "value": "en", "url": base}])
     page = hebei.go(overview)
     expect(page.get_by_test_id("kpi-hebei")).to_contain_text("Hebei schools cooperating")
-    page.wait_for_timeout(800)
+    _wait_drawn(page)
     page.screenshot(path=str(SHOTS / "02-hebei-dashboard-en.png"), full_page=True)
     assert _card_number(page, "hebei") == card
