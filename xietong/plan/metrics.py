@@ -39,7 +39,6 @@ Params = Mapping[str, Any]
 T = TypeVar("T")
 
 
-
 @dataclass(frozen=True)
 class Scope:
     """Where a metric counts: ``region_path`` (``130000/131000/``), a group key, a stage."""
