@@ -26,6 +26,7 @@ import unicodedata
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import IO, Any, Literal
 from xml.etree import ElementTree
 
@@ -249,7 +250,8 @@ def _size(fileobj: IO[bytes]) -> int:
 
 
 def _megabytes(n: int) -> str:
-    return f"{n / 2**20:.0f}"
+    """A size as people say it: "200 MB", "12 KB"."""
+    return f"{n / 2**20:.0f} MB" if n >= 2**20 else f"{max(n // 1024, 1)} KB"
 
 
 def _refuse_other(sample: bytes) -> None:
@@ -285,7 +287,7 @@ def open_table(
     size = _size(fileobj)
     if size > max_bytes:
         raise TableError(
-            _("The file is %(size)s MB; the largest accepted is %(limit)s MB.")
+            _("The file is %(size)s; the largest accepted is %(limit)s.")
             % {"size": _megabytes(size), "limit": _megabytes(max_bytes)}
         )
     if size == 0:
@@ -352,7 +354,7 @@ def _check_zip(fileobj: IO[bytes], max_unpacked: int, max_ratio: float) -> _Cell
         if bomb:
             raise TableError(
                 _(
-                    "The workbook would unpack to %(size)s MB or is compressed beyond any real "
+                    "The workbook would unpack to %(size)s or is compressed beyond any real "
                     "spreadsheet; it was refused as unsafe."
                 )
                 % {"size": _megabytes(total)}
@@ -874,12 +876,7 @@ def _open_csv(fileobj: IO[bytes], sample: bytes, columns: Sequence[Column], max_
         raise error.error from None
 
     def numbered() -> Iterator[tuple[int, Sequence[Any]]]:
-        number = header_at + 1
-        for record in [*head[header_at + 1 :]]:
-            number += 1
-            yield number, record
-        for record in source:
-            number += 1
+        for number, record in enumerate(chain(head[header_at + 1 :], source), header_at + 2):
             if number - header_at - 1 > max_rows:
                 raise TableError(
                     _(

@@ -1,0 +1,528 @@
+"""Reading table files: the formats, the refusals (a corpus of bad files), the headers and
+the values. Every file is generated in ``tmp_path`` and kept small."""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Iterator
+
+import pytest
+from django.utils import translation
+
+from xietong.core import tables
+from xietong.transfer.reading import Column, TableError, open_table
+
+COLUMNS = [
+    Column("name", "姓名", aliases=("Name", "教师姓名"), required=True),
+    Column("id_number", "身份证号", aliases=("ID number", "证件号码"), required=True, kind="code"),
+    Column("birth", "出生日期", aliases=("Birth date",), kind="date"),
+    Column("years", "教龄", aliases=("Years",), kind="int"),
+    Column("school_code", "学校标识码", aliases=("School code",), kind="code"),
+]
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
+
+
+def xlsx(header, rows, kinds=None) -> bytes:
+    """A workbook of one sheet written by the platform's own xlsx writer."""
+    kinds = kinds or ["text"] * len(header)
+    columns = [tables.Column(h, k) for h, k in zip(header, kinds, strict=True)]
+    out = io.BytesIO()
+    tables.write_workbook([tables.Sheet("花名册", columns, rows)], out)
+    return out.getvalue()
+
+
+def patch_sheet(data: bytes, *replacements: tuple[bytes, bytes]) -> bytes:
+    """The workbook with its first sheet's XML edited (for cases our writer never makes)."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            part = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                for old, new in replacements:
+                    assert old in part
+                    part = part.replace(old, new, 1)
+            target.writestr(info.filename, part)
+    return out.getvalue()
+
+
+def read(data: bytes, name: str = "upload.xlsx", **limits):
+    return open_table(io.BytesIO(data), name, COLUMNS, **limits)
+
+
+def refused(data: bytes, name: str = "upload.xlsx", **limits) -> str:
+    with pytest.raises(TableError) as caught:
+        table = read(data, name, **limits)
+        list(table.rows)
+    return str(caught.value)
+
+
+def rows_of(data: bytes, name: str = "upload.xlsx"):
+    return list(read(data, name).rows)
+
+
+GOOD_HEADER = ["姓名", "身份证号", "出生日期", "教龄", "学校标识码"]
+GOOD_ROW = ["王芳", "110101199003071234", "1990-03-07", "12", "1111000001"]
+
+
+# --- files that are not tables -------------------------------------------------------------
+
+
+def test_a_renamed_pdf_is_refused_as_a_pdf():
+    message = refused(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n", "roster.xlsx")
+    assert message == "This is a PDF document, not a table; upload an xlsx, xls or CSV file."
+
+
+def test_an_image_renamed_to_csv_is_refused_as_an_image():
+    message = refused(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "roster.csv")
+    assert message == "This is an image, not a table; upload an xlsx, xls or CSV file."
+
+
+def test_a_word_document_renamed_to_xlsx_is_refused_as_a_word_document():
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", "<w:document/>")
+    assert refused(out.getvalue()) == (
+        "This is a Word document, not a table; upload an xlsx, xls or CSV file."
+    )
+
+
+def test_a_zip_archive_that_is_not_a_workbook_is_refused():
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("roster.csv", "姓名,身份证号\n")
+    assert refused(out.getvalue()) == (
+        "This is a zip archive, not a workbook; upload an xlsx, xls or CSV file."
+    )
+
+
+def test_a_binary_workbook_is_refused_with_advice_to_save_as_xlsx():
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("xl/workbook.bin", b"\x00\x01")
+    assert refused(out.getvalue()) == (
+        "This is a binary workbook (.xlsb); save it as .xlsx and upload it again."
+    )
+
+
+def test_a_web_page_saved_as_xls_is_refused_with_advice():
+    message = refused(b"<html><body><table><tr><td>\xe5\xa7\x93\xe5\x90\x8d</td></tr>", "a.xls")
+    assert message == (
+        "This is a web page saved under a spreadsheet name; open it in Excel or WPS and save "
+        "it as .xlsx."
+    )
+
+
+def test_binary_noise_is_refused_as_neither_spreadsheet_nor_text():
+    message = refused(bytes(range(256)) * 8, "a.csv")
+    assert message == (
+        "The file is not a spreadsheet or a CSV text file; upload an xlsx, xls or CSV file."
+    )
+
+
+def test_an_ole2_file_that_is_no_workbook_is_refused_as_unreadable_xls():
+    message = refused(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 1024, "a.xls")
+    assert message.startswith("The file is not an Excel 97–2003 workbook that can be read")
+
+
+def test_an_xlsx_under_a_password_is_refused_as_protected():
+    data = (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+        + b"\x00" * 600
+        + "EncryptionInfo".encode("utf-16-le")
+        + b"\x00" * 600
+    )
+    assert refused(data) == (
+        "The workbook is protected by a password; remove the password and upload it again."
+    )
+
+
+# --- damaged, oversized and hostile files --------------------------------------------------
+
+
+def test_a_half_written_xlsx_is_refused_as_damaged_or_incomplete():
+    data = xlsx(GOOD_HEADER, [GOOD_ROW] * 50)
+    message = refused(data[: len(data) // 2])
+    assert message.startswith("The workbook is damaged or incomplete")
+
+
+def test_a_zip_bomb_disguised_as_xlsx_is_refused_before_it_is_unpacked():
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/workbook.xml", "<workbook/>")
+        with z.open("xl/worksheets/sheet1.xml", "w") as part:
+            zeros = b"\x00" * 2**20
+            for _ in range(16):
+                part.write(zeros)
+    assert len(out.getvalue()) < 100_000
+    message = refused(out.getvalue())
+    assert message.startswith("The workbook would unpack to 16 MB or is compressed beyond")
+
+
+def test_a_workbook_unpacking_beyond_the_limit_is_refused():
+    data = xlsx(GOOD_HEADER, [GOOD_ROW] * 20)
+    message = refused(data, max_unpacked=2000)
+    assert "it was refused as unsafe" in message
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read():
+    data = xlsx(GOOD_HEADER, [GOOD_ROW] * 20)
+    message = refused(data, max_bytes=2048)
+    assert message == f"The file is {len(data) // 1024} KB; the largest accepted is 2 KB."
+
+
+def test_a_200_mb_file_is_refused_from_its_size_alone(tmp_path):
+    path = tmp_path / "huge.xlsx"
+    with open(path, "wb") as f:
+        f.truncate(200 * 2**20)  # sparse: nothing is written to disk
+
+    class Unreadable(io.FileIO):
+        def read(self, *args):
+            raise AssertionError("the file was read")
+
+    with Unreadable(path, "rb") as f, pytest.raises(TableError) as caught:
+        open_table(f, "huge.xlsx", COLUMNS)
+    assert str(caught.value) == "The file is 200 MB; the largest accepted is 160 MB."
+
+
+def test_a_sheet_longer_than_the_row_limit_is_refused():
+    message = refused(xlsx(GOOD_HEADER, [GOOD_ROW] * 5), max_rows=3)
+    assert message == "The sheet has 5 rows; at most 3 can be imported at once."
+
+
+def test_a_csv_longer_than_the_row_limit_is_refused_while_reading():
+    data = ("\n".join([",".join(GOOD_HEADER)] + [",".join(GOOD_ROW)] * 5)).encode()
+    assert refused(data, "a.csv", max_rows=3) == (
+        "The file has more than 3 rows; at most 3 can be imported at once."
+    )
+
+
+def test_a_csv_in_no_known_encoding_is_refused():
+    assert refused(b"name,id\n\xff\xfd,\xff\xff\n" * 3, "a.csv").startswith(
+        "The text of the file is in an unknown encoding"
+    )
+
+
+# --- empty files and headers ---------------------------------------------------------------
+
+
+def test_an_empty_file_is_refused_as_empty():
+    assert refused(b"", "a.csv") == "The file is empty."
+
+
+def test_a_csv_of_blank_lines_is_refused_as_empty():
+    assert refused(b"\r\n \r\n\r\n", "a.csv") == "The file is empty."
+
+
+def test_a_workbook_with_an_empty_sheet_is_refused_as_empty():
+    assert refused(xlsx([], [])) == "The file is empty."
+
+
+def test_a_workbook_with_only_headers_is_refused_for_having_no_rows():
+    assert refused(xlsx(GOOD_HEADER, [])) == "The file has a header row but no data rows."
+
+
+def test_a_csv_with_only_headers_is_refused_for_having_no_rows():
+    data = (",".join(GOOD_HEADER) + "\r\n,,,,\r\n").encode()
+    assert refused(data, "a.csv") == "The file has a header row but no data rows."
+
+
+def test_a_file_with_wrong_headers_is_refused_naming_the_expected_ones():
+    message = refused(xlsx(["Product", "Price"], [["pen", "3"]]))
+    assert message == (
+        "No header row was found in the first 10 rows; the headers expected include 姓名、身份证号."
+    )
+
+
+def test_a_missing_required_header_is_named():
+    header = ["姓名", "出生日期", "教龄"]
+    message = refused(xlsx(header, [["王芳", "1990-03-07", "3"]]))
+    assert message == "Required columns are missing: 身份证号."
+
+
+def test_a_duplicate_header_is_refused():
+    header = ["姓名", "身份证号", "教龄", "教龄"]
+    message = refused(xlsx(header, [["王芳", "1", "3", "4"]]))
+    assert message == "The header “教龄” appears more than once; keep only one of them."
+
+
+def test_a_header_and_its_alias_naming_the_same_column_are_refused():
+    header = ["姓名", "身份证号", "Name"]
+    message = refused(xlsx(header, [["王芳", "1", "Wang Fang"]]))
+    assert message == (
+        "The headers “姓名” and “Name” both name the column “姓名”; keep only one of them."
+    )
+
+
+def test_merged_cells_in_the_data_area_are_refused():
+    data = patch_sheet(
+        xlsx(GOOD_HEADER, [GOOD_ROW, GOOD_ROW, GOOD_ROW]),
+        (
+            b"</sheetData>",
+            b'</sheetData><mergeCells count="1"><mergeCell ref="E2:E4"/></mergeCells>',
+        ),
+    )
+    assert refused(data) == (
+        "The sheet has merged cells at E2:E4; unmerge them and fill in every cell, so that "
+        "each row stands on its own."
+    )
+
+
+# --- bad cells: reported per row -----------------------------------------------------------
+
+
+def test_a_formula_never_calculated_is_reported_on_its_row():
+    data = patch_sheet(
+        xlsx(GOOD_HEADER, [GOOD_ROW, GOOD_ROW]),
+        (
+            b'<c r="D3" t="inlineStr"><is><t xml:space="preserve">12</t></is></c>',
+            b'<c r="D3"><f>D2+1</f></c>',
+        ),
+    )
+    first, second = rows_of(data)
+    assert first.problems == []
+    assert second.number == 3
+    assert second.problems == [
+        (
+            "years",
+            "The formula in this cell has no calculated value; open the file in Excel or WPS "
+            "and save it again.",
+        )
+    ]
+
+
+def test_a_formula_with_its_cached_value_is_read_as_that_value():
+    data = patch_sheet(
+        xlsx(GOOD_HEADER, [GOOD_ROW, GOOD_ROW]),
+        (
+            b'<c r="D3" t="inlineStr"><is><t xml:space="preserve">12</t></is></c>',
+            b'<c r="D3"><f>D2+1</f><v>13</v></c>',
+        ),
+    )
+    assert rows_of(data)[1].values["years"] == 13
+    assert rows_of(data)[1].problems == []
+
+
+def test_an_error_cell_is_reported_on_its_row():
+    data = patch_sheet(
+        xlsx(GOOD_HEADER, [GOOD_ROW]),
+        (
+            b'<c r="C2" t="inlineStr"><is><t xml:space="preserve">1990-03-07</t></is></c>',
+            b'<c r="C2" t="e"><f>VLOOKUP(A2,X!A:B,2,0)</f><v>#N/A</v></c>',
+        ),
+    )
+    (row,) = rows_of(data)
+    assert row.problems == [
+        ("birth", "This cell holds an error (such as #N/A or #DIV/0!); correct it.")
+    ]
+
+
+def test_bad_dates_and_numbers_and_empty_required_cells_are_reported_per_cell():
+    rows = [
+        ["王芳", "110101199003071234", "1990-13-07", "twelve", ""],
+        ["", "110101199003071234", "next week", "3.5", ""],
+    ]
+    first, second = rows_of(xlsx(GOOD_HEADER, rows))
+    assert first.number == 2 and second.number == 3
+    assert first.problems == [
+        (
+            "birth",
+            "“1990-13-07” is not a date; write it as 2024-03-01, 2024/3/1, 2024.3.1, "
+            "2024年3月1日 or 20240301.",
+        ),
+        ("years", "“twelve” is not a whole number."),
+    ]
+    assert second.problems[0] == ("name", "This column must be filled in.")
+    assert [k for k, _ in second.problems] == ["name", "birth", "years"]
+
+
+def test_an_id_number_stored_as_a_number_is_reported_as_having_lost_digits():
+    data = xlsx(
+        GOOD_HEADER,
+        [["王芳", 110101199003071234.0, "", "", ""]],
+        ["text", "float", "text", "text", "text"],
+    )
+    (row,) = rows_of(data)
+    assert row.problems == [
+        (
+            "id_number",
+            "This code was stored as a number and has lost its last digits; format the column "
+            "as text and enter it again.",
+        )
+    ]
+
+
+# --- good files ----------------------------------------------------------------------------
+
+
+def test_headers_in_any_order_with_aliases_and_unknown_columns_are_matched():
+    header = ["备注", "School code", "ID number", "Name", "Years"]
+    table = read(xlsx(header, [["新调入", "1111000001", "11010119900307123X", "Wang", "3"]]))
+    assert [(f.key, f.header, f.index) for f in table.columns] == [
+        ("school_code", "School code", 1),
+        ("id_number", "ID number", 2),
+        ("name", "Name", 3),
+        ("years", "Years", 4),
+    ]
+    assert table.unknown == ["备注"]
+    (row,) = table.rows
+    assert row.values == {
+        "school_code": "1111000001",
+        "id_number": "11010119900307123X",
+        "name": "Wang",
+        "years": 3,
+    }
+
+
+def test_headers_are_matched_ignoring_width_case_spaces_stars_and_notes():
+    header = ["＊姓 名", "身份证号*", " birth DATE ", "教龄（年）", "ＳＣＨＯＯＬ　ＣＯＤＥ"]
+    table = read(xlsx(header, [GOOD_ROW]))
+    assert [f.key for f in table.columns] == ["name", "id_number", "birth", "years", "school_code"]
+
+
+def test_title_rows_above_the_header_are_skipped_and_rows_keep_sheet_numbers():
+    data = patch_sheet(
+        xlsx(
+            ["三河市教职工花名册", "", "", "", ""],
+            [["填报单位：三河市教育局", "", "", "", ""], GOOD_HEADER, GOOD_ROW],
+        ),
+        (
+            b"</sheetData>",
+            b'</sheetData><mergeCells count="1"><mergeCell ref="A1:E1"/></mergeCells>',
+        ),
+    )
+    table = read(data)
+    assert table.header_row == 3
+    assert table.sheet == "花名册"
+    assert table.merged == ["A1:E1"]
+    (row,) = table.rows
+    assert row.number == 4 and row.values["name"] == "王芳"
+
+
+def test_dates_are_read_in_every_accepted_form():
+    forms = [
+        "2024-03-01",
+        "2024/3/1",
+        "2024.3.1",
+        "2024年3月1日",
+        "20240301",
+        "2024-03-01 00:00:00",
+    ]
+    rows = [["王芳", "1", form, "", ""] for form in forms]
+    for number, row in enumerate(rows_of(xlsx(GOOD_HEADER, rows)), start=2):
+        assert row.values["birth"] == dt.date(2024, 3, 1), number
+        assert row.problems == []
+
+
+def test_dates_are_read_from_date_cells_datetime_cells_and_excel_serial_numbers():
+    date_cells = xlsx(
+        GOOD_HEADER,
+        [
+            ["王芳", "1", dt.date(2024, 3, 1), "", ""],
+            ["王芳", "1", dt.datetime(2024, 3, 1, 8), "", ""],
+        ],
+        ["text", "text", "date", "text", "text"],
+    )
+    numbers = xlsx(
+        GOOD_HEADER,
+        [["王芳", "1", 45352, "", ""], ["王芳", "1", 20240301, "", ""]],
+        ["text", "text", "int", "text", "text"],
+    )
+    for data in (date_cells, numbers):
+        rows = rows_of(data)
+        assert [r.values["birth"] for r in rows] == [dt.date(2024, 3, 1)] * 2
+        assert all(r.problems == [] for r in rows)
+
+
+def test_numbers_as_text_stay_text_for_codes_and_become_numbers_for_counts():
+    rows = [["王芳", "0123", "", "０１２", "0011000001"], ["李明", "7", "", 12.0, 1111000001]]
+    kinds = ["text", "text", "text", "text", "text"]
+    first = rows_of(xlsx(GOOD_HEADER, rows[:1], kinds))[0]
+    assert first.values["id_number"] == "0123"
+    assert first.values["years"] == 12
+    assert first.values["school_code"] == "0011000001"
+    second = rows_of(xlsx(GOOD_HEADER, rows[1:], ["text", "text", "text", "float", "int"]))[0]
+    assert second.values["years"] == 12
+    assert second.values["school_code"] == "1111000001"
+
+
+def test_blank_rows_are_skipped_and_rows_are_an_iterator():
+    table = read(xlsx(GOOD_HEADER, [GOOD_ROW, ["", "", "", "", ""], GOOD_ROW]))
+    assert isinstance(table.rows, Iterator)
+    assert [r.number for r in table.rows] == [2, 4]
+
+
+def test_a_workbook_on_disk_is_read_from_its_path(tmp_path):
+    path = tmp_path / "roster.xlsx"
+    path.write_bytes(xlsx(GOOD_HEADER, [GOOD_ROW]))
+    with open(path, "rb") as f:
+        table = open_table(f, "roster.xlsx", COLUMNS)
+        assert [r.values["name"] for r in table.rows] == ["王芳"]
+
+
+def test_an_instructions_sheet_before_the_data_sheet_is_passed_over():
+    out = io.BytesIO()
+    tables.write_workbook(
+        [
+            tables.Sheet("填写说明", [tables.Column("说明")], [["每行一名教职工"]]),
+            tables.Sheet("教职工", [tables.Column(h) for h in GOOD_HEADER], [GOOD_ROW]),
+        ],
+        out,
+    )
+    table = read(out.getvalue())
+    assert table.sheet == "教职工"
+
+
+def _csv(text: str, encoding: str) -> bytes:
+    return text.encode(encoding)
+
+
+CSV_TEXT = "姓名,身份证号,出生日期,学校标识码\r\n张伟,110101199003071234,2024/3/1,0011000001\r\n"
+
+
+def test_a_gbk_csv_with_chinese_is_read():
+    table = read(_csv(CSV_TEXT, "gbk"), "a.csv")
+    assert table.format == "csv" and table.encoding == "gb18030"
+    (row,) = table.rows
+    assert row.values["name"] == "张伟" and row.values["birth"] == dt.date(2024, 3, 1)
+    assert row.values["school_code"] == "0011000001"
+
+
+def test_a_utf16_csv_with_a_byte_order_mark_is_read():
+    table = read(_csv(CSV_TEXT, "utf-16"), "a.csv")
+    assert table.encoding == "utf-16"
+    assert [r.values["name"] for r in table.rows] == ["张伟"]
+
+
+def test_a_utf8_csv_with_and_without_a_byte_order_mark_is_read():
+    for data, encoding in (
+        (codecs.BOM_UTF8 + CSV_TEXT.encode(), "utf-8-sig"),
+        (CSV_TEXT.encode(), "utf-8"),
+    ):
+        table = read(data, "a.csv")
+        assert table.encoding == encoding
+        assert table.columns[0].header == "姓名"
+        assert [r.values["name"] for r in table.rows] == ["张伟"]
+
+
+def test_tab_and_semicolon_delimiters_are_recognised():
+    for delimiter in ("\t", ";"):
+        table = read(CSV_TEXT.replace(",", delimiter).encode(), "a.txt")
+        (row,) = table.rows
+        assert row.values["id_number"] == "110101199003071234"
+
+
+def test_csv_title_lines_above_the_header_are_skipped():
+    data = ("教职工名单\r\n导出时间：2024-03-01\r\n" + CSV_TEXT).encode()
+    table = read(data, "a.csv")
+    assert table.header_row == 3
+    assert [r.number for r in table.rows] == [4]
