@@ -186,9 +186,28 @@ def _to_int(value: Any) -> int:
     raise ValueError
 
 
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
 def convert(value: Any, kind: Kind) -> tuple[Value, str | None]:
     """A cell's value in ``kind``, or ``(None, message)`` when it cannot be one."""
-    if _is_blank(value):
+    if type(value) is str:  # the common cases first: a million rows pass through here
+        text = value.strip()
+        if not text:
+            return None, None
+        if kind == "text":
+            return text, None
+        if text.isascii():
+            if kind == "code":
+                return text.replace(" ", ""), None
+            if kind == "int" and text.isdigit():
+                return int(text), None
+            if kind == "date" and (match := _ISO_DATE.fullmatch(text)):
+                try:
+                    return dt.date(*(int(g) for g in match.groups())), None
+                except ValueError:
+                    pass  # reported below
+    elif value is None:
         return None, None
     if isinstance(value, dt.timedelta | dt.time) and kind != "text":
         return None, _("Enter a date or a number here, not a time.")
@@ -383,7 +402,17 @@ _REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
 _ERROR_TYPE = re.compile(rb'\bt="e"')
 _HAS_FORMULA = re.compile(rb"<(?:\w+:)?f\b")
 _HAS_VALUE = re.compile(rb"<(?:\w+:)?(?:v|is)\b")
-_SUSPECT = re.compile(rb'</(?:\w+:)?f>\s*</(?:\w+:)?c>|/>\s*</(?:\w+:)?c>|\bt="e"')
+_PREFIX = re.compile(rb"<(\w+):(?:worksheet|sheetData)\b")
+
+
+def _markers(head: bytes) -> tuple[bytes, ...]:
+    """Byte strings one of which a chunk must hold to have a formula without a value (its
+    ``</f>`` or self-closed ``<f/>`` straight before ``</c>``) or an error cell."""
+    match = _PREFIX.search(head)
+    p = match.group(1) + b":" if match else b""
+    return (b"</" + p + b"f></" + p + b"c>", b"/></" + p + b"c>", b't="e"')
+
+
 MARGIN = 64 * 1024
 
 
@@ -424,13 +453,14 @@ def _scan_sheets(archive: zipfile.ZipFile) -> _CellScan:
         if part in names:
             with archive.open(part) as stream:
                 buffer = b""
+                markers = _markers(stream.peek(4096) if hasattr(stream, "peek") else b"")
                 while True:
                     chunk = stream.read(1 << 20)
                     buffer += chunk
                     final = not chunk
                     limit = len(buffer) if final else len(buffer) - MARGIN
                     keep = max(limit, 0)
-                    if limit > 0 and _SUSPECT.search(buffer):
+                    if limit > 0 and any(marker in buffer for marker in markers):
                         for match in _CELL.finditer(buffer):
                             if match.start() >= limit:
                                 break
@@ -747,7 +777,7 @@ def _rows(
 
     def generate() -> Iterator[Row]:
         for number, raw in numbered:
-            if all(_is_blank(v) for v in raw):
+            if all(v is None or (type(v) is str and not v.strip()) for v in raw):
                 continue
             values: dict[str, Value] = {}
             problems: list[tuple[str, str]] = []
