@@ -95,6 +95,7 @@ class Row:
 class Table:
     """What was read: the format and where the data sits; :attr:`rows` yields the rows."""
 
+    name: str
     format: Literal["xlsx", "xls", "csv"]
     encoding: str | None
     sheet: str | None
@@ -300,9 +301,11 @@ def open_table(
     max_unpacked: int = MAX_UNPACKED,
     max_ratio: float = MAX_RATIO,
 ) -> Table:
-    """Open ``fileobj`` (binary, seekable) as a table of ``columns``; ``name`` is only for
-    messages. Raises :class:`TableError` for a file-level fault, also while iterating the
-    rows (a CSV longer than ``max_rows``, undecodable text further down)."""
+    """Open ``fileobj`` (binary, seekable) as a table of ``columns``.
+
+    ``name`` (the uploaded file's name) is kept in the :class:`Table`, never used to tell
+    the format. Raises :class:`TableError` for a file-level fault, also while iterating
+    the rows (a CSV longer than ``max_rows``, undecodable text further down)."""
     size = _size(fileobj)
     if size > max_bytes:
         raise TableError(
@@ -315,13 +318,13 @@ def open_table(
     sample = fileobj.read(SAMPLE)
     fileobj.seek(0)
     if sample.startswith(OLE2):
-        return _open_excel(fileobj, "xls", columns, max_rows, None)
+        return _open_excel(fileobj, name, "xls", columns, max_rows, None)
     if sample.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         formula_cells = _check_zip(fileobj, max_unpacked, max_ratio)
         fileobj.seek(0)
-        return _open_excel(fileobj, "xlsx", columns, max_rows, formula_cells)
+        return _open_excel(fileobj, name, "xlsx", columns, max_rows, formula_cells)
     _refuse_other(sample)
-    return _open_csv(fileobj, sample, columns, max_rows)
+    return _open_csv(fileobj, name, sample, columns, max_rows)
 
 
 # --- xlsx: the zip's central directory, the sheet's XML -----------------------------------
@@ -519,6 +522,7 @@ def _range_name(start: tuple[int, int], end: tuple[int, int]) -> str:
 
 def _open_excel(
     fileobj: IO[bytes],
+    name: str,
     fmt: Literal["xlsx", "xls"],
     columns: Sequence[Column],
     max_rows: int,
@@ -568,7 +572,7 @@ def _open_excel(
         except python_calamine.CalamineError:
             raise TableError(damaged) from None
         try:
-            return _excel_table(fmt, sheet, sheet_name, index, columns, max_rows, scan)
+            return _excel_table(name, fmt, sheet, sheet_name, index, columns, max_rows, scan)
         except _NoHeader as error:
             first_error = first_error or error.error
     if first_error is None:
@@ -596,6 +600,7 @@ class _NoHeader(Exception):
 
 
 def _excel_table(
+    name: str,
     fmt: Literal["xlsx", "xls"],
     sheet: python_calamine.CalamineSheet,
     sheet_name: str,
@@ -652,6 +657,7 @@ def _excel_table(
     rows_out = _rows(numbered(), found, columns, first_col, cells)
     _peek_or_refuse(rows_out)
     return Table(
+        name=name,
         format=fmt,
         encoding=None,
         sheet=sheet_name,
@@ -860,7 +866,9 @@ def _delimiter(text: str) -> str:
     return best
 
 
-def _open_csv(fileobj: IO[bytes], sample: bytes, columns: Sequence[Column], max_rows: int) -> Table:
+def _open_csv(
+    fileobj: IO[bytes], name: str, sample: bytes, columns: Sequence[Column], max_rows: int
+) -> Table:
     encoding = _encoding(sample)
     try:
         preview = codecs.getincrementaldecoder(encoding)().decode(sample, final=False)
@@ -920,6 +928,7 @@ def _open_csv(fileobj: IO[bytes], sample: bytes, columns: Sequence[Column], max_
     rows_out = _rows(numbered(), found, columns, 0, {})
     _peek_or_refuse(rows_out)
     return Table(
+        name=name,
         format="csv",
         encoding=shown,
         sheet=None,

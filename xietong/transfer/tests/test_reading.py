@@ -6,6 +6,7 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import io
+import re
 import zipfile
 from collections.abc import Iterator
 
@@ -526,3 +527,63 @@ def test_csv_title_lines_above_the_header_are_skipped():
     table = read(data, "a.csv")
     assert table.header_row == 3
     assert [r.number for r in table.rows] == [4]
+
+
+def test_text_that_breaks_the_encoding_further_down_is_refused_naming_the_row():
+    good = (",".join(GOOD_HEADER) + "\n" + (",".join(GOOD_ROW) + "\n") * 3000).encode()
+    assert len(good) > 64 * 1024  # past the sample the encoding is told from
+    data = good + b"\xe7\x8e,1,,,\n"
+    message = refused(data, "a.csv")
+    assert message.startswith("The text after row ")
+    assert message.endswith(" is not in the file's encoding (utf-8).")
+
+
+def test_a_formula_never_calculated_is_found_in_a_sheet_with_prefixed_elements():
+    data = xlsx(GOOD_HEADER, [GOOD_ROW])
+    source = zipfile.ZipFile(io.BytesIO(data))
+    sheet = source.read("xl/worksheets/sheet1.xml").decode()
+    sheet = sheet.replace(
+        '<c r="D2" t="inlineStr"><is><t xml:space="preserve">12</t></is></c>',
+        '<c r="D2"><f>1+1</f></c>',
+    )
+    sheet = sheet.replace("<worksheet xmlns=", "<x:worksheet xmlns:x=").replace(
+        "</worksheet>", "</x:worksheet>"
+    )
+    sheet = re.sub(
+        r"<(/?)(sheetViews|sheetView|pane|cols|col|sheetData|row|c|is|t|f|autoFilter)\b",
+        r"<\1x:\2",
+        sheet,
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            part = (
+                sheet.encode()
+                if info.filename == "xl/worksheets/sheet1.xml"
+                else source.read(info.filename)
+            )
+            target.writestr(info.filename, part)
+    (row,) = rows_of(out.getvalue())
+    assert [k for k, _ in row.problems] == ["years"]
+
+
+def test_the_table_keeps_the_uploaded_name_and_the_format_found_in_the_bytes():
+    table = read(CSV_TEXT.encode(), "花名册.xlsx")
+    assert (table.name, table.format, table.sheet) == ("花名册.xlsx", "csv", None)
+
+
+def test_file_faults_are_worded_in_chinese_for_chinese_readers():
+    from django.conf import settings
+    from django.test import override_settings
+
+    from xietong.core.compile_messages import compile_all
+
+    compile_all()
+    # Overriding LOCALE_PATHS makes Django drop the catalogs it loaded before the compile.
+    with (
+        override_settings(LOCALE_PATHS=list(settings.LOCALE_PATHS)),
+        translation.override("zh-hans"),
+    ):
+        assert refused(b"%PDF-1.4\n", "a.xlsx") == (
+            "这是 PDF 文档，不是表格；请上传 xlsx、xls 或 CSV 文件。"
+        )
