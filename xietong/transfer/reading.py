@@ -24,6 +24,7 @@ import os
 import re
 import unicodedata
 import zipfile
+import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
@@ -383,7 +384,14 @@ def _check_zip(fileobj: IO[bytes], max_unpacked: int, max_ratio: float) -> _Cell
             )
         try:
             return _scan_sheets(archive)
-        except (zipfile.BadZipFile, OSError, EOFError, ElementTree.ParseError, KeyError):
+        except (
+            zipfile.BadZipFile,
+            OSError,
+            EOFError,
+            zlib.error,
+            ElementTree.ParseError,
+            KeyError,
+        ):
             raise TableError(
                 _(
                     "The workbook is damaged or incomplete (perhaps not fully uploaded or saved); "

@@ -156,6 +156,15 @@ def test_a_half_written_xlsx_is_refused_as_damaged_or_incomplete():
     assert message.startswith("The workbook is damaged or incomplete")
 
 
+def test_a_workbook_whose_sheet_is_corrupted_inside_is_refused_as_damaged():
+    data = bytearray(xlsx(GOOD_HEADER, [GOOD_ROW] * 200))
+    info = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo("xl/worksheets/sheet1.xml")
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+    for at in range(start + 40, start + 80):
+        data[at] ^= 0x5A
+    assert refused(bytes(data)).startswith("The workbook is damaged or incomplete")
+
+
 def test_a_zip_bomb_disguised_as_xlsx_is_refused_before_it_is_unpacked():
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
