@@ -573,7 +573,10 @@ def _open_excel(
         if meta.visible == python_calamine.SheetVisibleEnum.Visible
         and meta.typ == python_calamine.SheetTypeEnum.WorkSheet
     ]
-    first_error: TableError | None = None
+    # The first sheet that reads wins (a template's instructions sheet may come first);
+    # otherwise the fault of the sheet that came closest: a header row found but wrong,
+    # then no header row, then empty.
+    faults: list[tuple[int, TableError]] = []
     for index, sheet_name in sheets:
         try:
             sheet = workbook.get_sheet_by_index(index)
@@ -581,11 +584,13 @@ def _open_excel(
             raise TableError(damaged) from None
         try:
             return _excel_table(name, fmt, sheet, sheet_name, index, columns, max_rows, scan)
-        except _NoHeader as error:
-            first_error = first_error or error.error
-    if first_error is None:
+        except _NoHeader as fault:
+            faults.append((fault.rank, fault.error))
+        except TableError as error:
+            faults.append((3, error))
+    if not faults:
         raise TableError(_("The file is empty."))
-    raise first_error
+    raise max(faults, key=lambda f: f[0])[1]
 
 
 def _encrypted_ooxml(fileobj: IO[bytes]) -> bool:
@@ -601,10 +606,12 @@ def _encrypted_ooxml(fileobj: IO[bytes]) -> bool:
 
 
 class _NoHeader(Exception):
-    """This sheet has no header row (another sheet may have one)."""
+    """This sheet cannot be read (another sheet may be); ``rank`` says how close it came:
+    1 empty, 2 no header row, 4 a header row with every required column."""
 
-    def __init__(self, error: TableError):
+    def __init__(self, error: TableError, *, rank: int = 2):
         self.error = error
+        self.rank = rank
 
 
 def _excel_table(
@@ -619,8 +626,8 @@ def _excel_table(
 ) -> Table:
     start = sheet.start
     if start is None:
-        raise _NoHeader(TableError(_("The file is empty.")))
-    first_row, first_col = start
+        raise _NoHeader(TableError(_("The file is empty.")), rank=1)
+    first_col = start[1]
     rows = iter(sheet.iter_rows())
     head: list[list[Any]] = []
     for row in rows:
@@ -628,6 +635,43 @@ def _excel_table(
         if len(head) == HEADER_SEARCH:
             break
     header_at, found, unknown = _find_header(head, columns, first_col)
+    try:
+        return _excel_rows(
+            name,
+            fmt,
+            sheet,
+            sheet_name,
+            index,
+            max_rows,
+            scan,
+            columns,
+            head,
+            rows,
+            header_at,
+            found,
+            unknown,
+        )
+    except TableError as error:
+        raise _NoHeader(error, rank=4) from None
+
+
+def _excel_rows(
+    name: str,
+    fmt: Literal["xlsx", "xls"],
+    sheet: python_calamine.CalamineSheet,
+    sheet_name: str,
+    index: int,
+    max_rows: int,
+    scan: _CellScan | None,
+    columns: Sequence[Column],
+    head: list[list[Any]],
+    rows: Iterator[list[Any]],
+    header_at: int,
+    found: list[Found],
+    unknown: list[str],
+) -> Table:
+    """The table of a sheet whose header row was found at ``head[header_at]``."""
+    first_row, first_col = sheet.start or (0, 0)
     header_row = first_row + header_at + 1
     data_rows = sheet.height - header_at - 1
     if data_rows > max_rows:
@@ -686,7 +730,7 @@ def _find_header(
     """The header row among the first rows: the first one naming at least half of the
     required columns (or any column, when none is required)."""
     if not any(any(not _is_blank(v) for v in row) for row in head):
-        raise _NoHeader(TableError(_("The file is empty.")))
+        raise _NoHeader(TableError(_("The file is empty.")), rank=1)
     names: dict[str, Column] = {}
     for column in columns:
         for text in (column.header, column.key, *column.aliases):

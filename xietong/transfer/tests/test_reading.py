@@ -596,3 +596,15 @@ def test_file_faults_are_worded_in_chinese_for_chinese_readers():
         assert refused(b"%PDF-1.4\n", "a.xlsx") == (
             "这是 PDF 文档，不是表格；请上传 xlsx、xls 或 CSV 文件。"
         )
+
+
+def test_a_fault_on_the_data_sheet_is_named_though_an_instructions_sheet_comes_first():
+    out = io.BytesIO()
+    tables.write_workbook(
+        [
+            tables.Sheet("填写说明", [tables.Column("说明")], [["姓名"], ["身份证号"]]),
+            tables.Sheet("教职工", [tables.Column(h) for h in GOOD_HEADER], []),
+        ],
+        out,
+    )
+    assert refused(out.getvalue()) == "The file has a header row but no data rows."
