@@ -7,6 +7,7 @@ import codecs
 import datetime as dt
 import io
 import re
+import struct
 import zipfile
 from collections.abc import Iterator
 
@@ -608,3 +609,113 @@ def test_a_fault_on_the_data_sheet_is_named_though_an_instructions_sheet_comes_f
         out,
     )
     assert refused(out.getvalue()) == "The file has a header row but no data rows."
+
+
+# --- a tiny .xls writer (Excel 97-2003: BIFF8 records in an OLE2 compound file) ---------
+
+
+def _rec(kind, data=b""):
+    return struct.pack("<HH", kind, len(data)) + data
+
+
+def _ustr16(text):  # XLUnicodeString with a 16-bit count, stored as UTF-16
+    return struct.pack("<HB", len(text), 1) + text.encode("utf-16-le")
+
+
+def biff8(rows, sheet="Sheet1"):
+    """A BIFF8 workbook stream of one sheet: text as shared strings, numbers as NUMBER."""
+    strings = []
+    index = {}
+    cells = b""
+    for r, row in enumerate(rows):
+        for c, v in enumerate(row):
+            if isinstance(v, str):
+                if v not in index:
+                    index[v] = len(strings)
+                    strings.append(v)
+                cells += _rec(0x00FD, struct.pack("<HHHI", r, c, 15, index[v]))
+            else:
+                cells += _rec(0x0203, struct.pack("<HHHd", r, c, 15, float(v)))
+
+    def bof(dt):
+        return _rec(0x0809, struct.pack("<HHHHII", 0x0600, dt, 0x0DBB, 0x07CC, 0, 0x0006))
+
+    sst = _rec(
+        0x00FC,
+        struct.pack("<II", len(strings), len(strings)) + b"".join(_ustr16(s) for s in strings),
+    )
+    name = struct.pack("<BB", len(sheet), 1) + sheet.encode("utf-16-le")
+
+    def globals_(pos):
+        return (
+            bof(0x0005)
+            + _rec(0x0042, struct.pack("<H", 1200))
+            + _rec(0x0085, struct.pack("<IBB", pos, 0, 0) + name)
+            + sst
+            + _rec(0x000A)
+        )
+
+    pos = len(globals_(0))
+    ncols = max((len(r) for r in rows), default=0)
+    sheet_stream = (
+        bof(0x0010)
+        + _rec(0x0200, struct.pack("<IIHHH", 0, len(rows), 0, ncols, 0))
+        + cells
+        + _rec(0x000A)
+    )
+    return globals_(pos) + sheet_stream
+
+
+def cfb(stream, name="Workbook"):
+    """An OLE2 compound file of one stream (at least 4096 bytes, so no mini stream)."""
+    stream = stream + b"\x00" * max(0, 4096 - len(stream))
+    stream += b"\x00" * (-len(stream) % 512)
+    n = len(stream) // 512
+    assert n + 2 <= 128
+    fat = [0xFFFFFFFD, 0xFFFFFFFE] + [3 + i for i in range(n - 1)] + [0xFFFFFFFE]
+    fat += [0xFFFFFFFF] * (128 - len(fat))
+    header = (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+        + b"\x00" * 16
+        + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
+        + b"\x00" * 6
+        + struct.pack("<IIIIIIIII", 0, 1, 1, 0, 4096, 0xFFFFFFFE, 0, 0xFFFFFFFE, 0)
+        + struct.pack("<I", 0)
+        + struct.pack("<I", 0xFFFFFFFF) * 108
+    )
+    assert len(header) == 512
+
+    none = 0xFFFFFFFF  # no sibling, no child
+
+    def entry(entry_name, kind, child, start, size):
+        """A 128-byte directory entry: name, type, colour, siblings, child, start, size."""
+        raw = entry_name.encode("utf-16-le") + b"\x00\x00" if entry_name else b""
+        return (
+            raw.ljust(64, b"\x00")
+            + struct.pack("<HBBIII", len(raw), kind, 1, none, none, child)
+            + b"\x00" * 36  # class id, state bits, creation and modification times
+            + struct.pack("<IQ", start, size)
+        )
+
+    directory = (
+        entry("Root Entry", 5, 1, 0xFFFFFFFE, 0)
+        + entry(name, 2, none, 2, len(stream))
+        + entry("", 0, none, 0, 0) * 2
+    )
+    return header + struct.pack("<128I", *fat) + directory + stream
+
+
+def xls(rows) -> bytes:
+    return cfb(biff8(rows))
+
+
+def test_an_xls_workbook_is_read():
+    table = read(xls([[*GOOD_HEADER[:2], "教龄"], ["王芳", "110101199003071234", 12]]), "a.xls")
+    assert (table.format, table.sheet, table.header_row) == ("xls", "Sheet1", 1)
+    (row,) = table.rows
+    assert row.number == 2
+    assert row.values == {"name": "王芳", "id_number": "110101199003071234", "years": 12}
+
+
+def test_an_xls_workbook_with_only_headers_is_refused_for_having_no_rows():
+    assert refused(xls([GOOD_HEADER]), "a.xls") == "The file has a header row but no data rows."
