@@ -13,9 +13,11 @@ from collections.abc import Iterator
 
 import pytest
 from django.utils import translation
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from xietong.core import tables
-from xietong.transfer.reading import Column, TableError, open_table
+from xietong.transfer.reading import Column, TableError, convert, open_table
 
 COLUMNS = [
     Column("name", "姓名", aliases=("Name", "教师姓名"), required=True),
@@ -719,3 +721,47 @@ def test_an_xls_workbook_is_read():
 
 def test_an_xls_workbook_with_only_headers_is_refused_for_having_no_rows():
     assert refused(xls([GOOD_HEADER]), "a.xls") == "The file has a header row but no data rows."
+
+
+# --- whatever arrives, the answer is a row problem or a TableError, never a crash ----------
+
+CELLS = st.one_of(
+    st.none(),
+    st.text(max_size=30),
+    st.integers(min_value=-(10**20), max_value=10**20),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.booleans(),
+    st.dates(),
+    st.datetimes(),
+    st.times(),
+    st.timedeltas(),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=CELLS, kind=st.sampled_from(["text", "int", "date", "code"]))
+def test_any_cell_value_converts_or_is_named_as_a_problem(value, kind):
+    converted, problem = convert(value, kind)
+    assert problem is None or converted is None
+    assert problem is None or isinstance(problem, str)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    data=st.binary(max_size=600),
+    prefix=st.sampled_from(
+        [
+            b"",
+            b"PK\x03\x04",
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+            codecs.BOM_UTF8,
+            "姓名,身份证号\n".encode(),
+        ]
+    ),
+)
+def test_any_bytes_are_read_or_refused_with_a_table_error(data, prefix):
+    try:
+        table = read(prefix + data, "x.xlsx")
+        list(table.rows)
+    except TableError:
+        pass
