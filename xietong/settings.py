@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "xietong.plan.indicators",
     "xietong.plan.reports",
     "xietong.dashboard",
+    "xietong.transfer",
     "xietong.notifications",
     "xietong.demo",
 ]
