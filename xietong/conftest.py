@@ -129,6 +129,18 @@ def cast(db: Any) -> Cast:
     )
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
+    """On PostgreSQL the tests commit without waiting for the disk (``synchronous_commit``
+    off, per connection): a crash could lose only the test database's last commits, and the
+    flushes of the transactional (browser) tests stop waiting on fsync."""
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] == "django.db.backends.postgresql":
+        db.setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"
+
+
 @pytest.fixture(autouse=True)
 def _immediate_tasks(settings: Any) -> None:
     """Tasks run inline in tests; test_tasks.py checks the database backend and its worker."""
