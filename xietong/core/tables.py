@@ -145,7 +145,7 @@ _STYLES_XML = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 </styleSheet>"""
 
 
-def _column_letter(index: int) -> str:
+def column_letter(index: int) -> str:
     """0 → A, 25 → Z, 26 → AA."""
     letters = ""
     index += 1
@@ -210,7 +210,7 @@ class Sheet:
 
 def _write_sheet(part: IO[bytes], columns: Sequence[Column], rows: Iterable[Sequence[Any]]) -> int:
     """A sheet's XML: a bold header row (frozen, with filters), then one row per item."""
-    letters = [_column_letter(i) for i in range(len(columns))]
+    letters = [column_letter(i) for i in range(len(columns))]
     cols = "".join(
         f'<col min="{i + 1}" max="{i + 1}" width="{c.width}" customWidth="1"/>'
         for i, c in enumerate(columns)
@@ -267,7 +267,7 @@ def write_workbook(sheets: Iterable[Sheet], out: IO[bytes]) -> list[int]:
                 name, k = base[: 31 - len(suffix)] + suffix, k + 1
             names.append(name)
             quoted = escape(name.replace("'", "''"))
-            last = _column_letter(len(sheet.columns) - 1) if sheet.columns else "A"
+            last = column_letter(len(sheet.columns) - 1) if sheet.columns else "A"
             entries.append(
                 f'<sheet name="{escape(name, {chr(34): "&quot;"})}" sheetId="{n}" r:id="rId{n}"/>'
             )

@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from xietong.core.errors import InvalidInput
+from xietong.core.tables import column_letter
 
 Kind = Literal["text", "int", "date", "code"]
 Value = str | int | dt.date | None
@@ -514,18 +515,8 @@ def _real_path(fileobj: IO[bytes]) -> str | None:
     return None
 
 
-def _letters(index: int) -> str:
-    """0 → A, 25 → Z, 26 → AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
 def _range_name(start: tuple[int, int], end: tuple[int, int]) -> str:
-    return f"{_letters(start[1])}{start[0] + 1}:{_letters(end[1])}{end[0] + 1}"
+    return f"{column_letter(start[1])}{start[0] + 1}:{column_letter(end[1])}{end[0] + 1}"
 
 
 def _open_excel(

@@ -97,7 +97,7 @@ def test_it_streams_rows_from_a_generator_and_counts_them():
 
 
 def test_it_names_columns_past_z_as_a_spreadsheet_does():
-    assert [tables._column_letter(i) for i in (0, 25, 26, 27, 701, 702)] == [
+    assert [tables.column_letter(i) for i in (0, 25, 26, 27, 701, 702)] == [
         "A",
         "Z",
         "AA",
