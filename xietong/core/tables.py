@@ -21,8 +21,8 @@ import datetime as dt
 import io
 import re
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import IO, Any, Literal
 from xml.sax.saxutils import escape
 
@@ -38,6 +38,13 @@ class Column:
     label: str
     kind: Kind = "text"
     width: int = 16  # characters, for xlsx
+
+
+@dataclass(frozen=True)
+class Marked:
+    """A cell value to be shown highlighted (an error report marks the faulty cells)."""
+
+    value: Any
 
 
 @dataclass(frozen=True)
@@ -60,6 +67,8 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _csv_cell(value: Any, kind: Kind) -> str:
+    if isinstance(value, Marked):
+        value = value.value
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -99,7 +108,16 @@ _EPOCH = dt.datetime(1899, 12, 30)
 MAX_CELL = 32767  # characters Excel keeps in a cell
 
 # Style indexes in styles.xml's cellXfs, in this order.
-_STYLES = {"text": 0, "header": 1, "percent": 2, "datetime": 3, "date": 4, "float": 5}
+_STYLES = {
+    "text": 0,
+    "header": 1,
+    "percent": 2,
+    "datetime": 3,
+    "date": 4,
+    "float": 5,
+    "marked": 6,
+    "marked_date": 7,
+}
 
 _CONTENT_TYPES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">
@@ -130,16 +148,18 @@ _STYLES_XML = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">
 <numFmts count="2"><numFmt numFmtId="164" formatCode="yyyy-mm-dd hh:mm:ss"/><numFmt numFmtId="165" formatCode="yyyy-mm-dd"/></numFmts>
 <fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts>
-<fills count="3"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill><fill><patternFill patternType="solid"><fgColor rgb="FFE9EEF7"/><bgColor indexed="64"/></patternFill></fill></fills>
+<fills count="4"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill><fill><patternFill patternType="solid"><fgColor rgb="FFE9EEF7"/><bgColor indexed="64"/></patternFill></fill><fill><patternFill patternType="solid"><fgColor rgb="FFFFC7CE"/><bgColor indexed="64"/></patternFill></fill></fills>
 <borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>
 <cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>
-<cellXfs count="6">
+<cellXfs count="8">
 <xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>
 <xf numFmtId="0" fontId="1" fillId="2" borderId="0" xfId="0" applyFont="1" applyFill="1"/>
 <xf numFmtId="10" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>
 <xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>
 <xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>
 <xf numFmtId="2" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>
+<xf numFmtId="0" fontId="0" fillId="3" borderId="0" xfId="0" applyFill="1"/>
+<xf numFmtId="165" fontId="0" fillId="3" borderId="0" xfId="0" applyNumberFormat="1" applyFill="1"/>
 </cellXfs>
 <cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>
 </styleSheet>"""
@@ -160,6 +180,8 @@ def _text(value: str) -> str:
 
 
 def _xlsx_cell(ref: str, value: Any, kind: Kind) -> str:
+    if isinstance(value, Marked):
+        return _marked_cell(ref, value.value)
     if value is None or value == "":
         return ""
     if isinstance(value, bool):
@@ -176,6 +198,18 @@ def _xlsx_cell(ref: str, value: Any, kind: Kind) -> str:
         return f'<c r="{ref}"{style}><v>{number}</v></c>'
     return (
         f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{_text(str(value))}</t></is></c>'
+    )
+
+
+def _marked_cell(ref: str, value: Any) -> str:
+    """A highlighted cell: a date stays a date, anything else is written as its text."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        serial = (dt.datetime.combine(value, dt.time.min) - _EPOCH).days
+        return f'<c r="{ref}" s="{_STYLES["marked_date"]}"><v>{serial}</v></c>'
+    text = "" if value is None else _text(str(value))
+    return (
+        f'<c r="{ref}" t="inlineStr" s="{_STYLES["marked"]}">'
+        f'<is><t xml:space="preserve">{text}</t></is></c>'
     )
 
 
@@ -201,14 +235,40 @@ def _sheet_name(name: str) -> str:
 
 @dataclass(frozen=True)
 class Sheet:
-    """One sheet of a workbook: its name, columns and rows (streamed)."""
+    """One sheet of a workbook: its name, columns and rows (streamed).
+
+    ``choices`` gives columns (by index) a drop-down list: the cells of rows 2 to
+    ``choice_rows + 1`` accept only the values of a range such as ``'代码'!$A$2:$A$9``
+    (Excel and WPS show the list and refuse other input). A ``hidden`` sheet holds such
+    lists out of the user's way."""
 
     name: str
     columns: Sequence[Column]
     rows: Iterable[Sequence[Any]]
+    choices: Mapping[int, str] = field(default_factory=dict)
+    choice_rows: int = 10_000
+    hidden: bool = False
 
 
-def _write_sheet(part: IO[bytes], columns: Sequence[Column], rows: Iterable[Sequence[Any]]) -> int:
+def _validations(choices: Mapping[int, str], rows: int) -> str:
+    if not choices:
+        return ""
+    items = "".join(
+        '<dataValidation type="list" allowBlank="1" showErrorMessage="1" '
+        f'sqref="{column_letter(i)}2:{column_letter(i)}{rows + 1}">'
+        f"<formula1>{escape(source)}</formula1></dataValidation>"
+        for i, source in sorted(choices.items())
+    )
+    return f'<dataValidations count="{len(choices)}">{items}</dataValidations>'
+
+
+def _write_sheet(
+    part: IO[bytes],
+    columns: Sequence[Column],
+    rows: Iterable[Sequence[Any]],
+    choices: Mapping[int, str] | None = None,
+    choice_rows: int = 0,
+) -> int:
     """A sheet's XML: a bold header row (frozen, with filters), then one row per item."""
     letters = [column_letter(i) for i in range(len(columns))]
     cols = "".join(
@@ -240,7 +300,8 @@ def _write_sheet(part: IO[bytes], columns: Sequence[Column], rows: Iterable[Sequ
         part.write(f'<row r="{r}">{cells}</row>'.encode())
         n += 1
     last = f"{letters[-1]}{n + 1}" if letters else "A1"
-    part.write(f'</sheetData><autoFilter ref="A1:{last}"/></worksheet>'.encode())
+    validations = _validations(choices or {}, max(choice_rows, n))
+    part.write(f'</sheetData><autoFilter ref="A1:{last}"/>{validations}</worksheet>'.encode())
     return n
 
 
@@ -258,7 +319,9 @@ def write_workbook(sheets: Iterable[Sheet], out: IO[bytes]) -> list[int]:
         for index, sheet in enumerate(sheets):
             n = index + 1
             with zf.open(f"xl/worksheets/sheet{n}.xml", "w", force_zip64=True) as part:
-                rows = _write_sheet(part, sheet.columns, sheet.rows)
+                rows = _write_sheet(
+                    part, sheet.columns, sheet.rows, sheet.choices, sheet.choice_rows
+                )
             written.append(rows)
             name = _sheet_name(sheet.name)
             base, k = name, 2
@@ -268,8 +331,10 @@ def write_workbook(sheets: Iterable[Sheet], out: IO[bytes]) -> list[int]:
             names.append(name)
             quoted = escape(name.replace("'", "''"))
             last = column_letter(len(sheet.columns) - 1) if sheet.columns else "A"
+            state = ' state="hidden"' if sheet.hidden else ""
             entries.append(
-                f'<sheet name="{escape(name, {chr(34): "&quot;"})}" sheetId="{n}" r:id="rId{n}"/>'
+                f'<sheet name="{escape(name, {chr(34): "&quot;"})}" sheetId="{n}"{state} '
+                f'r:id="rId{n}"/>'
             )
             filters.append(
                 f'<definedName name="_xlnm._FilterDatabase" localSheetId="{index}" hidden="1">'

@@ -14,7 +14,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xietong import access
@@ -23,7 +22,7 @@ from xietong.accounts.access import Actor
 from xietong.core.codes import HONOURS, STAGES, SUBJECTS, TITLES, packed, single
 from xietong.core.delimited import pack
 from xietong.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from xietong.institutions import personal_data, tallies
+from xietong.institutions import personal_data, staff_checks, tallies
 from xietong.institutions.choices import DEFAULT_STAGES
 from xietong.institutions.models import Institution, Lab, Staff
 from xietong.institutions.selectors import region_write_q
@@ -32,8 +31,6 @@ from xietong.institutions.validators import (
     gender_from_id,
     normalise_id_number,
     school_code_province,
-    validate_id_number,
-    validate_phone,
 )
 from xietong.regions.models import Region
 
@@ -340,27 +337,10 @@ def _apply_staff(
     return clear, changed
 
 
-def _personal_data_errors(clear: Mapping[str, str]) -> dict[str, list[str]]:
-    errors: dict[str, list[str]] = {}
-    checks = (("id_number", validate_id_number), ("phone", validate_phone))
-    for name, validate in checks:
-        if name not in clear:
-            continue
-        if not clear[name]:
-            if name == "id_number":
-                errors[name] = [_("This field is required.")]
-            continue
-        try:
-            validate(clear[name])
-        except ValidationError as e:
-            errors[name] = [str(m) for m in e.messages]
-    return errors
-
-
 def _validate_staff(
     staff: Staff, clear: Mapping[str, str], stored: tuple[dt.date, str] | None
 ) -> None:
-    errors = _personal_data_errors(clear)
+    errors = staff_checks.personal_data_errors(clear)
     # Derive what the ID number already says, so the two can never disagree.
     id_ok = "id_number" not in errors
     derived = stored  # no new ID number: birth date and gender stay what the stored one says
@@ -368,15 +348,11 @@ def _validate_staff(
         number = clear["id_number"]
         derived = (birth_date_from_id(number), gender_from_id(number)) if id_ok else None
     if derived is not None:
-        derived_birth, derived_gender = derived
+        errors.update(staff_checks.derived_errors(staff.birth_date, staff.gender, derived))
         if staff.birth_date in (None, ""):
-            staff.birth_date = derived_birth
-        elif isinstance(staff.birth_date, dt.date) and staff.birth_date != derived_birth:
-            errors["birth_date"] = [_("The birth date does not match the ID number.")]
+            staff.birth_date = derived[0]
         if not staff.gender:
-            staff.gender = derived_gender
-        elif staff.gender != derived_gender:
-            errors["gender"] = [_("The gender does not match the ID number.")]
+            staff.gender = derived[1]
     try:
         # The sealed columns are made from the values checked above; uniqueness of the ID
         # number is checked by _check_id_number_free, which answers differently inside and
@@ -390,29 +366,10 @@ def _validate_staff(
         for name in ("birth_date", "gender"):
             if getattr(staff, name) in (None, ""):
                 errors.pop(name, None)
-    if isinstance(staff.joined_on, dt.date) and staff.joined_on > timezone.localdate():
-        errors.setdefault("joined_on", []).append(_("This date lies in the future."))
-    elif isinstance(staff.joined_on, dt.date) and isinstance(staff.birth_date, dt.date):
-        sixteen = _birthday(staff.birth_date, MIN_WORKING_AGE)
-        if staff.joined_on < sixteen:
-            errors.setdefault("joined_on", []).append(
-                _("This date is before the person turned %(age)d (on %(date)s).")
-                % {"age": MIN_WORKING_AGE, "date": sixteen.isoformat()}
-            )
+    if joined := staff_checks.joined_on_errors(staff.joined_on, staff.birth_date):
+        errors.setdefault("joined_on", []).extend(joined)
     if errors:
         raise InvalidInput(fields=errors)
-
-
-# The Labour Law (art. 15) forbids employing anyone under 16.
-MIN_WORKING_AGE = 16
-
-
-def _birthday(born: dt.date, age: int) -> dt.date:
-    """The day ``born`` turns ``age`` (a 29 February birthday falls on 1 March)."""
-    try:
-        return born.replace(year=born.year + age)
-    except ValueError:
-        return dt.date(born.year + age, 3, 1)
 
 
 def _require_staff_institution(actor: Actor, inst: Institution) -> None:
