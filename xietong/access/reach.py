@@ -175,6 +175,17 @@ def roles(*names: str) -> Reach:
     return q
 
 
+def owner(field: str = "owner") -> Reach:
+    """Rows the actor's own account made (its imports, its jobs): ``field`` is the user."""
+
+    def q(actor: Actor, prefix: str) -> Q:
+        if actor.user_id is None:
+            return NOTHING
+        return Q(**{join(prefix, f"{field}_id"): actor.user_id})
+
+    return q
+
+
 def myself() -> Reach:
     def q(actor: Actor, prefix: str) -> Q:
         return EVERYTHING if actor.own_staff_id is not None else NOTHING

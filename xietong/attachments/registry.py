@@ -38,6 +38,7 @@ class OwnerRules:
     readable: Readable
     manageable: Manageable
     types: tuple[str, ...] | None = None  # the file types this owner accepts (None: all)
+    max_bytes: int | None = None  # this owner's own size limit (None: the configured one)
 
     @property
     def key(self) -> str:
@@ -58,17 +59,21 @@ def register_owner(
     readable: Readable,
     manageable: Manageable,
     types: Collection[str] | None = None,
+    max_bytes: int | None = None,
 ) -> None:
     """Let rows of ``model`` own attachments, scoped by the two callables (once per model).
 
     ``types`` narrows the file types its attachments may have (``validation`` keys such as
-    ``"pdf"``, ``"png"``), whichever door the file comes through.
+    ``"pdf"``, ``"png"``), whichever door the file comes through; ``max_bytes`` replaces
+    the configured size limit for them (a roster to import is larger than any evidence).
     """
     key = owner_key(model)
     known = _OWNERS.get(key)
     if known is not None and (known.readable, known.manageable) != (readable, manageable):
         raise ImproperlyConfigured(f"{key} is already registered as an attachment owner")
-    _OWNERS[key] = OwnerRules(model, readable, manageable, tuple(types) if types else None)
+    _OWNERS[key] = OwnerRules(
+        model, readable, manageable, tuple(types) if types else None, max_bytes
+    )
 
 
 def unregister_owner(model: type[Model]) -> None:

@@ -70,7 +70,8 @@ def attach(
     rules = registry.rules_for(owner)
     if rules is not None and rules.types is not None:
         types = set(rules.types) if types is None else set(types) & set(rules.types)
-    checked = validation.check(uploaded_file, max_bytes=max_bytes, types=types)
+    limit = rules.max_bytes if rules is not None else None
+    checked = validation.check(uploaded_file, max_bytes=max_bytes, types=types, limit=limit)
     content = uploaded_file if isinstance(uploaded_file, File) else File(uploaded_file)
     content.seek(0)
     name = default_storage.save(storage_name(checked), content)

@@ -139,15 +139,16 @@ def check(
     *,
     max_bytes: int | None = None,
     types: Collection[str] | None = None,
+    limit: int | None = None,
 ) -> Checked:
     """Accept ``uploaded`` (a Django ``File``) or raise :class:`InvalidInput` saying why not.
 
     ``max_bytes`` and ``types`` may narrow the configured limit and set of types, never widen
-    them.
+    them; ``limit`` replaces the configured limit (an owner type's own, see the registry).
     """
     if uploaded is None or not getattr(uploaded, "name", None):
         raise refuse(_("Choose a file to upload."))
-    limit = max_bytes_setting()
+    limit = max_bytes_setting() if limit is None else limit
     if max_bytes is not None:
         limit = min(limit, max_bytes)
     size = uploaded.size

@@ -11,6 +11,7 @@ class InstitutionsConfig(AppConfig):
         from xietong.institutions import (
             access,  # noqa: F401  (declares the rules)
             pickers,  # noqa: F401  (registers the registry's pickers)
+            staff_roster,  # noqa: F401  (the staff roster of the importer)
         )
         from xietong.workbench.navigation import NavItem, register
 

@@ -91,6 +91,7 @@ class Row:
     number: int
     values: dict[str, Value]
     problems: list[tuple[str, str]] = field(default_factory=list)
+    raw: dict[str, str] = field(default_factory=dict)  # the text of cells that did not convert
 
 
 @dataclass
@@ -830,6 +831,7 @@ def _rows(
                 continue
             values: dict[str, Value] = {}
             problems: list[tuple[str, str]] = []
+            texts: dict[str, str] = {}
             for key, at, column in plan:
                 cell = raw[at] if at < len(raw) else None
                 value, problem = convert(cell, column.kind)
@@ -839,9 +841,10 @@ def _rows(
                     problems.append((key, formula if fault == "formula" else error))
                 elif problem:
                     problems.append((key, problem))
+                    texts[key] = _cell_text(cell)
                 elif value is None and column.required:
                     problems.append((key, required))
-            yield Row(number, values, problems)
+            yield Row(number, values, problems, texts)
 
     return _Rows(generate())
 
