@@ -18,6 +18,7 @@ urlpatterns = [
     path("plan/", include("xietong.plan.urls")),
     path("dashboard/", include("xietong.dashboard.urls")),
     path("jobs/", include("xietong.jobs.urls")),
+    path("imports/", include("xietong.transfer.urls")),
     path("attachments/", include("xietong.attachments.urls")),
     path("notifications/", include("xietong.notifications.urls")),
     path("i18n/setlang/", set_language, name="set_language"),

@@ -18,6 +18,7 @@ import json
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
@@ -91,26 +92,50 @@ def start_import(actor: Actor, roster_name: str, upload: Any, *, dispatch: bool 
         raise InvalidInput(fields={"file": e.fields.get("file") or [str(e.message)]}) from None
     imp.sha256, imp.size, imp.file_name = att.sha256, att.size, att.original_name
     imp.job = jobs.enqueue(
-        actor, JOB_KIND, _job_parameters(imp, WriteMode.CHECK), target=imp, dispatch=dispatch
+        actor, JOB_KIND, _job_parameters(actor, imp, WriteMode.CHECK), target=imp, dispatch=dispatch
     )
     imp.save(update_fields=["sha256", "size", "file_name", "job"])
     return imp
 
 
-def _job_parameters(imp: Import, mode: str) -> dict[str, Any]:
-    return {
+def _job_parameters(actor: Actor, imp: Import, mode: str) -> dict[str, Any]:
+    params: dict[str, Any] = {
         "import": imp.pk,
         "mode": mode,
         "language": translation.get_language() or settings.LANGUAGE_CODE,
     }
+    if actor.user_id is None:  # the console: its grants go with the job it runs itself
+        params["console"] = {
+            "name": actor.name,
+            "grants": [[g.role, g.region_path, g.institution_id] for g in actor.grants],
+        }
+    return params
+
+
+def actor_of(job: Any) -> Actor | None:
+    """Who runs an import's job: its owner, or the console that queued it."""
+    from xietong.accounts.access import Grant, actor_for
+
+    if job.owner is not None:
+        return actor_for(job.owner)
+    console = job.parameters.get("console")
+    if not console:
+        return None
+    grants = tuple(Grant(r, p, i) for r, p, i in console["grants"])
+    return Actor(user_id=None, name=str(console["name"]), grants=grants)
 
 
 @transaction.atomic
 def apply(actor: Actor, pk: int, mode: str, *, dispatch: bool = True) -> Import:
     """Queue the write of a checked import: ``valid`` rows, or ``all`` rows if all are valid."""
+
+    return apply_to(actor, _own(actor, pk, lock=True), mode, dispatch=dispatch)
+
+
+def apply_to(actor: Actor, imp: Import, mode: str, *, dispatch: bool = True) -> Import:
+    """:func:`apply` on an import already found (the console's own, which has no owner)."""
     from xietong.jobs import services as jobs
 
-    imp = _own(actor, pk, lock=True)
     roster_for(actor, imp.roster)
     if mode not in (WriteMode.VALID, WriteMode.ALL):
         raise InvalidInput(fields={"mode": [_("Choose to import the valid rows or all rows.")]})
@@ -129,7 +154,7 @@ def apply(actor: Actor, pk: int, mode: str, *, dispatch: bool = True) -> Import:
             % {"n": imp.checked["failed"]}
         )
     imp.job = jobs.enqueue(
-        actor, JOB_KIND, _job_parameters(imp, mode), target=imp, dispatch=dispatch
+        actor, JOB_KIND, _job_parameters(actor, imp, mode), target=imp, dispatch=dispatch
     )
     imp.save(update_fields=["job"])
     return imp
@@ -365,3 +390,23 @@ def _date(value: str) -> Any:
         return dt.date.fromisoformat(value)
     except ValueError:
         return value
+
+
+def open_error_report(actor: Actor, pk: int) -> tuple[IO[bytes], str]:
+    """The error report of one's own import, opened for sending; the download is audited
+    (the rows it holds are personal data)."""
+    imp = _own(actor, pk)
+    if not imp.error_report:
+        raise NotFound(_("This import has no rows with errors."))
+    try:
+        handle = imp.error_report.open("rb")
+    except (FileNotFoundError, OSError):
+        raise NotFound(_("The error report is missing from storage.")) from None
+    audit.record(
+        actor,
+        "transfer.error_report",
+        target=imp,
+        detail={"rows": (imp.checked or {}).get("failed", 0), "file": imp.file_name},
+    )
+    name = f"{Path(imp.file_name).stem}_错误行.xlsx"
+    return handle, name

@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy, gettext_noop
 
-from xietong.accounts.access import actor_for
 from xietong.jobs.models import Job
 from xietong.jobs.registry import JobFailed, register
 from xietong.jobs.runner import Reporter
@@ -25,9 +24,9 @@ def _link(job: Job) -> str | None:
 def import_job(job: Job, report: Reporter) -> dict[str, Any]:
     p = job.parameters
     imp = Import.objects.filter(pk=p.get("import")).first()
-    if imp is None or job.owner is None:
+    actor = services.actor_of(job)
+    if imp is None or actor is None:
         raise JobFailed(gettext_noop("This import no longer exists."))
-    actor = actor_for(job.owner)
     with translation.override(str(p.get("language") or settings.LANGUAGE_CODE)):
         done = services.run(actor, imp, str(p.get("mode")), report)
     return {"rows": done.rows, **done.counts}

@@ -81,8 +81,8 @@ def write_template(actor: Actor, roster: Roster, out: IO[bytes]) -> None:
                         "",
                         "",
                         _(
-                            "Fill in one row per person from row 2 of the first sheet; replace the "
-                            "example row (its name starts with 示例 and is never imported). Columns "
+                            "Fill in one row per person from row 2 of the first sheet; replace "
+                            "the example row (its name starts with 示例 and is never imported). Columns "
                             "marked * must be filled in. Keep the header row as it is; columns may "
                             "be in any order, and columns the importer does not know are reported "
                             "and ignored."
