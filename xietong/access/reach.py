@@ -176,11 +176,13 @@ def roles(*names: str) -> Reach:
 
 
 def owner(field: str = "owner") -> Reach:
-    """Rows the actor's own account made (its imports, its jobs): ``field`` is the user."""
+    """Rows the actor's own account made (its imports): ``field`` is the user. An actor of
+    the console (no account; only commands on the server make one) owns what was made
+    without an account."""
 
     def q(actor: Actor, prefix: str) -> Q:
-        if actor.user_id is None:
-            return NOTHING
+        if actor.user_id is None:  # the console has grants; an anonymous reader has none
+            return Q(**{join(prefix, f"{field}__isnull"): True}) if actor.grants else NOTHING
         return Q(**{join(prefix, f"{field}_id"): actor.user_id})
 
     return q

@@ -35,6 +35,7 @@ from xietong.institutions.models import Institution, Staff
 from xietong.institutions.validators import (
     birth_date_from_id,
     gender_from_id,
+    id_check_char,
     normalise_id_number,
 )
 from xietong.transfer.reading import Column, Row
@@ -56,6 +57,7 @@ VALUE_FIELDS = (
     "joined_on",
 )
 NAME_LENGTH = Staff._meta.get_field("name").max_length or 50
+EXAMPLE_ID = "13108219850314002" + id_check_char("13108219850314002")
 
 
 def _labels(choices: Any) -> dict[str, str]:
@@ -105,7 +107,7 @@ FIELDS = (
             "The 18-character resident ID number; it identifies the person: a number already "
             "registered in your scope updates that record."
         ),
-        "131082198503140023",
+        EXAMPLE_ID,
     ),
     Field(
         Column("gender", "性别", ("gender",)),

@@ -33,7 +33,7 @@ def readable_imports(actor: Actor) -> QuerySet[Any]:
 
 def may_manage(actor: Actor, imp: Any) -> bool:
     """The uploader; an import made at the console (no owner) by the console."""
-    return bool(imp.owner_id == actor.user_id)
+    return bool(imp.owner_id == actor.user_id and (actor.user_id or actor.grants))
 
 
 def register_attachments() -> None:

@@ -14,6 +14,7 @@ import datetime as dt
 from typing import IO
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from xietong.accounts.access import Actor
 from xietong.core import tables
@@ -22,6 +23,12 @@ from xietong.transfer.rosters import Roster
 
 EXAMPLE_MARK = "示例"
 CODES_SHEET = "代码表"
+HOW_TO_FILL = gettext_noop(
+    "Fill in one row per person from row 2 of the first sheet; replace the example row "
+    "(its name starts with 示例 and is never imported). Columns marked * must be filled "
+    "in. Keep the header row as it is; columns may be in any order, and columns the "
+    "importer does not know are reported and ignored."
+)
 
 
 def header(field_required: bool, text: str) -> str:
@@ -80,13 +87,7 @@ def write_template(actor: Actor, roster: Roster, out: IO[bytes]) -> None:
                     [
                         "",
                         "",
-                        _(
-                            "Fill in one row per person from row 2 of the first sheet; replace "
-                            "the example row (its name starts with 示例 and is never imported). Columns "
-                            "marked * must be filled in. Keep the header row as it is; columns may "
-                            "be in any order, and columns the importer does not know are reported "
-                            "and ignored."
-                        ),
+                        _(HOW_TO_FILL),
                     ],
                     ["", "", _("Save as .xlsx (or .xls, or CSV in UTF-8 or GBK) and upload it.")],
                 ],
