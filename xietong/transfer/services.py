@@ -50,6 +50,14 @@ class Aborted(Exception):
     """Raised inside the write's transaction to undo it (all or nothing, with errors)."""
 
 
+def require_importer(actor: Actor) -> None:
+    """The import pages are for whoever may import at least one roster."""
+    if not access.can(actor, "transfer.import"):
+        raise PermissionDenied(
+            _("Rosters are imported by the administrators of an authority or an institution.")
+        )
+
+
 def roster_for(actor: Actor, name: str) -> Roster:
     roster = roster_named(name)
     if roster is None:
@@ -203,8 +211,10 @@ def run(actor: Actor, imp: Import, mode: str, report: Report | None = None) -> P
     with att.file.open("rb") as handle, tempfile.TemporaryFile("w+", encoding="utf-8") as failed:
         table = open_file(roster, handle, imp.file_name)
         total = _estimate(table)
+        checking = gettext_noop("Checking rows")
+        step = checking if mode == WriteMode.CHECK else gettext_noop("Writing rows")
         if report:
-            report(0, total, gettext_noop("Checking rows"))
+            report(0, total, checking)
 
         def batches() -> Iterator[Outcome]:
             for outcome in roster.plan(actor, _skip_examples(table.rows)):
@@ -213,9 +223,7 @@ def run(actor: Actor, imp: Import, mode: str, report: Report | None = None) -> P
                     report(
                         progress.rows,
                         max(total or 0, progress.rows) or None,
-                        gettext_noop(
-                            "Checking rows" if mode == WriteMode.CHECK else "Writing rows"
-                        ),
+                        step,
                     )
                 yield outcome
 

@@ -13,9 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from xietong import access
 from xietong.accounts.access import Actor
-from xietong.core.errors import Conflict, InvalidInput, PermissionDenied
+from xietong.core.errors import Conflict, InvalidInput
 from xietong.core.paging import paginate
 from xietong.core.views import apply_errors, refusals
 from xietong.jobs import selectors as jobs_selectors
@@ -31,18 +30,11 @@ def _actor(request: HttpRequest) -> Actor:
     return request.actor  # type: ignore[attr-defined,no-any-return]
 
 
-def _require_importer(actor: Actor) -> None:
-    if not access.can(actor, "transfer.import"):
-        raise PermissionDenied(
-            _("Rosters are imported by the administrators of an authority or an institution.")
-        )
-
-
 @login_required
 @refusals
 def imports(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
-    _require_importer(actor)
+    services.require_importer(actor)
     rosters = selectors.importable(actor)
     form = UploadForm(rosters=rosters)
     status = 200
