@@ -48,3 +48,10 @@ class Import(models.Model):
 
     def __str__(self) -> str:
         return self.file_name
+
+    @property
+    def roster_label(self) -> object:
+        from xietong.transfer.rosters import roster_named
+
+        roster = roster_named(self.roster)
+        return roster.label if roster else self.roster
