@@ -43,9 +43,12 @@ def birthday(born: dt.date, age: int) -> dt.date:
         return dt.date(born.year + age, 3, 1)
 
 
-def joined_on_errors(joined_on: object, birth_date: object) -> list[str]:
-    """A start at the institution must lie in the past, after the person turned 16."""
-    if isinstance(joined_on, dt.date) and joined_on > timezone.localdate():
+def joined_on_errors(
+    joined_on: object, birth_date: object, today: dt.date | None = None
+) -> list[str]:
+    """A start at the institution must lie in the past, after the person turned 16
+    (``today`` defaults to the platform's date; the importer gives it once per file)."""
+    if isinstance(joined_on, dt.date) and joined_on > (today or timezone.localdate()):
         return [_("This date lies in the future.")]
     if isinstance(joined_on, dt.date) and isinstance(birth_date, dt.date):
         sixteen = birthday(birth_date, MIN_WORKING_AGE)

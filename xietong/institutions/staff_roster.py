@@ -19,7 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -207,7 +207,8 @@ class _Planner:
         self.seen: dict[str, int] = {}  # ID number → the first row that gave it
         self.elsewhere = 0
         self.ring = personal_data.keyring()
-        self.today = dt.date.today()
+        self.today = timezone.localdate()
+        self.parsed: dict[tuple[str, Any], tuple[list[str], str | None]] = {}
 
     # --- one row, no database ------------------------------------------------------------
 
@@ -216,11 +217,17 @@ class _Planner:
     ) -> list[str]:
         if value in (None, ""):
             return []
-        try:
-            return parse_codes(table, value)
-        except CodeError as e:
-            problems.append((key, str(e)))
-            return []
+        known = self.parsed.get((table.name, value))
+        if known is None:  # a roster repeats a few values: each is parsed once
+            try:
+                known = (parse_codes(table, value), None)
+            except CodeError as e:
+                known = ([], str(e))
+            self.parsed[(table.name, value)] = known
+        codes, error = known
+        if error:
+            problems.append((key, error))
+        return codes
 
     def _choice(
         self, labels: dict[str, str], value: Any, key: str, problems: list[tuple[str, str]]
@@ -285,7 +292,7 @@ class _Planner:
         values["honours"] = pack(self._codes(HONOURS, v.get("honours"), "honours", problems))
         joined = v.get("joined_on")
         if "joined_on" not in bad:
-            for message in staff_checks.joined_on_errors(joined, birth):
+            for message in staff_checks.joined_on_errors(joined, birth, self.today):
                 problems.append(("joined_on", message))
         values["joined_on"] = joined
         return Planned(row, "failed" if problems else "create", problems, values)

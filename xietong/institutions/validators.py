@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import re
 
 from django.core.exceptions import ValidationError
@@ -37,7 +38,9 @@ SCHOOL_CATEGORY_OF_KIND = {
 
 def id_check_char(first17: str) -> str:
     """GB 11643-1999 check character (ISO 7064 MOD 11-2) for the first 17 digits."""
-    total = sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS, strict=True))
+    if len(first17) != len(_ID_WEIGHTS):
+        raise ValueError(f"17 digits expected, got {len(first17)}")
+    total = sum(map(operator.mul, map(int, first17), _ID_WEIGHTS))
     return _ID_CHECK[total % 11]
 
 
