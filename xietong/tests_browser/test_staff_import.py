@@ -105,8 +105,8 @@ def _roster(path: Path) -> list[dict[str, Any]]:
 
 def _fixed(report: Path, good: list[dict[str, Any]], out: Path) -> None:
     """What the user does with the error report: each bad cell set right, saved again."""
-    with report.open("rb") as f:
-        rows = list(reading.open_table(f, report.name, [x.column for x in FIELDS]).rows)
+    with report.open("rb") as src:
+        rows = list(reading.open_table(src, report.name, [x.column for x in FIELDS]).rows)
     assert [r.values["name"] for r in rows] == [g["name"] for g in good]
     keys = [f.column.key for f in FIELDS]
     fixed = []
