@@ -10,6 +10,7 @@ class InstitutionsConfig(AppConfig):
     def ready(self) -> None:
         from xietong.institutions import (
             access,  # noqa: F401  (declares the rules)
+            institution_roster,  # noqa: F401  (the institutions roster of the importer)
             pickers,  # noqa: F401  (registers the registry's pickers)
             staff_roster,  # noqa: F401  (the staff roster of the importer)
         )

@@ -125,7 +125,7 @@ def _save(obj: Any) -> None:
 # --- institutions --------------------------------------------------------------------
 
 
-def _apply_institution(actor: Actor, inst: Institution, data: Mapping[str, Any]) -> None:
+def apply_institution(actor: Actor, inst: Institution, data: Mapping[str, Any]) -> None:
     _unknown_fields(data, INSTITUTION_FIELDS)
     for key, value in data.items():
         if key == "region":
@@ -186,7 +186,7 @@ def _validate_institution(inst: Institution) -> None:
         raise InvalidInput(fields=errors)
 
 
-def _require_region_write(actor: Actor, region: Region) -> None:
+def require_region_write(actor: Actor, region: Region) -> None:
     if not Region.objects.filter(region_write_q(actor), pk=region.pk).exists():
         raise PermissionDenied(
             _("You may only register institutions in your own region (%(region)s is outside it).")
@@ -199,8 +199,8 @@ def create_institution(actor: Actor, data: Mapping[str, Any]) -> Institution:
     if "region" not in data:
         raise InvalidInput(fields={"region": [_("This field is required.")]})
     inst = Institution()
-    _apply_institution(actor, inst, data)
-    _require_region_write(actor, inst.region)
+    apply_institution(actor, inst, data)
+    require_region_write(actor, inst.region)
     _save(inst)
     audit.record(actor, "institution.create", target=inst, after=audit.snapshot(inst))
     return inst
@@ -219,9 +219,9 @@ def update_institution(actor: Actor, pk: int, data: Mapping[str, Any]) -> Instit
     inst = _writable_institution(actor, pk)
     before = audit.snapshot(inst)
     old_region = inst.region_id
-    _apply_institution(actor, inst, data)
+    apply_institution(actor, inst, data)
     if inst.region_id != old_region:
-        _require_region_write(actor, inst.region)
+        require_region_write(actor, inst.region)
     _save(inst)
     if inst.region_id != old_region:
         tallies.refresh([inst.pk])

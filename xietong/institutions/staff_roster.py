@@ -12,14 +12,14 @@ or by its exact name.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from itertools import islice
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -39,7 +39,16 @@ from xietong.institutions.validators import (
     normalise_id_number,
 )
 from xietong.transfer.reading import Column, Row
-from xietong.transfer.rosters import Field, Outcome, Planned, Roster, register
+from xietong.transfer.rosters import (
+    Field,
+    Outcome,
+    Planned,
+    Roster,
+    choice_lookup,
+    code_names,
+    in_chinese,
+    register,
+)
 
 BATCH = 2_000
 DUPLICATE_REFUSED = "staff.duplicate_id_refused"
@@ -58,27 +67,6 @@ VALUE_FIELDS = (
 )
 NAME_LENGTH = Staff._meta.get_field("name").max_length or 50
 EXAMPLE_ID = "13108219850314002" + id_check_char("13108219850314002")
-
-
-def _labels(choices: Any) -> dict[str, str]:
-    """Code by code and by label in Chinese and English (folded)."""
-    out: dict[str, str] = {}
-    for code, label in choices:
-        out[str(code).casefold()] = str(code)
-        for language in ("zh-hans", "en"):
-            with translation.override(language):
-                out[str(label).casefold()] = str(code)
-    return out
-
-
-def _chinese(values: Iterable[Any]) -> list[str]:
-    with translation.override("zh-hans"):
-        return [str(v) for v in values]
-
-
-def _table_names(table: CodeTable) -> list[str]:
-    with translation.override("zh-hans"):
-        return [e.label() for e in table.entries]
 
 
 def _institutions(actor: Actor) -> list[str]:
@@ -113,7 +101,7 @@ FIELDS = (
         Column("gender", "性别", ("gender",)),
         gettext_lazy("男 or 女; may be left empty (it follows from the ID number)."),
         "女",
-        choices=lambda actor: _chinese(label for _code, label in Gender.choices),
+        choices=lambda actor: in_chinese(label for _code, label in Gender.choices),
     ),
     Field(
         Column("birth_date", "出生日期", ("birth date",), kind="date"),
@@ -148,31 +136,31 @@ FIELDS = (
         Column("position", "岗位", ("职务", "position")),
         gettext_lazy("One of the list; empty means 教师."),
         "教师",
-        choices=lambda actor: _chinese(label for _code, label in Position.choices),
+        choices=lambda actor: in_chinese(label for _code, label in Position.choices),
     ),
     Field(
         Column("stages", "任教学段", ("学段", "stages")),
         gettext_lazy("One or more of the list, separated by 、"),
         "小学",
-        listed=lambda actor: _table_names(STAGES),
+        listed=lambda actor: code_names(STAGES),
     ),
     Field(
         Column("subjects", "任教学科", ("学科", "subjects")),
         gettext_lazy("One or more of the list, separated by 、"),
         "数学",
-        listed=lambda actor: _table_names(SUBJECTS),
+        listed=lambda actor: code_names(SUBJECTS),
     ),
     Field(
         Column("title", "职称", ("专业技术职务", "title")),
         gettext_lazy("One of the list; may be left empty."),
         "一级教师",
-        choices=lambda actor: _table_names(TITLES),
+        choices=lambda actor: code_names(TITLES),
     ),
     Field(
         Column("honours", "荣誉称号", ("荣誉", "honours")),
         gettext_lazy("None, one or more of the list, separated by 、"),
         "",
-        listed=lambda actor: _table_names(HONOURS),
+        listed=lambda actor: code_names(HONOURS),
     ),
     Field(
         Column(
@@ -193,8 +181,8 @@ class _Planner:
 
     def __init__(self, actor: Actor):
         self.actor = actor
-        self.genders = _labels(Gender.choices)
-        self.positions = _labels(Position.choices)
+        self.genders = choice_lookup(Gender.choices)
+        self.positions = choice_lookup(Position.choices)
         in_scope = Institution.objects.filter(access.verb_q(actor, Institution, "register_staff"))
         self.by_code: dict[str, int] = {}
         self.by_name: dict[str, list[int]] = {}

@@ -17,9 +17,11 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from django.utils import translation
 from django.utils.functional import Promise
 
 from xietong.accounts.access import Actor
+from xietong.core.codes import CodeTable
 from xietong.transfer.reading import Column, Row
 
 Action = Literal["create", "update", "unchanged", "failed"]
@@ -78,6 +80,29 @@ class Roster:
             if f.column.key == key:
                 return f.column.header
         return key
+
+
+def choice_lookup(choices: Iterable[tuple[Any, Any]]) -> dict[str, str]:
+    """A choice's code by its code and by its label in Chinese and English (case-folded):
+    a cell may hold any of them."""
+    out: dict[str, str] = {}
+    for code, label in choices:
+        out[str(code).casefold()] = str(code)
+        for language in ("zh-hans", "en"):
+            with translation.override(language):
+                out[str(label).casefold()] = str(code)
+    return out
+
+
+def in_chinese(values: Iterable[Any]) -> list[str]:
+    """Labels as a template's drop-down offers them (the Chinese ones)."""
+    with translation.override("zh-hans"):
+        return [str(v) for v in values]
+
+
+def code_names(table: CodeTable) -> list[str]:
+    with translation.override("zh-hans"):
+        return [e.label() for e in table.entries]
 
 
 _rosters: dict[str, Roster] = {}
