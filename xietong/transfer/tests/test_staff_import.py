@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from xietong.accounts.models import AuditEvent
 from xietong.conftest import make_id_number
@@ -149,3 +150,19 @@ def test_a_re_upload_of_the_same_rows_leaves_them_unchanged(cast):
     assert again.checked == {"rows": 2, "create": 0, "update": 1, "unchanged": 1, "failed": 0}
     write(cast, "sanhe", again, "all")
     assert Staff.objects.get(masked_id_number__startswith="131082", name="教师2").title == "senior"
+
+
+def test_every_roster_s_audit_events_are_described_in_words(cast):
+    from xietong.accounts import audit_reading
+    from xietong.transfer.rosters import rosters
+
+    actions = {"transfer.error_report"}
+    for roster in rosters():
+        actions |= {roster.audit_action, f"{roster.audit_action}_check"}
+    assert not sorted(a for a in actions if audit_reading.described(a) is None)
+    imp = write(cast, "sanhe", check(cast, "sanhe", [person(1), person(2, id_number="x")]))
+    event = AuditEvent.objects.filter(action="staff.import").get()
+    with translation.override("en"):
+        (rendered,) = audit_reading.render([event])
+    text = rendered.text  # type: ignore[attr-defined]
+    assert "1 created" in text and "1 rows with errors" in text and imp.file_name in text
