@@ -176,6 +176,11 @@ FIELDS = (
 )
 
 
+def _id_key(number: str) -> int:
+    """A valid ID number as one integer (its check character X as 10)."""
+    return int(number[:17]) * 11 + "0123456789X".index(number[17])
+
+
 class _Planner:
     """Checks rows batch by batch, remembering what the whole file has shown so far."""
 
@@ -192,7 +197,9 @@ class _Planner:
             if code:
                 self.by_code[code] = pk
             self.by_name.setdefault(name, []).append(pk)
-        self.seen: dict[str, int] = {}  # ID number → the first row that gave it
+        # ID number (as one integer: a province's 1.4 M numbers as strings would take
+        # three times the memory) → the first row that gave it.
+        self.seen: dict[int, int] = {}
         self.elsewhere = 0
         self.ring = personal_data.keyring()
         self.today = timezone.localdate()
@@ -256,7 +263,7 @@ class _Planner:
                 problems.append((key, messages[0]))
             birth = birth or derived[0]
             gender = gender or derived[1]
-            first = self.seen.setdefault(number, row.number)
+            first = self.seen.setdefault(_id_key(number), row.number)
             if first != row.number:
                 problems.append(
                     (
