@@ -25,6 +25,8 @@ from functools import lru_cache
 from typing import Any
 from xml.etree import ElementTree
 
+import numpy as np
+
 CHUNK = 1 << 20  # bytes of XML decompressed at a time
 MARGIN = 64 * 1024  # bytes kept from a chunk for a cell cut at its end (scan)
 MAX_PENDING = 64 * 2**20  # characters of one row or shared string: more is no real workbook
@@ -181,9 +183,10 @@ def _prefix(head: str) -> str:
     return match.group(1) + ":" if match else ""
 
 
-def _chunks(stream: Any) -> Iterator[str]:
+def _chunks(stream: Any, first: bytes | None = None) -> Iterator[str]:
     """A part's text, decoded chunk by chunk (UTF-8; a part in UTF-16 is read as such)."""
-    first = stream.read(CHUNK)
+    if first is None:
+        first = stream.read(CHUNK)
     encoding = "utf-16" if first[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig"
     decoder = getincrementaldecoder(encoding)()
     chunk = first
@@ -356,12 +359,13 @@ def scan_sheet(archive: zipfile.ZipFile, part: str) -> SheetScan:
                             break
                         keep = max(keep, cell.end())
                         _scan_cell(scan, cell.group(1), cell.group(2) or b"")
-                rows += sum(buffer.count(tag, 0, keep) for tag in row_tags)
-                at = max(buffer.rfind(tag, 0, keep) for tag in row_tags)
+                # Row tags that start before ``keep`` are counted now, the others next time.
+                rows += sum(buffer.count(tag, 0, keep + len(tag) - 1) for tag in row_tags)
+                at = max(buffer.rfind(tag, 0, keep + len(tag) - 1) for tag in row_tags)
                 if at >= 0 and (number := _ROW_NUMBER.match(buffer, at)):
                     last_numbered = int(number.group(1))
-                if end_of_data in buffer:
-                    in_tail = True
+                data_end = buffer.find(end_of_data)
+                in_tail = 0 <= data_end < keep
             if limit > 0 and merge_tag in buffer:
                 for merge in _MERGE.finditer(buffer):
                     if merge.start() >= limit:
@@ -454,101 +458,228 @@ def sheet_rows(
     archive: zipfile.ZipFile, part: str, strings: SharedStrings, styles: Styles
 ) -> Iterator[tuple[int, list[Any]]]:
     """The rows of a sheet that hold cells: ``(1-based row number, values from column A)``,
-    a missing cell as None. The XML is read up to ``</sheetData>`` only."""
+    a missing cell as None. The XML is read up to ``</sheetData>`` only. Un-prefixed UTF-8
+    XML (what Excel, WPS and our writer write) goes through the numba kernel of
+    :mod:`xietong.transfer.xlsx_tokens`, anything else through a regular expression."""
+    with archive.open(part) as stream:
+        first = stream.read(CHUNK)
+        if first[:2] in (b"\xff\xfe", b"\xfe\xff") or _BYTES_PREFIX.search(first[:4096]):
+            yield from _regex_rows(_chunks(stream, first), strings, styles)
+        else:
+            yield from _fast_rows(stream, first, strings, styles)
+
+
+def _fast_rows(
+    stream: Any, first: bytes, strings: SharedStrings, styles: Styles
+) -> Iterator[tuple[int, list[Any]]]:
+    from xietong.transfer import xlsx_tokens as tk
+
+    joined, ends = strings.joined, strings.ends
+    size = max((int(s) + 1 for s in styles.dates | styles.durations), default=0)
+    dates = np.zeros(size, dtype=np.bool_)
+    durations = np.zeros(size, dtype=np.bool_)
+    dates[[int(s) for s in styles.dates]] = True
+    durations[[int(s) for s in styles.durations]] = True
+    inline, string, number_kind, shared = tk.INLINE, tk.STR, tk.NUMBER, tk.SHARED
+    serial, other = tk.SERIAL_DATE, tk.FLAG_OTHER
+    number = 0
+    row = 0
+    values: list[Any] = []
+    pending = b""
+    chunk = first
+    out = np.empty((0, tk.FIELDS), dtype=np.int64)
+    while True:
+        pending += chunk
+        final = not chunk
+        stop = pending.find(b"</sheetData>")
+        if stop >= 0:
+            cut, final = stop, True
+        elif final:
+            cut = len(pending)
+        else:
+            cut = pending.rfind(b"</row>") + 6
+            if cut < 6:
+                if len(pending) > MAX_PENDING:
+                    raise XlsxError("a row too long")
+                chunk = stream.read(CHUNK)
+                continue
+        region = pending[:cut]
+        need = len(region) // 7 + 1
+        if out.shape[0] < need:
+            out = np.empty((need, tk.FIELDS), dtype=np.int64)
+        count, row = tk.tokenize(np.frombuffer(region, dtype=np.uint8), out, row, dates, durations)
+        decoded = region.decode("utf-8")
+        fields = out[:count, [0, 1, 2, 4, 5, 6]].T.tolist()  # not the style
+        for r, c, k, a, b, f in zip(*fields, strict=True):
+            if r != number:
+                if values:
+                    yield number, values
+                    values = []
+                number = r
+            if f:
+                raw = decoded[a:b]
+                if f & other:
+                    v, inline_text = _other(raw)
+                    raw = inline_text if k == inline and inline_text else text(v)
+                else:
+                    raw = text(raw)
+                value = _typed(raw, k, joined, ends)
+                if value is None:
+                    continue
+            elif k in (inline, string):
+                value = decoded[a:b]
+            elif k == number_kind:
+                value = float(decoded[a:b])
+            elif k == shared:
+                i = int(decoded[a:b])
+                value = joined[ends[i] : ends[i + 1]]
+            elif k == serial:
+                value = serial_date(float(decoded[a:b]))
+            else:
+                value = _typed(decoded[a:b], k, joined, ends)
+                if value is None:
+                    continue
+            if c == len(values):
+                values.append(value)
+            elif c > len(values):
+                values.extend([None] * (c - len(values)))
+                values.append(value)
+            else:
+                values[c] = value
+        if final:
+            break
+        pending = pending[cut:]
+        chunk = stream.read(CHUNK)
+    if values:
+        yield number, values
+
+
+def _typed(raw: str, kind: int, joined: str, ends: array[int]) -> Any:
+    """A cell's value from its text and its type code (:mod:`xietong.transfer.xlsx_tokens`);
+    None for a cell with nothing to read (an error cell is named from the scan)."""
+    from xietong.transfer import xlsx_tokens as tk
+
+    if kind in (tk.INLINE, tk.STR):
+        return raw
+    if not raw.strip():
+        return None
+    if kind == tk.NUMBER:
+        return float(raw)
+    if kind == tk.SERIAL_DATE:
+        return serial_date(float(raw))
+    if kind == tk.SERIAL_DURATION:
+        return dt.timedelta(days=float(raw))
+    if kind == tk.SHARED:
+        i = int(raw)
+        return joined[ends[i] : ends[i + 1]]
+    if kind == tk.BOOL:
+        return raw.strip() in ("1", "true")
+    if kind == tk.DATE:
+        return iso_date(raw.strip())
+    return None
+
+
+def _regex_rows(
+    chunks: Iterator[str], strings: SharedStrings, styles: Styles
+) -> Iterator[tuple[int, list[Any]]]:
+    """:func:`sheet_rows` for any sheet XML (prefixed elements, UTF-16): one regular
+    expression over the decoded text."""
     joined, ends = strings.joined, strings.ends
     dates, durations = styles.dates, styles.durations
     letters_cache: dict[str, int] = {}
     attrs_cache: dict[str, tuple[str | None, str | None, str | None]] = {}
     number = 0
+    place = 0
     values: list[Any] = []
     pending = ""
     pattern: re.Pattern[str] | None = None
     row_end = ""
     data_end = ""
-    with archive.open(part) as stream:
-        for chunk in _chunks(stream):
-            pending += chunk
-            if pattern is None:
-                prefix = _prefix(pending[:4096])
-                pattern = _tokens(prefix)
-                row_end, data_end = f"</{prefix}row>", f"</{prefix}sheetData>"
-            stop = pending.find(data_end)
-            final = stop >= 0 or not chunk
-            cut = stop if stop >= 0 else pending.rfind(row_end) + len(row_end)
-            if not final and cut < len(row_end):
-                if len(pending) > MAX_PENDING:
-                    raise XlsxError("a row too long")
-                continue
-            if final and stop < 0:
-                cut = len(pending)
-            for row_tag, letters, attrs, v, inline, other in pattern.findall(pending, 0, cut):
-                if row_tag:
-                    if row_tag[1] == "/":
-                        if values:
-                            yield number, values
-                            values = []
-                        continue
-                    if values:  # a row never closed
+    for chunk in chunks:
+        pending += chunk
+        if pattern is None:
+            prefix = _prefix(pending[:4096])
+            pattern = _tokens(prefix)
+            row_end, data_end = f"</{prefix}row>", f"</{prefix}sheetData>"
+        stop = pending.find(data_end)
+        final = stop >= 0 or not chunk
+        cut = stop if stop >= 0 else pending.rfind(row_end) + len(row_end)
+        if not final and cut < len(row_end):
+            if len(pending) > MAX_PENDING:
+                raise XlsxError("a row too long")
+            continue
+        if final and stop < 0:
+            cut = len(pending)
+        for row_tag, letters, attrs, v, inline, other in pattern.findall(pending, 0, cut):
+            if row_tag:
+                if row_tag[1] == "/":
+                    if values:
                         yield number, values
                         values = []
-                    found = _ROW_R.search(row_tag)
-                    number = int(found.group(1)) if found else number + 1
                     continue
-                kind = style = None
-                if attrs:
-                    cached = attrs_cache.get(attrs)
-                    if cached is None:
-                        cached = _attributes(attrs)
-                        if cached[2] is None and len(attrs_cache) < 10_000:
-                            attrs_cache[attrs] = cached
-                    kind, style, ref = cached
-                    if ref is not None:
-                        letters = ref
-                if other:  # the uncommon forms: inline is then already decoded
-                    v, inline = _other(other)
-                if kind is None or kind == "n":
-                    if not v:
-                        continue
-                    if style in dates:
-                        value: Any = serial_date(float(v))
-                    elif style in durations:
-                        value = dt.timedelta(days=float(v))
-                    else:
-                        value = float(v)
-                elif kind == "s":
-                    if not v:
-                        continue
-                    i = int(v)
-                    value = joined[ends[i] : ends[i + 1]]
-                elif kind == "inlineStr":
-                    value = inline if other else text(inline)
-                    if not value and v:
-                        value = text(v)
-                elif kind == "str":
+                if values:  # a row never closed
+                    yield number, values
+                    values = []
+                place = 0
+                found = _ROW_R.search(row_tag)
+                number = int(found.group(1)) if found else number + 1
+                continue
+            kind = style = None
+            if attrs:
+                cached = attrs_cache.get(attrs)
+                if cached is None:
+                    cached = _attributes(attrs)
+                    if cached[2] is None and len(attrs_cache) < 10_000:
+                        attrs_cache[attrs] = cached
+                kind, style, ref = cached
+                if ref is not None:
+                    letters = ref
+            if letters:  # a cell without a reference takes the place after the one before
+                col = letters_cache.get(letters)
+                if col is None:
+                    col = letters_cache[letters] = column_index(letters)
+            else:
+                col = place
+            place = col + 1
+            if other:  # the uncommon forms: inline is then already decoded
+                v, inline = _other(other)
+            if kind is None or kind == "n":
+                if not v:
+                    continue
+                if style in dates:
+                    value: Any = serial_date(float(v))
+                elif style in durations:
+                    value = dt.timedelta(days=float(v))
+                else:
+                    value = float(v)
+            elif kind == "s":
+                if not v:
+                    continue
+                i = int(v)
+                value = joined[ends[i] : ends[i + 1]]
+            elif kind == "inlineStr":
+                value = inline if other else text(inline)
+                if not value and v:
                     value = text(v)
-                elif kind == "b":
-                    value = v.strip() in ("1", "true")
-                elif kind == "d":
-                    value = iso_date(v.strip()) if v else None
-                else:  # "e": an error, named from the scan; anything else: nothing to read
-                    continue
-                if letters:
-                    col = letters_cache.get(letters)
-                    if col is None:
-                        col = letters_cache[letters] = column_index(letters)
-                else:
-                    col = len(values)
-                size = len(values)
-                if col == size:
-                    values.append(value)
-                elif col > size:
-                    values.extend([None] * (col - size))
-                    values.append(value)
-                else:
-                    values[col] = value
-            if final:
-                break
-            pending = pending[cut:]
+            elif kind == "str":
+                value = text(v)
+            elif kind == "b":
+                value = v.strip() in ("1", "true")
+            elif kind == "d":
+                value = iso_date(v.strip()) if v else None
+            else:  # "e": an error, named from the scan; anything else: nothing to read
+                continue
+            size = len(values)
+            if col == size:
+                values.append(value)
+            elif col > size:
+                values.extend([None] * (col - size))
+                values.append(value)
+            else:
+                values[col] = value
+        if final:
+            break
+        pending = pending[cut:]
     if values:
         yield number, values
 
