@@ -27,11 +27,14 @@ from xml.etree import ElementTree
 
 import numpy as np
 
+from xietong.transfer import xlsx_tokens as tk
+
 CHUNK = 1 << 20  # bytes of XML decompressed at a time
 MARGIN = 64 * 1024  # bytes kept from a chunk for a cell cut at its end (scan)
 MAX_PENDING = 64 * 2**20  # characters of one row or shared string: more is no real workbook
 MAX_CELL_PROBLEMS = 1000  # formula/error cells listed before the sheet is refused
 MAX_TAIL = 16 * 2**20  # bytes after </sheetData> searched for merged ranges
+MEMO = 100_000  # converted numbers and dates kept per sheet
 
 REL_WORKSHEET = "/worksheet"
 REL_STRINGS = "/sharedStrings"
@@ -150,10 +153,11 @@ def rich_text(body: str) -> str:
 
 
 class SharedStrings:
-    """The shared-string table: every string joined in one ``str``; string ``i`` runs from
-    ``ends[i]`` to ``ends[i + 1]``."""
+    """The shared-string table: every string, UTF-8 encoded, joined in one ``bytes``; string
+    ``i`` runs from byte ``ends[i]`` to ``ends[i + 1]`` (the fast path copies them from
+    there without making Python strings)."""
 
-    def __init__(self, joined: str = "", ends: array[int] | None = None):
+    def __init__(self, joined: bytes = b"", ends: array[int] | None = None):
         self.joined = joined
         self.ends = ends if ends is not None else array("I", [0])
 
@@ -162,7 +166,7 @@ class SharedStrings:
 
     def __getitem__(self, index: int) -> str:
         ends = self.ends
-        return self.joined[ends[index] : ends[index + 1]]
+        return self.joined[ends[index] : ends[index + 1]].decode()
 
 
 @lru_cache(maxsize=8)
@@ -200,8 +204,8 @@ def read_strings(archive: zipfile.ZipFile, part: str | None) -> SharedStrings:
     """The shared-string table, read in chunks."""
     if part is None:
         return SharedStrings()
-    pieces: list[str] = []  # the strings of the current chunk
-    joined: list[str] = []  # one str per chunk
+    pieces: list[bytes] = []  # the strings of the current chunk
+    joined: list[bytes] = []  # one bytes per chunk
     ends = array("I", [0])
     total = 0
     pattern: re.Pattern[str] | None = None
@@ -220,16 +224,16 @@ def read_strings(archive: zipfile.ZipFile, part: str | None) -> SharedStrings:
                     raise XlsxError("a shared string too long")
                 continue
             for simple, rich in pattern.findall(pending, 0, cut):
-                value = rich_text(rich) if rich else text(simple) if simple else ""
+                value = (rich_text(rich) if rich else text(simple) if simple else "").encode()
                 pieces.append(value)
                 total += len(value)
+                if total >= 2**32:
+                    raise XlsxError("shared strings beyond 4 GB")
                 ends.append(total)
             pending = pending[cut:]
-            joined.append("".join(pieces))
+            joined.append(b"".join(pieces))
             pieces.clear()
-    if total >= 2**32:
-        raise XlsxError("shared strings beyond 4 G characters")
-    return SharedStrings("".join(joined), ends)
+    return SharedStrings(b"".join(joined), ends)
 
 
 # Built-in number formats that show a date or a time (ECMA-376 18.8.30, and the CJK ones).
@@ -346,6 +350,7 @@ def scan_sheet(archive: zipfile.ZipFile, part: str) -> SheetScan:
         buffer = b""
         tail = 0  # bytes read after </sheetData>
         in_tail = False
+        data_end = -1
         while True:
             chunk = stream.read(CHUNK)
             buffer += chunk
@@ -359,14 +364,16 @@ def scan_sheet(archive: zipfile.ZipFile, part: str) -> SheetScan:
                             break
                         keep = max(keep, cell.end())
                         _scan_cell(scan, cell.group(1), cell.group(2) or b"")
-                # Row tags that start before ``keep`` are counted now, the others next time.
-                rows += sum(buffer.count(tag, 0, keep + len(tag) - 1) for tag in row_tags)
+                # The last row tag tells the last row; only rows without numbers are
+                # counted (tags starting before ``keep`` now, the others next time).
                 at = max(buffer.rfind(tag, 0, keep + len(tag) - 1) for tag in row_tags)
                 if at >= 0 and (number := _ROW_NUMBER.match(buffer, at)):
                     last_numbered = int(number.group(1))
+                elif at >= 0:
+                    rows += sum(buffer.count(tag, 0, keep + len(tag) - 1) for tag in row_tags)
                 data_end = buffer.find(end_of_data)
                 in_tail = 0 <= data_end < keep
-            if limit > 0 and merge_tag in buffer:
+            if limit > 0 and (in_tail or data_end >= 0) and merge_tag in buffer:
                 for merge in _MERGE.finditer(buffer):
                     if merge.start() >= limit:
                         break
@@ -472,22 +479,21 @@ def sheet_rows(
 def _fast_rows(
     stream: Any, first: bytes, strings: SharedStrings, styles: Styles
 ) -> Iterator[tuple[int, list[Any]]]:
-    from xietong.transfer import xlsx_tokens as tk
-
-    joined, ends = strings.joined, strings.ends
     size = max((int(s) + 1 for s in styles.dates | styles.durations), default=0)
     dates = np.zeros(size, dtype=np.bool_)
     durations = np.zeros(size, dtype=np.bool_)
     dates[[int(s) for s in styles.dates]] = True
     durations[[int(s) for s in styles.durations]] = True
-    inline, string, number_kind, shared = tk.INLINE, tk.STR, tk.NUMBER, tk.SHARED
-    serial, other = tk.SERIAL_DATE, tk.FLAG_OTHER
-    number = 0
+    sst = np.frombuffer(strings.joined, dtype=np.uint8)
+    sst_ends = np.frombuffer(strings.ends, dtype=np.uint32)
     row = 0
-    values: list[Any] = []
     pending = b""
     chunk = first
-    out = np.empty((0, tk.FIELDS), dtype=np.int64)
+    memo: dict[Any, Any] = {}  # (type code, text) → value: rosters repeat dates and numbers
+    text_out = np.empty(0, dtype=np.uint8)
+    cols = np.empty(0, dtype=np.int64)
+    rows = np.empty((0, 4), dtype=np.int64)
+    specials = np.empty((0, 2), dtype=np.int64)
     while True:
         pending += chunk
         final = not chunk
@@ -503,62 +509,86 @@ def _fast_rows(
                     raise XlsxError("a row too long")
                 chunk = stream.read(CHUNK)
                 continue
-        region = pending[:cut]
-        need = len(region) // 7 + 1
-        if out.shape[0] < need:
-            out = np.empty((need, tk.FIELDS), dtype=np.int64)
-        count, row = tk.tokenize(np.frombuffer(region, dtype=np.uint8), out, row, dates, durations)
-        decoded = region.decode("utf-8")
-        fields = out[:count, [0, 1, 2, 4, 5, 6]].T.tolist()  # not the style
-        for r, c, k, a, b, f in zip(*fields, strict=True):
-            if r != number:
-                if values:
-                    yield number, values
-                    values = []
-                number = r
-            if f:
-                raw = decoded[a:b]
-                if f & other:
-                    v, inline_text = _other(raw)
-                    raw = inline_text if k == inline and inline_text else text(v)
-                else:
-                    raw = text(raw)
-                value = _typed(raw, k, joined, ends)
-                if value is None:
-                    continue
-            elif k in (inline, string):
-                value = decoded[a:b]
-            elif k == number_kind:
-                value = float(decoded[a:b])
-            elif k == shared:
-                i = int(decoded[a:b])
-                value = joined[ends[i] : ends[i + 1]]
-            elif k == serial:
-                value = serial_date(float(decoded[a:b]))
-            else:
-                value = _typed(decoded[a:b], k, joined, ends)
-                if value is None:
-                    continue
-            if c == len(values):
-                values.append(value)
-            elif c > len(values):
-                values.extend([None] * (c - len(values)))
-                values.append(value)
-            else:
-                values[c] = value
+        region = np.frombuffer(pending, dtype=np.uint8, count=cut)
+        cells = cut // 7 + 1  # a cell with content takes at least 7 bytes: <c><v/>…
+        if cols.shape[0] < cells:
+            cols = np.empty(cells, dtype=np.int64)
+            rows = np.empty((cells, 4), dtype=np.int64)
+            specials = np.empty((cells, 2), dtype=np.int64)
+        if text_out.shape[0] < 2 * cut:
+            text_out = np.empty(2 * cut, dtype=np.uint8)
+        while True:
+            full, count, row_count, special_count, used, last = tk.tokenize(
+                region, row, dates, durations, sst, sst_ends, text_out, cols, rows, specials
+            )
+            if not full:
+                break
+            text_out = np.empty(2 * text_out.shape[0], dtype=np.uint8)
+        row = last
+        if count:
+            pieces = text_out[:used].tobytes().decode("utf-8").split("\x00")
+            fix_cells = specials[:special_count, 0].tolist()
+            fix_cells.append(count)  # a sentinel past the last cell
+            fix_codes = specials[:special_count, 1].tolist()
+            at = 0
+            next_fix = fix_cells[0]
+            for number, start, size, dense in zip(
+                rows[:row_count, 0].tolist(),
+                rows[:row_count, 1].tolist(),
+                rows[:row_count, 2].tolist(),
+                rows[:row_count, 3].tolist(),
+                strict=True,
+            ):
+                end = start + size
+                values = pieces[start:end]
+                while next_fix < end:
+                    i = next_fix - start
+                    key = (fix_codes[at], values[i])
+                    value = memo.get(key, memo)
+                    if value is memo:
+                        value = _special(key[1], key[0], strings)
+                        if len(memo) < MEMO and len(key[1]) < 64:
+                            memo[key] = value
+                    values[i] = value
+                    at += 1
+                    next_fix = fix_cells[at]
+                if not dense:
+                    values = _placed(values, cols[start:end].tolist())
+                yield number, values
         if final:
             break
         pending = pending[cut:]
         chunk = stream.read(CHUNK)
-    if values:
-        yield number, values
 
 
-def _typed(raw: str, kind: int, joined: str, ends: array[int]) -> Any:
+def _special(raw: str, code: int, strings: SharedStrings) -> Any:
+    """The value of a cell the kernel left as text (see :func:`xlsx_tokens.tokenize`)."""
+    kind, flags = code & 15, code >> 4
+    if flags & tk.FLAG_OTHER:
+        v, inline_text = _other(raw)
+        raw = inline_text if kind == tk.INLINE and inline_text else text(v)
+    elif flags & tk.FLAG_ESCAPE:
+        raw = text(raw)
+    return _typed(raw, kind, strings)
+
+
+def _placed(values: list[Any], cols: list[int]) -> list[Any]:
+    """A row's values at their columns, None where a row has no cell."""
+    out: list[Any] = []
+    for value, col in zip(values, cols, strict=True):
+        if col == len(out):
+            out.append(value)
+        elif col > len(out):
+            out.extend([None] * (col - len(out)))
+            out.append(value)
+        else:
+            out[col] = value
+    return out
+
+
+def _typed(raw: str, kind: int, strings: SharedStrings) -> Any:
     """A cell's value from its text and its type code (:mod:`xietong.transfer.xlsx_tokens`);
     None for a cell with nothing to read (an error cell is named from the scan)."""
-    from xietong.transfer import xlsx_tokens as tk
-
     if kind in (tk.INLINE, tk.STR):
         return raw
     if not raw.strip():
@@ -570,8 +600,7 @@ def _typed(raw: str, kind: int, joined: str, ends: array[int]) -> Any:
     if kind == tk.SERIAL_DURATION:
         return dt.timedelta(days=float(raw))
     if kind == tk.SHARED:
-        i = int(raw)
-        return joined[ends[i] : ends[i + 1]]
+        return strings[int(raw)]
     if kind == tk.BOOL:
         return raw.strip() in ("1", "true")
     if kind == tk.DATE:
@@ -584,7 +613,6 @@ def _regex_rows(
 ) -> Iterator[tuple[int, list[Any]]]:
     """:func:`sheet_rows` for any sheet XML (prefixed elements, UTF-16): one regular
     expression over the decoded text."""
-    joined, ends = strings.joined, strings.ends
     dates, durations = styles.dates, styles.durations
     letters_cache: dict[str, int] = {}
     attrs_cache: dict[str, tuple[str | None, str | None, str | None]] = {}
@@ -655,8 +683,7 @@ def _regex_rows(
             elif kind == "s":
                 if not v:
                     continue
-                i = int(v)
-                value = joined[ends[i] : ends[i + 1]]
+                value = strings[int(v)]
             elif kind == "inlineStr":
                 value = inline if other else text(inline)
                 if not value and v:

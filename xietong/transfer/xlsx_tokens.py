@@ -2,15 +2,13 @@
 XML (un-prefixed SpreadsheetML in UTF-8, as Excel, WPS and our writer write it).
 
 Python's regular expressions walk some 100 MB of XML a second, and a 1.4 M-row roster is
-over 1 GB of it; this kernel walks it at memory speed and leaves Python only one slice per
-cell. For each cell with content it gives ``(row, column, type, style, start, end, flags)``:
-the row number (1-based; a row without ``r`` follows the one before), the 0-based column
-(-1 when the cell has no ``r``: its place follows the cells before it), the type code
-(:data:`NUMBER` … :data:`OTHER_TYPE`), the style index (-1 when none), and where the value's
-text runs as *character* offsets into the chunk decoded as UTF-8 — the ``<v>`` text or the
-``<is><t>`` text; with :data:`FLAG_OTHER` the whole content of a cell written another way (a
-formula, rich text, whitespace between elements), for the caller to parse. :data:`FLAG_ESCAPE`
-marks text holding ``&`` or ``_`` (an entity or an ``_xHHHH_`` escape, perhaps).
+over 1 GB of it; this kernel walks it at memory speed and writes every cell's text, shared
+strings resolved, into one buffer that Python decodes and splits in one call each, so that a
+row of text cells becomes a list slice and only numbers, dates and the rare forms are
+converted cell by cell (see :func:`tokenize`). :data:`FLAG_OTHER` marks the whole content
+of a cell written another way (a formula, rich text, whitespace between elements), for the
+caller to parse; :data:`FLAG_ESCAPE` text holding ``&`` or ``_`` (an entity or an
+``_xHHHH_`` escape, perhaps).
 """
 
 # ruff: noqa: SIM109, SIM110  (plain comparisons and loops: what numba compiles best)
@@ -22,7 +20,6 @@ import numpy as np
 NUMBER, SHARED, INLINE, STR, BOOL, ERROR, DATE, OTHER_TYPE, SERIAL_DATE, SERIAL_DURATION = range(10)
 FLAG_ESCAPE = 1
 FLAG_OTHER = 2
-FIELDS = 7
 
 _LT, _GT, _SLASH, _QUOTE, _APOS, _EQ = 60, 62, 47, 34, 39, 61
 _AMP, _UNDERSCORE = 38, 95
@@ -91,17 +88,36 @@ def _find(buf, at, word) -> int:  # type: ignore[no-untyped-def]
 
 
 @numba.njit(cache=True, nogil=True)
-def tokenize(buf, out, row_before, dates, durations):  # type: ignore[no-untyped-def]
-    """Fill ``out`` (shape ``(n, FIELDS)``, int64) with the cells of ``buf`` (uint8); return
-    ``(cells, last row number)``. ``out`` must have a row per 7 bytes of ``buf``. A number
-    cell whose style ``s`` has ``dates[s]`` (``durations[s]``) set gets the type
-    :data:`SERIAL_DATE` (:data:`SERIAL_DURATION`); a cell without ``r`` gets the column after
-    the cell before it in its row."""
+def tokenize(  # type: ignore[no-untyped-def]
+    buf, row_before, dates, durations, sst, sst_ends, text_out, cols_out, rows_out, specials
+):
+    """Find the cells of ``buf`` (uint8, UTF-8 sheet XML cut at a row's end).
+
+    Each cell's text — the ``<v>`` or inline ``<t>`` text, a shared string (copied from
+    ``sst``, the table's UTF-8 bytes, string ``i`` from ``sst_ends[i]`` to
+    ``sst_ends[i + 1]``), the whole content of a cell written another way — goes to
+    ``text_out``, the cells separated by a NUL byte (which XML cannot hold), so that Python
+    splits them in one call. ``cols_out[k]`` is cell ``k``'s 0-based column (a cell without
+    ``r`` takes the place after the one before); ``rows_out`` rows are ``(row number, first
+    cell, cells, dense)`` — dense when the cells are columns 0, 1, 2 … in order; ``specials``
+    rows are ``(cell, type | flags << 4)`` for every cell whose text is not yet its value (a
+    number, a date, a boolean, an escape, another form). A number cell whose style ``s`` has
+    ``dates[s]`` (``durations[s]``) set gets the type :data:`SERIAL_DATE`
+    (:data:`SERIAL_DURATION`).
+
+    Returns ``(full, cells, rows, specials, text bytes, last row number)``; ``full`` when
+    ``text_out`` was too small (call again with a larger one)."""
     n = buf.shape[0]
     end_v_c, end_t_c, open_is_t, open_v, end_c = _END_V_C, _END_T_C, _OPEN_IS_T, _OPEN_V, _END_C
     row = row_before
     last_col = -1
     m = 0
+    nr = 0
+    ns = 0
+    t = 0
+    cap = text_out.shape[0]
+    strings = sst_ends.shape[0] - 1
+    current = -1
     i = 0
     while i < n:
         if buf[i] != _LT:
@@ -241,22 +257,47 @@ def tokenize(buf, out, row_before, dates, durations):  # type: ignore[no-untyped
                 kind = SERIAL_DATE
             elif durations[style]:
                 kind = SERIAL_DURATION
-        out[m, 0] = row
-        out[m, 1] = col
-        out[m, 2] = kind
-        out[m, 3] = style
-        out[m, 4] = start
-        out[m, 5] = stop
-        out[m, 6] = flags
+        if row != current:
+            rows_out[nr, 0] = row
+            rows_out[nr, 1] = m
+            rows_out[nr, 2] = 0
+            rows_out[nr, 3] = 1
+            nr += 1
+            current = row
+        if col != rows_out[nr - 1, 2]:
+            rows_out[nr - 1, 3] = 0
+        rows_out[nr - 1, 2] += 1
+        cols_out[m] = col
+        if m > 0:
+            if t >= cap:
+                return True, m, nr, ns, t, row
+            text_out[t] = 0
+            t += 1
+        copy_from = buf
+        a = start
+        b = stop
+        special = flags != 0 or (kind != INLINE and kind != STR)
+        if kind == SHARED and flags == 0:
+            index = 0
+            digits = stop > start
+            for k in range(start, stop):
+                if 48 <= buf[k] <= 57:
+                    index = index * 10 + buf[k] - 48
+                else:
+                    digits = False
+            if digits and index < strings:
+                special = False
+                copy_from = sst
+                a = sst_ends[index]
+                b = sst_ends[index + 1]
+        if t + (b - a) > cap:
+            return True, m, nr, ns, t, row
+        for k in range(a, b):
+            text_out[t] = copy_from[k]
+            t += 1
+        if special:
+            specials[ns, 0] = m
+            specials[ns, 1] = kind | (flags << 4)
+            ns += 1
         m += 1
-    # byte offsets → character offsets (the chunk is UTF-8; offsets are in increasing order)
-    chars = 0
-    p = 0
-    for k in range(2 * m):
-        target = out[k // 2, 4 + k % 2]
-        while p < target:
-            if (buf[p] & 0xC0) != 0x80:
-                chars += 1
-            p += 1
-        out[k // 2, 4 + k % 2] = chars
-    return m, row
+    return False, m, nr, ns, t, row
