@@ -15,7 +15,7 @@ from django.utils import translation
 
 from xietong.core import tables
 from xietong.transfer import xlsx
-from xietong.transfer.reading import Column, open_table
+from xietong.transfer.reading import Column, TableError, open_table
 
 COLUMNS = [
     Column("name", "姓名", required=True),
@@ -253,3 +253,21 @@ def test_serial_numbers_convert_as_calamine_converts_them():
     assert xlsx.serial_date(59) == dt.date(1900, 2, 28)
     assert xlsx.serial_date(61) == dt.date(1900, 3, 1)
     assert xlsx.serial_date(0.5) == dt.time(12)
+
+
+def test_shared_strings_longer_than_the_sheet_itself_are_copied_whole(monkeypatch):
+    long = "长" * 20_000
+    cells = (
+        '<row r="2"><c r="A2" t="s"><v>0</v></c><c r="B2" t="s"><v>1</v></c>'
+        '<c r="E2" t="s"><v>0</v></c></row>'
+    )
+    monkeypatch.setattr(xlsx, "CHUNK", 200)
+    (row,) = rows_of(workbook(cells, [f"<t>{long}</t>", "<t>1</t>"]))
+    assert row.values["name"] == long and row.values["note"] == long
+
+
+def test_a_shared_string_index_beyond_the_table_is_refused_as_damaged():
+    cells = '<row r="2"><c r="A2" t="s"><v>7</v></c><c r="B2" t="s"><v>0</v></c></row>'
+    with pytest.raises(TableError) as caught:
+        rows_of(workbook(cells, ["<t>1</t>"]))
+    assert str(caught.value).startswith("The workbook is damaged or incomplete")
