@@ -4,11 +4,13 @@ A workbook is a zip of XML parts (ECMA-376). The sheet's XML is decompressed twi
 pass (:func:`scan_sheet`) finds what comes after the data or what is rare — the merged
 ranges (written after ``<sheetData>``), the last row, formulas never calculated and error
 cells — searching cell by cell only the chunks that hold such a cell; the second pass
-(:func:`sheet_rows`) tokenizes the cells with one regular expression and converts them as
-python-calamine does (numbers as floats, dates from the cell's style, booleans, shared and
-inline strings). Shared strings are kept as one joined ``str`` and an array of offsets, not
-a list of Python strings. Nothing here knows about columns or messages: faults are raised as
-:class:`XlsxError` or as the zip, zlib and XML errors they are, and the caller words them.
+(:func:`sheet_rows`) finds the cells with the numba kernel of
+:mod:`xietong.transfer.xlsx_tokens` (or, for prefixed elements or UTF-16, one regular
+expression) and converts them as python-calamine does (numbers as floats, dates from the
+cell's style, booleans, shared and inline strings). Shared strings are kept as one UTF-8
+``bytearray`` and an array of offsets, not a list of Python strings. Nothing here knows
+about columns or messages: faults are raised as :class:`XlsxError` or as the zip, zlib and
+XML errors they are, and the caller words them.
 """
 
 from __future__ import annotations
@@ -153,11 +155,12 @@ def rich_text(body: str) -> str:
 
 
 class SharedStrings:
-    """The shared-string table: every string, UTF-8 encoded, joined in one ``bytes``; string
-    ``i`` runs from byte ``ends[i]`` to ``ends[i + 1]`` (the fast path copies them from
-    there without making Python strings)."""
+    """The shared-string table: every string, UTF-8 encoded, joined in one ``bytearray``
+    (grown in place as the part is read, never joined at the end); string ``i`` runs from
+    byte ``ends[i]`` to ``ends[i + 1]`` (the fast path copies them from there without
+    making Python strings)."""
 
-    def __init__(self, joined: bytes = b"", ends: array[int] | None = None):
+    def __init__(self, joined: bytes | bytearray = b"", ends: array[int] | None = None):
         self.joined = joined
         self.ends = ends if ends is not None else array("I", [0])
 
@@ -205,7 +208,7 @@ def read_strings(archive: zipfile.ZipFile, part: str | None) -> SharedStrings:
     if part is None:
         return SharedStrings()
     pieces: list[bytes] = []  # the strings of the current chunk
-    joined: list[bytes] = []  # one bytes per chunk
+    joined = bytearray()
     ends = array("I", [0])
     total = 0
     pattern: re.Pattern[str] | None = None
@@ -231,9 +234,9 @@ def read_strings(archive: zipfile.ZipFile, part: str | None) -> SharedStrings:
                     raise XlsxError("shared strings beyond 4 GB")
                 ends.append(total)
             pending = pending[cut:]
-            joined.append(b"".join(pieces))
+            joined += b"".join(pieces)
             pieces.clear()
-    return SharedStrings(b"".join(joined), ends)
+    return SharedStrings(joined, ends)
 
 
 # Built-in number formats that show a date or a time (ECMA-376 18.8.30, and the CJK ones).
