@@ -8,9 +8,11 @@ fault, finds the header row (title rows above it are allowed), matches headers t
 :attr:`Table.rows` yields :class:`Row` objects one at a time, each value normalised to its
 column's kind and each bad cell named in :attr:`Row.problems`.
 
-Excel files are read with python-calamine (cached values of formulas; a formula never
-calculated and an error cell such as ``#N/A`` are found by scanning the sheet's XML, since
-calamine returns them as empty). CSV is UTF-8 (with or without a byte-order mark),
+xlsx workbooks are read by our own streaming reader (:mod:`xietong.transfer.xlsx`: the
+sheet's XML tokenized chunk by chunk, so memory stays bounded whatever the number of rows;
+cached values of formulas; a formula never calculated and an error cell such as ``#N/A``
+named); xls workbooks (at most 65,536 rows) with python-calamine. Cell values are converted
+by :mod:`xietong.transfer.cells`. CSV is UTF-8 (with or without a byte-order mark),
 UTF-16 with a byte-order mark, or GBK/GB18030, with comma, tab or semicolon delimiters.
 """
 
@@ -18,11 +20,8 @@ from __future__ import annotations
 
 import codecs
 import csv
-import datetime as dt
 import io
 import os
-import re
-import unicodedata
 import zipfile
 import zlib
 from collections.abc import Iterator, Sequence
@@ -37,9 +36,30 @@ from django.utils.translation import gettext_lazy
 
 from xietong.core.errors import InvalidInput
 from xietong.core.tables import column_letter
+from xietong.transfer import xlsx
+from xietong.transfer.cells import (
+    Kind,
+    Value,
+    cell_text,
+    convert,
+    header_keys,
+    is_blank,
+    normalise_header,
+)
+from xietong.transfer.xlsx import MAX_CELL_PROBLEMS
 
-Kind = Literal["text", "int", "date", "code"]
-Value = str | int | dt.date | None
+__all__ = [
+    "Column",
+    "Found",
+    "Kind",
+    "Row",
+    "Table",
+    "TableError",
+    "Value",
+    "convert",
+    "normalise_header",
+    "open_table",
+]
 
 MAX_BYTES = 160 * 2**20  # a province's staff roster as xlsx is about 100 MB
 MAX_ROWS = 2_000_000
@@ -49,10 +69,8 @@ RATIO_FLOOR = 2**20
 MAX_PARTS = 10_000
 HEADER_SEARCH = 10  # rows in which the header row is looked for
 SAMPLE = 64 * 1024  # bytes read to tell the format and the CSV encoding
-MAX_CELL_PROBLEMS = 1000  # formula/error cells listed before the file is refused
 
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
 class TableError(InvalidInput):
@@ -107,135 +125,6 @@ class Table:
     unknown: list[str]
     rows: Iterator[Row]
     merged: list[str] = field(default_factory=list)  # merged ranges above the header
-
-
-# --- normalising ---------------------------------------------------------------------------
-
-_SPACES = re.compile(r"\s+")
-_NOTE = re.compile(r"\([^()]*\)$")
-
-
-def normalise_header(text: object) -> str:
-    """Header text as compared: half-width, no spaces, case-folded, no '*' marks."""
-    value = unicodedata.normalize("NFKC", str(text or ""))
-    value = _SPACES.sub("", value).casefold()
-    return value.strip("*")
-
-
-def _header_keys(text: object) -> list[str]:
-    """The forms a header may match under: itself, then without a trailing ``(note)``."""
-    full = normalise_header(text)
-    bare = _NOTE.sub("", full).strip("*")
-    return [full] if bare == full or not bare else [full, bare]
-
-
-def _cell_text(value: Any) -> str:
-    """A cell as text: 12.0 → "12", dates in ISO form."""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")
-    if isinstance(value, dt.date | dt.time):
-        return value.isoformat()
-    return str(value).strip()
-
-
-def _is_blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-_DATE_PATTERNS = [
-    re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"),
-    re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日?"),
-    re.compile(r"(\d{4})(\d{2})(\d{2})"),
-]
-
-
-def _to_date(value: Any) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        if float(value).is_integer() and 19000101 <= value <= 99991231:
-            return _to_date(str(int(value)))
-        if 1 <= value < 2958466:  # Excel's serial days, 1900-01-01 to 9999-12-31
-            return EXCEL_EPOCH + dt.timedelta(days=int(value))
-        raise ValueError
-    text = unicodedata.normalize("NFKC", str(value)).strip()
-    for pattern in _DATE_PATTERNS:
-        match = pattern.fullmatch(text)
-        if match:
-            year, month, day = (int(g) for g in match.groups())
-            return dt.date(year, month, day)
-    raise ValueError
-
-
-def _to_int(value: Any) -> int:
-    if isinstance(value, bool):
-        raise ValueError
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        if value.is_integer():
-            return int(value)
-        raise ValueError
-    text = unicodedata.normalize("NFKC", str(value)).strip().replace(",", "")
-    if re.fullmatch(r"[+-]?\d+", text):
-        return int(text)
-    if re.fullmatch(r"[+-]?\d+\.0*", text):
-        return int(text.split(".")[0])
-    raise ValueError
-
-
-_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-
-
-def convert(value: Any, kind: Kind) -> tuple[Value, str | None]:
-    """A cell's value in ``kind``, or ``(None, message)`` when it cannot be one."""
-    if type(value) is str:  # the common cases first: a million rows pass through here
-        text = value.strip()
-        if not text:
-            return None, None
-        if kind == "text":
-            return text, None
-        if text.isascii():
-            if kind == "code":
-                return text.replace(" ", ""), None
-            if kind == "int" and text.isdigit():
-                return int(text), None
-            if kind == "date" and (match := _ISO_DATE.fullmatch(text)):
-                try:
-                    return dt.date(*(int(g) for g in match.groups())), None
-                except ValueError:
-                    pass  # reported below
-    elif value is None:
-        return None, None
-    if isinstance(value, dt.timedelta | dt.time) and kind != "text":
-        return None, _("Enter a date or a number here, not a time.")
-    if kind == "int":
-        try:
-            return _to_int(value), None
-        except ValueError:
-            return None, _("“%(value)s” is not a whole number.") % {"value": _cell_text(value)}
-    if kind == "date":
-        try:
-            return _to_date(value), None
-        except (ValueError, OverflowError):
-            return None, _(
-                "“%(value)s” is not a date; write it as 2024-03-01, 2024/3/1, 2024.3.1, "
-                "2024年3月1日 or 20240301."
-            ) % {"value": _cell_text(value)}
-    if kind == "code":
-        if isinstance(value, float) and abs(value) >= 1e15:
-            return None, _(
-                "This code was stored as a number and has lost its last digits; format the "
-                "column as text and enter it again."
-            )
-        return unicodedata.normalize("NFKC", _cell_text(value)).replace(" ", ""), None
-    return _cell_text(value), None
 
 
 # --- telling the format --------------------------------------------------------------------
@@ -321,185 +210,297 @@ def open_table(
     sample = fileobj.read(SAMPLE)
     fileobj.seek(0)
     if sample.startswith(OLE2):
-        return _open_excel(fileobj, name, "xls", columns, max_rows, None)
+        return _open_xls(fileobj, name, columns, max_rows)
     if sample.startswith((b"PK\x03\x04", b"PK\x05\x06")):
-        formula_cells = _check_zip(fileobj, max_unpacked, max_ratio)
-        fileobj.seek(0)
-        return _open_excel(fileobj, name, "xlsx", columns, max_rows, formula_cells)
+        return _open_xlsx(fileobj, name, columns, max_rows, max_unpacked, max_ratio)
     _refuse_other(sample)
     return _open_csv(fileobj, name, sample, columns, max_rows)
 
 
-# --- xlsx: the zip's central directory, the sheet's XML -----------------------------------
+# --- xlsx: the zip's central directory --------------------------------------------------------
+
+_DAMAGE = (
+    zipfile.BadZipFile,
+    OSError,
+    EOFError,
+    zlib.error,
+    ElementTree.ParseError,
+    KeyError,
+    IndexError,
+    ValueError,
+    UnicodeDecodeError,
+    xlsx.XlsxError,
+)
 
 
-def _check_zip(fileobj: IO[bytes], max_unpacked: int, max_ratio: float) -> _CellScan:
-    """Refuse what is not a safe xlsx; return the scan of its first sheets' XML."""
+def _damaged() -> TableError:
+    return TableError(
+        _(
+            "The workbook is damaged or incomplete (perhaps not fully uploaded or saved); "
+            "save it again in Excel or WPS and upload it again."
+        )
+    )
+
+
+def _check_zip(fileobj: IO[bytes], max_unpacked: int, max_ratio: float) -> zipfile.ZipFile:
+    """The workbook's zip, once it is known to be a safe xlsx (the caller closes it)."""
     try:
         archive = zipfile.ZipFile(fileobj)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise _damaged() from None
+    try:
+        _refuse_zip(archive, max_unpacked, max_ratio)
+    except BaseException:
+        archive.close()
+        raise
+    return archive
+
+
+def _refuse_zip(archive: zipfile.ZipFile, max_unpacked: int, max_ratio: float) -> None:
+    infos = archive.infolist()
+    names = {i.filename for i in infos}
+    if "xl/workbook.xml" not in names:
+        if "word/document.xml" in names:
+            raise TableError(
+                _("This is a Word document, not a table; upload an xlsx, xls or CSV file.")
+            )
+        if any(n.startswith("ppt/") for n in names):
+            raise TableError(
+                _("This is a PowerPoint file, not a table; upload an xlsx, xls or CSV file.")
+            )
+        if "xl/workbook.bin" in names:
+            raise TableError(
+                _("This is a binary workbook (.xlsb); save it as .xlsx and upload it again.")
+            )
+        if "content.xml" in names:
+            raise TableError(
+                _("This is an OpenDocument file; save it as .xlsx and upload it again.")
+            )
+        raise TableError(
+            _("This is a zip archive, not a workbook; upload an xlsx, xls or CSV file.")
+        )
+    total = sum(i.file_size for i in infos)
+    bomb = (
+        len(infos) > MAX_PARTS
+        or total > max_unpacked
+        or any(
+            i.file_size > RATIO_FLOOR and i.file_size > max_ratio * max(i.compress_size, 1)
+            for i in infos
+        )
+    )
+    if bomb:
         raise TableError(
             _(
-                "The workbook is damaged or incomplete (perhaps not fully uploaded or saved); "
-                "save it again in Excel or WPS and upload it again."
+                "The workbook would unpack to %(size)s or is compressed beyond any real "
+                "spreadsheet; it was refused as unsafe."
             )
-        ) from None
-    with archive:
-        infos = archive.infolist()
-        names = {i.filename for i in infos}
-        if "xl/workbook.xml" not in names:
-            if "word/document.xml" in names:
-                raise TableError(
-                    _("This is a Word document, not a table; upload an xlsx, xls or CSV file.")
-                )
-            if any(n.startswith("ppt/") for n in names):
-                raise TableError(
-                    _("This is a PowerPoint file, not a table; upload an xlsx, xls or CSV file.")
-                )
-            if "xl/workbook.bin" in names:
-                raise TableError(
-                    _("This is a binary workbook (.xlsb); save it as .xlsx and upload it again.")
-                )
-            if "content.xml" in names:
-                raise TableError(
-                    _("This is an OpenDocument file; save it as .xlsx and upload it again.")
-                )
-            raise TableError(
-                _("This is a zip archive, not a workbook; upload an xlsx, xls or CSV file.")
-            )
-        total = sum(i.file_size for i in infos)
-        bomb = (
-            len(infos) > MAX_PARTS
-            or total > max_unpacked
-            or any(
-                i.file_size > RATIO_FLOOR and i.file_size > max_ratio * max(i.compress_size, 1)
-                for i in infos
-            )
+            % {"size": _megabytes(total)}
         )
-        if bomb:
-            raise TableError(
-                _(
-                    "The workbook would unpack to %(size)s or is compressed beyond any real "
-                    "spreadsheet; it was refused as unsafe."
-                )
-                % {"size": _megabytes(total)}
-            )
-        try:
-            return _scan_sheets(archive)
-        except (
-            zipfile.BadZipFile,
-            OSError,
-            EOFError,
-            zlib.error,
-            ElementTree.ParseError,
-            KeyError,
-        ):
-            raise TableError(
-                _(
-                    "The workbook is damaged or incomplete (perhaps not fully uploaded or saved); "
-                    "save it again in Excel or WPS and upload it again."
-                )
-            ) from None
+
+
+# --- sheets: what both Excel readers give --------------------------------------------------
 
 
 @dataclass
-class _CellScan:
-    """Per sheet (by workbook order): cells whose value calamine cannot give."""
+class _Sheet:
+    """A sheet as the table reader needs it, whichever library read it: its rows with
+    their 1-based numbers (values from column ``first_col``), the number of its last row,
+    its merged ranges (0-based), and its cells with a formula never calculated or an error."""
 
-    sheets: list[dict[tuple[int, int], str]] = field(default_factory=list)
-    truncated: list[bool] = field(default_factory=list)
-
-
-_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.DOTALL)
-_REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
-_ERROR_TYPE = re.compile(rb'\bt="e"')
-_HAS_FORMULA = re.compile(rb"<(?:\w+:)?f\b")
-_HAS_VALUE = re.compile(rb"<(?:\w+:)?(?:v|is)\b")
-_PREFIX = re.compile(rb"<(\w+):(?:worksheet|sheetData)\b")
-
-
-def _markers(head: bytes) -> tuple[bytes, ...]:
-    """Byte strings one of which a chunk must hold to have a formula without a value (its
-    ``</f>`` or self-closed ``<f/>`` straight before ``</c>``) or an error cell."""
-    match = _PREFIX.search(head)
-    p = match.group(1) + b":" if match else b""
-    return (b"</" + p + b"f></" + p + b"c>", b"/></" + p + b"c>", b't="e"')
+    name: str
+    rows: Iterator[tuple[int, Sequence[Any]]]
+    first_col: int
+    last_row: int
+    merged: list[tuple[tuple[int, int], tuple[int, int]]]
+    cells: dict[tuple[int, int], str] = field(default_factory=dict)
+    truncated: bool = False
 
 
-MARGIN = 64 * 1024
+def _range_name(start: tuple[int, int], end: tuple[int, int]) -> str:
+    return f"{column_letter(start[1])}{start[0] + 1}:{column_letter(end[1])}{end[0] + 1}"
 
 
-def _column_index(letters: bytes) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + (ch - 64)
-    return n - 1
+def _first_readable(
+    name: str,
+    fmt: Literal["xlsx", "xls"],
+    sheets: Iterator[_Sheet],
+    columns: Sequence[Column],
+    max_rows: int,
+) -> Table:
+    """The first sheet that reads wins (a template's instructions sheet may come first);
+    otherwise the fault of the sheet that came closest: a header row found but wrong,
+    then no header row, then empty."""
+    faults: list[tuple[int, TableError]] = []
+    for sheet in sheets:
+        try:
+            return _sheet_table(name, fmt, sheet, columns, max_rows)
+        except _NoHeader as fault:
+            faults.append((fault.rank, fault.error))
+        except TableError as error:
+            faults.append((3, error))
+    if not faults:
+        raise TableError(_("The file is empty."))
+    raise max(faults, key=lambda f: f[0])[1]
 
 
-def _sheet_parts(archive: zipfile.ZipFile) -> list[str]:
-    """The worksheets' part names in workbook order."""
-    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-    rels: dict[str, str] = {}
-    if "xl/_rels/workbook.xml.rels" in archive.namelist():
-        for rel in ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels")):
-            target = rel.get("Target", "")
-            target = target.lstrip("/") if target.startswith("/") else "xl/" + target
-            rels[rel.get("Id", "")] = target
-    parts = []
-    for element in workbook.iter():
-        if element.tag.rsplit("}", 1)[-1] == "sheet":
-            rid = next((v for k, v in element.attrib.items() if k.endswith("}id")), "")
-            parts.append(rels.get(rid, ""))
-    return parts
+class _NoHeader(Exception):
+    """This sheet cannot be read (another sheet may be); ``rank`` says how close it came:
+    1 empty, 2 no header row, 4 a header row with every required column."""
+
+    def __init__(self, error: TableError, *, rank: int = 2):
+        self.error = error
+        self.rank = rank
 
 
-def _scan_sheets(archive: zipfile.ZipFile) -> _CellScan:
-    """Formula cells with no calculated value, and error cells (``#N/A``), per sheet.
+def _sheet_table(
+    name: str,
+    fmt: Literal["xlsx", "xls"],
+    sheet: _Sheet,
+    columns: Sequence[Column],
+    max_rows: int,
+) -> Table:
+    """The table of a sheet: its header among the first rows from the first one that holds
+    a value, then its data rows."""
+    rows = sheet.rows
+    first = next((r for r in rows if any(not is_blank(v) for v in r[1])), None)
+    if first is None:
+        raise _NoHeader(TableError(_("The file is empty.")), rank=1)
+    start = first[0]
+    head: list[Sequence[Any]] = [first[1]]
+    after: tuple[int, Sequence[Any]] | None = None
+    for number, values in rows:
+        if number >= start + HEADER_SEARCH:
+            after = (number, values)
+            break
+        head.extend([] for _ in range(number - start - len(head)))  # rows with no cells
+        head.append(values)
+    header_at, found, unknown = _find_header(head, columns, sheet.first_col)
+    header_row = start + header_at
+    try:
+        data_rows = sheet.last_row - header_row
+        if data_rows > max_rows:
+            raise TableError(
+                _("The sheet has %(count)s rows; at most %(limit)s can be imported at once.")
+                % {"count": data_rows, "limit": max_rows}
+            )
+        merged = []
+        for (r0, c0), (r1, c1) in sheet.merged:
+            if r1 + 1 >= header_row:
+                raise TableError(
+                    _(
+                        "The sheet has merged cells at %(range)s; unmerge them and fill in "
+                        "every cell, so that each row stands on its own."
+                    )
+                    % {"range": _range_name((r0, c0), (r1, c1))}
+                )
+            merged.append(_range_name((r0, c0), (r1, c1)))
+        if sheet.truncated:
+            raise TableError(
+                _(
+                    "More than %(count)s cells hold formulas that were never calculated or "
+                    "errors such as #N/A; open the file in Excel or WPS, correct them and save "
+                    "it again."
+                )
+                % {"count": MAX_CELL_PROBLEMS}
+            )
 
-    Only chunks that hold a formula or an error cell are searched cell by cell, so a sheet
-    of plain values costs one pass of decompression."""
-    scan = _CellScan()
-    names = set(archive.namelist())
-    for part in _sheet_parts(archive):
-        found: dict[tuple[int, int], str] = {}
-        truncated = False
-        if part in names:
-            with archive.open(part) as stream:
-                buffer = b""
-                markers = _markers(stream.peek(4096) if hasattr(stream, "peek") else b"")
-                while True:
-                    chunk = stream.read(1 << 20)
-                    buffer += chunk
-                    final = not chunk
-                    limit = len(buffer) if final else len(buffer) - MARGIN
-                    keep = max(limit, 0)
-                    if limit > 0 and any(marker in buffer for marker in markers):
-                        for match in _CELL.finditer(buffer):
-                            if match.start() >= limit:
-                                break
-                            keep = max(keep, match.end())
-                            attrs, body = match.group(1), match.group(2) or b""
-                            if _ERROR_TYPE.search(attrs):
-                                problem = "error"
-                            elif _HAS_FORMULA.search(body) and not _HAS_VALUE.search(body):
-                                problem = "formula"
-                            else:
-                                continue
-                            ref = _REF.search(attrs)
-                            if ref and len(found) < MAX_CELL_PROBLEMS:
-                                cell = (int(ref.group(2)) - 1, _column_index(ref.group(1)))
-                                found[cell] = problem
-                            elif ref:
-                                truncated = True
-                    if final:
-                        break
-                    buffer = buffer[keep:]
-        scan.sheets.append(found)
-        scan.truncated.append(truncated)
-    return scan
+        def numbered() -> Iterator[tuple[int, Sequence[Any]]]:
+            yield from enumerate(head[header_at + 1 :], start=header_row + 1)
+            if after is not None:
+                yield after
+                yield from rows
+
+        rows_out = _rows(numbered(), found, columns, sheet.first_col, sheet.cells)
+        _peek_or_refuse(rows_out)
+    except TableError as error:
+        raise _NoHeader(error, rank=4) from None
+    return Table(
+        name=name,
+        format=fmt,
+        encoding=None,
+        sheet=sheet.name,
+        header_row=header_row,
+        columns=found,
+        unknown=unknown,
+        rows=rows_out.iterator(),
+        merged=merged,
+    )
 
 
-# --- Excel -----------------------------------------------------------------------------------
+# --- xlsx: our streaming reader -------------------------------------------------------------
+
+
+def _open_xlsx(
+    fileobj: IO[bytes],
+    name: str,
+    columns: Sequence[Column],
+    max_rows: int,
+    max_unpacked: int,
+    max_ratio: float,
+) -> Table:
+    archive = _check_zip(fileobj, max_unpacked, max_ratio)
+    try:
+        try:
+            workbook = xlsx.read_workbook(archive)
+            strings = xlsx.read_strings(archive, workbook.strings_part)
+            styles = xlsx.read_styles(archive, workbook.styles_part)
+        except _DAMAGE:
+            raise _damaged() from None
+        shown = [s for s in workbook.sheets if s.visible and s.worksheet]
+        table = _first_readable(
+            name, "xlsx", _xlsx_sheets(archive, shown, strings, styles), columns, max_rows
+        )
+    except BaseException:
+        archive.close()
+        raise
+    table.rows = _closing(table.rows, archive)
+    return table
+
+
+def _xlsx_sheets(
+    archive: zipfile.ZipFile,
+    shown: Sequence[xlsx.SheetInfo],
+    strings: xlsx.SharedStrings,
+    styles: xlsx.Styles,
+) -> Iterator[_Sheet]:
+    for info in shown:
+        try:
+            scan = xlsx.scan_sheet(archive, info.part)
+        except _DAMAGE:
+            raise _damaged() from None
+        rows = _guarded(xlsx.sheet_rows(archive, info.part, strings, styles), archive)
+        yield _Sheet(
+            name=info.name,
+            rows=rows,
+            first_col=0,
+            last_row=scan.last_row,
+            merged=scan.merged,
+            cells=scan.cells,
+            truncated=scan.truncated,
+        )
+
+
+def _guarded(
+    rows: Iterator[tuple[int, list[Any]]], archive: zipfile.ZipFile
+) -> Iterator[tuple[int, list[Any]]]:
+    """The rows, a fault of the zip or the XML found on the way raised as a damaged
+    workbook."""
+    try:
+        yield from rows
+    except _DAMAGE:
+        archive.close()
+        raise _damaged() from None
+
+
+def _closing(rows: Iterator[Row], archive: zipfile.ZipFile) -> Iterator[Row]:
+    """The table's rows; the archive is closed after the last one."""
+    try:
+        yield from rows
+    finally:
+        archive.close()
+
+
+# --- xls: python-calamine -------------------------------------------------------------------
 
 
 def _real_path(fileobj: IO[bytes]) -> str | None:
@@ -516,22 +517,7 @@ def _real_path(fileobj: IO[bytes]) -> str | None:
     return None
 
 
-def _range_name(start: tuple[int, int], end: tuple[int, int]) -> str:
-    return f"{column_letter(start[1])}{start[0] + 1}:{column_letter(end[1])}{end[0] + 1}"
-
-
-def _open_excel(
-    fileobj: IO[bytes],
-    name: str,
-    fmt: Literal["xlsx", "xls"],
-    columns: Sequence[Column],
-    max_rows: int,
-    scan: _CellScan | None,
-) -> Table:
-    damaged = _(
-        "The workbook is damaged or incomplete (perhaps not fully uploaded or saved); "
-        "save it again in Excel or WPS and upload it again."
-    )
+def _open_xls(fileobj: IO[bytes], name: str, columns: Sequence[Column], max_rows: int) -> Table:
     try:
         path = _real_path(fileobj)
         workbook = (
@@ -544,45 +530,44 @@ def _open_excel(
             _("The workbook is protected by a password; remove the password and upload it again.")
         ) from None
     except (python_calamine.CalamineError, OSError, ValueError):
-        if fmt == "xls" and _encrypted_ooxml(fileobj):
+        if _encrypted_ooxml(fileobj):
             raise TableError(
                 _(
                     "The workbook is protected by a password; remove the password and upload it "
                     "again."
                 )
             ) from None
-        if fmt == "xls":
-            raise TableError(
-                _(
-                    "The file is not an Excel 97–2003 workbook that can be read (perhaps a Word "
-                    "document or a damaged file); save it as .xlsx and upload it again."
-                )
-            ) from None
-        raise TableError(damaged) from None
-    sheets = [
+        raise TableError(
+            _(
+                "The file is not an Excel 97–2003 workbook that can be read (perhaps a Word "
+                "document or a damaged file); save it as .xlsx and upload it again."
+            )
+        ) from None
+    shown = [
         (i, meta.name)
         for i, meta in enumerate(workbook.sheets_metadata)
         if meta.visible == python_calamine.SheetVisibleEnum.Visible
         and meta.typ == python_calamine.SheetTypeEnum.WorkSheet
     ]
-    # The first sheet that reads wins (a template's instructions sheet may come first);
-    # otherwise the fault of the sheet that came closest: a header row found but wrong,
-    # then no header row, then empty.
-    faults: list[tuple[int, TableError]] = []
-    for index, sheet_name in sheets:
-        try:
-            sheet = workbook.get_sheet_by_index(index)
-        except python_calamine.CalamineError:
-            raise TableError(damaged) from None
-        try:
-            return _excel_table(name, fmt, sheet, sheet_name, index, columns, max_rows, scan)
-        except _NoHeader as fault:
-            faults.append((fault.rank, fault.error))
-        except TableError as error:
-            faults.append((3, error))
-    if not faults:
-        raise TableError(_("The file is empty."))
-    raise max(faults, key=lambda f: f[0])[1]
+
+    def sheets() -> Iterator[_Sheet]:
+        for index, sheet_name in shown:
+            try:
+                sheet = workbook.get_sheet_by_index(index)
+            except python_calamine.CalamineError:
+                raise _damaged() from None
+            first_row, first_col = sheet.start or (0, 0)
+            yield _Sheet(
+                name=sheet_name,
+                rows=(
+                    (first_row + offset + 1, row) for offset, row in enumerate(sheet.iter_rows())
+                ),
+                first_col=first_col,
+                last_row=first_row + sheet.height,
+                merged=list(sheet.merged_cell_ranges or []),
+            )
+
+    return _first_readable(name, "xls", sheets(), columns, max_rows)
 
 
 def _encrypted_ooxml(fileobj: IO[bytes]) -> bool:
@@ -597,122 +582,6 @@ def _encrypted_ooxml(fileobj: IO[bytes]) -> bool:
     return False
 
 
-class _NoHeader(Exception):
-    """This sheet cannot be read (another sheet may be); ``rank`` says how close it came:
-    1 empty, 2 no header row, 4 a header row with every required column."""
-
-    def __init__(self, error: TableError, *, rank: int = 2):
-        self.error = error
-        self.rank = rank
-
-
-def _excel_table(
-    name: str,
-    fmt: Literal["xlsx", "xls"],
-    sheet: python_calamine.CalamineSheet,
-    sheet_name: str,
-    index: int,
-    columns: Sequence[Column],
-    max_rows: int,
-    scan: _CellScan | None,
-) -> Table:
-    start = sheet.start
-    if start is None:
-        raise _NoHeader(TableError(_("The file is empty.")), rank=1)
-    first_col = start[1]
-    rows = iter(sheet.iter_rows())
-    head: list[list[Any]] = []
-    for row in rows:
-        head.append(row)
-        if len(head) == HEADER_SEARCH:
-            break
-    header_at, found, unknown = _find_header(head, columns, first_col)
-    try:
-        return _excel_rows(
-            name,
-            fmt,
-            sheet,
-            sheet_name,
-            index,
-            max_rows,
-            scan,
-            columns,
-            head,
-            rows,
-            header_at,
-            found,
-            unknown,
-        )
-    except TableError as error:
-        raise _NoHeader(error, rank=4) from None
-
-
-def _excel_rows(
-    name: str,
-    fmt: Literal["xlsx", "xls"],
-    sheet: python_calamine.CalamineSheet,
-    sheet_name: str,
-    index: int,
-    max_rows: int,
-    scan: _CellScan | None,
-    columns: Sequence[Column],
-    head: list[list[Any]],
-    rows: Iterator[list[Any]],
-    header_at: int,
-    found: list[Found],
-    unknown: list[str],
-) -> Table:
-    """The table of a sheet whose header row was found at ``head[header_at]``."""
-    first_row, first_col = sheet.start or (0, 0)
-    header_row = first_row + header_at + 1
-    data_rows = sheet.height - header_at - 1
-    if data_rows > max_rows:
-        raise TableError(
-            _("The sheet has %(count)s rows; at most %(limit)s can be imported at once.")
-            % {"count": data_rows, "limit": max_rows}
-        )
-    merged = []
-    for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or []:
-        if r1 + 1 >= header_row:
-            raise TableError(
-                _(
-                    "The sheet has merged cells at %(range)s; unmerge them and fill in every "
-                    "cell, so that each row stands on its own."
-                )
-                % {"range": _range_name((r0, c0), (r1, c1))}
-            )
-        merged.append(_range_name((r0, c0), (r1, c1)))
-    cells = scan.sheets[index] if scan and index < len(scan.sheets) else {}
-    if scan and index < len(scan.truncated) and scan.truncated[index]:
-        raise TableError(
-            _(
-                "More than %(count)s cells hold formulas that were never calculated or errors "
-                "such as #N/A; open the file in Excel or WPS, correct them and save it again."
-            )
-            % {"count": MAX_CELL_PROBLEMS}
-        )
-
-    def numbered() -> Iterator[tuple[int, Sequence[Any]]]:
-        for offset, row in enumerate(head[header_at + 1 :], start=header_at + 1):
-            yield first_row + offset + 1, row
-        for offset, row in enumerate(rows, start=len(head)):
-            yield first_row + offset + 1, row
-
-    rows_out = _rows(numbered(), found, columns, first_col, cells)
-    _peek_or_refuse(rows_out)
-    return Table(
-        name=name,
-        format=fmt,
-        encoding=None,
-        sheet=sheet_name,
-        header_row=header_row,
-        columns=found,
-        unknown=unknown,
-        rows=rows_out.iterator(),
-        merged=merged,
-    )
-
-
 # --- headers ---------------------------------------------------------------------------------
 
 
@@ -721,7 +590,7 @@ def _find_header(
 ) -> tuple[int, list[Found], list[str]]:
     """The header row among the first rows: the first one naming at least half of the
     required columns (or any column, when none is required)."""
-    if not any(any(not _is_blank(v) for v in row) for row in head):
+    if not any(any(not is_blank(v) for v in row) for row in head):
         raise _NoHeader(TableError(_("The file is empty.")), rank=1)
     names: dict[str, Column] = {}
     for column in columns:
@@ -747,9 +616,9 @@ def _find_header(
 
 def _lookup(value: Any, names: dict[str, Column]) -> Column | None:
     """The column a header cell names, if any."""
-    if _is_blank(value):
+    if is_blank(value):
         return None
-    return next((names[k] for k in _header_keys(value) if k in names), None)
+    return next((names[k] for k in header_keys(value) if k in names), None)
 
 
 def _match_headers(
@@ -759,9 +628,9 @@ def _match_headers(
     unknown: list[str] = []
     seen: dict[str, str] = {}
     for i, value in enumerate(row):
-        if _is_blank(value):
+        if is_blank(value):
             continue
-        text = _cell_text(value)
+        text = cell_text(value)
         column = _lookup(value, names)
         if column is None:
             unknown.append(text)
