@@ -710,7 +710,7 @@ def _rows(
                     problems.append((key, formula if fault == "formula" else error))
                 elif problem:
                     problems.append((key, problem))
-                    texts[key] = _cell_text(cell)
+                    texts[key] = cell_text(cell)
                 elif value is None and column.required:
                     problems.append((key, required))
             yield Row(number, values, problems, texts)
