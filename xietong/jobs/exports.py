@@ -71,6 +71,12 @@ class ExportKind:
     sheet: Callable[[Params], str] = lambda p: "Sheet1"
     formats: tuple[str, ...] = ("xlsx", "csv")
     reauthenticate: bool = False  # the rows may carry personal data
+    # Whether these parameters ask for personal data in clear: then a recent
+    # re-authentication too, and the audit event says so (``personal_data: true``).
+    personal_data: Callable[[Params], bool] | None = None
+
+    def unmasked(self, params: Params) -> bool:
+        return bool(self.personal_data and self.personal_data(params))
 
     @property
     def action(self) -> str:
@@ -159,11 +165,14 @@ def export(
     _allowed(actor, kind)
     table = _format(kind, fmt)
     clean = kind.check(actor, params)
-    if kind.reauthenticate:
+    unmasked = kind.unmasked(clean)
+    if kind.reauthenticate or unmasked:
         second_factor.require_recent(reauthenticated_at)
     n = kind.count(actor, clean)
     filename = f"{kind.filename(clean)}.{table.extension}"
     detail: dict[str, Any] = {"format": fmt, "params": clean}
+    if kind.personal_data is not None:
+        detail["personal_data"] = unmasked
     if n <= sync_limit():
         buffer = io.BytesIO()
         written = table.write(
@@ -197,6 +206,44 @@ def export(
         detail={**detail, "rows": n, "delivery": "job"},
     )
     return Exported(kind, n, filename, table.content_type, job=job)
+
+
+# --- lists: an export of exactly what a list shows ------------------------------------------
+
+
+def filter_params(cls: type, actor: Actor, raw: Mapping[str, Any]) -> Params:
+    """A list's filters (its ``filters`` dataclass) checked by the list's own filter form, as
+    JSON parameters (the ones set, by their query names) — the ``check`` of a list export.
+
+    ``raw`` is a page's POST, an API body or a job's parameters (where flags are booleans).
+    """
+    from xietong.core.filters import fields_of, filter_form
+
+    data: dict[str, str] = {}
+    for f in fields_of(cls):
+        value = raw.get(f.param)
+        if value is None or value is False or value == "":
+            continue
+        data[f.param] = "on" if value is True else str(value)
+    form = filter_form(cls, paging=None)(data, actor=actor)
+    if not form.is_valid():
+        raise InvalidInput(fields={k: [str(m) for m in v] for k, v in form.errors.items()})
+    filters = form.filters()
+    values = {f.param: getattr(filters, f.attr) for f in fields_of(cls)}
+    return {k: v for k, v in values.items() if v not in ("", None, False)}
+
+
+def filters_from(cls: type, params: Params) -> Any:
+    """The filters dataclass of checked parameters (see :func:`filter_params`)."""
+    from xietong.core.filters import fields_of
+
+    return cls(**{f.attr: params[f.param] for f in fields_of(cls) if f.param in params})
+
+
+def flag(raw: Mapping[str, Any], name: str) -> bool:
+    """A checkbox of a page's POST (``on``), a boolean of an API body or of a job."""
+    value = raw.get(name)
+    return value is True or str(value).lower() in ("on", "true", "1")
 
 
 def _reporting(rows: Iterable[Sequence[Any]], report: Reporter, total: int) -> Iterator[Any]:
