@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 import pytest
 from django.conf import settings
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from xietong.accounts.models import AuditEvent
@@ -20,6 +21,7 @@ from xietong.core.masking import mask_id_number, mask_phone
 from xietong.core.tests.test_tables import _cells
 from xietong.institutions import selectors
 from xietong.institutions.selectors import StaffFilters
+from xietong.jobs import exports
 from xietong.jobs.choices import JobStatus
 from xietong.jobs.models import Job
 
@@ -202,3 +204,65 @@ def test_a_large_export_is_a_job_whose_file_holds_the_rows(
     assert job.status == JobStatus.SUCCEEDED and job.result["rows"] == 3
     event = AuditEvent.objects.get(action="staff.export")
     assert event.detail["delivery"] == "job" and event.detail["personal_data"] is False
+
+
+# --- the console: xietong export staff … ---------------------------------------------------
+
+
+def _command(*args: str) -> tuple[str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    call_command("export", *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def test_the_console_exports_a_regions_staff_masked_through_the_same_export(cast, tmp_path):
+    target = tmp_path / "staff.csv"
+    _out, err = _command("staff", "--region", "130000", "--lang", "en", str(target))
+    assert "3 rows written" in err
+    header, *rows = list(csv.reader(io.StringIO(target.read_text(encoding="utf-8-sig"))))
+    assert header[0] == "Full name" and [r[0] for r in rows] == ["刘大厂", "李三河", "赵雄安"]
+    assert all("*" in r[9] for r in rows)
+    event = AuditEvent.objects.get(action="staff.export")
+    assert event.detail["delivery"] == "file" and event.detail["rows"] == 3
+    assert event.detail["personal_data"] is False
+
+
+def test_the_console_acts_as_an_account_within_its_scope_and_an_institution(cast, tmp_path):
+    target = tmp_path / "out.xlsx"
+    school = str(cast.sanhe_school.pk)
+    _command("staff", "--region", "131082", "--institution", school, "--as", "sanhe", str(target))
+    _header, *rows = _cells(target.read_bytes())
+    assert [r[0][2] for r in rows] == ["李三河"]
+    _command("staff", "--region", "110000", "--as", "sanhe", str(target))
+    assert _cells(target.read_bytes())[1:] == []  # Beijing is outside 三河's scope
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["staff", "--region", "999999"], "No region with the code"),
+        (["people", "--region", "131082"], "Unknown list"),
+        (["staff", "--region", "131082", "--format", "pdf"], "Unknown format"),
+        (["staff", "--region", "131082", "--as", "ghost"], "No active user"),
+        (["staff", "--region", "131082", "--as", "teacher"], "staff directory"),
+        (["staff", "--region", "131082", "--institution", "x"], "institution"),
+    ],
+)
+def test_the_console_says_what_is_wrong_and_writes_nothing(cast, tmp_path, args, message):
+    target = tmp_path / "out.csv"
+    with pytest.raises(CommandError) as e:
+        _command(*args, "--lang", "en", str(target))
+    assert message in str(e.value) and e.value.returncode == 2
+    assert list(tmp_path.iterdir()) == []
+    assert not AuditEvent.objects.filter(action="staff.export").exists()
+
+
+def test_the_console_shows_a_progress_bar_on_stderr_for_a_large_export(
+    cast, tmp_path, settings, monkeypatch
+):
+    settings.XIETONG_EXPORT_SYNC_ROWS = 10
+    monkeypatch.setattr(exports, "REPORT_EVERY", 5)
+    for i in range(20):
+        make_staff(f"孙{i:02d}", cast.sanhe_school, 200 + i)
+    _out, err = _command("staff", "--region", "131082", str(tmp_path / "big.csv"))
+    assert "20/21" in err and "21 rows written" in err
