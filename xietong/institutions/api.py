@@ -96,6 +96,27 @@ def list_institutions(request: HttpRequest, query: Query[InstitutionQuery]) -> A
     return page_envelope(qs, query.page, query.page_size, lambda i: _institution_out(actor, i))
 
 
+InstitutionExportQuery = export_schema(selectors.InstitutionFilters)
+
+
+@router.post(
+    "/export",
+    response={200: None, 202: JobOut, **ERRORS},
+    summary="Export the institution list's rows for its filters (xlsx or csv)",
+    description=(
+        "The list's own filters, all its pages. Up to XIETONG_EXPORT_SYNC_ROWS rows: the file "
+        "in the response; more: 202 with the job that writes it (GET /api/jobs/{id}, then "
+        "its result_file)."
+    ),
+)
+def export_institutions(request: HttpRequest, query: Query[InstitutionExportQuery]) -> Any:  # type: ignore[valid-type]
+    params = query.model_dump(exclude={"format"})  # type: ignore[attr-defined]
+    done = exports.export(_actor(request), "institutions", params, query.format)  # type: ignore[attr-defined]
+    if done.job is not None:
+        return 202, job_out(done.job)
+    return exports.download(done)
+
+
 @router.post("/", response={201: InstitutionOut, **ERRORS}, summary="Register an institution")
 def create_institution(request: HttpRequest, payload: InstitutionIn) -> Any:
     data = payload.model_dump(exclude_none=False)

@@ -24,11 +24,12 @@ from xietong.core.delimited import unpack
 from xietong.core.errors import InvalidInput, NotFound, PermissionDenied
 from xietong.core.tables import Column
 from xietong.institutions import selectors
-from xietong.institutions.choices import Gender, Position, Title
-from xietong.institutions.selectors import StaffFilters
+from xietong.institutions.choices import Gender, Kind, Position, Title
+from xietong.institutions.selectors import InstitutionFilters, StaffFilters
 from xietong.jobs.exports import ExportKind, Params, filter_params, filters_from, flag, register
 
 STAFF = "staff"
+INSTITUTIONS = "institutions"
 PERSONAL = "personal_data"  # the parameter that asks for ID numbers and phones in clear
 
 
@@ -133,5 +134,68 @@ register(
         filename=staff_filename,
         sheet=lambda p: _("Staff"),
         personal_data=lambda p: bool(p.get(PERSONAL)),
+    )
+)
+
+
+# --- institutions ------------------------------------------------------------------------
+
+
+def _institution_filters(p: Params) -> InstitutionFilters:
+    return filters_from(InstitutionFilters, p)  # type: ignore[no-any-return]
+
+
+def _institutions(actor: Actor, p: Params) -> Any:
+    return selectors.institutions_for(actor, _institution_filters(p)).order_by(
+        "region_path", "name", "id"
+    )
+
+
+def check_institutions(actor: Actor, raw: Mapping[str, Any]) -> Params:
+    """The institution list's filters, checked by its own form."""
+    params = filter_params(InstitutionFilters, actor, raw)
+    try:
+        selectors.institutions_for(actor, _institution_filters(params))
+    except NotFound as e:
+        raise InvalidInput(fields={"area": [str(e.message)]}) from None
+    return params
+
+
+def institution_columns(p: Params) -> Sequence[Column]:
+    return [
+        Column(_("Name"), "text", 34),
+        Column(_("English name"), "text", 34),
+        Column(_("Kind"), "text", 14),
+        Column(_("Stages"), "text", 16),
+        Column(_("Region"), "text", 12),
+        Column(_("School identifier"), "text", 12),
+        Column(_("Parent institution"), "text", 30),
+        Column(_("Address"), "text", 40),
+    ]
+
+
+def institution_rows(actor: Actor, p: Params) -> Iterator[list[Any]]:
+    kind, stages = _labeller(Kind.choices), _lister(STAGES)
+    fields = (
+        "name", "name_en", "kind", "stages", "region__name", "school_code", "parent__name",
+        "address",
+    )  # fmt: skip
+    rows = _institutions(actor, p).values_list(*fields).iterator(chunk_size=2000)
+    for name, name_en, k, st, region, code, parent, address in rows:
+        yield [name, name_en, kind(k), stages(st), region, code or "", parent or "", address]
+
+
+register(
+    ExportKind(
+        name=INSTITUTIONS,
+        label=gettext_lazy("Institutions export"),
+        capability="institutions.export",
+        denied=gettext_lazy("Your roles do not include exporting the institution directory."),
+        check=check_institutions,
+        count=lambda actor, p: _institutions(actor, p).count(),
+        columns=institution_columns,
+        rows=institution_rows,
+        filename=lambda p: f"{_('institutions')}_{timezone.localdate().isoformat()}",
+        sheet=lambda p: _("Institutions"),
     )
 )

@@ -5,6 +5,7 @@ from xietong.institutions import views
 app_name = "institutions"
 urlpatterns = [
     path("", views.institution_list, name="list"),
+    path("export/", views.institution_export, name="export"),
     path("new/", views.institution_create, name="create"),
     path("<int:pk>/", views.institution_detail, name="detail"),
     path("<int:pk>/edit/", views.institution_edit, name="edit"),

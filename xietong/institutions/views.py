@@ -67,7 +67,12 @@ def institution_list(request: HttpRequest) -> HttpResponse:
         except NotFound as e:
             form.add_error("area", str(e.message))
     creates = access.can(actor, "institutions.register")
-    context = {"form": form, "page": page, "creates": creates}
+    context = {
+        "form": form,
+        "page": page,
+        "creates": creates,
+        **_export_panel(actor, "institutions", form if page is not None else None),
+    }
     return list_response(request, "institutions/list.html", "institutions/_results.html", context)
 
 
@@ -222,14 +227,19 @@ def staff_list(request: HttpRequest) -> HttpResponse:
         "form": form,
         "page": page,
         "creates": access.can(actor, "staff.register"),
-        **_export_panel(actor, "staff", form if page is not None else None),
+        **_export_panel(
+            actor,
+            "staff",
+            form if page is not None else None,
+            unmasked=access.can(actor, "staff.export_personal"),
+        ),
     }
     return list_response(
         request, "institutions/staff_list.html", "institutions/_staff_results.html", context
     )
 
 
-def _export_panel(actor: Any, kind: str, form: Any) -> dict[str, Any]:
+def _export_panel(actor: Any, kind: str, form: Any, *, unmasked: bool = False) -> dict[str, Any]:
     """The export buttons under a list: the list's current filters as hidden fields."""
     if form is None or not exports.may_export(actor, kind):
         return {"export_params": None}
@@ -242,7 +252,7 @@ def _export_panel(actor: Any, kind: str, form: Any) -> dict[str, Any]:
     return {
         "export_params": params,
         "export_formats": exports.format_choices(exports.kind_named(kind)),
-        "export_unmasked": kind == "staff" and access.can(actor, "staff.export_personal"),
+        "export_unmasked": unmasked,  # offer personal data in clear
         "sync_limit": exports.sync_limit(),
     }
 
@@ -275,6 +285,14 @@ def _list_export(request: HttpRequest, kind: str, back: str) -> HttpResponseBase
         )
         return redirect("jobs:detail", pk=done.job.pk)
     return exports.download(done)
+
+
+@login_required
+@require_POST
+@refusals
+def institution_export(request: HttpRequest) -> HttpResponseBase:
+    """The institution list's rows for its filters, as xlsx or CSV."""
+    return _list_export(request, "institutions", "institutions:list")
 
 
 @login_required
