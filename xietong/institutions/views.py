@@ -8,13 +8,11 @@ message, a 403 or a 404 (``xietong.core.views.refusals``).
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -22,7 +20,6 @@ from django.views.decorators.http import require_POST
 from xietong import access
 from xietong.accounts.second_factor_views import reauthenticated_at
 from xietong.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from xietong.core.filters import fields_of
 from xietong.core.htmx import list_response
 from xietong.core.paging import paginate
 from xietong.core.pickers import BoundPicker, bound
@@ -71,7 +68,7 @@ def institution_list(request: HttpRequest) -> HttpResponse:
         "form": form,
         "page": page,
         "creates": creates,
-        **_export_panel(actor, "institutions", form if page is not None else None),
+        **exports.panel(actor, "institutions", form.filters() if page is not None else None),
     }
     return list_response(request, "institutions/list.html", "institutions/_results.html", context)
 
@@ -227,10 +224,10 @@ def staff_list(request: HttpRequest) -> HttpResponse:
         "form": form,
         "page": page,
         "creates": access.can(actor, "staff.register"),
-        **_export_panel(
+        **exports.panel(
             actor,
             "staff",
-            form if page is not None else None,
+            form.filters() if page is not None else None,
             unmasked=access.can(actor, "staff.export_personal"),
         ),
     }
@@ -239,60 +236,12 @@ def staff_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _export_panel(actor: Any, kind: str, form: Any, *, unmasked: bool = False) -> dict[str, Any]:
-    """The export buttons under a list: the list's current filters as hidden fields."""
-    if form is None or not exports.may_export(actor, kind):
-        return {"export_params": None}
-    f = form.filters()
-    params = {
-        ff.param: "on" if value is True else value
-        for ff in fields_of(type(f))
-        if (value := getattr(f, ff.attr)) not in ("", None, False)
-    }
-    return {
-        "export_params": params,
-        "export_formats": exports.format_choices(exports.kind_named(kind)),
-        "export_unmasked": unmasked,  # offer personal data in clear
-        "sync_limit": exports.sync_limit(),
-    }
-
-
-def _list_export(request: HttpRequest, kind: str, back: str) -> HttpResponseBase:
-    """A list's export: the file now, or a job past the row limit; bad filters go back to
-    the list with their message."""
-    params = dict(request.POST.items())
-    try:
-        done = exports.export(
-            _actor(request),
-            kind,
-            params,
-            request.POST.get("format", ""),
-            reauthenticated_at=reauthenticated_at(request),
-        )
-    except InvalidInput as e:
-        for text in [m for msgs in e.fields.values() for m in msgs] or [str(e.message)]:
-            messages.error(request, text)
-        keep = {k: v for k, v in params.items() if k not in ("csrfmiddlewaretoken", "format")}
-        return redirect(f"{reverse(back)}?{urlencode(keep)}")
-    if done.job is not None:
-        messages.success(
-            request,
-            _(
-                "%(n)s rows are more than a download holds: the export runs as a job. "
-                "Download the file here when it is done."
-            )
-            % {"n": done.rows},
-        )
-        return redirect("jobs:detail", pk=done.job.pk)
-    return exports.download(done)
-
-
 @login_required
 @require_POST
 @refusals
 def institution_export(request: HttpRequest) -> HttpResponseBase:
     """The institution list's rows for its filters, as xlsx or CSV."""
-    return _list_export(request, "institutions", "institutions:list")
+    return exports.respond(request, "institutions", "institutions:list")
 
 
 @login_required
@@ -300,7 +249,7 @@ def institution_export(request: HttpRequest) -> HttpResponseBase:
 @refusals
 def staff_export(request: HttpRequest) -> HttpResponseBase:
     """The staff list's rows for its filters, as xlsx or CSV (masked unless asked)."""
-    return _list_export(request, "staff", "institutions:staff_list")
+    return exports.respond(request, "staff", "institutions:staff_list")
 
 
 @login_required

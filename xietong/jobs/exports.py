@@ -31,11 +31,13 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.files import File
 from django.db import transaction
-from django.http import FileResponse
+from django.http import FileResponse, HttpRequest
+from django.http.response import HttpResponseBase
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -345,3 +347,64 @@ def download(exported: Exported) -> FileResponse:
     """The response of an export written now."""
     assert exported.content is not None
     return file_response(io.BytesIO(exported.content), exported.filename, exported.content_type)
+
+
+# --- list pages: the export panel under a list and its POST ---------------------------------
+
+
+def panel(actor: Actor, name: str, filters: Any, *, unmasked: bool = False) -> dict[str, Any]:
+    """The context of ``partials/list_export.html``: the list's current ``filters`` (None
+    when they did not validate: no panel) as hidden fields, for an actor who may export;
+    ``unmasked``: offer personal data in clear (the kind's own rule decides which rows)."""
+    from xietong.core.filters import fields_of
+
+    if filters is None or not may_export(actor, name):
+        return {"export_params": None}
+    params = {
+        f.param: "on" if value is True else value
+        for f in fields_of(type(filters))
+        if (value := getattr(filters, f.attr)) not in ("", None, False)
+    }
+    return {
+        "export_params": params,
+        "export_formats": format_choices(_kinds[name]),
+        "export_unmasked": unmasked,
+        "sync_limit": sync_limit(),
+    }
+
+
+def respond(request: HttpRequest, name: str, back: str) -> HttpResponseBase:
+    """A list page's export POST: the file now, or the job's page past the row limit; bad
+    filters go back to the list (URL name ``back``) with their messages. Refusals
+    (PermissionDenied, a re-authentication) are left to ``core.views.refusals``."""
+    from django.contrib import messages
+    from django.shortcuts import redirect
+    from django.urls import reverse
+
+    from xietong.accounts.second_factor_views import reauthenticated_at
+
+    params = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
+    try:
+        done = export(
+            request.actor,  # type: ignore[attr-defined]
+            name,
+            params,
+            request.POST.get("format", ""),
+            reauthenticated_at=reauthenticated_at(request),
+        )
+    except InvalidInput as e:
+        for text in [m for msgs in e.fields.values() for m in msgs] or [str(e.message)]:
+            messages.error(request, text)
+        keep = {k: v for k, v in params.items() if k != "format"}
+        return redirect(f"{reverse(back)}?{urlencode(keep)}")
+    if done.job is not None:
+        messages.success(
+            request,
+            _(
+                "%(n)s rows are more than a download holds: the export runs as a job. "
+                "Download the file here when it is done."
+            )
+            % {"n": done.rows},
+        )
+        return redirect("jobs:detail", pk=done.job.pk)
+    return download(done)
