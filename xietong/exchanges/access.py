@@ -427,6 +427,14 @@ capability(
     Role.AUTHORITY_VIEWER,
     Role.INSTITUTION_ADMIN,
 )
+# The program list as a file: those who run or watch programs, not the applicants.
+capability(
+    "exchanges.export_programs",
+    Role.AUTHORITY_ADMIN,
+    Role.AUTHORITY_VIEWER,
+    Role.INSTITUTION_ADMIN,
+    Role.SYSTEM_ADMIN,
+)
 capability("notifications.read", everyone=True)
 
 

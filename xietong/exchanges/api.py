@@ -11,7 +11,7 @@ from pydantic import Field
 from xietong import access
 from xietong.core.codes import STAGES, SUBJECTS, TITLES
 from xietong.core.counting import RowCount
-from xietong.core.filters import filter_schema, parse_query
+from xietong.core.filters import export_schema, filter_schema, parse_query
 from xietong.core.paging import PageOut, page_envelope, paginate
 from xietong.core.termfields import SchoolYearIn, span, term_out, year_span
 from xietong.exchanges import coverage as coverage_reads
@@ -234,6 +234,26 @@ def list_programs(request: HttpRequest, query: Query[ProgramQuery]) -> Any:
     filters = parse_query(selectors.ProgramFilters, query, actor=actor)
     qs = selectors.programs_for(actor, filters)
     return _page(qs, query.page, query.page_size, lambda x: _program_out(actor, x))
+
+
+ProgramExportQuery = export_schema(selectors.ProgramFilters)
+
+
+@router.post(
+    "/programs/export",
+    response={200: None, 202: JobOut, **ERRORS},
+    summary="Export the program list's rows for its filters (xlsx or csv)",
+    description=(
+        "The list's own filters, all its pages, in its order. Up to XIETONG_EXPORT_SYNC_ROWS "
+        "rows: the file in the response; more: 202 with the job that writes it."
+    ),
+)
+def export_programs(request: HttpRequest, query: Query[ProgramExportQuery]) -> Any:  # type: ignore[valid-type]
+    params = query.model_dump(exclude={"format"})  # type: ignore[attr-defined]
+    done = exports.export(_actor(request), "exchanges.programs", params, query.format)  # type: ignore[attr-defined]
+    if done.job is not None:
+        return 202, job_out(done.job)
+    return exports.download(done)
 
 
 @router.post("/programs", response={201: ProgramOut, **ERRORS}, summary="Create a program")

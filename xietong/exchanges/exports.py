@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -22,7 +23,7 @@ from xietong.core.termfields import year_span
 from xietong.core.terms import SchoolTerm
 from xietong.exchanges.coverage import CoverageTable
 from xietong.exchanges.selectors import CoverageFilters
-from xietong.jobs.exports import ExportKind, Params, register
+from xietong.jobs.exports import ExportKind, Params, filter_params, filters_from, register
 
 NAME = "exchanges.coverage"
 
@@ -122,5 +123,98 @@ register(
         filename=filename,
         sheet=lambda p: _("Coverage") + " " + _period(p),
         formats=("xlsx",),
+    )
+)
+
+
+# --- the program list ----------------------------------------------------------------------
+
+PROGRAMS = "exchanges.programs"
+PROGRAM_ORDER = ("-term_key", "title", "id")  # the program list's order (Program.Meta)
+
+
+def _program_filters(p: Params) -> Any:
+    from xietong.exchanges.selectors import ProgramFilters
+
+    return filters_from(ProgramFilters, p)
+
+
+def _programs(actor: Actor, p: Params) -> Any:
+    from xietong.exchanges.selectors import programs_for
+
+    return programs_for(actor, _program_filters(p)).order_by(*PROGRAM_ORDER)
+
+
+def check_programs(actor: Actor, raw: Mapping[str, Any]) -> Params:
+    """The program list's filters, checked by its own form."""
+    from xietong.exchanges.selectors import ProgramFilters
+
+    params = filter_params(ProgramFilters, actor, raw)
+    try:
+        _programs(actor, params)
+    except NotFound as e:
+        raise InvalidInput(fields={"area": [str(e.message)]}) from None
+    return params
+
+
+def program_columns(p: Params) -> Sequence[Column]:
+    return [
+        Column(_("Program title"), "text", 34),
+        Column(_("Kind"), "text", 12),
+        Column(_("Organising authority"), "text", 28),
+        Column(_("Region"), "text", 12),
+        Column(_("Term"), "text", 22),
+        Column(_("Starts on"), "date", 12),
+        Column(_("Ends on"), "date", 12),
+        Column(_("Applications open"), "datetime", 18),
+        Column(_("Applications close"), "datetime", 18),
+        Column(_("Offers"), "int", 8),
+        Column(_("Status"), "text", 12),
+    ]
+
+
+def program_rows(actor: Actor, p: Params) -> Iterator[list[Any]]:
+    from django.db.models import Count
+
+    from xietong.exchanges.choices import ProgramKind, ProgramStatus
+
+    kinds = {k: str(v) for k, v in ProgramKind.choices}
+    statuses = {k: str(v) for k, v in ProgramStatus.choices}
+    fields = (
+        "title", "kind", "organiser__name", "region__name", "school_year", "term", "starts_on",
+        "ends_on", "opens_at", "closes_at", "offer_count", "status",
+    )  # fmt: skip
+    qs = _programs(actor, p).annotate(offer_count=Count("offers", distinct=True))
+    for row in qs.values_list(*fields).iterator(chunk_size=2000):
+        title, kind, organiser, region, year, term, starts, ends, opens, closes, n, status = row
+        yield [
+            title,
+            kinds.get(kind, kind),
+            organiser,
+            region,
+            SchoolTerm.parse((year, term)).label(),
+            starts,
+            ends,
+            opens,
+            closes,
+            n,
+            statuses.get(status, status),
+        ]
+
+
+register(
+    ExportKind(
+        name=PROGRAMS,
+        label=gettext_lazy("Exchange programs export"),
+        capability="exchanges.export_programs",
+        denied=gettext_lazy(
+            "Exchange programs are exported by authorities and institution admins."
+        ),
+        check=check_programs,
+        count=lambda actor, p: _programs(actor, p).count(),
+        columns=program_columns,
+        rows=program_rows,
+        filename=lambda p: f"{_('exchange-programs')}_{timezone.localdate().isoformat()}",
+        sheet=lambda p: _("Exchange programs"),
     )
 )

@@ -5,6 +5,7 @@ from xietong.exchanges import views
 app_name = "exchanges"
 urlpatterns = [
     path("", views.program_list, name="program_list"),
+    path("export/", views.program_export, name="program_export"),
     path("new/", views.program_create, name="program_create"),
     path("<int:pk>/", views.program_detail, name="program_detail"),
     path("<int:pk>/edit/", views.program_edit, name="program_edit"),
