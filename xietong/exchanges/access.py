@@ -435,6 +435,13 @@ capability(
     Role.INSTITUTION_ADMIN,
     Role.SYSTEM_ADMIN,
 )
+# The placement list as a file: the sides and authorities that read it, not the teachers.
+capability(
+    "exchanges.export_placements",
+    Role.AUTHORITY_ADMIN,
+    Role.AUTHORITY_VIEWER,
+    Role.INSTITUTION_ADMIN,
+)
 capability("notifications.read", everyone=True)
 
 

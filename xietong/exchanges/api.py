@@ -564,6 +564,26 @@ class PlacementQuery(filter_schema(selectors.PlacementFilters)):  # type: ignore
     """The list's filters (from its selector's dataclass) and paging."""
 
 
+PlacementExportQuery = export_schema(selectors.PlacementFilters)
+
+
+@router.post(
+    "/placements/export",
+    response={200: None, 202: JobOut, **ERRORS},
+    summary="Export the placement list's rows for its filters (xlsx or csv)",
+    description=(
+        "The list's own filters, all its pages, in its order. Up to XIETONG_EXPORT_SYNC_ROWS "
+        "rows: the file in the response; more: 202 with the job that writes it."
+    ),
+)
+def export_placements(request: HttpRequest, query: Query[PlacementExportQuery]) -> Any:  # type: ignore[valid-type]
+    params = query.model_dump(exclude={"format"})  # type: ignore[attr-defined]
+    done = exports.export(_actor(request), "exchanges.placements", params, query.format)  # type: ignore[attr-defined]
+    if done.job is not None:
+        return 202, job_out(done.job)
+    return exports.download(done)
+
+
 @router.get("/placements", response={200: PlacementPage, **ERRORS}, summary="Placements")
 def list_placements(request: HttpRequest, query: Query[PlacementQuery]) -> Any:
     actor = _actor(request)

@@ -218,3 +218,64 @@ register(
         sheet=lambda p: _("Exchange programs"),
     )
 )
+
+
+# --- the placement list --------------------------------------------------------------------
+
+PLACEMENTS = "exchanges.placements"
+PLACEMENT_ORDER = ("-id",)  # the placement list's order (Placement.Meta)
+
+
+def _placements(actor: Actor, p: Params) -> Any:
+    from xietong.exchanges.selectors import PlacementFilters, placements_for
+
+    return placements_for(actor, filters_from(PlacementFilters, p)).order_by(*PLACEMENT_ORDER)
+
+
+def check_placements(actor: Actor, raw: Mapping[str, Any]) -> Params:
+    """The placement list's filters, checked by its own form."""
+    from xietong.exchanges.selectors import PlacementFilters
+
+    return filter_params(PlacementFilters, actor, raw)
+
+
+def placement_columns(p: Params) -> Sequence[Column]:
+    return [
+        Column(_("Teacher"), "text", 12),
+        Column(_("Program"), "text", 30),
+        Column(_("Home institution"), "text", 28),
+        Column(_("Host institution"), "text", 28),
+        Column(_("Mentor"), "text", 12),
+        Column(_("Starts on"), "date", 12),
+        Column(_("Ends on"), "date", 12),
+        Column(_("Status"), "text", 12),
+    ]
+
+
+def placement_rows(actor: Actor, p: Params) -> Iterator[list[Any]]:
+    from xietong.exchanges.choices import PlacementStatus
+
+    statuses = {k: str(v) for k, v in PlacementStatus.choices}
+    fields = (
+        "application__applicant__name", "application__program__title", "home__name",
+        "host__name", "mentor__name", "starts_on", "ends_on", "status",
+    )  # fmt: skip
+    for row in _placements(actor, p).values_list(*fields).iterator(chunk_size=2000):
+        *values, status = row
+        yield [*values, statuses.get(status, status)]
+
+
+register(
+    ExportKind(
+        name=PLACEMENTS,
+        label=gettext_lazy("Placements export"),
+        capability="exchanges.export_placements",
+        denied=gettext_lazy("Placements are exported by authorities and institution admins."),
+        check=check_placements,
+        count=lambda actor, p: _placements(actor, p).count(),
+        columns=placement_columns,
+        rows=placement_rows,
+        filename=lambda p: f"{_('placements')}_{timezone.localdate().isoformat()}",
+        sheet=lambda p: _("Placements"),
+    )
+)

@@ -40,6 +40,7 @@ urlpatterns = [
     path("runs/<int:pk>/", views.run_detail, name="run_detail"),
     path("runs/<int:pk>/publish/", views.run_publish, name="run_publish"),
     path("placements/", views.placement_list, name="placement_list"),
+    path("placements/export/", views.placement_export, name="placement_export"),
     path("placements/<int:pk>/", views.placement_detail, name="placement_detail"),
     path("placements/<int:pk>/start/", views.placement_start, name="placement_start"),
     path("placements/<int:pk>/logs/", views.placement_log, name="placement_log"),
