@@ -442,6 +442,8 @@ capability(
     Role.AUTHORITY_VIEWER,
     Role.INSTITUTION_ADMIN,
 )
+# A review queue as a file: its reviewers (each queue also asks for its step's capability).
+capability("exchanges.export_review", Role.INSTITUTION_ADMIN, Role.AUTHORITY_ADMIN)
 capability("notifications.read", everyone=True)
 
 

@@ -393,6 +393,30 @@ def review_batch(request: HttpRequest, payload: BatchIn) -> Any:
     }
 
 
+ReviewExportQuery = export_schema(selectors.ReviewFilters)
+
+
+@router.post(
+    "/review/{queue}/export",
+    response={200: None, 202: JobOut, **ERRORS},
+    summary="Export a review queue's rows for its filters (xlsx or csv)",
+    description=(
+        "The queue's own filters, all its pages. Up to XIETONG_EXPORT_SYNC_ROWS rows: the "
+        "file in the response; more: 202 with the job that writes it."
+    ),
+)
+def export_review_queue(
+    request: HttpRequest,
+    queue: Literal["recommend", "approve"],
+    query: Query[ReviewExportQuery],  # type: ignore[valid-type]
+) -> Any:
+    params = {**query.model_dump(exclude={"format"}), "queue": queue}  # type: ignore[attr-defined]
+    done = exports.export(_actor(request), "exchanges.review", params, query.format)  # type: ignore[attr-defined]
+    if done.job is not None:
+        return 202, job_out(done.job)
+    return exports.download(done)
+
+
 @router.get(
     "/review/{queue}",
     response={200: ApplicationPage, **ERRORS},

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from xietong.accounts.access import Actor
-from xietong.core.errors import InvalidInput, NotFound
+from xietong.core.errors import InvalidInput, NotFound, PermissionDenied
 from xietong.core.pickers import bound
 from xietong.core.tables import Column
 from xietong.core.termfields import year_span
@@ -277,5 +277,83 @@ register(
         rows=placement_rows,
         filename=lambda p: f"{_('placements')}_{timezone.localdate().isoformat()}",
         sheet=lambda p: _("Placements"),
+    )
+)
+
+
+# --- the review queues ---------------------------------------------------------------------
+
+REVIEW = "exchanges.review"
+REVIEW_ORDER = ("-id",)  # the queues' order (Application.Meta)
+# Each queue and the capability of its step (the review page shows the queues it holds).
+QUEUE_CAPABILITIES = {"recommend": "exchanges.recommend", "approve": "exchanges.approve"}
+
+
+def _queue(actor: Actor, p: Params) -> Any:
+    from xietong.exchanges import selectors
+
+    filters = filters_from(selectors.ReviewFilters, p)
+    select = (
+        selectors.applications_to_recommend
+        if p["queue"] == "recommend"
+        else selectors.applications_to_approve
+    )
+    return select(actor, filters).order_by(*REVIEW_ORDER)
+
+
+def check_review(actor: Actor, raw: Mapping[str, Any]) -> Params:
+    """Which queue (``recommend`` or ``approve``, one the actor holds) and the page's filters."""
+    from xietong import access
+    from xietong.exchanges.selectors import ReviewFilters
+
+    queue = str(raw.get("queue") or "")
+    if queue not in QUEUE_CAPABILITIES:
+        raise InvalidInput(fields={"queue": [_("Choose the queue: recommend or approve.")]})
+    if not access.can(actor, QUEUE_CAPABILITIES[queue]):
+        raise PermissionDenied(_("This review queue is not yours."))
+    return {**filter_params(ReviewFilters, actor, raw), "queue": queue}
+
+
+def review_columns(p: Params) -> Sequence[Column]:
+    return [
+        Column(_("Applicant"), "text", 12),
+        Column(_("Home institution"), "text", 28),
+        Column(_("Program"), "text", 30),
+        Column(_("Choices"), "text", 40),
+        Column(_("Submitted"), "datetime", 18),
+        Column(_("Public notice from"), "date", 12),
+        Column(_("Public notice until"), "date", 12),
+        Column(_("Status"), "text", 12),
+    ]
+
+
+def review_rows(actor: Actor, p: Params) -> Iterator[list[Any]]:
+    """The queue's applications, 500 at a time with their choices (one prefetch a chunk)."""
+    for a in _queue(actor, p).iterator(chunk_size=500):
+        choices = "；".join(f"{c.rank}. {c.offer.host.name}" for c in a.choices.all())
+        yield [
+            a.applicant.name,
+            a.home.name,
+            a.program.title,
+            choices,
+            a.submitted_at,
+            a.notice_starts_on,
+            a.notice_ends_on,
+            a.get_status_display(),
+        ]
+
+
+register(
+    ExportKind(
+        name=REVIEW,
+        label=gettext_lazy("Review queue export"),
+        capability="exchanges.export_review",
+        denied=gettext_lazy("Applications are reviewed by institution and authority admins."),
+        check=check_review,
+        count=lambda actor, p: _queue(actor, p).count(),
+        columns=review_columns,
+        rows=review_rows,
+        filename=lambda p: f"{_('review-queue')}_{p['queue']}_{timezone.localdate().isoformat()}",
+        sheet=lambda p: _("Review queue"),
     )
 )

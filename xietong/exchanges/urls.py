@@ -36,6 +36,7 @@ urlpatterns = [
     path("applications/<int:pk>/reject/", views.application_reject, name="application_reject"),
     path("review/", views.review, name="review"),
     path("review/batch/", views.review_batch, name="review_batch"),
+    path("review/export/", views.review_export, name="review_export"),
     path("matching/", views.matching, name="matching"),
     path("runs/<int:pk>/", views.run_detail, name="run_detail"),
     path("runs/<int:pk>/publish/", views.run_publish, name="run_publish"),

@@ -19,6 +19,7 @@ from xietong.exchanges.views.applications import (
     my_applications,
     review,
     review_batch,
+    review_export,
 )
 from xietong.exchanges.views.coverage import (
     coverage,
@@ -101,6 +102,7 @@ __all__ = [
     "program_status",
     "review",
     "review_batch",
+    "review_export",
     "run_detail",
     "run_publish",
 ]
