@@ -12,7 +12,7 @@ from pydantic import ConfigDict, Field
 from xietong.accounts import audit, selectors, services
 from xietong.accounts.models import Role
 from xietong.accounts.second_factor_views import reauthenticated_at
-from xietong.core.filters import CURSOR, filter_schema, parse_query
+from xietong.core.filters import CURSOR, export_schema, filter_schema, parse_query
 from xietong.core.paging import CursorPageOut, cursor_envelope
 from xietong.institutions.schemas import Error
 from xietong.jobs import exports
@@ -207,6 +207,26 @@ def create_token(request: HttpRequest, payload: TokenIn) -> Any:
 def revoke_token(request: HttpRequest, pk: int) -> Any:
     services.revoke_token(_actor(request), pk)
     return 204, None
+
+
+UserExportQuery = export_schema(selectors.UserFilters)
+
+
+@router.post(
+    "/users/export",
+    response={200: None, 202: JobOut, **ERRORS},
+    summary="Export the account list for its search (security admin; xlsx or csv)",
+    description=(
+        "The list's search and state, all accounts they match, by user name. Up to "
+        "XIETONG_EXPORT_SYNC_ROWS rows: the file in the response; more: 202 with the job."
+    ),
+)
+def export_users(request: HttpRequest, query: Query[UserExportQuery]) -> Any:  # type: ignore[valid-type]
+    params = query.model_dump(exclude={"format"})  # type: ignore[attr-defined]
+    done = exports.export(_actor(request), "accounts.users", params, query.format)  # type: ignore[attr-defined]
+    if done.job is not None:
+        return 202, job_out(done.job)
+    return exports.download(done)
 
 
 @router.get("/users", response={200: list[UserOut], **ERRORS}, summary="Accounts (security admin)")

@@ -21,6 +21,8 @@ class AccountsConfig(AppConfig):
 
         keys.key("audit")  # a missing or broken key stops the start here, with what to do
         capability("accounts.manage", Role.SECURITY_ADMIN)
+        # The account list as a file: the security admin, who keeps the accounts.
+        capability("accounts.export", Role.SECURITY_ADMIN)
         capability("audit.read", Role.AUDITOR)
         # Exporting events carries names (and masked personal data) away: the auditor only.
         capability("audit.export", Role.AUDITOR)

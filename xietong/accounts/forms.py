@@ -9,7 +9,7 @@ from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from xietong.accounts.models import Role
-from xietong.accounts.selectors import AuditFilters
+from xietong.accounts.selectors import USER_STATE_CHOICES, AuditFilters
 from xietong.core.filters import CURSOR, DateTextField, filter_form
 from xietong.core.pickers import BoundPicker, PickerField, PickerForm
 from xietong.institutions.forms import page_size_field, region_choices
@@ -92,12 +92,7 @@ class UserSearchForm(forms.Form):
     state = forms.ChoiceField(
         label=_("Status"),
         required=False,
-        choices=[
-            ("", _("All accounts")),
-            ("locked", _("Locked")),
-            ("must_change", _("Must change the password")),
-            ("inactive", _("Deactivated")),
-        ],
+        choices=[("", _("All accounts")), *USER_STATE_CHOICES],
     )
     page_size = page_size_field()
 

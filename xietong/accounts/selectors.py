@@ -99,6 +99,29 @@ def audit_events_for(actor: Actor, filters: AuditFilters | None = None) -> Query
 
 
 USER_STATES = ("locked", "must_change", "inactive")
+USER_STATE_CHOICES = [
+    ("locked", gettext_lazy("Locked")),
+    ("must_change", gettext_lazy("Must change the password")),
+    ("inactive", gettext_lazy("Deactivated")),
+]
+
+
+@dataclass(frozen=True)
+class UserFilters:
+    """The account list's filters (its search form and its export alike)."""
+
+    q: str = option(
+        "",
+        label=gettext_lazy("Search"),
+        max_length=150,
+        placeholder=gettext_lazy("User name or name"),
+    )
+    state: str = option(
+        "",
+        label=gettext_lazy("Status"),
+        choices=USER_STATE_CHOICES,
+        empty=gettext_lazy("All accounts"),
+    )
 
 
 def _state_q(state: str) -> Q:

@@ -16,6 +16,7 @@ urlpatterns = [
     path("me/tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
     path("me/sessions/<int:pk>/end/", views.session_end, name="session_end"),
     path("users/", views.users, name="users"),
+    path("users/export/", views.user_export, name="user_export"),
     path("users/new/", views.user_create, name="user_create"),
     path("users/<int:pk>/", views.user_detail, name="user_detail"),
     path("users/<int:pk>/roles/", views.role_grant, name="role_grant"),

@@ -33,6 +33,7 @@ from xietong.accounts import (
     services,
     sessions,
 )
+from xietong.accounts.exports import USERS
 from xietong.accounts.forms import (
     AuditExportForm,
     AuditFilterForm,
@@ -211,7 +212,18 @@ def users(request: HttpRequest) -> HttpResponse:
     )
     page = paginate(qs, request.GET.get("page"), data.get("page_size"))
     alerts = audit_reading.render(list(security_alerts.recent_alerts(_actor(request))[:20]))
-    return render(request, "accounts/users.html", {"form": form, "page": page, "alerts": alerts})
+    filters = selectors.UserFilters(q=(data.get("q") or "").strip(), state=data.get("state") or "")
+    panel = exports.panel(_actor(request), USERS, filters if form.is_valid() else None)
+    context = {"form": form, "page": page, "alerts": alerts, **panel}
+    return render(request, "accounts/users.html", context)
+
+
+@login_required
+@require_POST
+@refusals
+def user_export(request: HttpRequest) -> HttpResponseBase:
+    """The account list's rows for its search, as xlsx or CSV."""
+    return exports.respond(request, USERS, "accounts:users")
 
 
 @sensitive_post_parameters("password")

@@ -266,6 +266,34 @@ def filter_schema(cls: type, *, paging: str | None = PAGES) -> type[Schema]:
     )
 
 
+def export_schema(
+    cls: type, formats: Sequence[str] = ("xlsx", "csv"), *, personal_data: bool = False
+) -> type[Schema]:
+    """The query of a list's export endpoint: the list's filters (no paging), the format
+    and, for a list with personal data, whether to ask for it in clear."""
+    fields: dict[str, Any] = {
+        "format": (
+            str,
+            Field(
+                formats[0],
+                description=" or ".join(formats),
+                json_schema_extra={"enum": list(formats)},
+            ),
+        )
+    }
+    if personal_data:
+        fields["personal_data"] = (
+            bool,
+            Field(False, description="ID numbers and phones in clear (re-authenticate first)"),
+        )
+    return typing.cast(
+        type[Schema],
+        create_model(
+            f"{cls.__name__}ExportQuery", __base__=filter_schema(cls, paging=None), **fields
+        ),
+    )
+
+
 def parse_query(cls: type, query: Schema, *, actor: Any = None) -> Any:
     """The filters of an API query, checked by the page's own form (same rules, same words)."""
     form_class = filter_form(cls, paging=None)

@@ -427,6 +427,23 @@ capability(
     Role.AUTHORITY_VIEWER,
     Role.INSTITUTION_ADMIN,
 )
+# The program list as a file: those who run or watch programs, not the applicants.
+capability(
+    "exchanges.export_programs",
+    Role.AUTHORITY_ADMIN,
+    Role.AUTHORITY_VIEWER,
+    Role.INSTITUTION_ADMIN,
+    Role.SYSTEM_ADMIN,
+)
+# The placement list as a file: the sides and authorities that read it, not the teachers.
+capability(
+    "exchanges.export_placements",
+    Role.AUTHORITY_ADMIN,
+    Role.AUTHORITY_VIEWER,
+    Role.INSTITUTION_ADMIN,
+)
+# A review queue as a file: its reviewers (each queue also asks for its step's capability).
+capability("exchanges.export_review", Role.INSTITUTION_ADMIN, Role.AUTHORITY_ADMIN)
 capability("notifications.read", everyone=True)
 
 

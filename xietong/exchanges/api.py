@@ -11,7 +11,7 @@ from pydantic import Field
 from xietong import access
 from xietong.core.codes import STAGES, SUBJECTS, TITLES
 from xietong.core.counting import RowCount
-from xietong.core.filters import filter_schema, parse_query
+from xietong.core.filters import export_schema, filter_schema, parse_query
 from xietong.core.paging import PageOut, page_envelope, paginate
 from xietong.core.termfields import SchoolYearIn, span, term_out, year_span
 from xietong.exchanges import coverage as coverage_reads
@@ -236,6 +236,26 @@ def list_programs(request: HttpRequest, query: Query[ProgramQuery]) -> Any:
     return _page(qs, query.page, query.page_size, lambda x: _program_out(actor, x))
 
 
+ProgramExportQuery = export_schema(selectors.ProgramFilters)
+
+
+@router.post(
+    "/programs/export",
+    response={200: None, 202: JobOut, **ERRORS},
+    summary="Export the program list's rows for its filters (xlsx or csv)",
+    description=(
+        "The list's own filters, all its pages, in its order. Up to XIETONG_EXPORT_SYNC_ROWS "
+        "rows: the file in the response; more: 202 with the job that writes it."
+    ),
+)
+def export_programs(request: HttpRequest, query: Query[ProgramExportQuery]) -> Any:  # type: ignore[valid-type]
+    params = query.model_dump(exclude={"format"})  # type: ignore[attr-defined]
+    done = exports.export(_actor(request), "exchanges.programs", params, query.format)  # type: ignore[attr-defined]
+    if done.job is not None:
+        return 202, job_out(done.job)
+    return exports.download(done)
+
+
 @router.post("/programs", response={201: ProgramOut, **ERRORS}, summary="Create a program")
 def create_program(request: HttpRequest, payload: ProgramIn) -> Any:
     p = services.create_program(_actor(request), payload.model_dump())
@@ -371,6 +391,30 @@ def review_batch(request: HttpRequest, payload: BatchIn) -> Any:
             for r in results
         ],
     }
+
+
+ReviewExportQuery = export_schema(selectors.ReviewFilters)
+
+
+@router.post(
+    "/review/{queue}/export",
+    response={200: None, 202: JobOut, **ERRORS},
+    summary="Export a review queue's rows for its filters (xlsx or csv)",
+    description=(
+        "The queue's own filters, all its pages. Up to XIETONG_EXPORT_SYNC_ROWS rows: the "
+        "file in the response; more: 202 with the job that writes it."
+    ),
+)
+def export_review_queue(
+    request: HttpRequest,
+    queue: Literal["recommend", "approve"],
+    query: Query[ReviewExportQuery],  # type: ignore[valid-type]
+) -> Any:
+    params = {**query.model_dump(exclude={"format"}), "queue": queue}  # type: ignore[attr-defined]
+    done = exports.export(_actor(request), "exchanges.review", params, query.format)  # type: ignore[attr-defined]
+    if done.job is not None:
+        return 202, job_out(done.job)
+    return exports.download(done)
 
 
 @router.get(
@@ -542,6 +586,26 @@ def publish_run(request: HttpRequest, pk: int) -> Any:
 
 class PlacementQuery(filter_schema(selectors.PlacementFilters)):  # type: ignore[misc]
     """The list's filters (from its selector's dataclass) and paging."""
+
+
+PlacementExportQuery = export_schema(selectors.PlacementFilters)
+
+
+@router.post(
+    "/placements/export",
+    response={200: None, 202: JobOut, **ERRORS},
+    summary="Export the placement list's rows for its filters (xlsx or csv)",
+    description=(
+        "The list's own filters, all its pages, in its order. Up to XIETONG_EXPORT_SYNC_ROWS "
+        "rows: the file in the response; more: 202 with the job that writes it."
+    ),
+)
+def export_placements(request: HttpRequest, query: Query[PlacementExportQuery]) -> Any:  # type: ignore[valid-type]
+    params = query.model_dump(exclude={"format"})  # type: ignore[attr-defined]
+    done = exports.export(_actor(request), "exchanges.placements", params, query.format)  # type: ignore[attr-defined]
+    if done.job is not None:
+        return 202, job_out(done.job)
+    return exports.download(done)
 
 
 @router.get("/placements", response={200: PlacementPage, **ERRORS}, summary="Placements")

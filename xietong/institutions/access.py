@@ -138,6 +138,13 @@ capability("staff.directory", Role.SYSTEM_ADMIN)
 # Scopes that name institutions (a school's admin), not regions only.
 capability("staff.school", Role.INSTITUTION_ADMIN)
 capability("staff.register", Role.AUTHORITY_ADMIN, Role.INSTITUTION_ADMIN)
+# Export the institution directory: the roles that read it, not the teachers.
+capability("institutions.export", *DIRECTORY_ROLES, Role.INSTITUTION_ADMIN)
+# Export the staff list (masked): the readers of staff lists, not the staff themselves.
+capability("staff.export", *DIRECTORY_ROLES, Role.INSTITUTION_ADMIN)
+# Ask for ID numbers and phones in clear in it: the roles of the keepers, who reveal them;
+# which rows open is the reveal's own rule (verb "reveal" of each record).
+capability("staff.export_personal", Role.AUTHORITY_ADMIN, Role.INSTITUTION_ADMIN)
 capability("institutions.register", Role.AUTHORITY_ADMIN, Role.SYSTEM_ADMIN)
 # The security admin reads no registry (三员分立), except the names and codes of
 # institutions, to grant an institution administrator's role (decision 0005).

@@ -11,7 +11,7 @@ from xietong import access
 from xietong.accounts.second_factor_views import reauthenticated_at
 from xietong.core.codefields import code_out
 from xietong.core.codes import HONOURS, STAGES, SUBJECTS, TITLES
-from xietong.core.filters import CURSOR, filter_schema, parse_query
+from xietong.core.filters import CURSOR, export_schema, filter_schema, parse_query
 from xietong.core.paging import cursor_envelope, page_envelope
 from xietong.institutions import selectors, services
 from xietong.institutions.models import Institution, Staff
@@ -31,6 +31,8 @@ from xietong.institutions.schemas import (
     StaffPage,
     StaffPatch,
 )
+from xietong.jobs import exports
+from xietong.jobs.schemas import JobOut, job_out
 
 router = Router(tags=["institutions"])
 staff_router = Router(tags=["staff"])
@@ -92,6 +94,27 @@ def list_institutions(request: HttpRequest, query: Query[InstitutionQuery]) -> A
     filters = parse_query(selectors.InstitutionFilters, query, actor=actor)
     qs = selectors.institutions_for(actor, filters)
     return page_envelope(qs, query.page, query.page_size, lambda i: _institution_out(actor, i))
+
+
+InstitutionExportQuery = export_schema(selectors.InstitutionFilters)
+
+
+@router.post(
+    "/export",
+    response={200: None, 202: JobOut, **ERRORS},
+    summary="Export the institution list's rows for its filters (xlsx or csv)",
+    description=(
+        "The list's own filters, all its pages. Up to XIETONG_EXPORT_SYNC_ROWS rows: the file "
+        "in the response; more: 202 with the job that writes it (GET /api/jobs/{id}, then "
+        "its result_file)."
+    ),
+)
+def export_institutions(request: HttpRequest, query: Query[InstitutionExportQuery]) -> Any:  # type: ignore[valid-type]
+    params = query.model_dump(exclude={"format"})  # type: ignore[attr-defined]
+    done = exports.export(_actor(request), "institutions", params, query.format)  # type: ignore[attr-defined]
+    if done.job is not None:
+        return 202, job_out(done.job)
+    return exports.download(done)
 
 
 @router.post("/", response={201: InstitutionOut, **ERRORS}, summary="Register an institution")
@@ -158,6 +181,35 @@ def list_staff(request: HttpRequest, query: Query[StaffQuery]) -> Any:
     filters = parse_query(selectors.StaffFilters, query, actor=actor)
     page = selectors.staff_page(actor, filters, query.cursor, query.page_size)
     return cursor_envelope(page, lambda s: _staff_out(actor, s))
+
+
+StaffExportQuery = export_schema(selectors.StaffFilters, personal_data=True)
+
+
+@staff_router.post(
+    "/export",
+    response={200: None, 202: JobOut, **ERRORS},
+    summary="Export the staff list's rows for its filters (xlsx or csv; masked unless asked)",
+    description=(
+        "The list's own filters, all its pages. Up to XIETONG_EXPORT_SYNC_ROWS rows: the file "
+        "in the response; more: 202 with the job that writes it (GET /api/jobs/{id}, then "
+        "its result_file). personal_data=true: ID numbers and phones in clear for the "
+        "records whose personal data you may reveal; call POST /api/accounts/me/"
+        "reauthenticate first; audited."
+    ),
+)
+def export_staff(request: HttpRequest, query: Query[StaffExportQuery]) -> Any:  # type: ignore[valid-type]
+    params = query.model_dump(exclude={"format"})  # type: ignore[attr-defined]
+    done = exports.export(
+        _actor(request),
+        "staff",
+        params,
+        query.format,  # type: ignore[attr-defined]
+        reauthenticated_at=reauthenticated_at(request),
+    )
+    if done.job is not None:
+        return 202, job_out(done.job)
+    return exports.download(done)
 
 
 @staff_router.post("/", response={201: StaffOut, **ERRORS}, summary="Register a staff member")

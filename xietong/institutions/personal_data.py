@@ -188,6 +188,12 @@ def unsealed(staff: Staff) -> Unsealed:
     return _open(staff.id_number_sealed, staff.phone_sealed)
 
 
+def unsealed_values(id_sealed: object, phone_sealed: object) -> Unsealed:
+    """:func:`unsealed` for columns read without a model (an export's ``values_list``);
+    the same one opening, for the same one caller's module (``selectors``)."""
+    return _open(id_sealed, phone_sealed)
+
+
 # --- rotating the key ------------------------------------------------------------------
 
 

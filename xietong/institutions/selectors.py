@@ -7,6 +7,7 @@ with them (``read_q``, ``verb_q``) and marks each row with the actor's relations
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -374,6 +375,55 @@ def reveal_personal_data(
         detail={"fields": ["id_number", "phone", "birth_date"]},
     )
     return {"id_number": clear.id_number, "phone": clear.phone, "birth_date": staff.birth_date}
+
+
+# The columns of a staff export, read as tuples (no model per row), in the list's order.
+STAFF_EXPORT_COLUMNS = (
+    "name",
+    "gender",
+    "institution__name",
+    "institution__region__name",
+    "position",
+    "title",
+    "stages",
+    "subjects",
+    "honours",
+    "masked_id_number",
+    "masked_phone",
+    "joined_on",
+)
+EXPORT_CHUNK = 2000  # rows fetched at a time by an export
+
+
+def may_unmask_staff(actor: Actor, filters: StaffFilters) -> bool:
+    """Whether an export of this filter may carry personal data in clear: the rows the
+    actor may reveal (the audited reveal's own rule, verb ``reveal``) among them."""
+    if not access.can(actor, "staff.export_personal"):
+        return False
+    return staff_for(actor, filters).filter(staff_owning_q(actor)).exists()
+
+
+def staff_export_rows(
+    actor: Actor, filters: StaffFilters, *, unmasked: bool = False
+) -> Iterator[tuple[Any, ...]]:
+    """The rows of ``staff_for(actor, filters)`` as tuples of :data:`STAFF_EXPORT_COLUMNS`,
+    in the list's (name, id) order, fetched :data:`EXPORT_CHUNK` at a time.
+
+    ``unmasked``: the ID number and phone in clear where the actor may reveal them (the
+    ``owned`` flag, the reveal's rule); elsewhere the masks. The caller checks the right
+    (:func:`may_unmask_staff`) and the export's audit event records it.
+    """
+    qs = staff_for(actor, filters).order_by(*STAFF_KEYSET)
+    if not unmasked:
+        yield from qs.values_list(*STAFF_EXPORT_COLUMNS).iterator(chunk_size=EXPORT_CHUNK)
+        return
+    fields = (*STAFF_EXPORT_COLUMNS, "owned", "id_number_sealed", "phone_sealed")
+    for row in qs.values_list(*fields).iterator(chunk_size=EXPORT_CHUNK):
+        *values, owned, id_sealed, phone_sealed = row
+        if owned:
+            clear = personal_data.unsealed_values(id_sealed, phone_sealed)
+            values[9], values[10] = clear.id_number, clear.phone
+        yield tuple(values)
 
 
 def counts_by_region(actor: Actor) -> dict[int, dict[str, int]]:

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -33,6 +33,7 @@ from xietong.institutions.forms import (
     StaffForm,
 )
 from xietong.institutions.models import Institution, Staff
+from xietong.jobs import exports
 
 
 def _actor(request: HttpRequest) -> Any:
@@ -63,7 +64,12 @@ def institution_list(request: HttpRequest) -> HttpResponse:
         except NotFound as e:
             form.add_error("area", str(e.message))
     creates = access.can(actor, "institutions.register")
-    context = {"form": form, "page": page, "creates": creates}
+    context = {
+        "form": form,
+        "page": page,
+        "creates": creates,
+        **exports.panel(actor, "institutions", form.filters() if page is not None else None),
+    }
     return list_response(request, "institutions/list.html", "institutions/_results.html", context)
 
 
@@ -214,10 +220,36 @@ def staff_list(request: HttpRequest) -> HttpResponse:
             form.add_error("area", str(e.message))
         except InvalidInput as e:
             form.add_error(None, e.fields["cursor"][0])
-    context = {"form": form, "page": page, "creates": access.can(actor, "staff.register")}
+    context = {
+        "form": form,
+        "page": page,
+        "creates": access.can(actor, "staff.register"),
+        **exports.panel(
+            actor,
+            "staff",
+            form.filters() if page is not None else None,
+            unmasked=access.can(actor, "staff.export_personal"),
+        ),
+    }
     return list_response(
         request, "institutions/staff_list.html", "institutions/_staff_results.html", context
     )
+
+
+@login_required
+@require_POST
+@refusals
+def institution_export(request: HttpRequest) -> HttpResponseBase:
+    """The institution list's rows for its filters, as xlsx or CSV."""
+    return exports.respond(request, "institutions", "institutions:list")
+
+
+@login_required
+@require_POST
+@refusals
+def staff_export(request: HttpRequest) -> HttpResponseBase:
+    """The staff list's rows for its filters, as xlsx or CSV (masked unless asked)."""
+    return exports.respond(request, "staff", "institutions:staff_list")
 
 
 @login_required

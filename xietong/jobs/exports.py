@@ -31,11 +31,13 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.files import File
 from django.db import transaction
-from django.http import FileResponse
+from django.http import FileResponse, HttpRequest
+from django.http.response import HttpResponseBase
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -71,6 +73,12 @@ class ExportKind:
     sheet: Callable[[Params], str] = lambda p: "Sheet1"
     formats: tuple[str, ...] = ("xlsx", "csv")
     reauthenticate: bool = False  # the rows may carry personal data
+    # Whether these parameters ask for personal data in clear: then a recent
+    # re-authentication too, and the audit event says so (``personal_data: true``).
+    personal_data: Callable[[Params], bool] | None = None
+
+    def unmasked(self, params: Params) -> bool:
+        return bool(self.personal_data and self.personal_data(params))
 
     @property
     def action(self) -> str:
@@ -159,11 +167,14 @@ def export(
     _allowed(actor, kind)
     table = _format(kind, fmt)
     clean = kind.check(actor, params)
-    if kind.reauthenticate:
+    unmasked = kind.unmasked(clean)
+    if kind.reauthenticate or unmasked:
         second_factor.require_recent(reauthenticated_at)
     n = kind.count(actor, clean)
     filename = f"{kind.filename(clean)}.{table.extension}"
     detail: dict[str, Any] = {"format": fmt, "params": clean}
+    if kind.personal_data is not None:
+        detail["personal_data"] = unmasked
     if n <= sync_limit():
         buffer = io.BytesIO()
         written = table.write(
@@ -199,7 +210,88 @@ def export(
     return Exported(kind, n, filename, table.content_type, job=job)
 
 
-def _reporting(rows: Iterable[Sequence[Any]], report: Reporter, total: int) -> Iterator[Any]:
+def export_to(
+    actor: Actor,
+    name: str,
+    params: Mapping[str, Any],
+    fmt: str,
+    out: IO[bytes],
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    reauthenticated_at: Any = None,
+) -> int:
+    """Export into ``out`` now, whatever the size — the console's export (``xietong
+    export``): the same checks, rows and single audit event as :func:`export`;
+    ``progress(done, total)`` every ``REPORT_EVERY`` rows. Returns the rows written."""
+    from xietong.accounts import second_factor
+
+    kind = _kinds[name]
+    _allowed(actor, kind)
+    table = _format(kind, fmt)
+    clean = kind.check(actor, params)
+    unmasked = kind.unmasked(clean)
+    if kind.reauthenticate or unmasked:
+        second_factor.require_recent(reauthenticated_at)
+    total = kind.count(actor, clean)
+    rows: Iterable[Sequence[Any]] = kind.rows(actor, clean)
+    if progress is not None:
+        rows = _reporting(rows, lambda done, n, _m: progress(done, n), total)
+    written = table.write(kind.columns(clean), rows, out, kind.sheet(clean))
+    detail: dict[str, Any] = {
+        "format": fmt,
+        "params": clean,
+        "rows": written,
+        "delivery": "file",
+    }
+    if kind.personal_data is not None:
+        detail["personal_data"] = unmasked
+    audit.record(
+        actor, kind.action, label=f"{kind.filename(clean)}.{table.extension}", detail=detail
+    )
+    return written
+
+
+# --- lists: an export of exactly what a list shows ------------------------------------------
+
+
+def filter_params(cls: type, actor: Actor, raw: Mapping[str, Any]) -> Params:
+    """A list's filters (its ``filters`` dataclass) checked by the list's own filter form, as
+    JSON parameters (the ones set, by their query names) — the ``check`` of a list export.
+
+    ``raw`` is a page's POST, an API body or a job's parameters (where flags are booleans).
+    """
+    from xietong.core.filters import fields_of, filter_form
+
+    data: dict[str, str] = {}
+    for f in fields_of(cls):
+        value = raw.get(f.param)
+        if value is None or value is False or value == "":
+            continue
+        data[f.param] = "on" if value is True else str(value)
+    form = filter_form(cls, paging=None)(data, actor=actor)
+    if not form.is_valid():
+        raise InvalidInput(fields={k: [str(m) for m in v] for k, v in form.errors.items()})
+    filters = form.filters()
+    values = {f.param: getattr(filters, f.attr) for f in fields_of(cls)}
+    return {k: v for k, v in values.items() if v not in ("", None, False)}
+
+
+def filters_from(cls: type, params: Params) -> Any:
+    """The filters dataclass of checked parameters (see :func:`filter_params`)."""
+    from xietong.core.filters import fields_of
+
+    return cls(**{f.attr: params[f.param] for f in fields_of(cls) if f.param in params})
+
+
+def flag(raw: Mapping[str, Any], name: str) -> bool:
+    """A checkbox of a page's POST (``on``), a boolean of an API body or of a job."""
+    value = raw.get(name)
+    return value is True or str(value).lower() in ("on", "true", "1")
+
+
+def _reporting(
+    rows: Iterable[Sequence[Any]], report: Callable[[int, int, str], Any], total: int
+) -> Iterator[Any]:
     for done, row in enumerate(rows, 1):
         yield row
         if done % REPORT_EVERY == 0:
@@ -255,3 +347,64 @@ def download(exported: Exported) -> FileResponse:
     """The response of an export written now."""
     assert exported.content is not None
     return file_response(io.BytesIO(exported.content), exported.filename, exported.content_type)
+
+
+# --- list pages: the export panel under a list and its POST ---------------------------------
+
+
+def panel(actor: Actor, name: str, filters: Any, *, unmasked: bool = False) -> dict[str, Any]:
+    """The context of ``partials/list_export.html``: the list's current ``filters`` (None
+    when they did not validate: no panel) as hidden fields, for an actor who may export;
+    ``unmasked``: offer personal data in clear (the kind's own rule decides which rows)."""
+    from xietong.core.filters import fields_of
+
+    if filters is None or not may_export(actor, name):
+        return {"export_params": None}
+    params = {
+        f.param: "on" if value is True else value
+        for f in fields_of(type(filters))
+        if (value := getattr(filters, f.attr)) not in ("", None, False)
+    }
+    return {
+        "export_params": params,
+        "export_formats": format_choices(_kinds[name]),
+        "export_unmasked": unmasked,
+        "sync_limit": sync_limit(),
+    }
+
+
+def respond(request: HttpRequest, name: str, back: str) -> HttpResponseBase:
+    """A list page's export POST: the file now, or the job's page past the row limit; bad
+    filters go back to the list (URL name ``back``) with their messages. Refusals
+    (PermissionDenied, a re-authentication) are left to ``core.views.refusals``."""
+    from django.contrib import messages
+    from django.shortcuts import redirect
+    from django.urls import reverse
+
+    from xietong.accounts.second_factor_views import reauthenticated_at
+
+    params = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
+    try:
+        done = export(
+            request.actor,  # type: ignore[attr-defined]
+            name,
+            params,
+            request.POST.get("format", ""),
+            reauthenticated_at=reauthenticated_at(request),
+        )
+    except InvalidInput as e:
+        for text in [m for msgs in e.fields.values() for m in msgs] or [str(e.message)]:
+            messages.error(request, text)
+        keep = {k: v for k, v in params.items() if k != "format"}
+        return redirect(f"{reverse(back)}?{urlencode(keep)}")
+    if done.job is not None:
+        messages.success(
+            request,
+            _(
+                "%(n)s rows are more than a download holds: the export runs as a job. "
+                "Download the file here when it is done."
+            )
+            % {"n": done.rows},
+        )
+        return redirect("jobs:detail", pk=done.job.pk)
+    return download(done)

@@ -130,6 +130,14 @@ capability(
     Role.SYSTEM_ADMIN,
 )
 capability("partnerships.manage", Role.AUTHORITY_ADMIN)
+# The partnership list as a file: its readers (rows scoped as on the page).
+capability(
+    "partnerships.export",
+    Role.AUTHORITY_ADMIN,
+    Role.AUTHORITY_VIEWER,
+    Role.INSTITUTION_ADMIN,
+    Role.SYSTEM_ADMIN,
+)
 
 
 def member_admin_q(actor: Actor, prefix: str = "") -> Q:

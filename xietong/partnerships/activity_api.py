@@ -16,8 +16,10 @@ from pydantic import Field
 
 from xietong import access
 from xietong.core.errors import PermissionDenied
-from xietong.core.filters import filter_schema, parse_query
+from xietong.core.filters import export_schema, filter_schema, parse_query
 from xietong.core.paging import PageOut, page_envelope
+from xietong.jobs import exports
+from xietong.jobs.schemas import JobOut, job_out
 from xietong.partnerships import activity_selectors as sel
 from xietong.partnerships import network
 from xietong.partnerships.models import Activity
@@ -154,6 +156,26 @@ def _detail(actor: Any, pk: int) -> dict[str, Any]:
         "summary": a.summary,
         "people": [_ref(s) for s in a.people.all()],
     }
+
+
+ActivityExportQuery = export_schema(sel.ActivityFilters)
+
+
+@router.post(
+    "/activities/export",
+    response={200: None, 202: JobOut, **ERRORS},
+    summary="Export the activity list's rows for its filters (xlsx or csv)",
+    description=(
+        "The list's own filters, all its pages, newest first. Up to XIETONG_EXPORT_SYNC_ROWS "
+        "rows: the file in the response; more: 202 with the job that writes it."
+    ),
+)
+def export_activities(request: HttpRequest, query: Query[ActivityExportQuery]) -> Any:  # type: ignore[valid-type]
+    params = query.model_dump(exclude={"format"})  # type: ignore[attr-defined]
+    done = exports.export(_actor(request), "partnerships.activities", params, query.format)  # type: ignore[attr-defined]
+    if done.job is not None:
+        return 202, job_out(done.job)
+    return exports.download(done)
 
 
 @router.get("/activities", response={200: ActivityPage, **ERRORS}, summary="List activities")

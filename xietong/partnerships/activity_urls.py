@@ -7,6 +7,7 @@ from xietong.partnerships import network_views as nv
 
 urlpatterns = [
     path("activities/", av.activity_list, name="activities"),
+    path("activities/export/", av.activity_export, name="activity_export"),
     path("<int:pk>/activities/new/", av.activity_log, name="activity_log"),
     path("activities/<int:pk>/", av.activity_detail, name="activity"),
     path("activities/<int:pk>/edit/", av.activity_edit, name="activity_edit"),

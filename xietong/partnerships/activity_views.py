@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,9 +22,11 @@ from xietong.core.htmx import list_response
 from xietong.core.paging import paginate
 from xietong.core.views import apply_errors, refusals
 from xietong.institutions.models import Staff
+from xietong.jobs import exports
 from xietong.partnerships import activity_selectors as sel
 from xietong.partnerships import selectors
 from xietong.partnerships.choices import ActivityKind
+from xietong.partnerships.exports import ACTIVITIES
 from xietong.partnerships.forms import ActivityFilterForm
 from xietong.partnerships.models import Activity, Partnership
 from xietong.partnerships.services import activities as services
@@ -124,12 +127,21 @@ def activity_list(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         qs = sel.activities_for(actor, form.filters())
         page = paginate(qs, request.GET.get("page"), form.cleaned_data["page_size"])
+    panel = exports.panel(actor, ACTIVITIES, form.filters() if page is not None else None)
     return list_response(
         request,
         "partnerships/activities/list.html",
         "partnerships/activities/_results.html",
-        {"form": form, "page": page},
+        {"form": form, "page": page, **panel},
     )
+
+
+@login_required
+@require_POST
+@refusals
+def activity_export(request: HttpRequest) -> HttpResponseBase:
+    """The activity list's rows for its filters, as xlsx or CSV."""
+    return exports.respond(request, ACTIVITIES, "partnerships:activities")
 
 
 @login_required

@@ -9,8 +9,10 @@ from django.http import HttpRequest
 from ninja import Query, Router
 
 from xietong import access
-from xietong.core.filters import filter_schema, parse_query
+from xietong.core.filters import export_schema, filter_schema, parse_query
 from xietong.core.paging import page_envelope
+from xietong.jobs import exports
+from xietong.jobs.schemas import JobOut, job_out
 from xietong.partnerships import selectors, services
 from xietong.partnerships.models import Dispatch, Member, Partnership, PartnershipTerm
 from xietong.partnerships.schemas import (
@@ -116,6 +118,26 @@ def _members(data: list[MemberIn] | None) -> list[services.MemberIn] | None:
 
 
 # --- partnerships ---------------------------------------------------------------------------
+
+
+PartnershipExportQuery = export_schema(selectors.PartnershipFilters)
+
+
+@router.post(
+    "/export",
+    response={200: None, 202: JobOut, **ERRORS},
+    summary="Export the partnership list's rows for its filters (xlsx or csv)",
+    description=(
+        "The list's own filters, all its pages, in its order. Up to XIETONG_EXPORT_SYNC_ROWS "
+        "rows: the file in the response; more: 202 with the job that writes it."
+    ),
+)
+def export_partnerships(request: HttpRequest, query: Query[PartnershipExportQuery]) -> Any:  # type: ignore[valid-type]
+    params = query.model_dump(exclude={"format"})  # type: ignore[attr-defined]
+    done = exports.export(_actor(request), "partnerships", params, query.format)  # type: ignore[attr-defined]
+    if done.job is not None:
+        return 202, job_out(done.job)
+    return exports.download(done)
 
 
 @router.get("", response={200: PartnershipPage, **ERRORS}, summary="List partnerships")

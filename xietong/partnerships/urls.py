@@ -5,6 +5,7 @@ from xietong.partnerships import activity_urls, recommendation_views, views
 app_name = "partnerships"
 urlpatterns = [
     path("", views.partnership_list, name="list"),
+    path("export/", views.partnership_export, name="export"),
     path("new/", views.partnership_create, name="create"),
     path("<int:pk>/", views.partnership_detail, name="detail"),
     path("<int:pk>/edit/", views.partnership_edit, name="edit"),

@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,8 +21,10 @@ from xietong.core.paging import paginate
 from xietong.core.pickers import bound
 from xietong.core.views import apply_errors, refusals
 from xietong.institutions.choices import Kind
+from xietong.jobs import exports
 from xietong.partnerships import forms as f
 from xietong.partnerships import selectors, services
+from xietong.partnerships.exports import PARTNERSHIPS
 from xietong.partnerships.models import Partnership
 from xietong.partnerships.sections import detail_sections
 
@@ -54,8 +57,21 @@ def partnership_list(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         qs = selectors.partnerships_for(actor, form.filters()).order_by("-starts_on", "name", "id")
         page = paginate(qs, request.GET.get("page"), form.cleaned_data["page_size"])
-    context = {"form": form, "page": page, "creates": access.can(actor, "partnerships.manage")}
+    context = {
+        "form": form,
+        "page": page,
+        "creates": access.can(actor, "partnerships.manage"),
+        **exports.panel(actor, PARTNERSHIPS, form.filters() if page is not None else None),
+    }
     return list_response(request, "partnerships/list.html", "partnerships/_results.html", context)
+
+
+@login_required
+@require_POST
+@refusals
+def partnership_export(request: HttpRequest) -> HttpResponseBase:
+    """The partnership list's rows for its filters, as xlsx or CSV."""
+    return exports.respond(request, PARTNERSHIPS, "partnerships:list")
 
 
 @login_required

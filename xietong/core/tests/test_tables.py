@@ -87,6 +87,14 @@ def test_it_writes_a_csv_that_excel_reads_as_utf8_with_formulas_defused():
     assert not out.closed  # the caller's file stays open
 
 
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_a_csv_cell_starting_as_a_formula_would_is_written_as_text(start):
+    out = io.BytesIO()
+    tables.write_csv([Column("x"), Column("n", "int")], [[f"{start}1+1", -5]], out)
+    parsed = list(csv.reader(io.StringIO(out.getvalue().decode("utf-8-sig"))))
+    assert parsed[1] == [f"'{start}1+1", "-5"]  # numbers are numbers, not text to defuse
+
+
 def test_it_streams_rows_from_a_generator_and_counts_them():
     def rows():
         for i in range(2500):

@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +26,7 @@ from xietong.exchanges import forms as f
 from xietong.exchanges import selectors, services
 from xietong.exchanges.choices import AppStatus
 from xietong.exchanges.explanations import render as render_explanation
+from xietong.exchanges.exports import REVIEW
 from xietong.exchanges.models import HostOffer
 from xietong.exchanges.timeline import application_steps
 from xietong.exchanges.views.common import (
@@ -34,6 +36,7 @@ from xietong.exchanges.views.common import (
     _refused,
 )
 from xietong.institutions import selectors as registry
+from xietong.jobs import exports
 
 # --- applying ---------------------------------------------------------------------------------
 
@@ -310,11 +313,20 @@ def review(request: HttpRequest) -> HttpResponse:
         if access.can(actor, "exchanges.approve"):
             queue = selectors.applications_to_approve(actor, filters)
             context["approve"] = _queue(actor, request, "approve", queue, size)
+        context.update(exports.panel(actor, REVIEW, filters))
     context["today"] = timezone.localdate()
     context["batch"] = request.session.pop(RESULTS_KEY, None)
     return list_response(
         request, "exchanges/review.html", "exchanges/_review_results.html", context
     )
+
+
+@login_required
+@require_POST
+@refusals
+def review_export(request: HttpRequest) -> HttpResponseBase:
+    """One review queue's rows for the page's filters, as xlsx or CSV."""
+    return exports.respond(request, REVIEW, "exchanges:review")
 
 
 def _back_to_review(request: HttpRequest) -> str:

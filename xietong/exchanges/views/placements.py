@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,12 +25,14 @@ from xietong.exchanges.choices import (
     PlacementStatus,
     ReportKind,
 )
+from xietong.exchanges.exports import PLACEMENTS
 from xietong.exchanges.timeline import placement_steps
 from xietong.exchanges.views.common import (
     STAGES,
     _actor,
     _refused,
 )
+from xietong.jobs import exports
 
 # --- placements -------------------------------------------------------------------------------
 
@@ -43,10 +46,22 @@ def placement_list(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         qs = selectors.placements_for(actor, form.filters()).select_related("slot")
         page = paginate(qs, request.GET.get("page"), form.cleaned_data["page_size"])
-    context = {"form": form, "page": page}
+    context = {
+        "form": form,
+        "page": page,
+        **exports.panel(actor, PLACEMENTS, form.filters() if page is not None else None),
+    }
     return list_response(
         request, "exchanges/placement_list.html", "exchanges/_placement_results.html", context
     )
+
+
+@login_required
+@require_POST
+@refusals
+def placement_export(request: HttpRequest) -> HttpResponseBase:
+    """The placement list's rows for its filters, as xlsx or CSV."""
+    return exports.respond(request, PLACEMENTS, "exchanges:placement_list")
 
 
 PLACEMENT_FORMS = {

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -26,6 +27,7 @@ from xietong.exchanges.access import WINDOW
 from xietong.exchanges.choices import (
     AppStatus,
 )
+from xietong.exchanges.exports import PROGRAMS
 from xietong.exchanges.models import Program
 from xietong.exchanges.views.common import (
     PROGRAM_ORDER,
@@ -35,6 +37,7 @@ from xietong.exchanges.views.common import (
 )
 from xietong.institutions import selectors as registry
 from xietong.institutions.choices import Kind, Position, Stage, Title
+from xietong.jobs import exports
 
 # --- programs --------------------------------------------------------------------------------
 
@@ -54,10 +57,23 @@ def program_list(request: HttpRequest) -> HttpResponse:
             page = paginate(qs, request.GET.get("page"), form.cleaned_data["page_size"])
         except NotFound as e:
             form.add_error("area", str(e.message))
-    context = {"form": form, "page": page, "creates": access.can(actor, "exchanges.create_program")}
+    context = {
+        "form": form,
+        "page": page,
+        "creates": access.can(actor, "exchanges.create_program"),
+        **exports.panel(actor, PROGRAMS, form.filters() if page is not None else None),
+    }
     return list_response(
         request, "exchanges/program_list.html", "exchanges/_program_results.html", context
     )
+
+
+@login_required
+@require_POST
+@refusals
+def program_export(request: HttpRequest) -> HttpResponseBase:
+    """The program list's rows for its filters, as xlsx or CSV."""
+    return exports.respond(request, PROGRAMS, "exchanges:program_list")
 
 
 def _eligibility(p: Program) -> list[tuple[str, str]]:

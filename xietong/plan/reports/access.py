@@ -127,6 +127,16 @@ capability(
 )
 
 
+# The report list as a file: its readers (rows scoped as on the page).
+capability(
+    "plan.export_reports",
+    Role.AUTHORITY_ADMIN,
+    Role.AUTHORITY_VIEWER,
+    Role.INSTITUTION_ADMIN,
+    Role.SYSTEM_ADMIN,
+)
+
+
 def readable_reports(actor: Actor) -> QuerySet[ProgressReport]:
     return ProgressReport.objects.filter(access.read_q(actor, ProgressReport))
 

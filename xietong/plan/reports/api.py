@@ -20,9 +20,11 @@ from xietong.attachments import services as attachments
 from xietong.attachments.api import _out as attachment_out
 from xietong.attachments.schemas import AttachmentOut
 from xietong.core.errors import NotFound, PermissionDenied
-from xietong.core.filters import filter_schema, parse_query
+from xietong.core.filters import export_schema, filter_schema, parse_query
 from xietong.core.paging import PageOut, page_envelope
 from xietong.core.periods import read as read_period
+from xietong.jobs import exports
+from xietong.jobs.schemas import JobOut, job_out
 from xietong.plan.api import ERRORS, Ref
 from xietong.plan.models import Plan, ProgressReport
 from xietong.plan.reports import selectors as sel
@@ -148,6 +150,26 @@ def _detail(actor: Any, pk: int) -> dict[str, Any]:
 def _gate(actor: Any) -> None:
     if not access.can(actor, "plan.reports"):
         raise PermissionDenied()
+
+
+ReportExportQuery = export_schema(sel.Filters)
+
+
+@router.post(
+    "/export",
+    response={200: None, 202: JobOut, **ERRORS},
+    summary="Export the report list's rows for its filters (xlsx or csv)",
+    description=(
+        "The list's own filters, all its pages, in its order. Up to XIETONG_EXPORT_SYNC_ROWS "
+        "rows: the file in the response; more: 202 with the job that writes it."
+    ),
+)
+def export_reports(request: HttpRequest, query: Query[ReportExportQuery]) -> Any:  # type: ignore[valid-type]
+    params = query.model_dump(exclude={"format"})  # type: ignore[attr-defined]
+    done = exports.export(_actor(request), "plan.reports", params, query.format)  # type: ignore[attr-defined]
+    if done.job is not None:
+        return 202, job_out(done.job)
+    return exports.download(done)
 
 
 @router.get("/", response={200: ReportPage, **ERRORS}, summary="List progress reports")

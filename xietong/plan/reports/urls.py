@@ -6,6 +6,7 @@ app_name = "plan_reports"
 
 urlpatterns = [
     path("", views.report_list, name="list"),
+    path("export/", views.report_export, name="export"),
     path("new/", views.report_new, name="new"),
     path("rate/", views.rate, name="rate"),
     path("<int:pk>/", views.report_detail, name="detail"),

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,9 +19,11 @@ from xietong.core.filters import filter_form
 from xietong.core.htmx import list_response
 from xietong.core.paging import paginate
 from xietong.core.views import apply_errors, refusals
+from xietong.jobs import exports
 from xietong.plan.models import Plan, ProgressReport, Task
 from xietong.plan.reports import selectors as sel
 from xietong.plan.reports import services
+from xietong.plan.reports.exports import REPORTS
 from xietong.plan.reports.forms import ReportForm, ReviewForm
 
 FilterForm = filter_form(sel.Filters)
@@ -56,8 +59,17 @@ def report_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "to_file": waiting["file"][:10],
         "to_review": waiting["review"][:10],
+        **exports.panel(actor, REPORTS, form.filters() if page is not None else None),
     }
     return list_response(request, "plan_reports/list.html", "plan_reports/_results.html", context)
+
+
+@login_required
+@require_POST
+@refusals
+def report_export(request: HttpRequest) -> HttpResponseBase:
+    """The report list's rows for its filters, as xlsx or CSV."""
+    return exports.respond(request, REPORTS, "plan_reports:list")
 
 
 @login_required
