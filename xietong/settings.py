@@ -130,6 +130,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # The test database is a file next to the database (test_<name>), not the shared-cache
+    # in-memory one: a live server thread and the test thread then open connections of
+    # their own, in WAL mode and with the busy timeout above, instead of the shared
+    # cache's table locks ("database table is locked", which no timeout waits out).
+    _name = Path(DATABASES["default"]["NAME"] or VAR_DIR / "xietong.sqlite3")
+    if str(_name) != ":memory:":
+        DATABASES["default"]["TEST"] = {"NAME": str(_name.with_name(f"test_{_name.name}"))}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

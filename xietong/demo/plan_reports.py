@@ -15,9 +15,11 @@ Idempotent: a report that exists for a task, body and period is left as it is.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import random
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -74,6 +76,44 @@ class Loaded:
         )
 
 
+@dataclass
+class _Batch:
+    """What one load reads once and writes at the end: the reports already there (by task,
+    body and period), the indicator values per task and period, and the dates the rows
+    are given once written (``created_at`` and ``written_at`` are set on insert)."""
+
+    existing: set[tuple[int, int, str]]
+    values: dict[tuple[int, str], dict[str, Any]] = field(default_factory=dict)
+    reports: list[ProgressReport] = field(default_factory=list)
+    notes: list[tuple[ReviewNote, dt.datetime]] = field(default_factory=list)
+
+    def has(self, task: Task, body: Institution, period: Period) -> bool:
+        return (task.pk, body.pk, period.code) in self.existing
+
+    def indicator_values(self, report: ProgressReport) -> dict[str, Any]:
+        """``services.indicator_values``: it reads only the task and the period."""
+        key = (report.task_id, report.period)
+        if key not in self.values:
+            self.values[key] = services.indicator_values(report)
+        return copy.deepcopy(self.values[key])
+
+    def report(self, report: ProgressReport, created: dt.datetime) -> None:
+        report.save()
+        self.existing.add((report.task_id, report.body_id, report.period))
+        report.created_at = created
+        self.reports.append(report)
+
+    def note(self, note: ReviewNote, at: dt.datetime) -> None:
+        self.notes.append((note, at))
+
+    def write(self) -> None:
+        ProgressReport.objects.bulk_update(self.reports, ["created_at"], batch_size=500)
+        notes = ReviewNote.objects.bulk_create([n for n, _at in self.notes], batch_size=500)
+        for note, (_n, at) in zip(notes, self.notes, strict=True):
+            note.written_at = at
+        ReviewNote.objects.bulk_update(notes, ["written_at"], batch_size=500)
+
+
 def _at(day: dt.date, hour: int) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)))
 
@@ -117,6 +157,14 @@ def load_reports(today: dt.date | None = None) -> Loaded:
     bodies = list(Institution.objects.filter(kind=Kind.AUTHORITY, name__in=BODIES))
     bodies.sort(key=lambda b: BODIES.index(b.name))
     quarters = [p for p in services.plan_periods(plan) if services.due_on(p) < today]
+    codes = [p.code for p in quarters]
+    batch = _Batch(
+        existing=set(
+            ProgressReport.objects.filter(task__plan=plan, period__in=codes).values_list(
+                "task_id", "body_id", "period"
+            )
+        )
+    )
     with transaction.atomic():
         for b_index, body in enumerate(bodies):
             filer, reviewer = _filer(body), _reviewer(body)
@@ -124,12 +172,24 @@ def load_reports(today: dt.date | None = None) -> Loaded:
                 for q_index, period in enumerate(quarters):
                     where = (b_index, t_index, q_index)
                     last = q_index == len(quarters) - 1
-                    _one(out, task, body, period, where, filer, reviewer, last=last, today=today)
+                    _one(
+                        out,
+                        batch,
+                        task,
+                        body,
+                        period,
+                        where,
+                        filer,
+                        reviewer,
+                        last=last,
+                        today=today,
+                    )
         for body in _named_bodies(plan):
             filer, reviewer = _filer(body), _reviewer(body)
             for task in _tasks(plan, body):
                 for period in quarters:
-                    _named_one(out, task, body, period, filer, reviewer, today=today)
+                    _named_one(out, batch, task, body, period, filer, reviewer, today=today)
+        batch.write()
     return out
 
 
@@ -151,6 +211,7 @@ def _named_bodies(plan: Plan) -> list[Institution]:
 
 def _named_one(
     out: Loaded,
+    batch: _Batch,
     task: Task,
     body: Institution,
     period: Period,
@@ -161,7 +222,7 @@ def _named_one(
 ) -> None:
     """One accepted quarterly report of a named body: filed a few days before it is due
     (or, for :data:`LATE`, some days after), accepted a few days later."""
-    if ProgressReport.objects.filter(task=task, body=body, period=period.code).exists():
+    if batch.has(task, body, period):
         out.existing += 1
         return
     rng = random.Random(f"{task.code}/{body.name}/{period.code}")
@@ -192,21 +253,19 @@ def _named_one(
         accepted_at=accepted,
         reviewed_by=reviewer,
     )
-    report.values = services.indicator_values(report)
-    report.save()
+    report.values = batch.indicator_values(report)
     created = _at(max(period.ends_on - dt.timedelta(days=10), filed_on - dt.timedelta(days=20)), 9)
     created = min(created, submitted - dt.timedelta(days=1))
-    ProgressReport.objects.filter(pk=report.pk).update(created_at=created)
-    note = ReviewNote.objects.create(
-        report=report, verdict=ReportStatus.ACCEPTED, comment="", author=reviewer
-    )
-    ReviewNote.objects.filter(pk=note.pk).update(written_at=accepted)
+    batch.report(report, created)
+    note = ReviewNote(report=report, verdict=ReportStatus.ACCEPTED, comment="", author=reviewer)
+    batch.note(note, accepted)
     out.created += 1
     out.late += int(late)
 
 
 def _one(
     out: Loaded,
+    batch: _Batch,
     task: Task,
     body: Institution,
     period: Period,
@@ -218,7 +277,7 @@ def _one(
     today: dt.date,
 ) -> None:
     b_index, t_index, q_index = where
-    if ProgressReport.objects.filter(task=task, body=body, period=period.code).exists():
+    if batch.has(task, body, period):
         out.existing += 1
         return
     rng = random.Random(f"{task.code}/{body.name}/{period.code}")
@@ -247,7 +306,7 @@ def _one(
         created_by=filer,
         state=ReportStatus.SUBMITTED,
     )
-    report.values = services.indicator_values(report)
+    report.values = batch.indicator_values(report)
     notes: list[tuple[str, str, dt.datetime]] = []
     submitted = _at(filed_on, 16)
     returned_at = accepted_at = None
@@ -270,13 +329,10 @@ def _one(
         accepted_at,
     )
     report.reviewed_by = reviewer if notes else None
-    report.save()
-    ProgressReport.objects.filter(pk=report.pk).update(created_at=created)
+    batch.report(report, created)
     for verdict, comment, at in notes:
-        note = ReviewNote.objects.create(
-            report=report, verdict=verdict, comment=comment, author=reviewer
-        )
-        ReviewNote.objects.filter(pk=note.pk).update(written_at=at)
+        note = ReviewNote(report=report, verdict=verdict, comment=comment, author=reviewer)
+        batch.note(note, at)
     out.created += 1
     out.late += int(submitted.date() > due)
     out.returned += int(bool(returned_at))

@@ -100,6 +100,13 @@ def world(transactional_db: Any, django_db_serialized_rollback: Any) -> Iterator
     _empty_the_audit_log_for_the_flush()
 
 
+def _wait_drawn(page: Any) -> None:
+    """Until every chart on the page has finished drawing (its animation included)."""
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.xt-chart')].every(e => e.dataset.drawn)"
+    )
+
+
 class Person:
     """One signed-in browser context."""
 
@@ -229,7 +236,7 @@ def test_it_takes_a_sanhe_teacher_from_application_to_a_completed_exchange(
     page.get_by_test_id("start-run").click()
     expect(page.get_by_test_id("run-results")).to_contain_text("李三河", timeout=20_000)
     expect(page.get_by_test_id("matched-count")).to_have_text("1")
-    page.wait_for_timeout(600)  # let the charts draw
+    _wait_drawn(page)
     beijing.shot("11-run-zh")
     run_path = page.url.removeprefix(base)
     pages["beijing"].append((run_path, "11-run"))
@@ -334,6 +341,6 @@ def test_it_takes_a_sanhe_teacher_from_application_to_a_completed_exchange(
         for path, name in visited:
             person.go(path)
             if "run" in name or "coverage" in name:
-                person.page.wait_for_timeout(400)
+                _wait_drawn(person.page)
             person.shot(f"{name}-en")
     expect(teacher.page.locator("html")).to_have_attribute("lang", "en")

@@ -6,7 +6,6 @@ import os
 import re
 import subprocess
 import sys
-from decimal import Decimal
 from io import StringIO
 from pathlib import Path
 
@@ -32,25 +31,6 @@ def run(*args: str) -> str:
 # --- xietong demo -------------------------------------------------------------------------
 
 
-def test_it_loads_named_and_synthetic_data_and_prints_counts():
-    out = run("demo", "--scale", "0.001", "--seed", "3")
-    assert "Named entities: 46 created" in out
-    assert "Partnerships: 33 created" in out
-    assert "43 institutions and 1,400 staff" in out
-    assert "河北省" in out and "Demo data ready in" in out
-    load = DemoLoad.objects.get()
-    assert (load.scale, load.seed) == (Decimal("0.001"), 3)
-
-
-def test_it_does_nothing_the_second_time():
-    run("demo", "--scale", "0.001")
-    events = AuditEvent.objects.count()
-    out = run("demo", "--scale", "0.001")
-    assert "already loaded, nothing to do" in out
-    assert "0 created, 0 updated" in out
-    assert AuditEvent.objects.count() == events
-
-
 def test_it_loads_only_the_named_entities_at_scale_zero():
     out = run("demo", "--scale", "0")
     assert "none (scale 0)" in out
@@ -72,14 +52,6 @@ def test_it_answers_bad_input_with_a_clear_message(args, message):
     with pytest.raises(CommandError, match=message):
         run("demo", *args)
     assert not DemoLoad.objects.exists()
-
-
-def test_it_tells_the_user_to_use_a_fresh_database_for_another_scale():
-    run("demo", "--scale", "0.001")
-    with pytest.raises(CommandError, match=r"fresh database.*--replace"):
-        run("demo", "--scale", "0.002")
-    out = run("demo", "--scale", "0.002", "--replace")
-    assert "Replaced the synthetic population at scale 0.001" in out
 
 
 def test_it_prints_a_message_and_no_traceback_from_the_command_line(tmp_path: Path):

@@ -1,4 +1,6 @@
-"""``xietong demo --replace`` after the demo has been worked on: the staff tallies, a
+"""``xietong demo`` on a database it has loaded (scale 0.001, seed 3, once for the module
+and rolled back after): the first load's counts; the same load again does nothing; another
+scale is refused unless ``--replace``. ``--replace`` after the demo has been worked on: a
 partner recommendation and the draft partnership it registered refer to the population
 being replaced; they are removed with it, and no reference is left dangling. A record the
 demo did not make is refused by name, and the database is left as it was.
@@ -8,20 +10,21 @@ test never reaches: ``connection.check_constraints()`` checks them on the spot."
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connection, transaction
 
 from xietong.accounts.access import actor_for
 from xietong.accounts.models import AuditEvent, User
-from xietong.demo import named, synthetic
+from xietong.demo import named
 from xietong.demo.models import DemoLoad
 from xietong.exchanges.models import Program
-from xietong.institutions import tallies
-from xietong.institutions.models import Institution, StaffTally
+from xietong.institutions.models import Institution
 from xietong.partnerships.choices import MemberRole, PartnershipStatus
 from xietong.partnerships.models import Member, Partnership
 from xietong.partnerships.recommendation_models import Proposal, RecommendationRun
@@ -35,6 +38,40 @@ def run(*args: str) -> str:
     out = StringIO()
     call_command(*args, stdout=out, stderr=StringIO())
     return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def loaded(django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
+    """``xietong demo --scale 0.001 --seed 3`` once for the module (its output), rolled
+    back after; each test's own writes are rolled back after the test."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield run("demo", "--scale", "0.001", "--seed", "3")
+        transaction.set_rollback(True)
+
+
+def test_it_loads_named_and_synthetic_data_and_prints_counts(loaded: str) -> None:
+    out = loaded
+    assert "Named entities: 46 created" in out
+    assert "Partnerships: 33 created" in out
+    assert "43 institutions and 1,400 staff" in out
+    assert "河北省" in out and "Demo data ready in" in out
+    load = DemoLoad.objects.get()
+    assert (load.scale, load.seed) == (Decimal("0.001"), 3)
+
+
+def test_it_does_nothing_the_second_time(loaded: str) -> None:
+    events = AuditEvent.objects.count()
+    out = run("demo", "--scale", "0.001", "--seed", "3")
+    assert "already loaded, nothing to do" in out
+    assert "0 created, 0 updated" in out
+    assert AuditEvent.objects.count() == events
+
+
+def test_it_tells_the_user_to_use_a_fresh_database_for_another_scale(loaded: str) -> None:
+    with pytest.raises(CommandError, match=r"fresh database.*--replace"):
+        run("demo", "--scale", "0.002", "--seed", "3")
+    out = run("demo", "--scale", "0.002", "--seed", "3", "--replace")
+    assert "Replaced the synthetic population at scale 0.001" in out
 
 
 def synthetic_school(load: DemoLoad) -> Institution:
@@ -67,8 +104,9 @@ def recommended_draft(school: Institution) -> Partnership:
     )
 
 
-def test_it_replaces_a_population_the_demo_worked_on_and_leaves_no_dangling_reference():
-    run("demo", "--scale", "0.001", "--seed", "3")
+def test_it_replaces_a_population_the_demo_worked_on_and_leaves_no_dangling_reference(
+    loaded: str,
+) -> None:
     load = DemoLoad.objects.get()
     school = synthetic_school(load)
     draft = recommended_draft(school)
@@ -83,19 +121,9 @@ def test_it_replaces_a_population_the_demo_worked_on_and_leaves_no_dangling_refe
     assert Program.objects.exists()  # the demo exchanges, loaded again
 
 
-def test_it_deletes_the_staff_tallies_of_the_population_it_replaces():
-    synthetic.load(Decimal("0.001"), seed=7)
-    tallies.rebuild()  # as the command does after a load
-    old = DemoLoad.objects.get().institution_ids
-    first, last = old[0]
-    assert StaffTally.objects.filter(institution_id__gte=first, institution_id__lte=last)
-    synthetic.load(Decimal("0.002"), seed=7, replace=True)
-    connection.check_constraints()
-    assert not StaffTally.objects.filter(institution_id__gte=first, institution_id__lte=last)
-
-
-def test_it_refuses_by_name_to_replace_a_population_in_a_partnership_it_did_not_make():
-    run("demo", "--scale", "0.001", "--seed", "3")
+def test_it_refuses_by_name_to_replace_a_population_in_a_partnership_it_did_not_make(
+    loaded: str,
+) -> None:
     school = synthetic_school(DemoLoad.objects.get())
     kept = Partnership.objects.create(
         name="自建的结对",

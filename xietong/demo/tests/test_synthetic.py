@@ -14,8 +14,8 @@ from xietong.accounts.models import AuditEvent
 from xietong.conftest import id_number_of
 from xietong.demo import synthetic
 from xietong.demo.models import DemoLoad
-from xietong.institutions import personal_data
-from xietong.institutions.models import Institution, Staff
+from xietong.institutions import personal_data, tallies
+from xietong.institutions.models import Institution, Staff, StaffTally
 from xietong.institutions.validators import (
     SCHOOL_CATEGORY_OF_KIND,
     birth_date_from_id,
@@ -264,6 +264,17 @@ def test_it_refuses_to_replace_a_population_others_refer_to(tiny):
         synthetic.load(Decimal("0.002"), seed=7, replace=True)
     assert DemoLoad.objects.get().scale == TINY
     assert named.institution("zhg")  # the named entities are untouched
+
+
+def test_it_deletes_the_staff_tallies_of_the_population_it_replaces(db):
+    synthetic.load(Decimal("0.001"), seed=7)
+    tallies.rebuild()  # as the command does after a load
+    old = DemoLoad.objects.get().institution_ids
+    first, last = old[0]
+    assert StaffTally.objects.filter(institution_id__gte=first, institution_id__lte=last)
+    synthetic.load(Decimal("0.002"), seed=7, replace=True)
+    connection.check_constraints()
+    assert not StaffTally.objects.filter(institution_id__gte=first, institution_id__lte=last)
 
 
 def test_it_skips_the_population_at_scale_zero(db):

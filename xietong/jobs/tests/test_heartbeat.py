@@ -1,7 +1,7 @@
 """A job whose worker died: its heartbeat lapses, the sweep fails it, a retry completes it.
 
 The killed-worker test starts a real ``db_worker`` subprocess on the test database
-(PostgreSQL, or on SQLite a file copy of the in-memory test database), lets a job start and
+(PostgreSQL, or on SQLite a file copy of the test database), lets a job start and
 beat, kills the worker with SIGKILL and advances the sweep's clock instead of sleeping.
 """
 
@@ -121,9 +121,10 @@ def worker_env(
         env["DATABASE_URL"] = f"postgres://{auth}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
         yield env
         return
-    # SQLite: the test database lives in memory; give both processes a file copy of it.
+    # SQLite: give both processes a file copy of the test database (a file, or in memory),
+    # which the worker's audit events leave behind them.
     memory = db["NAME"]
-    keeper = sqlite3.connect(memory, uri=True)  # keeps the in-memory database alive
+    keeper = sqlite3.connect(memory, uri=True)  # keeps an in-memory database alive
     path = tmp_path / "worker.sqlite3"
     keeper.execute("VACUUM INTO ?", (str(path),))
     db["NAME"] = str(path)

@@ -7,14 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Decimal
-from io import StringIO
-from typing import Any
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 
 from xietong.accounts.models import AuditEvent
 from xietong.demo import plan as demo_plan
@@ -26,14 +21,6 @@ from xietong.plan.indicators import selectors
 from xietong.plan.models import Indicator, IndicatorValue
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("demo", "--scale", "0.02", stdout=StringIO(), stderr=StringIO())
-        yield
-        transaction.set_rollback(True)
 
 
 def test_it_has_one_indicator_per_meaning_all_from_the_plans_data(demo):

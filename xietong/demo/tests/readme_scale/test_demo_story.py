@@ -6,28 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Iterator
-from io import StringIO
-from typing import Any
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 
 from xietong.core.terms import SchoolTerm
 from xietong.exchanges.choices import ProgramStatus, RunStatus
 from xietong.exchanges.models import Application, MatchResult, Placement, Program
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
-    """``xietong demo`` at the README's scale, once for the module, rolled back after."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("demo", "--scale", "0.02", stdout=StringIO(), stderr=StringIO())
-        yield
-        transaction.set_rollback(True)
 
 
 def test_nobody_is_placed_in_two_terms_running(demo: None) -> None:
