@@ -36,7 +36,7 @@ def imports(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     services.require_importer(actor)
     rosters = selectors.importable(actor)
-    form = UploadForm(rosters=rosters)
+    form = UploadForm(rosters=rosters, initial={"roster": request.GET.get("roster", "")})
     status = 200
     if request.method == "POST":
         form = UploadForm(request.POST, request.FILES, rosters=rosters)

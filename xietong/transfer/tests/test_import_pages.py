@@ -146,3 +146,10 @@ def test_the_command_checks_then_writes_and_names_bad_rows(cast, tmp_path: Path)
         call_command("import", "staff", str(path), stdout=out, stderr=io.StringIO())
     with pytest.raises(CommandError, match="No file"):
         call_command("import", "staff", str(tmp_path / "none.xlsx"), "--region", "131082")
+
+
+def test_the_staff_list_links_to_the_import_with_its_roster_chosen(sanhe):
+    page = sanhe.get(reverse("institutions:staff_list")).content.decode()
+    assert 'data-testid="import-link"' in page
+    form = sanhe.get(reverse("transfer:imports") + "?roster=institutions").content.decode()
+    assert '<option value="institutions" selected>' in form
