@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "xietong.plan.reports",
     "xietong.dashboard",
     "xietong.transfer",
+    "xietong.resources",
     "xietong.notifications",
     "xietong.demo",
 ]
