@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "xietong.dashboard",
     "xietong.transfer",
     "xietong.resources",
+    "xietong.training",
     "xietong.notifications",
     "xietong.demo",
 ]
