@@ -73,3 +73,8 @@ class Conflict(ServiceError):
 
     def default_message(self) -> object:
         return _("The record was changed or already exists.")
+
+
+def field_error(field: str, message: object) -> InvalidInput:
+    """A refusal of one field's value, with the message under that field."""
+    return InvalidInput(message, fields={field: [message]})

@@ -42,6 +42,16 @@ def path_prefixes_for(area: str) -> list[str]:
     return [m.path for m in group_by_key(area).members.all()]
 
 
+def paths_above(path: str) -> list[str]:
+    """The path of a region and of every region above it, from the province down.
+
+    >>> paths_above("130000/131000/131082/")
+    ['130000/', '130000/131000/', '130000/131000/131082/']
+    """
+    parts = [p for p in path.split("/") if p]
+    return ["".join(f"{p}/" for p in parts[: i + 1]) for i in range(len(parts))]
+
+
 def under_paths_q(paths: list[str], field: str = "region_path") -> Q:
     """``Q`` matching rows whose ``field`` lies under any of ``paths``; empty list → nothing."""
     q = Q(pk__in=[])

@@ -33,7 +33,7 @@ from xietong.institutions.models import Institution, Staff
 from xietong.partnerships.choices import PartnershipStatus
 from xietong.partnerships.models import Member
 from xietong.regions.models import RegionGroup
-from xietong.regions.selectors import under_paths_q
+from xietong.regions.selectors import paths_above, under_paths_q
 from xietong.resources.choices import ResourceStatus, Visibility
 from xietong.resources.models import (
     Rating,
@@ -72,20 +72,14 @@ def own_institution_ids(actor: Actor) -> list[int]:
     return sorted(set(ids))
 
 
-def _prefixes(path: str) -> list[str]:
-    """``130000/131000/131082/`` → the paths of the region and every region above it."""
-    parts = [p for p in path.split("/") if p]
-    return ["".join(f"{p}/" for p in parts[: i + 1]) for i in range(len(parts))]
-
-
 def _group_ids(actor: Actor, institution_ids: list[int]) -> list[int]:
     """Region groups the actor's institutions lie in, or that meet the actor's region."""
     paths = list(
         Institution.objects.filter(pk__in=institution_ids).values_list("region_path", flat=True)
     )
-    above = {p for path in paths for p in _prefixes(path)}
+    above = {p for path in paths for p in paths_above(path)}
     for path in actor.authority_region_paths:
-        above.update(_prefixes(path))
+        above.update(paths_above(path))
     q = Q(members__path__in=sorted(above)) if above else r.NOTHING
     q |= under_paths_q(actor.authority_region_paths, "members__path")
     if q == r.NOTHING:

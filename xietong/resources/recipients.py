@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
-
-from xietong.accounts.models import Role, RoleAssignment
+from xietong.accounts.recipients import institution_admin_users
 from xietong.core.delimited import unpack
+from xietong.regions.selectors import paths_above
 from xietong.resources.models import Resource, Reviewer
 
 
 def keepers(resource: Resource) -> set[int]:
     """The admins of the provider (and of its parent, for a branch campus)."""
-    ids = [resource.provider_id]
-    if resource.provider.parent_id:
-        ids.append(resource.provider.parent_id)
-    return set(
-        RoleAssignment.objects.filter(
-            role=Role.INSTITUTION_ADMIN, institution_id__in=ids
-        ).values_list("user_id", flat=True)
-    )
+    return set(institution_admin_users(resource.provider))
 
 
 def reviewers(resource: Resource) -> set[int]:
@@ -26,10 +18,9 @@ def reviewers(resource: Resource) -> set[int]:
     subjects = unpack(resource.subjects)
     if not subjects:
         return set()
-    above = Q(pk__in=[])
-    path = resource.provider_path
-    parts = [p for p in path.split("/") if p]
-    for i in range(len(parts)):
-        above |= Q(region_path="".join(f"{p}/" for p in parts[: i + 1]))
-    rows = Reviewer.objects.filter(above, subject__in=subjects, ended_at__isnull=True)
+    rows = Reviewer.objects.filter(
+        region_path__in=paths_above(resource.provider_path),
+        subject__in=subjects,
+        ended_at__isnull=True,
+    )
     return set(rows.values_list("account_id", flat=True))

@@ -25,6 +25,8 @@ from xietong.accounts.models import User
 from xietong.core.codes import STAGES, SUBJECTS, packed, single
 from xietong.core.delimited import pack, unpack
 from xietong.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from xietong.core.errors import field_error as _invalid
+from xietong.core.numbers import whole_number_or_none
 from xietong.core.terms import SchoolTerm, TermError
 from xietong.institutions.models import Institution, Staff
 from xietong.regions.models import Region, RegionGroup
@@ -57,10 +59,6 @@ MAX_AUTHORS = 20
 MAX_AUDIENCE = 200
 # Kinds whose content is digital: a link or an attached file before review.
 DIGITAL = frozenset(ResourceKind) - PLACES - {ResourceKind.STUDIO}
-
-
-def _invalid(field_name: str, message: str) -> InvalidInput:
-    return InvalidInput(message, fields={field_name: [message]})
 
 
 @dataclass
@@ -109,22 +107,6 @@ def _terms(value: Any) -> str:
     return pack(sorted(set(keys)))
 
 
-def _whole(value: Any, field_name: str, label: str, upper: int) -> int | None:
-    if value in (None, ""):
-        return None
-    try:
-        n = int(value)
-    except (TypeError, ValueError):
-        n = -1
-    if n < 1 or n > upper:
-        raise _invalid(
-            field_name,
-            _("%(label)s must be a whole number from 1 to %(max)s.")
-            % {"label": label, "max": upper},
-        )
-    return n
-
-
 def _clean(data: ResourceIn) -> dict[str, Any]:
     kind = _choice(data.kind, ResourceKind, "kind", _("Choose the kind of resource."), blank=False)
     title = str(data.title or "").strip()
@@ -167,15 +149,17 @@ def _clean(data: ResourceIn) -> dict[str, Any]:
             data.licence or Licence.REGION, Licence, "licence", _("Choose a licence."), blank=False
         ),
         "link": link,
-        "duration_minutes": _whole(
-            data.duration_minutes, "duration_minutes", _("The duration"), 100000
+        "duration_minutes": whole_number_or_none(
+            data.duration_minutes, "duration_minutes", _("The duration"), 1, 100000
         ),
         "visibility": visibility,
         "visible_group": None,
     }
     if kind in PLACES:
         out["address"] = str(data.address or "").strip()[:200]
-        out["capacity"] = _whole(data.capacity, "capacity", _("The capacity"), 100000)
+        out["capacity"] = whole_number_or_none(
+            data.capacity, "capacity", _("The capacity"), 1, 100000
+        )
         out["open_terms"] = _terms(data.open_terms)
     else:
         out["address"], out["capacity"], out["open_terms"] = "", None, ""
@@ -318,27 +302,27 @@ def _params(resource: Resource, **extra: Any) -> dict[str, Any]:
     return {"title": resource.title, "provider": resource.provider.name, **extra}
 
 
-def missing_for_review(resource: Resource) -> list[str]:
-    """What a resource lacks before it can be reviewed (empty when complete)."""
+def missing_for_review(resource: Resource) -> dict[str, str]:
+    """What a resource lacks before it can be reviewed, by field (empty when complete)."""
     from django.contrib.contenttypes.models import ContentType
 
     from xietong.attachments.models import Attachment
 
-    out: list[str] = []
+    out: dict[str, str] = {}
     if not resource.subjects:
-        out.append(_("Name at least one subject: reviewers are appointed per subject."))
+        out["subjects"] = _("Name at least one subject: reviewers are appointed per subject.")
     if not resource.stages:
-        out.append(_("Name at least one stage."))
+        out["stages"] = _("Name at least one stage.")
     if not resource.description:
-        out.append(_("Describe the resource."))
+        out["description"] = _("Describe the resource.")
     if resource.kind in DIGITAL and not resource.link:
         has_file = Attachment.objects.filter(
             owner_type=ContentType.objects.get_for_model(Resource), owner_id=resource.pk
         ).exists()
         if not has_file:
-            out.append(_("Attach a file or give a link to the resource."))
+            out["link"] = _("Attach a file or give a link to the resource.")
     if resource.kind in PLACES and not (resource.address and resource.capacity):
-        out.append(_("Give the address and the capacity of the place."))
+        out["address"] = _("Give the address and the capacity of the place.")
     return out
 
 
@@ -346,7 +330,7 @@ def submit_resource(actor: Actor, pk: int) -> Resource:
     resource = load(actor, pk)
     access.require(actor, "submit", resource)
     if missing := missing_for_review(resource):
-        raise InvalidInput(" ".join(missing))
+        raise InvalidInput(" ".join(missing.values()), fields={k: [v] for k, v in missing.items()})
     with transaction.atomic():
         return transition(
             actor,
@@ -383,7 +367,7 @@ def review_resource(actor: Actor, pk: int, data: ReviewIn) -> Review:
         "presentation": _("presentation quality"),
     }
     for name, label in labels.items():
-        value = _whole(getattr(data, name), name, label, 5)
+        value = whole_number_or_none(getattr(data, name), name, label, 1, 5)
         if value is None:
             raise _invalid(name, _("Score the %(label)s from 1 to 5.") % {"label": label})
         scores[name] = value
@@ -533,7 +517,7 @@ RATING_USES = (UseKind.LESSON, UseKind.DOWNLOAD, UseKind.FEEDBACK)
 def rate_resource(actor: Actor, pk: int, stars: Any, comment: str = "") -> Rating:
     resource = load(actor, pk)
     access.require(actor, "use", resource)
-    value = _whole(stars, "stars", _("The rating"), 5)
+    value = whole_number_or_none(stars, "stars", _("The rating"), 1, 5)
     if value is None:
         raise _invalid("stars", _("Give from 1 to 5 stars."))
     text = str(comment or "").strip()

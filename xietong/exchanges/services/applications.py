@@ -21,6 +21,7 @@ from xietong import access
 from xietong.access.transitions import Notify, transition
 from xietong.accounts import audit
 from xietong.accounts.access import Actor
+from xietong.accounts.recipients import authority_admin_users, institution_admin_users
 from xietong.core import workdays
 from xietong.core.codes import SUBJECTS
 from xietong.core.errors import Conflict, InvalidInput, PermissionDenied
@@ -35,8 +36,6 @@ from xietong.exchanges.models import (
     Program,
 )
 from xietong.exchanges.services.common import (
-    authority_admin_users,
-    institution_admin_users,
     invalid,
     load,
 )

@@ -9,9 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Model, Q
 from django.utils.translation import gettext as _
 
-from xietong.accounts.models import Role, RoleAssignment
 from xietong.core.errors import InvalidInput, NotFound, PermissionDenied
-from xietong.institutions.models import Institution
+from xietong.core.errors import field_error as invalid  # noqa: F401  (the services' name)
 from xietong.notifications.services import notify
 
 M = TypeVar("M", bound=Model)
@@ -47,31 +46,6 @@ def full_clean(obj: Model, exclude: list[str] | None = None) -> None:
         obj.full_clean(exclude=exclude, validate_constraints=False)
     except ValidationError as e:
         raise InvalidInput.from_validation_error(e) from None
-
-
-def invalid(field: str, message: str) -> InvalidInput:
-    return InvalidInput(message, fields={field: [message]})
-
-
-def institution_admin_users(inst: Institution) -> list[int]:
-    """Users who administer the institution (or its parent, for a branch campus)."""
-    ids = [inst.pk] + ([inst.parent_id] if inst.parent_id else [])
-    return list(
-        RoleAssignment.objects.filter(
-            role=Role.INSTITUTION_ADMIN, institution_id__in=ids
-        ).values_list("user_id", flat=True)
-    )
-
-
-def authority_admin_users(inst: Institution) -> list[int]:
-    """Authority admins whose region covers the institution."""
-    parts = [p for p in inst.region_path.split("/") if p]
-    prefixes = ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
-    return list(
-        RoleAssignment.objects.filter(
-            role=Role.AUTHORITY_ADMIN, region__path__in=prefixes
-        ).values_list("user_id", flat=True)
-    )
 
 
 def not_allowed() -> str:

@@ -13,6 +13,7 @@ from xietong import access
 from xietong.access.transitions import Notify, move, send, transition
 from xietong.accounts import audit
 from xietong.accounts.access import Actor, system_actor
+from xietong.accounts.recipients import institution_admin_users
 from xietong.core.errors import Conflict
 from xietong.exchanges.choices import (
     AppStatus,
@@ -28,7 +29,7 @@ from xietong.exchanges.models import (
     PlacementReport,
     ReturnDuty,
 )
-from xietong.exchanges.services.common import institution_admin_users, invalid, load
+from xietong.exchanges.services.common import invalid, load
 
 Progress = Callable[[int, int], None]
 

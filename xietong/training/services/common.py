@@ -10,13 +10,10 @@ from django.utils.translation import gettext as _
 
 from xietong import access
 from xietong.access.actor import Actor
-from xietong.core.errors import InvalidInput, NotFound
+from xietong.core.errors import NotFound
+from xietong.core.errors import field_error as invalid
 
 M = TypeVar("M", bound=Model)
-
-
-def invalid(field_name: str, message: str) -> InvalidInput:
-    return InvalidInput(message, fields={field_name: [message]})
 
 
 def load(actor: Actor, model: type[M], pk: Any, *related: str) -> M:
@@ -52,17 +49,3 @@ def hours(value: Any, field_name: str, *, upper: Decimal | None = None) -> Decim
 def hours_text(value: Decimal) -> str:
     """24.0 → "24", 1.5 → "1.5" (``normalize`` alone would write 20 as "2E+1")."""
     return format(value.normalize(), "f")
-
-
-def whole(value: Any, field_name: str, label: str, lower: int, upper: int) -> int:
-    try:
-        n = int(str(value).strip())
-    except (TypeError, ValueError):
-        n = lower - 1
-    if n < lower or n > upper:
-        raise invalid(
-            field_name,
-            _("%(label)s must be a whole number from %(min)s to %(max)s.")
-            % {"label": label, "min": lower, "max": upper},
-        )
-    return n

@@ -20,12 +20,13 @@ from xietong.accounts import audit
 from xietong.core.codes import STAGES, SUBJECTS, TITLES, packed
 from xietong.core.delimited import pack, unpack
 from xietong.core.errors import Conflict, InvalidInput, PermissionDenied
+from xietong.core.numbers import whole_number
 from xietong.institutions.choices import Position
 from xietong.institutions.models import Institution
 from xietong.regions.models import Region, RegionGroup
 from xietong.training.choices import CreditType, Mode
 from xietong.training.models import Program, ProgramRegion, Quota, Session
-from xietong.training.services.common import hours, invalid, load, whole
+from xietong.training.services.common import hours, invalid, load
 
 MAX_TITLE = 200
 MAX_TEXT = 4000
@@ -121,12 +122,12 @@ def _clean(data: ProgramIn) -> dict[str, Any]:
         "eligibility": str(data.eligibility or "").strip()[:2000],
         "hours": hours(data.hours, "hours"),
         "credit_type": data.credit_type,
-        "capacity": whole(data.capacity, "capacity", _("The capacity"), 1, 100000),
+        "capacity": whole_number(data.capacity, "capacity", _("The capacity"), 1, 100000),
         "mode": data.mode,
         "fee_yuan": _fee(data.fee_yuan),
         "applications_open": opens,
         "applications_close": closes,
-        "min_attendance": whole(
+        "min_attendance": whole_number(
             data.min_attendance if data.min_attendance not in (None, "") else 80,
             "min_attendance",
             _("The attendance required"),
@@ -374,7 +375,7 @@ def allocate_quota(actor: Actor, program_id: int, region_code: str, places: Any)
         raise PermissionDenied(
             _("An authority shares out places only among the regions it covers.")
         )
-    n = whole(places, "places", _("The places"), 0, 100000)
+    n = whole_number(places, "places", _("The places"), 0, 100000)
     with transaction.atomic():
         locked = Program.objects.select_for_update().get(pk=program.pk)
         quota = Quota.objects.select_for_update().filter(program=locked, region=region).first()

@@ -85,3 +85,12 @@ def make_program(
 @pytest.fixture
 def program(world: Cast) -> Program:
     return make_program(world)
+
+
+@pytest.fixture(autouse=True)
+def _messages_in_english() -> Any:
+    """The services' refusals are matched by their English text."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

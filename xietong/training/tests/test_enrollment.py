@@ -93,7 +93,7 @@ def test_it_refuses_a_teacher_outside_the_target_audience_and_says_why(world: Ca
     program = make_program(world, stages="高中", subjects="数学", region_groups=["xiongan"])
     with pytest.raises(InvalidInput) as e:
         enrollment.enroll(world.actor("teacher"), program.pk)  # a Sanhe primary teacher
-    assert "高中" in str(e.value.message) and "other regions" in str(e.value.message)
+    assert "Senior secondary" in str(e.value.message) and "other regions" in str(e.value.message)
     assert enrollment.enroll(world.actor("xa_teacher"), program.pk).status == ENROLLED
 
 
