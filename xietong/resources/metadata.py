@@ -172,16 +172,18 @@ def _subject_framework(code: str) -> str:
     return SUBJECT_FRAMEWORK if code.isdigit() else _("Xietong subject codes")
 
 
-def _licence(resource: Resource) -> str | dict[str, Any]:
-    url = LICENCE_URLS.get(Licence(resource.licence)) if resource.licence in Licence else None
-    if url:
-        return url
-    label = Licence(resource.licence).label if resource.licence in Licence else resource.licence
-    return {"@type": "CreativeWork", "name": str(label)}
+def _licence_url(resource: Resource) -> str:
+    """The licence's public address; "" for the two Xietong licences, which have none."""
+    return LICENCE_URLS.get(Licence(resource.licence), "") if resource.licence in Licence else ""
 
 
 def _licence_label(resource: Resource) -> str:
     return str(Licence(resource.licence).label) if resource.licence in Licence else resource.licence
+
+
+def _licence(resource: Resource) -> str | dict[str, Any]:
+    """A URL where the licence has one, else the licence named as a CreativeWork."""
+    return _licence_url(resource) or {"@type": "CreativeWork", "name": _licence_label(resource)}
 
 
 def _edition(resource: Resource) -> str | None:
@@ -374,10 +376,7 @@ def _oai_dc(resource: Resource, base_url: str, formats: Sequence[str]) -> ET.Ele
     if resource.kind in PLACES:
         add("coverage", resource.address, lang=True)
     add("rights", _licence_label(resource), lang=True)
-    add(
-        "rights",
-        LICENCE_URLS.get(Licence(resource.licence), "") if resource.licence in Licence else "",
-    )
+    add("rights", _licence_url(resource))
     return root
 
 

@@ -507,3 +507,32 @@ def test_it_renders_the_page_snippet_with_both_links_and_the_json_ld(world: Cast
     assert json.loads(block.group(1)) == metadata.jsonld(
         course, base_url="http://testserver", formats=[]
     )
+
+
+def test_it_names_the_formats_of_the_files_the_reader_sees(
+    world: Cast, pages: None, settings: Any, tmp_path: Any
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from xietong.attachments import services as attachments
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "media"},
+        },
+    }
+    draft = make_resource(world, status=ResourceStatus.DRAFT)
+    pdf = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+    attachments.attach(
+        world.actor("tongzhou_admin"),
+        draft,
+        SimpleUploadedFile("讲义.pdf", pdf, content_type="application/pdf"),
+    )
+    client, auth = api_client(world, "tongzhou_admin")
+
+    doc = json.loads(client.get(f"/api/resources/{draft.pk}/jsonld", **auth).content)
+    assert doc["encodingFormat"] == ["application/pdf"]
+    record = dc_record(client.get(f"/api/resources/{draft.pk}/oai_dc", **auth).content)
+    assert texts(record, "format") == ["application/pdf"]
