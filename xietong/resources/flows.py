@@ -15,6 +15,7 @@ school) have no user side and are left out of the flows.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,7 +23,7 @@ from typing import Any
 from django import forms
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Substr
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, pgettext, pgettext_lazy
 from django.utils.translation import gettext as _
 
 from xietong import access
@@ -32,7 +33,7 @@ from xietong.access.actor import Actor
 from xietong.accounts.models import Role
 from xietong.core.errors import InvalidInput, NotFound, PermissionDenied
 from xietong.core.filters import option
-from xietong.core.termfields import current_term
+from xietong.core.termfields import TermSelect, current_term
 from xietong.core.terms import SchoolTerm, TermError, TermSpan
 from xietong.institutions.models import Institution
 from xietong.partnerships.choices import PartnershipStatus
@@ -85,7 +86,7 @@ class TermCodeField(forms.Field):
     """A school term in any spelling, kept as its code ("2025-2026-1")."""
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", forms.TextInput(attrs={"placeholder": "2025-2026-1"}))
+        kwargs.setdefault("widget", TermSelect)
         super().__init__(**kwargs)
 
     def clean(self, value: Any) -> str:
@@ -110,16 +111,21 @@ class FlowFilters:
     )
     last: str = option(
         "",
-        label=gettext_lazy("Until term"),
+        label=pgettext_lazy("resource flows", "Until term"),
         field=TermCodeField,
         help=gettext_lazy("the last term of a range; empty: one term"),
     )
-    by: str = option(Level.REGION, label=gettext_lazy("Grouped by"), choices=LEVELS, empty=None)
+    by: str = option(
+        Level.REGION,
+        label=pgettext_lazy("resource flows", "Grouped by"),
+        choices=LEVELS,
+        empty=None,
+    )
     group: str = option(
         "",
-        label=gettext_lazy("Users in"),
+        label=pgettext_lazy("resource flows", "Users in"),
         choices=group_choices,
-        empty=gettext_lazy("Every area"),
+        empty=pgettext_lazy("resource flows", "Every area"),
         max_length=30,
     )
 
@@ -171,7 +177,10 @@ def terms_in(span: TermSpan) -> list[SchoolTerm]:
 
 
 def check(f: FlowFilters) -> FlowFilters:
-    """Refuse a grouping or a region group that does not exist, with its own message."""
+    """Refuse a grouping or a region group that does not exist, with its own message
+    (no grouping: by region)."""
+    if not f.by:
+        f = dataclasses.replace(f, by=Level.REGION)
     if f.by not in {v for v, _label in LEVELS}:
         message = _("“%(value)s” is not a way to group the flows; choose %(choices)s.") % {
             "value": f.by[:40],
@@ -391,7 +400,7 @@ def _names(by: str, raw: list[dict[str, Any]]) -> tuple[dict[Any, str], dict[Any
     if by == Level.REGION:
         return regions, regions
     groups = {g.key: label_of_group(g) for g in RegionGroup.objects.filter(key__in=dst)}
-    groups[OTHER] = _("Other areas")
+    groups[OTHER] = pgettext("resource flows", "Other areas")
     return regions, groups
 
 
@@ -422,7 +431,7 @@ class ProviderFilters:
     )
     last: str = option(
         "",
-        label=gettext_lazy("Until term"),
+        label=pgettext_lazy("resource flows", "Until term"),
         field=TermCodeField,
         help=gettext_lazy("the last term of a range; empty: one term"),
     )
@@ -450,12 +459,18 @@ def own_provider(actor: Actor) -> Institution | None:
     return Institution.objects.filter(pk__in=ids).order_by("pk").first() if ids else None
 
 
-def provider_view(actor: Actor, pk: int, f: ProviderFilters) -> ProviderView:
-    """One provider's resources and their use by term, for its keepers and authorities."""
+def provider_of(actor: Actor, pk: int) -> Institution:
+    """The provider whose view the actor opens, or NotFound."""
     _gate(actor)
     provider = providers_for(actor).select_related("region").filter(pk=pk).first()
     if provider is None:
         raise NotFound(_("This institution does not exist or its provider view is not yours."))
+    return provider
+
+
+def provider_view(actor: Actor, pk: int, f: ProviderFilters) -> ProviderView:
+    """One provider's resources and their use by term, for its keepers and authorities."""
+    provider = provider_of(actor, pk)
     uses = visible_uses(actor).filter(provider_id=pk)
     span: TermSpan | None = None
     if f.term or f.last:
