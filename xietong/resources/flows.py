@@ -389,14 +389,20 @@ def _nodes(links: list[FlowRow]) -> list[Node]:
 
 
 def _names(by: str, raw: list[dict[str, Any]]) -> tuple[dict[Any, str], dict[Any, str]]:
-    """The display names of the rows' sources and targets (one or two queries)."""
+    """The display names of the rows' sources and targets (one or two queries); a county
+    is named with its city (廊坊市三河市), as two cities may have counties of one name."""
     src = {x["src"] for x in raw}
     dst = {x["dst"] for x in raw}
     if by == Level.INSTITUTION:
         found = dict(Institution.objects.filter(pk__in=src | dst).values_list("pk", "name"))
         return found, found
     paths = src | (dst if by == Level.REGION else set())
-    regions = dict(Region.objects.filter(path__in=paths).values_list("path", "name"))
+    regions = {
+        path: f"{parent}{name}" if level == Region.Level.COUNTY and parent else name
+        for path, name, level, parent in Region.objects.filter(path__in=paths).values_list(
+            "path", "name", "level", "parent__name"
+        )
+    }
     if by == Level.REGION:
         return regions, regions
     groups = {g.key: label_of_group(g) for g in RegionGroup.objects.filter(key__in=dst)}

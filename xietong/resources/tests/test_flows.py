@@ -51,11 +51,11 @@ def paired(fw: FlowWorld, **extra: object) -> None:
 def test_it_counts_the_flows_from_cities_to_counties(fw: FlowWorld) -> None:
     result = flows.flows(fw.cast.actor("hebei_viewer"), FlowFilters(term=AUTUMN_TERM))
     assert table(result) == {
-        ("北京市", "三河市"): (3, 2, 1, 1),
-        ("北京市", "大厂回族自治县"): (1, 0, 1, 1),
-        ("北京市", "雄县"): (1, 1, 1, 1),
-        ("天津市", "三河市"): (1, 1, 1, 1),
-        ("天津市", "雄县"): (1, 1, 1, 1),
+        ("北京市", "廊坊市三河市"): (3, 2, 1, 1),
+        ("北京市", "廊坊市大厂回族自治县"): (1, 0, 1, 1),
+        ("北京市", "保定市雄县"): (1, 1, 1, 1),
+        ("天津市", "廊坊市三河市"): (1, 1, 1, 1),
+        ("天津市", "保定市雄县"): (1, 1, 1, 1),
     }
     assert (result.totals["uses"], result.totals["lesson_uses"]) == (7, 5)
     assert (result.totals["teachers"], result.totals["schools"]) == (3, 3)
@@ -91,7 +91,10 @@ def test_it_narrows_the_users_to_one_region_group(fw: FlowWorld) -> None:
     result = flows.flows(
         fw.cast.actor("hebei_viewer"), FlowFilters(term=AUTUMN_TERM, group="xiongan")
     )
-    assert table(result) == {("北京市", "雄县"): (1, 1, 1, 1), ("天津市", "雄县"): (1, 1, 1, 1)}
+    assert table(result) == {
+        ("北京市", "保定市雄县"): (1, 1, 1, 1),
+        ("天津市", "保定市雄县"): (1, 1, 1, 1),
+    }
     assert result.group_label == "雄安新区"
 
 
@@ -109,7 +112,7 @@ def test_it_counts_the_uses_along_an_active_partnership(fw: FlowWorld) -> None:
     # Tina's three uses of Tongzhou's course in autumn, her lab lesson in spring; the
     # Dachang campus and Xiong'an are no members, Tianjin is no partner.
     assert [(s.uses, s.along, s.share) for s in after.shares] == [(7, 3, 42.9), (2, 1, 50.0)]
-    assert {(r.provider, r.user): r.along for r in after.rows}[("北京市", "三河市")] == 4
+    assert {(r.provider, r.user): r.along for r in after.rows}[("北京市", "廊坊市三河市")] == 4
 
 
 def test_it_leaves_out_ended_partnerships_and_days_outside_membership(fw: FlowWorld) -> None:
@@ -131,7 +134,10 @@ def test_it_leaves_out_ended_partnerships_and_days_outside_membership(fw: FlowWo
 
 def test_a_county_authority_sees_the_flows_into_its_county_only(fw: FlowWorld) -> None:
     result = flows.flows(fw.cast.actor("sanhe"), FlowFilters(term=AUTUMN_TERM))
-    assert table(result) == {("北京市", "三河市"): (3, 2, 1, 1), ("天津市", "三河市"): (1, 1, 1, 1)}
+    assert table(result) == {
+        ("北京市", "廊坊市三河市"): (3, 2, 1, 1),
+        ("天津市", "廊坊市三河市"): (1, 1, 1, 1),
+    }
 
 
 def test_a_provider_admin_sees_its_own_resources_flows(fw: FlowWorld) -> None:
@@ -139,7 +145,10 @@ def test_a_provider_admin_sees_its_own_resources_flows(fw: FlowWorld) -> None:
     assert {r.provider for r in result.rows} == {"北京市"}
     assert result.totals["uses"] == 5
     tianjin = flows.flows(fw.cast.actor("tianjin_admin"), FlowFilters(term=AUTUMN_TERM))
-    assert table(tianjin) == {("天津市", "三河市"): (1, 1, 1, 1), ("天津市", "雄县"): (1, 1, 1, 1)}
+    assert table(tianjin) == {
+        ("天津市", "廊坊市三河市"): (1, 1, 1, 1),
+        ("天津市", "保定市雄县"): (1, 1, 1, 1),
+    }
 
 
 def test_it_refuses_teachers_and_people_without_a_role(fw: FlowWorld) -> None:
