@@ -17,6 +17,7 @@ urlpatterns = [
     path("plan/reports/", include("xietong.plan.reports.urls")),
     path("plan/", include("xietong.plan.urls")),
     path("dashboard/", include("xietong.dashboard.urls")),
+    path("resources/flows/", include("xietong.resources.flow_urls")),
     path("jobs/", include("xietong.jobs.urls")),
     path("imports/", include("xietong.transfer.urls")),
     path("attachments/", include("xietong.attachments.urls")),
