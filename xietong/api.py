@@ -173,6 +173,7 @@ def _mount() -> None:
     from xietong.plan.indicators.api import router as plan_indicators_router
     from xietong.plan.reports.api import router as plan_reports_router
     from xietong.regions.api import router as regions_router
+    from xietong.training.api import router as training_router
     from xietong.transfer.api import router as transfer_router
 
     api.add_router("/regions", regions_router)
@@ -190,6 +191,7 @@ def _mount() -> None:
     api.add_router("/notifications", notifications_router)
     api.add_router("/pickers", pickers_router)
     api.add_router("/imports", transfer_router)
+    api.add_router("/training", training_router)
 
 
 _mount()

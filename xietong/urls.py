@@ -21,6 +21,7 @@ urlpatterns = [
     path("imports/", include("xietong.transfer.urls")),
     path("attachments/", include("xietong.attachments.urls")),
     path("notifications/", include("xietong.notifications.urls")),
+    path("training/", include("xietong.training.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/", api.urls),
 ]
