@@ -68,7 +68,7 @@ def render(c: Certificate, verify_url: str) -> bytes:
     doc.set_line_width(0.3)
     doc.rect(11, 11, w - 22, h - 22)
 
-    doc.set_y(24)
+    doc.set_y(30)
     doc.set_font("cjk", size=28)
     doc.set_text_color(*INK)
     doc.cell(0, 14, _("Training certificate"), align="C", new_x="LMARGIN", new_y="NEXT")
@@ -83,7 +83,7 @@ def render(c: Certificate, verify_url: str) -> bytes:
         new_y="NEXT",
     )
 
-    doc.set_y(52)
+    doc.set_y(60)
     doc.set_font("cjk", size=24)
     doc.set_text_color(20)
     doc.cell(0, 14, c.holder, align="C", new_x="LMARGIN", new_y="NEXT")
@@ -100,7 +100,7 @@ def render(c: Certificate, verify_url: str) -> bytes:
 
     left, qr_size = 30.0, 52.0
     text_width = w - left - qr_size - 50
-    doc.set_y(84)
+    doc.set_y(96)
     _line(doc, _("Program"), c.program_title, left, text_width)
     _line(doc, _("Provider"), c.provider_name, left, text_width)
     _line(doc, _("Hours"), hours_text(c.hours), left, text_width)
@@ -114,7 +114,7 @@ def render(c: Certificate, verify_url: str) -> bytes:
         revoked = timezone.localtime(c.revoked_at).date().isoformat()
         doc.cell(0, 10, _("Revoked on %(day)s") % {"day": revoked})
 
-    qx, qy = w - 30 - qr_size, 84.0
+    qx, qy = w - 30 - qr_size, 96.0
     _qr(doc, verify_url, qx, qy, qr_size)
     doc.set_xy(qx - 8, qy + qr_size + 1)
     doc.set_font("cjk", size=8)
