@@ -368,6 +368,14 @@ def my_certificates(request: HttpRequest) -> Any:
     return [_certificate(actor, c) for c in sel.my_certificates(actor)]
 
 
+@router.get(
+    "/certificates/{int:pk}", response={200: s.CertificateOut, **ERRORS}, summary="A certificate"
+)
+def get_certificate(request: HttpRequest, pk: int) -> Any:
+    actor = _actor(request)
+    return _certificate(actor, sel.certificate_for(actor, pk))
+
+
 @router.post(
     "/certificates/{int:pk}/revoke",
     response={200: s.CertificateOut, **ERRORS},

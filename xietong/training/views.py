@@ -136,7 +136,7 @@ def enroll(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     try:
         row = enrollment.enroll(actor, pk)
-    except (InvalidInput, Conflict, PermissionDenied) as e:
+    except (InvalidInput, Conflict) as e:
         _refused(request, e)
     else:
         if row.status == EnrollmentStatus.ENROLLED:
@@ -158,7 +158,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     row = load(actor, Enrollment, pk)
     try:
         enrollment.withdraw(actor, pk)
-    except (Conflict, PermissionDenied) as e:
+    except Conflict as e:
         _refused(request, e)
     else:
         messages.success(request, _("The enrollment was withdrawn."))
@@ -416,7 +416,7 @@ def attendance_save(request: HttpRequest, pk: int, session_id: int) -> HttpRespo
         n = attendance.record_roster(
             actor, session.pk, present, [i for i in shown if i not in present]
         )
-    except (InvalidInput, Conflict, PermissionDenied) as e:
+    except (InvalidInput, Conflict) as e:
         _refused(request, e)
     else:
         messages.success(
@@ -456,7 +456,7 @@ def assess(request: HttpRequest, pk: int) -> HttpResponse:
     row = load(actor, Enrollment, pk, "staff")
     try:
         attendance.assess(actor, pk, request.POST.get("assessment", ""), request.POST.get("score"))
-    except (InvalidInput, Conflict, PermissionDenied) as e:
+    except (InvalidInput, Conflict) as e:
         messages.error(request, f"{row.staff.name}: {e.message}")
     else:
         messages.success(
@@ -473,7 +473,7 @@ def hours(request: HttpRequest, pk: int) -> HttpResponse:
     row = load(actor, Enrollment, pk, "staff")
     try:
         attendance.adjust_hours(actor, pk, request.POST.get("hours", ""))
-    except (InvalidInput, Conflict, PermissionDenied) as e:
+    except (InvalidInput, Conflict) as e:
         messages.error(request, f"{row.staff.name}: {e.message}")
     else:
         messages.success(request, _("The hours of %(name)s were saved.") % {"name": row.staff.name})
