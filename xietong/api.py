@@ -175,6 +175,7 @@ def _mount() -> None:
     from xietong.regions.api import router as regions_router
     from xietong.resources.flow_api import router as resource_flows_router
     from xietong.resources.metadata_api import router as resource_metadata_router
+    from xietong.training.api import router as training_router
     from xietong.transfer.api import router as transfer_router
 
     api.add_router("/regions", regions_router)
@@ -194,6 +195,7 @@ def _mount() -> None:
     api.add_router("/imports", transfer_router)
     api.add_router("/resources/flows", resource_flows_router)
     api.add_router("/resources", resource_metadata_router)
+    api.add_router("/training", training_router)
 
 
 _mount()

@@ -23,6 +23,7 @@ urlpatterns = [
     path("attachments/", include("xietong.attachments.urls")),
     path("notifications/", include("xietong.notifications.urls")),
     path("resources/", include("xietong.resources.metadata_urls")),
+    path("training/", include("xietong.training.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/", api.urls),
 ]

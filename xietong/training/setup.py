@@ -2,12 +2,52 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 
 def setup() -> None:
+    from xietong.access import capability
     from xietong.training import (
         access,
         audit_texts,  # noqa: F401  (audit sentences)
         notices,  # noqa: F401  (notification kinds)
+        pickers,  # noqa: F401  (the catalogue's provider picker)
+        queues,
     )
+    from xietong.workbench.navigation import NavItem, register
 
     access.register()
+    queues.register()
+    # "My training": anyone with a staff record of their own (the teacher's side).
+    capability("training.learn", person=True)
+    section = _("Teacher training")
+    register(
+        NavItem(
+            label=_("Training programs"),
+            url_name="training:catalogue",
+            icon="mortarboard",
+            capability="training.browse",
+            order=60,
+            section=section,
+        )
+    )
+    register(
+        NavItem(
+            label=_("My training"),
+            url_name="training:mine",
+            icon="person-video3",
+            capability="training.learn",
+            order=61,
+            section=section,
+        )
+    )
+    register(
+        NavItem(
+            label=_("New training program"),
+            url_name="training:new",
+            icon="plus-square",
+            capability="training.provide",
+            order=62,
+            section=section,
+        )
+    )
