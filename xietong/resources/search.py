@@ -11,8 +11,8 @@ Chinese, 1–2 chars its token in FTS5 (exact)                   its token in th
 Chinese, 3+ chars  its bigrams in FTS5, then ``LIKE`` on the   ``LIKE '%q%'`` on title or
                    candidates (exact)                          description, pg_trgm GIN
 mixed (初二3班)    its Chinese bigrams, then ``LIKE``          the same
-Latin (pinyin,     a token starting with it (``"q"*``)         ``'q':*`` in the tsvector
-initials, words)
+Latin (pinyin,     its token (pinyin and initials of every     ``'q'`` in the tsvector
+initials, words)   run of up to 6 characters are tokens)
 =================  ==========================================  ============================
 
 so a Chinese query finds exactly what ``LIKE '%q%'`` on title and description finds. The
@@ -190,7 +190,7 @@ def index_ids(ids: Iterable[int], *, using: str | None = None, batch_size: int =
 def _index_tokens(term: Term, postgres: bool) -> list[tuple[str, bool]]:
     """The tokens (and whether as a prefix) the index must hold for ``term``."""
     if term.latin:
-        return [(term.text, True)]
+        return [(term.text, False)]  # pinyin spans and words are whole tokens
     out: list[tuple[str, bool]] = []
     for run in term.runs:
         if postgres and term.kind == "chinese" and len(run) >= 3:
@@ -213,7 +213,7 @@ def _title_condition(term: Term) -> Q:
         return Q(title__contains=term.text)
     if term.kind == "mixed":
         return Q(title__icontains=term.text)
-    return Q(search_entry__title_keys__contains=" " + term.text)
+    return Q(search_entry__title_keys__contains=f" {term.text} ")
 
 
 def _fts5(tokens: list[tuple[str, bool]]) -> str:

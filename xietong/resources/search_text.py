@@ -46,6 +46,7 @@ MAX_TERMS = 8  # terms of a query searched for; more are dropped and said so
 MAX_TERM_CHARS = 32
 CHAIN_WORDS = 4  # pinyin runs of up to this many words are indexed
 CHAIN_CHARS = 12  # ... and of up to this many characters
+SPAN_CHARS = 6  # and the pinyin of every run of up to this many characters
 
 # Words a person's title follows: the surname before them is read as a surname.
 PERSON_TITLES = frozenset(
@@ -300,7 +301,12 @@ def word_syllables(words: Sequence[str]) -> list[tuple[str, ...]]:
 
 def _chains(readings: list[tuple[str, ...]], words: Sequence[str]) -> set[str]:
     """Full pinyin and initials of every run of up to CHAIN_WORDS words (CHAIN_CHARS
-    characters), and each syllable alone. O(n · CHAIN_WORDS) for n words."""
+    characters) and of every run of up to SPAN_CHARS characters, whatever the words.
+
+    A query's pinyin is then one exact token ("shuxue" in 数学课, "mssfk"), which an
+    inverted index answers with one posting list; prefix queries would merge thousands.
+    O(n · SPAN_CHARS) for n characters.
+    """
     out: set[str] = set()
     for i in range(len(readings)):
         full, initials, chars = "", "", 0
@@ -315,15 +321,26 @@ def _chains(readings: list[tuple[str, ...]], words: Sequence[str]) -> set[str]:
             initials += "".join(s[0] for s in syl)
             out.add(full)
             out.add(initials)
-        out.update(s for s in readings[i] if s != "?")
+    flat = [s for syl in readings for s in syl]
+    for i in range(len(flat)):
+        full, initials = "", ""
+        for s in flat[i : i + SPAN_CHARS]:
+            if s == "?":
+                break
+            full += s
+            initials += s[0]
+            out.add(full)
+            out.add(initials)
     return out
 
 
 def pinyin_tokens(text: str, *, names: Iterable[str] = ()) -> set[str]:
     """The pinyin tokens of ``text`` (segmented) and of people's ``names``.
 
-    >>> sorted(t for t in pinyin_tokens("名师示范课") if t.startswith("m"))
-    ['ming', 'mingshi', 'mingshishifanke', 'ms', 'mssfk']
+    >>> sorted(t for t in pinyin_tokens("名师示范课") if t.startswith("mi"))
+    ['ming', 'mingshi', 'mingshishi', 'mingshishifan', 'mingshishifanke']
+    >>> sorted(t for t in pinyin_tokens("名师示范课") if t.startswith("ms"))
+    ['ms', 'mss', 'mssf', 'mssfk']
     >>> "zenghongmei" in pinyin_tokens("", names=["曾红梅"])
     True
     """
