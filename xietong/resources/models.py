@@ -284,3 +284,7 @@ class Rating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.resource_id} {self.stars}"
+
+
+# The search index's rows (xietong.resources.search), registered with the app here.
+from xietong.resources.search_models import SearchEntry  # noqa: E402, F401

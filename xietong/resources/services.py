@@ -30,7 +30,7 @@ from xietong.core.numbers import whole_number_or_none
 from xietong.core.terms import SchoolTerm, TermError
 from xietong.institutions.models import Institution, Staff
 from xietong.regions.models import Region, RegionGroup
-from xietong.resources import recipients
+from xietong.resources import recipients, search
 from xietong.resources.access import own_institution_ids
 from xietong.resources.choices import (
     PLACES,
@@ -256,6 +256,7 @@ def create_resource(actor: Actor, data: ResourceIn) -> Resource:
             **values,
         )
         _set_people(resource, authors, audience)
+        search.index(resource)
         audit.record(actor, "resources.resource.create", target=resource, after=_summary(resource))
     return resource
 
@@ -280,6 +281,7 @@ def edit_resource(actor: Actor, pk: int, data: ResourceIn) -> Resource:
             setattr(resource, name, value)
         resource.save()
         _set_people(resource, authors, audience)
+        search.index(resource)
         audit.record(
             actor,
             "resources.resource.edit",
