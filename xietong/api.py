@@ -173,6 +173,7 @@ def _mount() -> None:
     from xietong.plan.indicators.api import router as plan_indicators_router
     from xietong.plan.reports.api import router as plan_reports_router
     from xietong.regions.api import router as regions_router
+    from xietong.resources.api import router as resources_router
     from xietong.transfer.api import router as transfer_router
 
     api.add_router("/regions", regions_router)
@@ -184,6 +185,7 @@ def _mount() -> None:
     api.add_router("/plan/indicators", plan_indicators_router)
     api.add_router("/plan/reports", plan_reports_router)
     api.add_router("/plan", plan_router)
+    api.add_router("/resources", resources_router)
     api.add_router("/dashboard", dashboard_router)
     api.add_router("/jobs", jobs_router)
     api.add_router("/attachments", attachments_router)

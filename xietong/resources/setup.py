@@ -2,12 +2,62 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
 
 def setup() -> None:
     from xietong.resources import (
         access,
         audit_texts,  # noqa: F401  (audit sentences)
+        exports,  # noqa: F401  (the catalogue export)
         notices,  # noqa: F401  (notification kinds)
+        pickers,  # noqa: F401  (providers, authors, audience)
+        queues,
+        selectors,
     )
+    from xietong.workbench.navigation import NavItem, register
 
     access.register()
+    queues.register()
+    section = _("Shared resources")
+    register(
+        NavItem(
+            label=pgettext_lazy("navigation", "Shared resources"),
+            url_name="resources:list",
+            icon="collection-play",
+            capability="resources.browse",
+            order=60,
+            section=section,
+        )
+    )
+    register(
+        NavItem(
+            label=_("Our resources"),
+            url_name="resources:mine",
+            icon="box-seam",
+            capability="resources.provide",
+            order=61,
+            section=section,
+        )
+    )
+    register(
+        NavItem(
+            label=_("Review resources"),
+            url_name="resources:reviews",
+            icon="clipboard-check",
+            order=62,
+            section=section,
+            shown=selectors.is_reviewer,
+        )
+    )
+    register(
+        NavItem(
+            label=_("Reviewers"),
+            url_name="resources:reviewers",
+            icon="person-badge",
+            capability="resources.appoint",
+            order=63,
+            section=section,
+        )
+    )
