@@ -36,7 +36,7 @@ def check(actor: Actor, raw: Mapping[str, Any]) -> Params:
 
 def columns(p: Params) -> Sequence[Column]:
     return [
-        Column(_("Title"), "text", 40),
+        Column(pgettext("resources", "Title"), "text", 40),
         Column(_("Kind"), "text", 14),
         Column(_("Provider"), "text", 28),
         Column(_("Stages"), "text", 16),

@@ -25,8 +25,8 @@ from xietong.resources.choices import Edition, Licence, ResourceKind, UseKind, V
 from xietong.resources.models import Resource
 
 FilterForm = filter_form(selectors.Filters)
-AUTHOR_ROWS = 6
-AUDIENCE_ROWS = 8
+AUTHOR_ROWS = 4
+AUDIENCE_ROWS = 6
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 SCORES = [(str(n), str(n)) for n in range(1, 6)]
 
@@ -35,7 +35,7 @@ class ResourceForm(PickerForm):
     kind = forms.ChoiceField(
         label=_("Kind"), choices=[("", "—"), *ResourceKind.choices], widget=QuickSelect
     )
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=pgettext_lazy("resources", "Title"), max_length=200)
     description = forms.CharField(
         label=_("Description"),
         required=False,
@@ -55,9 +55,9 @@ class ResourceForm(PickerForm):
     edition = forms.ChoiceField(
         label=_("Textbook edition"), choices=[("", "—"), *Edition.choices], required=False
     )
-    licence = forms.ChoiceField(label=_("Licence"), choices=Licence.choices)
+    licence = forms.ChoiceField(label=_("Licence"), choices=Licence.choices, initial=Licence.REGION)
     link = forms.CharField(
-        label=_("Link"),
+        label=pgettext_lazy("resources", "Link"),
         max_length=400,
         required=False,
         help_text=_("Where the resource is online (https://…); or attach files once saved."),
@@ -167,7 +167,6 @@ class ResourceForm(PickerForm):
         self.audience_rows = [self[f"audience_{i}"] for i in range(AUDIENCE_ROWS)]
 
     PLACE_FIELDS = ("address", "capacity", "open_terms")
-    HIDDEN_IN_LIST = ("authors", "audience", "provider_id", "visible_group")
 
     def main_fields(self) -> list[Any]:
         """The fields shown in the form's main column (not the place's, not the rows)."""
@@ -175,7 +174,9 @@ class ResourceForm(PickerForm):
         return [
             b
             for b in self
-            if b.name not in skip and not b.name.startswith(("author_", "audience_"))
+            if b.name not in skip
+            and not b.is_hidden
+            and not b.name.startswith(("author_", "audience_"))
         ]
 
     def place_fields(self) -> list[Any]:

@@ -39,7 +39,7 @@ def _item(step: str) -> Any:
 
 
 def to_review(actor: Any, limit: int) -> Queue | None:
-    """Submitted resources the actor reviews (none: the queue is left out)."""
+    """Submitted resources the actor reviews (left out for whoever reviews nothing)."""
     if not sel.is_reviewer(actor):
         return None
     return queue_of(
@@ -58,7 +58,7 @@ def returned(actor: Any, limit: int) -> Queue | None:
     return queue_of(
         "resources-returned",
         _("Shared resources returned to you"),
-        sel.returned_to(actor).select_related("provider"),
+        sel.returned_to(actor),
         _item(_("Make the changes the reviewer asks for and submit it again")),
         reverse("resources:mine"),
         limit,

@@ -53,7 +53,7 @@ KEPT_STATES = [
     ("all", _("Every state")),
 ]
 SORTS = [
-    ("", _("Relevance, then most used")),
+    ("", _("Best match")),
     ("newest", _("Newest first")),
     ("uses", _("Most used")),
     ("rating", _("Best rated")),
@@ -367,15 +367,24 @@ def my_resources(actor: Actor) -> QuerySet[Resource]:
 
 
 def returned_to(actor: Actor) -> QuerySet[Resource]:
-    """Resources returned for changes that the actor keeps, oldest return first."""
-    return my_resources(actor).filter(status=ResourceStatus.RETURNED).order_by("returned_at", "id")
+    """Resources returned for changes that the actor keeps, oldest return first (one
+    query: the keeper's relation alone, which reads every state)."""
+    return (
+        Resource.objects.filter(
+            access.relation_q(actor, Resource, ["keeper"]), status=ResourceStatus.RETURNED
+        )
+        .select_related("provider")
+        .order_by("returned_at", "id")
+    )
 
 
 def review_queue(actor: Actor) -> QuerySet[Resource]:
     """Submitted resources the actor reviews (a subject it is appointed for, a provider in
-    its region), the longest waiting first."""
+    its region), the longest waiting first. The reviewer's relation alone: it reads them."""
     return (
-        Resource.objects.filter(access.verb_q(actor, Resource, "publish"))
+        Resource.objects.filter(
+            access.relation_q(actor, Resource, ["reviewer"]), status=ResourceStatus.SUBMITTED
+        )
         .select_related("provider", "provider__region")
         .order_by("submitted_at", "id")
     )

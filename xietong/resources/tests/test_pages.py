@@ -406,13 +406,16 @@ def test_it_lists_the_review_queue_and_publishes_from_it(world: Cast) -> None:
 
 
 def test_it_refuses_a_review_by_a_non_reviewer(world: Cast) -> None:
-    submitted = make_resource(world, status=ResourceStatus.SUBMITTED)
+    submitted = make_resource(world, status=ResourceStatus.SUBMITTED, title="待审课程")
     for name in ("teacher", "tongzhou_admin"):
         answer = client(world, name).post(
             reverse("resources:review", args=[submitted.pk]), {**RUBRIC, "verdict": "publish"}
         )
         assert answer.status_code in (403, 404), name
-    assert "待审" not in client(world, "teacher").get(reverse("resources:reviews")).content.decode()
+    assert (
+        "待审课程"
+        not in client(world, "teacher").get(reverse("resources:reviews")).content.decode()
+    )
     assert not Review.objects.filter(resource=submitted).exists()
 
 
