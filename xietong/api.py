@@ -173,6 +173,7 @@ def _mount() -> None:
     from xietong.plan.indicators.api import router as plan_indicators_router
     from xietong.plan.reports.api import router as plan_reports_router
     from xietong.regions.api import router as regions_router
+    from xietong.resources.api import router as resources_router
     from xietong.resources.flow_api import router as resource_flows_router
     from xietong.resources.metadata_api import router as resource_metadata_router
     from xietong.training.api import router as training_router
@@ -187,13 +188,14 @@ def _mount() -> None:
     api.add_router("/plan/indicators", plan_indicators_router)
     api.add_router("/plan/reports", plan_reports_router)
     api.add_router("/plan", plan_router)
+    api.add_router("/resources/flows", resource_flows_router)
+    api.add_router("/resources", resources_router)
     api.add_router("/dashboard", dashboard_router)
     api.add_router("/jobs", jobs_router)
     api.add_router("/attachments", attachments_router)
     api.add_router("/notifications", notifications_router)
     api.add_router("/pickers", pickers_router)
     api.add_router("/imports", transfer_router)
-    api.add_router("/resources/flows", resource_flows_router)
     api.add_router("/resources", resource_metadata_router)
     api.add_router("/training", training_router)
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("plan/indicators/", include("xietong.plan.indicators.urls")),
     path("plan/reports/", include("xietong.plan.reports.urls")),
     path("plan/", include("xietong.plan.urls")),
+    path("resources/", include("xietong.resources.urls")),
     path("dashboard/", include("xietong.dashboard.urls")),
     path("resources/flows/", include("xietong.resources.flow_urls")),
     path("jobs/", include("xietong.jobs.urls")),

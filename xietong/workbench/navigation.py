@@ -6,6 +6,7 @@ no entry carries a rule of its own.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
@@ -21,6 +22,9 @@ class NavItem:
     capability: str = ""  # empty: every signed-in user
     order: int = 100
     section: str | Promise = ""
+    # Asked after the capability, for an entry that depends on rows (a reviewer's
+    # appointment) rather than on roles; keep it to one indexed query.
+    shown: Callable[[Actor], bool] | None = None
 
 
 _items: list[NavItem] = []
@@ -35,4 +39,8 @@ def register(item: NavItem) -> None:
 def items_for(actor: Actor) -> list[NavItem]:
     if not actor.is_authenticated:
         return []
-    return [i for i in _items if not i.capability or can(actor, i.capability)]
+    return [
+        i
+        for i in _items
+        if (not i.capability or can(actor, i.capability)) and (i.shown is None or i.shown(actor))
+    ]
