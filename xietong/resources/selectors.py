@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.db.models.functions import Substr
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -26,6 +26,7 @@ from xietong.core.filters import option
 from xietong.institutions.models import Institution
 from xietong.regions.models import Region, RegionGroup
 from xietong.resources import access as _declarations  # noqa: F401  (declares the rules)
+from xietong.resources import search
 from xietong.resources.choices import (
     Edition,
     ResourceKind,
@@ -106,17 +107,10 @@ class Filters:
 
 
 def _matching(qs: QuerySet[Resource], text: str) -> QuerySet[Resource]:
-    """Resources matching the search text, annotated with ``relevance`` (higher first).
-
-    A substring match until the catalogue's Chinese and pinyin search is wired in here.
-    """
-    return qs.filter(Q(title__icontains=text) | Q(description__icontains=text)).annotate(
-        relevance=Case(
-            When(title__icontains=text, then=Value(2)),
-            default=Value(1),
-            output_field=IntegerField(),
-        )
-    )
+    """Resources matching the search text (Chinese words, pinyin, initials: see
+    :mod:`xietong.resources.search`), annotated with ``relevance`` (higher first); the
+    ordering is left to the caller, so that facets can group the same rows."""
+    return search.search(qs, text).order_by().annotate(relevance=F("search_rank"))
 
 
 def _region_path(f: Filters) -> str | None:
