@@ -97,3 +97,21 @@ describe(
         }
     ),
 )
+describe(
+    GROUP,
+    "demo.resource_uses_delete",
+    gettext_lazy("Demo uses of shared resources removed"),
+    lambda f: (
+        _(
+            "%(actor)s removed the demo uses of shared resources that named a replaced "
+            "synthetic population: %(uses)s uses of %(resources)s resources, %(accounts)s "
+            "teacher accounts"
+        )
+        % {
+            **f,
+            "uses": _count(f, "detail.uses"),
+            "resources": _count(f, "detail.resources"),
+            "accounts": _count(f, "detail.accounts"),
+        }
+    ),
+)

@@ -936,6 +936,50 @@ STAFF: list[NamedStaff] = [
         stages=(Stage.SENIOR,),
         phone="13911836647",
     ),
+    # ---- Shared resources (xietong.demo.resources): more invented people ------------------
+    # invented famous preschool teacher of 北京市北海幼儿园 (the 建三 kindergarten's
+    # supporter): author of its shared courses
+    NamedStaff(
+        "bj_beihai_kg_teacher",
+        "bj_beihai_kg",
+        "孟书宁",
+        "F",
+        dt.date(1979, 4, 9),
+        P.TEACHER,
+        ("学前教育",),
+        T.SENIOR,
+        dt.date(2001, 9, 1),
+        honours=("backbone",),
+        phone="13910462237",
+    ),
+    # invented teaching researchers (教研员) of 北京教育学院: reviewers of shared resources
+    # (the demo sign-in ``reviewer`` is the first)
+    NamedStaff(
+        "bie_maths",
+        "bie",
+        "宋立诚",
+        "M",
+        dt.date(1976, 10, 14),
+        P.RESEARCHER,
+        ("数学",),
+        T.PROFESSOR,
+        dt.date(2005, 7, 1),
+        stages=(Stage.PRIMARY, Stage.JUNIOR, Stage.SENIOR),
+        phone="13701235581",
+    ),
+    NamedStaff(
+        "bie_chinese",
+        "bie",
+        "何雅琴",
+        "F",
+        dt.date(1978, 2, 27),
+        P.RESEARCHER,
+        ("语文", "学前教育"),
+        T.PROFESSOR,
+        dt.date(2007, 7, 1),
+        stages=(Stage.PRESCHOOL, Stage.PRIMARY, Stage.JUNIOR, Stage.SENIOR),
+        phone="13911504462",
+    ),
 ]
 
 AID_SCHOOLS: list[AidSchool] = [

@@ -50,6 +50,11 @@ DEMO_USERS: list[DemoUser] = [
     # The two sides of 三河市赵河沟小学's paired assistance (partnerships).
     DemoUser("sanhe_school", "三河市赵河沟小学 刘老师", Role.INSTITUTION_ADMIN, institution="zhg"),
     DemoUser("beijing_school", "北京学校 何老师", Role.INSTITUTION_ADMIN, institution="bj_school"),
+    # A teacher of 赵河沟小学: finds Beijing's courses and records their use in her lessons.
+    DemoUser("sanhe_teacher", "三河市赵河沟小学 王雨晴", Role.STAFF, staff="zhg_teacher"),
+    # A reviewer of shared resources: mathematics in 北京市, appointed by ``beijing``
+    # (xietong.demo.resources); submitted Beijing mathematics resources wait in her queue.
+    DemoUser("reviewer", "北京教育学院 宋立诚", Role.STAFF, staff="bie_maths"),
     DemoUser("sysadmin", "系统管理员 周工", Role.SYSTEM_ADMIN),
     DemoUser("secadmin", "安全管理员 吴工", Role.SECURITY_ADMIN),
     DemoUser("auditor", "安全审计员 郑工", Role.AUDITOR),

@@ -89,6 +89,8 @@ EXPECTED_ROLES = {
     "teacher": (Role.STAFF, None, None),
     "sanhe_school": (Role.INSTITUTION_ADMIN, None, "三河市赵河沟小学"),
     "beijing_school": (Role.INSTITUTION_ADMIN, None, "北京学校"),
+    "sanhe_teacher": (Role.STAFF, None, None),
+    "reviewer": (Role.STAFF, None, None),
     "sysadmin": (Role.SYSTEM_ADMIN, None, None),
     "secadmin": (Role.SECURITY_ADMIN, None, None),
     "auditor": (Role.AUDITOR, None, None),

@@ -24,6 +24,7 @@ from xietong.demo import network as demo_network
 from xietong.demo import partnerships as demo_partnerships
 from xietong.demo import plan as demo_plan
 from xietong.demo import plan_reports as demo_plan_reports
+from xietong.demo import resources as demo_resources
 from xietong.demo.models import DemoLoad
 from xietong.demo.users import ensure_demo_users
 from xietong.institutions import tallies
@@ -165,6 +166,11 @@ class Command(BaseCommand):
         # Fresh tables have no planner statistics until autovacuum comes by; the snapshots
         # below and the first dashboards would otherwise be planned for empty tables.
         bulk.analyze(apps.get_app_config("partnerships").get_models())
+        # Shared resources and their use, weighted toward the partnerships above.
+        try:
+            self.stdout.write(demo_resources.load().summary())
+        except ServiceError as e:
+            raise CommandError(f"The shared resources could not be loaded: {e}") from None
         try:
             ex = exchanges.load_exchanges()
         except ServiceError as e:
@@ -199,6 +205,12 @@ def _unload_for(previous: DemoLoad) -> list[str]:
             "(loaded again below)."
         )
     demo_network.unload()  # its partnerships' members are its institutions
+    uses = demo_resources.unload_uses(previous.institution_ids)  # they name its schools
+    if uses:
+        lines.append(
+            f"Removed the {uses} demo uses of shared resources by the replaced population "
+            "(written again below)."
+        )
     runs, drafts = demo_network.unload_recommendations(previous.institution_ids)
     if runs or drafts:
         lines.append(
