@@ -97,7 +97,12 @@ def _school(username: str) -> Any:
 
 
 @pytest.fixture
-def fw(transactional_db: Any, world: Cast, monkeypatch: pytest.MonkeyPatch) -> Iterator[FlowWorld]:
+def fw(
+    transactional_db: Any,
+    django_db_serialized_rollback: Any,
+    world: Cast,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[FlowWorld]:
     built = flow_world.build(world, monkeypatch)
     assert _more(built) >= 20
     for user in User.objects.all():

@@ -14,7 +14,7 @@ from xietong.training.models import Enrollment, Program
 from xietong.training.services import enrollment
 from xietong.training.tests.conftest import make_program
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.mark.skipif(

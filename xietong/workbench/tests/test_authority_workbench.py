@@ -97,7 +97,7 @@ def test_it_shows_a_viewer_the_numbers_but_no_action_queues(client, ex):
 def test_it_answers_in_a_bounded_number_of_queries(client, ex, django_assert_max_num_queries):
     active(ex, starts=-90, ends=-2)
     client.force_login(ex.cast.users["sanhe"])
-    # One per queue (partnerships, progress reports, shared resources to review) and one
-    # for the navigation's review entry.
-    with django_assert_max_num_queries(25):
+    # One per queue (partnerships, progress reports, shared resources to review, training
+    # programs to complete) and one for the navigation's review entry.
+    with django_assert_max_num_queries(26):
         assert client.get(reverse("workbench:home")).status_code == 200

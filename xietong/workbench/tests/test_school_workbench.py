@@ -134,7 +134,8 @@ def test_it_answers_in_a_bounded_number_of_queries(client, ex, django_assert_max
     active(ex)
     client.force_login(ex.cast.users["school_admin"])
     # One per queue (agreement approvals, progress reports, shared resources to review and
-    # returned) and one for the navigation's review entry.
-    with django_assert_max_num_queries(27):
+    # returned, training programs to complete and today's sessions) and one
+    # for the navigation's review entry.
+    with django_assert_max_num_queries(29):
         assert client.get(reverse("workbench:home")).status_code == 200
     assert Placement.objects.count() == 1
