@@ -25,7 +25,7 @@ from xietong.core.htmx import list_response
 from xietong.core.paging import paginate
 from xietong.core.pickers import bound
 from xietong.core.views import refusals, through_service
-from xietong.training import certificate_pdf
+from xietong.training import certificate_pdf, record, record_pdf
 from xietong.training import selectors as sel
 from xietong.training.access import KEEPS
 from xietong.training.choices import EnrollmentStatus
@@ -517,6 +517,58 @@ def check_in(request: HttpRequest) -> HttpResponse:
             return redirect("training:check_in")
     status = 422 if request.method == "POST" else 200
     return render(request, "training/check_in.html", {"form": form}, status=status)
+
+
+# --- the training record ------------------------------------------------------------------
+
+
+@login_required
+@refusals
+def record_mine(request: HttpRequest) -> HttpResponse:
+    """我的培训档案: the teacher's own record (a note for an account without a staff record)."""
+    actor = _actor(request)
+    if actor.own_staff_id is None:
+        return render(request, "training/record.html", {"r": None, "mine": True})
+    return render(request, "training/record.html", {"r": record.own_record(actor), "mine": True})
+
+
+@login_required
+@refusals
+def record_of_staff(request: HttpRequest, staff_id: int) -> HttpResponse:
+    """A staff member's record, for the readers :func:`access.record_q` lets in."""
+    actor = _actor(request)
+    r = record.record_of(actor, staff_id)
+    mine = r.staff.pk == actor.own_staff_id
+    return render(request, "training/record.html", {"r": r, "mine": mine})
+
+
+def _record_pdf(r: record.Record) -> HttpResponse:
+    response = HttpResponse(record_pdf.render(r), content_type="application/pdf")
+    day = timezone.localdate().strftime("%Y%m%d")
+    name = f"training-record-{r.staff.pk}-{day}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@refusals
+def record_mine_pdf(request: HttpRequest) -> HttpResponseBase:
+    return _record_pdf(record.own_record(_actor(request)))
+
+
+@login_required
+@refusals
+def record_of_staff_pdf(request: HttpRequest, staff_id: int) -> HttpResponseBase:
+    return _record_pdf(record.record_of(_actor(request), staff_id))
+
+
+def staff_section(actor: Any, staff: Any) -> dict[str, Any] | None:
+    """The record's summary on a staff member's page, for those who read the record."""
+    from xietong.training.access import may_read_record
+
+    if not may_read_record(actor, staff.pk):
+        return None
+    return {"r": record.record_of(actor, staff.pk)}
 
 
 # --- certificates -------------------------------------------------------------------------
