@@ -34,6 +34,7 @@ from django.conf import settings
 from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from xietong.access.actor import Actor
 from xietong.core.errors import NotFound
@@ -282,16 +283,17 @@ def _lesson_lines(staff_id: int) -> list[Line]:
     )
     out = []
     for t in terms:
-        term = SchoolTerm.from_key(t["term"])
+        term, n = SchoolTerm.from_key(t["term"]), t["uses"]
         out.append(
             Line(
                 day=t["last"],
                 source=LESSONS,
                 credit_type=CreditType.SCHOOL_BASED,
-                hours=min(per_use * t["uses"], cap),
+                hours=min(per_use * n, cap),
                 title=_("Shared resources used in lessons"),
                 provider="",
-                detail=_("%(term)s: %(n)s lesson uses") % {"term": term.label(), "n": t["uses"]},
+                detail=ngettext("%(term)s: %(n)s lesson use", "%(term)s: %(n)s lesson uses", n)
+                % {"term": term.label(), "n": n},
             )
         )
     return out
