@@ -317,6 +317,9 @@ XIETONG_TRAINING_CYCLE_YEARS = int(os.environ.get("XIETONG_TRAINING_CYCLE_YEARS"
 XIETONG_TRAINING_CYCLE_FIRST_YEAR = int(os.environ.get("XIETONG_TRAINING_CYCLE_FIRST_YEAR", "2021"))
 XIETONG_TRAINING_LESSON_HOURS = 1  # a number; 0.5 too
 XIETONG_TRAINING_LESSON_TERM_CAP = 12
+# The public verification of training certificates (page, form and API together) answers
+# one address this many times a minute (xietong.core.ratelimit); 0 turns the limit off.
+XIETONG_VERIFY_PER_MINUTE = int(os.environ.get("XIETONG_VERIFY_PER_MINUTE", "30"))
 
 # The public notice (公示) of a recommendation lasts at least this many working days
 # (xietong.core.workdays: Monday to Friday, less XIETONG_HOLIDAYS, plus XIETONG_WORKDAYS —

@@ -7,15 +7,18 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Query, Router
 
 from xietong import access
+from xietong.core import ratelimit
 from xietong.core.delimited import unpack
 from xietong.core.errors import PermissionDenied
 from xietong.core.filters import parse_query
 from xietong.core.paging import page_envelope
+from xietong.institutions.schemas import Error
 from xietong.plan.api import ERRORS
 from xietong.training import certificate_pdf, record
 from xietong.training import schemas as s
@@ -454,9 +457,10 @@ def staff_record(request: HttpRequest, staff_id: int) -> Any:
 @router.get(
     "/verify/{number}",
     auth=None,
-    response={200: s.VerificationOut},
-    summary="Verify a certificate number (public)",
+    response={200: s.VerificationOut, 429: Error},
+    summary="Verify a certificate number (public; so many a minute from one address)",
     description="outcome: valid, revoked, unknown (not issued) or forged (refused unread).",
 )
 def verify(request: HttpRequest, number: str) -> Any:
+    ratelimit.check_request(request, "training.verify", settings.XIETONG_VERIFY_PER_MINUTE)
     return asdict(certificates.verify(number))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xietong import access
+from xietong.core import ratelimit
 from xietong.core.errors import Conflict, InvalidInput, PermissionDenied, ServiceError
 from xietong.core.filters import filter_form
 from xietong.core.htmx import list_response
@@ -632,8 +634,25 @@ def certificate_pdf_view(request: HttpRequest, pk: int) -> HttpResponseBase:
 # --- the public verification page ---------------------------------------------------------
 
 
+VERIFY_BUCKET = "training.verify"
+
+
+def _verify_limited(request: HttpRequest) -> HttpResponse | None:
+    """The refusal of one address asking too often (see ``XIETONG_VERIFY_PER_MINUTE``)."""
+    try:
+        ratelimit.check_request(request, VERIFY_BUCKET, settings.XIETONG_VERIFY_PER_MINUTE)
+    except ratelimit.TooManyRequests as e:
+        context = {"form": VerifyForm(), "v": None, "limited": e.message}
+        response = render(request, "training/verify.html", context, status=429)
+        response["Retry-After"] = str(e.retry_after)
+        return response
+    return None
+
+
 def verify_form(request: HttpRequest) -> HttpResponse:
     """Type a number (no sign-in); the answer is the number's own page."""
+    if request.GET and (refused := _verify_limited(request)) is not None:
+        return refused
     form = VerifyForm(request.GET or None)
     if request.GET and form.is_valid():
         from xietong.training.signing import normalise
@@ -648,6 +667,8 @@ def verify_form(request: HttpRequest) -> HttpResponse:
 
 def verify(request: HttpRequest, number: str) -> HttpResponse:
     """What :func:`certificates.verify` says of the number, and nothing else."""
+    if (refused := _verify_limited(request)) is not None:
+        return refused
     v = certificates.verify(number)
     form = VerifyForm(initial={"number": v.number})
     status = 200 if v.outcome in ("valid", "revoked") else 404
