@@ -271,7 +271,7 @@ def test_her_record_page_shows_the_hours_and_the_navigation_links_it(history: Ca
     assert got.status_code == 200
     assert "我的培训档案" in html and "高中数学骨干研修" in html
     assert 'data-testid="record-lines"' in html
-    assert reverse("training:record") in c.get(reverse("training:mine")).content.decode()
+    assert 'data-testid="record-link"' in c.get(reverse("training:mine")).content.decode()
 
 
 def test_the_staff_page_links_the_record_for_those_who_read_it(history: Cast) -> None:
