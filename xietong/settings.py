@@ -307,6 +307,19 @@ XIETONG_TERM_CALENDAR = {
     "second_ends": (7, 10),
 }
 XIETONG_DEMO_PASSWORD = "Xietong-Demo-2025"
+# Teachers' training records (xietong.training.record): a cycle of continuing education
+# asks XIETONG_TRAINING_CYCLE_HOURS hours in XIETONG_TRAINING_CYCLE_YEARS calendar years;
+# cycles run on from XIETONG_TRAINING_CYCLE_FIRST_YEAR (2021–2025, 2026–2030, …). Each use
+# of a shared resource in a lesson counts as XIETONG_TRAINING_LESSON_HOURS hours of
+# school-based training, at most XIETONG_TRAINING_LESSON_TERM_CAP hours a school term.
+XIETONG_TRAINING_CYCLE_HOURS = int(os.environ.get("XIETONG_TRAINING_CYCLE_HOURS", "360"))
+XIETONG_TRAINING_CYCLE_YEARS = int(os.environ.get("XIETONG_TRAINING_CYCLE_YEARS", "5"))
+XIETONG_TRAINING_CYCLE_FIRST_YEAR = int(os.environ.get("XIETONG_TRAINING_CYCLE_FIRST_YEAR", "2021"))
+XIETONG_TRAINING_LESSON_HOURS = 1  # a number; 0.5 too
+XIETONG_TRAINING_LESSON_TERM_CAP = 12
+# The public verification of training certificates (page, form and API together) answers
+# one address this many times a minute (xietong.core.ratelimit); 0 turns the limit off.
+XIETONG_VERIFY_PER_MINUTE = int(os.environ.get("XIETONG_VERIFY_PER_MINUTE", "30"))
 
 # The public notice (公示) of a recommendation lasts at least this many working days
 # (xietong.core.workdays: Monday to Friday, less XIETONG_HOLIDAYS, plus XIETONG_WORKDAYS —

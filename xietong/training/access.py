@@ -17,7 +17,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from xietong import access
@@ -25,6 +25,7 @@ from xietong.access import Policy, Rule, capability, declare
 from xietong.access import reach as r
 from xietong.access.actor import Actor
 from xietong.accounts.models import Role
+from xietong.institutions.models import Staff
 from xietong.training.choices import EnrollmentStatus, ProgramStatus
 from xietong.training.models import Attendance, Certificate, Enrollment, Program, Quota, Session
 
@@ -203,6 +204,18 @@ declare(
 
 capability("training.browse", *BUSINESS_ROLES)
 capability("training.provide", Role.INSTITUTION_ADMIN, Role.AUTHORITY_ADMIN)
+
+
+RECORD_READERS = ("self", "school", "viewer")  # relations of the staff policy
+
+
+def record_q(actor: Actor, prefix: str = "") -> Q:
+    """The staff records whose training record the actor reads (see the module's doc)."""
+    return access.relation_q(actor, Staff, RECORD_READERS, prefix)
+
+
+def may_read_record(actor: Actor, staff_id: int) -> bool:
+    return Staff.objects.filter(record_q(actor), pk=staff_id).exists()
 
 
 def readable_programs(actor: Actor) -> QuerySet[Program]:

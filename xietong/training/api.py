@@ -7,17 +7,20 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Query, Router
 
 from xietong import access
+from xietong.core import ratelimit
 from xietong.core.delimited import unpack
 from xietong.core.errors import PermissionDenied
 from xietong.core.filters import parse_query
 from xietong.core.paging import page_envelope
+from xietong.institutions.schemas import Error
 from xietong.plan.api import ERRORS
-from xietong.training import certificate_pdf
+from xietong.training import certificate_pdf, record
 from xietong.training import schemas as s
 from xietong.training import selectors as sel
 from xietong.training.models import Certificate, Enrollment, Program, Session
@@ -400,12 +403,64 @@ def certificate_pdf_file(request: HttpRequest, pk: int) -> Any:
     return response
 
 
+def _cycle(c: record.Cycle, hours: Any) -> dict[str, Any]:
+    return {
+        "first_year": c.first_year,
+        "last_year": c.last_year,
+        "required": hours_text(c.required),
+        "hours": hours_text(hours),
+        "met": hours >= c.required,
+    }
+
+
+def _record(r: record.Record) -> dict[str, Any]:
+    def totals(rows: list[record.TypeTotal]) -> list[dict[str, Any]]:
+        return [
+            {"credit_type": t.credit_type, "label": t.label, "hours": hours_text(t.hours)}
+            for t in rows
+        ]
+
+    return {
+        "staff": s.as_ref(r.staff),
+        "institution": s.as_ref(r.staff.institution),
+        "masked_id_number": r.staff.masked_id_number,
+        "cycle": _cycle(r.cycle, r.cycle_hours),
+        "remaining": hours_text(r.remaining),
+        "total_hours": hours_text(r.total_hours),
+        "by_type": totals(r.by_type),
+        "by_type_total": totals(r.by_type_total),
+        "cycles": [_cycle(t.cycle, t.hours) for t in r.cycles],
+        "lines": [{**asdict(x), "hours": hours_text(x.hours)} for x in r.lines],
+        "lesson_hours": hours_text(r.lesson_hours),
+        "lesson_term_cap": hours_text(r.lesson_cap),
+    }
+
+
+@router.get(
+    "/record/",
+    response={200: s.RecordOut, **ERRORS},
+    summary="My training record (hours by credit type against the cycle)",
+)
+def my_record(request: HttpRequest) -> Any:
+    return _record(record.own_record(_actor(request)))
+
+
+@router.get(
+    "/record/{int:staff_id}/",
+    response={200: s.RecordOut, **ERRORS},
+    summary="A staff member's training record (herself, her school, authorities over it)",
+)
+def staff_record(request: HttpRequest, staff_id: int) -> Any:
+    return _record(record.record_of(_actor(request), staff_id))
+
+
 @router.get(
     "/verify/{number}",
     auth=None,
-    response={200: s.VerificationOut},
-    summary="Verify a certificate number (public)",
+    response={200: s.VerificationOut, 429: Error},
+    summary="Verify a certificate number (public; so many a minute from one address)",
     description="outcome: valid, revoked, unknown (not issued) or forged (refused unread).",
 )
 def verify(request: HttpRequest, number: str) -> Any:
+    ratelimit.check_request(request, "training.verify", settings.XIETONG_VERIFY_PER_MINUTE)
     return asdict(certificates.verify(number))

@@ -223,5 +223,45 @@ class VerificationOut(Schema):
     revoked_on: str
 
 
+class RecordLineOut(Schema):
+    day: dt.date
+    source: str = Field(description="program, exchange or lessons")
+    credit_type: str
+    hours: str
+    title: str
+    provider: str
+    detail: str
+    program_id: int | None
+
+
+class CreditTotalOut(Schema):
+    credit_type: str
+    label: str
+    hours: str
+
+
+class CycleOut(Schema):
+    first_year: int
+    last_year: int
+    required: str
+    hours: str
+    met: bool
+
+
+class RecordOut(Schema):
+    staff: Ref
+    institution: Ref
+    masked_id_number: str
+    cycle: CycleOut = Field(description="the cycle the teacher is in today")
+    remaining: str
+    total_hours: str
+    by_type: list[CreditTotalOut] = Field(description="in the current cycle")
+    by_type_total: list[CreditTotalOut] = Field(description="over all years")
+    cycles: list[CycleOut]
+    lines: list[RecordLineOut] = Field(description="newest first, every year")
+    lesson_hours: str
+    lesson_term_cap: str
+
+
 def as_ref(obj: Any) -> dict[str, Any]:
     return {"id": obj.pk, "name": str(getattr(obj, "name", None) or obj)}

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 def setup() -> None:
     from xietong.access import capability
+    from xietong.core.sections import Section, register_section
     from xietong.training import (
         access,
         audit_texts,  # noqa: F401  (audit sentences)
@@ -14,9 +15,15 @@ def setup() -> None:
         pickers,  # noqa: F401  (the catalogue's provider picker)
         queues,
     )
+    from xietong.training.views import staff_section
     from xietong.workbench.navigation import NavItem, register
 
     access.register()
+    # A staff member's page shows her training record's summary to those who read it.
+    register_section(
+        "institutions.staff",
+        Section("training_record", "training/_staff_record.html", staff_section, 40),
+    )
     queues.register()
     # "My training": anyone with a staff record of their own (the teacher's side).
     capability("training.learn", person=True)
@@ -43,11 +50,21 @@ def setup() -> None:
     )
     register(
         NavItem(
+            label=_("My training record"),
+            url_name="training:record",
+            icon="journal-bookmark",
+            capability="training.learn",
+            order=62,
+            section=section,
+        )
+    )
+    register(
+        NavItem(
             label=_("New training program"),
             url_name="training:new",
             icon="plus-square",
             capability="training.provide",
-            order=62,
+            order=63,
             section=section,
         )
     )

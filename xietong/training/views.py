@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -19,13 +20,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xietong import access
+from xietong.core import ratelimit
 from xietong.core.errors import Conflict, InvalidInput, PermissionDenied, ServiceError
 from xietong.core.filters import filter_form
 from xietong.core.htmx import list_response
 from xietong.core.paging import paginate
 from xietong.core.pickers import bound
 from xietong.core.views import refusals, through_service
-from xietong.training import certificate_pdf
+from xietong.training import certificate_pdf, record, record_pdf
 from xietong.training import selectors as sel
 from xietong.training.access import KEEPS
 from xietong.training.choices import EnrollmentStatus
@@ -519,6 +521,58 @@ def check_in(request: HttpRequest) -> HttpResponse:
     return render(request, "training/check_in.html", {"form": form}, status=status)
 
 
+# --- the training record ------------------------------------------------------------------
+
+
+@login_required
+@refusals
+def record_mine(request: HttpRequest) -> HttpResponse:
+    """我的培训档案: the teacher's own record (a note for an account without a staff record)."""
+    actor = _actor(request)
+    if actor.own_staff_id is None:
+        return render(request, "training/record.html", {"r": None, "mine": True})
+    return render(request, "training/record.html", {"r": record.own_record(actor), "mine": True})
+
+
+@login_required
+@refusals
+def record_of_staff(request: HttpRequest, staff_id: int) -> HttpResponse:
+    """A staff member's record, for the readers :func:`access.record_q` lets in."""
+    actor = _actor(request)
+    r = record.record_of(actor, staff_id)
+    mine = r.staff.pk == actor.own_staff_id
+    return render(request, "training/record.html", {"r": r, "mine": mine})
+
+
+def _record_pdf(r: record.Record) -> HttpResponse:
+    response = HttpResponse(record_pdf.render(r), content_type="application/pdf")
+    day = timezone.localdate().strftime("%Y%m%d")
+    name = f"training-record-{r.staff.pk}-{day}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@refusals
+def record_mine_pdf(request: HttpRequest) -> HttpResponseBase:
+    return _record_pdf(record.own_record(_actor(request)))
+
+
+@login_required
+@refusals
+def record_of_staff_pdf(request: HttpRequest, staff_id: int) -> HttpResponseBase:
+    return _record_pdf(record.record_of(_actor(request), staff_id))
+
+
+def staff_section(actor: Any, staff: Any) -> dict[str, Any] | None:
+    """The record's summary on a staff member's page, for those who read the record."""
+    from xietong.training.access import may_read_record
+
+    if not may_read_record(actor, staff.pk):
+        return None
+    return {"r": record.record_of(actor, staff.pk)}
+
+
 # --- certificates -------------------------------------------------------------------------
 
 
@@ -580,8 +634,25 @@ def certificate_pdf_view(request: HttpRequest, pk: int) -> HttpResponseBase:
 # --- the public verification page ---------------------------------------------------------
 
 
+VERIFY_BUCKET = "training.verify"
+
+
+def _verify_limited(request: HttpRequest) -> HttpResponse | None:
+    """The refusal of one address asking too often (see ``XIETONG_VERIFY_PER_MINUTE``)."""
+    try:
+        ratelimit.check_request(request, VERIFY_BUCKET, settings.XIETONG_VERIFY_PER_MINUTE)
+    except ratelimit.TooManyRequests as e:
+        context = {"form": VerifyForm(), "v": None, "limited": e.message}
+        response = render(request, "training/verify.html", context, status=429)
+        response["Retry-After"] = str(e.retry_after)
+        return response
+    return None
+
+
 def verify_form(request: HttpRequest) -> HttpResponse:
     """Type a number (no sign-in); the answer is the number's own page."""
+    if request.GET and (refused := _verify_limited(request)) is not None:
+        return refused
     form = VerifyForm(request.GET or None)
     if request.GET and form.is_valid():
         from xietong.training.signing import normalise
@@ -596,6 +667,8 @@ def verify_form(request: HttpRequest) -> HttpResponse:
 
 def verify(request: HttpRequest, number: str) -> HttpResponse:
     """What :func:`certificates.verify` says of the number, and nothing else."""
+    if (refused := _verify_limited(request)) is not None:
+        return refused
     v = certificates.verify(number)
     form = VerifyForm(initial={"number": v.number})
     status = 200 if v.outcome in ("valid", "revoked") else 404

@@ -24,10 +24,12 @@ SINGULAR = {"_", "gettext", "gettext_lazy", "gettext_noop"}
 CONTEXTUAL = {"pgettext", "pgettext_lazy"}
 PLURAL = {"ngettext", "ngettext_lazy"}
 CONTEXTUAL_PLURAL = {"npgettext", "npgettext_lazy"}
+# templatize quotes a message with an apostrophe in double quotes (u"the holder's name").
+QUOTED = r"'(?:[^'\\]|\\.)*'" + "|" + r'"(?:[^"\\]|\\.)*"'
 TEMPLATE_CALL = re.compile(
-    r"\b(gettext|pgettext|ngettext|npgettext)\(((?:\s*u?'(?:[^'\\]|\\.)*'\s*,?)+)"
+    rf"\b(gettext|pgettext|ngettext|npgettext)\(((?:\s*u?(?:{QUOTED})\s*,?)+)"
 )
-LITERAL = re.compile(r"u?('(?:[^'\\]|\\.)*')")
+LITERAL = re.compile(rf"u?({QUOTED})")
 
 READ_THE_SAME = {"%(name)s at %(host)s"}  # "王老师 · 北京四中": a symbol, not a word
 Message = tuple[str | None, str, str]  # context, msgid, where

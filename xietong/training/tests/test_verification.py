@@ -5,11 +5,13 @@ from __future__ import annotations
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 
+from xietong.conftest import Cast
 from xietong.training import certificate_pdf
 from xietong.training.models import Certificate
 from xietong.training.services import attendance, certificates, enrollment
@@ -145,3 +147,25 @@ def test_it_downloads_the_pdf_with_the_absolute_verification_url(world, certific
     got = client.get(reverse("training:certificate_pdf", args=[certificate.pk]))
     assert got.status_code == 200 and got.content.startswith(b"%PDF")
     assert certificate.number in got["Content-Disposition"]
+
+
+def test_one_address_verifying_too_often_is_asked_to_wait(
+    client: Client, world: Cast, settings: Any
+) -> None:
+    """The page, the form and the API share one count per address and minute."""
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.XIETONG_VERIFY_PER_MINUTE = 3
+    number = "XT2026-000001-AAAAAAA"
+    assert client.get(f"/training/verify/{number}/").status_code == 404
+    assert client.get("/training/verify/", {"number": number}).status_code == 302
+    assert client.get(f"/api/training/verify/{number}").status_code == 200
+    refused = client.get(f"/training/verify/{number}/")
+    assert refused.status_code == 429 and int(refused["Retry-After"]) <= 60
+    assert 'data-testid="verify-limited"' in refused.content.decode()
+    api = client.get(f"/api/training/verify/{number}")
+    assert api.status_code == 429 and api.json()["code"] == "too_many_requests"
+    other = client.get(f"/training/verify/{number}/", REMOTE_ADDR="10.1.2.3")
+    assert other.status_code == 404  # another address counts apart
+    cache.clear()
