@@ -186,6 +186,17 @@ def _second_factor_off(settings: Any) -> None:
     settings.XIETONG_REQUIRE_REAUTH = False
 
 
+@pytest.fixture(autouse=True)
+def _rate_limits_count_afresh() -> Any:
+    """The public pages count requests per address in the cache (a process-wide
+    local-memory cache in tests): each test starts and ends with no count."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def fresh_keys() -> Any:
     """Keys read again from the environment and the key folder, before and after the test."""

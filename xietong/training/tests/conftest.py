@@ -94,14 +94,3 @@ def _messages_in_english() -> Any:
 
     with translation.override("en"):
         yield
-
-
-@pytest.fixture(autouse=True)
-def _verification_counts_afresh() -> Any:
-    """The public verification counts requests per address in the cache (a process-wide
-    local-memory cache in tests): each test starts and ends with no count."""
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
