@@ -537,13 +537,13 @@ def provider_view(actor: Actor, pk: int, f: ProviderFilters) -> ProviderView:
     totals["rating"] = round(ratings["total"] / ratings["n"], 1) if ratings["n"] else None
     totals["resources"] = readable.count()
     totals["share"] = _share(totals)
-    feedback = list(
-        in_span.exclude(feedback="")
-        .order_by("-used_on", "-id")
-        .values("feedback", "kind", "used_on", "resource__title", "institution__name")[
-            :PROVIDER_FEEDBACK
-        ]
-    )
+    latest = in_span.exclude(feedback="").order_by("-used_on", "-id")
+    feedback = [
+        dict(x)
+        for x in latest.values(
+            "feedback", "kind", "used_on", "resource__title", "institution__name"
+        )[:PROVIDER_FEEDBACK]
+    ]
     return ProviderView(provider, span, per_term, resources, schools, totals, feedback)
 
 
