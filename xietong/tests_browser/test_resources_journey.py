@@ -221,3 +221,34 @@ def test_a_sanhe_teacher_finds_a_beijing_course_by_initials_uses_it_and_the_flow
         rows.filter(has_text="北京市东城区史家小学").filter(has_text="三河市赵河沟小学")
     ).to_have_count(1)
     _shot(page, "06-flows-en")
+
+
+@pytest.mark.parametrize("lang", ["zh-hans", "en"])
+def test_the_catalogue_reads_at_desk_and_phone_width(
+    live_server: Any,
+    journey: Journey,
+    browser: Any,  # noqa: F811  (the fixture)
+    lang: str,
+) -> None:
+    """The catalogue as ``sanhe_teacher`` at 1400 and 390 px: nothing runs off the page."""
+    from playwright.sync_api import expect
+
+    base = live_server.url
+    urllib.request.urlopen(f"{base}/accounts/login/", timeout=120).read()
+    teacher = Person(browser, base, "sanhe_teacher")
+    teacher.context.add_cookies([{"name": "django_language", "value": lang, "url": base}])
+    for width, height in ((1400, 900), (390, 844)):
+        page = teacher.page
+        page.set_viewport_size({"width": width, "height": height})
+        for query in ("", "?q=mssfk"):
+            page = teacher.go(f"/resources/{query}")
+            expect(page.get_by_test_id("resource-row").first).to_be_visible()
+            overflow = page.evaluate(
+                "() => document.documentElement.scrollWidth - window.innerWidth"
+            )
+            name = f"07-catalogue{'-search' if query else ''}-{width}-{lang[:2]}"
+            _shot(page, name)
+            assert overflow <= 0, (name, overflow)
+        page = teacher.go(f"/resources/{journey.course.pk}/")
+        _shot(page, f"08-resource-{width}-{lang[:2]}")
+        assert page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth") <= 0
