@@ -116,6 +116,13 @@ def journey(
     _empty_the_audit_log_for_the_flush()
 
 
+def _person(chromium: Any, base: str, username: str) -> Person:
+    """Signed in; its steps wait up to 30 s (the machine may be busy with other runs)."""
+    person = Person(chromium, base, username)
+    person.context.set_default_timeout(30_000)
+    return person
+
+
 def _shot(page: Any, name: str) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
@@ -136,7 +143,7 @@ def test_a_sanhe_teacher_finds_a_beijing_course_by_initials_uses_it_and_the_flow
     # The first request imports every URL and API module: wait for it here, not in a page.
     urllib.request.urlopen(f"{base}/accounts/login/", timeout=120).read()
 
-    teacher = Person(browser, base, "sanhe_teacher")
+    teacher = _person(browser, base, "sanhe_teacher")
     page = teacher.go("/resources/")
     page.fill("#id_q", "mssfk")
     page.press("#id_q", "Enter")
@@ -190,7 +197,7 @@ def test_a_sanhe_teacher_finds_a_beijing_course_by_initials_uses_it_and_the_flow
     expect(page.get_by_test_id("quick-use")).to_contain_text("Taught with it today")
     _shot(page, "04-resource-used-en")
 
-    keeper = Person(browser, base, "shijia_admin")
+    keeper = _person(browser, base, "shijia_admin")
     page = keeper.go("/resources/flows/provider/")
     page.wait_for_url(f"{base}/resources/flows/providers/{j.beijing.pk}/")
     page.wait_for_selector("#chart-terms[data-drawn]")
@@ -205,7 +212,7 @@ def test_a_sanhe_teacher_finds_a_beijing_course_by_initials_uses_it_and_the_flow
     expect(page.get_by_test_id("top-schools")).to_contain_text("三河市赵河沟小学")
     _shot(page, "05-provider-en")
 
-    viewer = Person(browser, base, "hebei_viewer")
+    viewer = _person(browser, base, "hebei_viewer")
     page = viewer.go("/resources/flows/?by=institution")
     page.wait_for_selector("#chart-flows[data-drawn]")
     rows = page.get_by_test_id("flow-row")
@@ -235,7 +242,7 @@ def test_the_catalogue_reads_at_desk_and_phone_width(
 
     base = live_server.url
     urllib.request.urlopen(f"{base}/accounts/login/", timeout=120).read()
-    teacher = Person(browser, base, "sanhe_teacher")
+    teacher = _person(browser, base, "sanhe_teacher")
     teacher.context.add_cookies([{"name": "django_language", "value": lang, "url": base}])
     for width, height in ((1400, 900), (390, 844)):
         page = teacher.page
