@@ -541,7 +541,7 @@ def provider_view(actor: Actor, pk: int, f: ProviderFilters) -> ProviderView:
     feedback = [
         dict(x)
         for x in latest.values(
-            "feedback", "kind", "used_on", "resource__title", "institution__name"
+            "feedback", "kind", "used_on", "resource_id", "resource__title", "institution__name"
         )[:PROVIDER_FEEDBACK]
     ]
     return ProviderView(provider, span, per_term, resources, schools, totals, feedback)
