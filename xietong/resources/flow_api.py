@@ -10,6 +10,7 @@ page draws and lists, and one provider's view — scoped to the caller as the pa
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
@@ -158,6 +159,15 @@ class SchoolOut(Schema):
     teachers: int
 
 
+class FeedbackOut(Schema):
+    resource_id: int
+    resource: str
+    school: str
+    kind: str
+    used_on: dt.date
+    text: str
+
+
 class ProviderTotalsOut(TotalsOut):
     resources: int
     rating: float | None
@@ -173,6 +183,7 @@ class ProviderOut(Schema):
     resources: list[ProviderResourceOut]
     schools: list[SchoolOut]
     totals: ProviderTotalsOut
+    feedback: list[FeedbackOut]
 
 
 def provider_out(view: flows.ProviderView) -> dict[str, Any]:
@@ -204,6 +215,17 @@ def provider_out(view: flows.ProviderView) -> dict[str, Any]:
             for s in view.schools
         ],
         "totals": view.totals,
+        "feedback": [
+            {
+                "resource_id": x["resource_id"],
+                "resource": x["resource__title"],
+                "school": x["institution__name"],
+                "kind": x["kind"],
+                "used_on": x["used_on"],
+                "text": x["feedback"],
+            }
+            for x in view.feedback
+        ],
     }
 
 

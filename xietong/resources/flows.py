@@ -58,6 +58,7 @@ TABLE_ROWS = 200
 CHART_LINKS = 60
 TOP_SCHOOLS = 10
 PROVIDER_RESOURCES = 100
+PROVIDER_FEEDBACK = 10
 
 
 class Level:
@@ -451,6 +452,7 @@ class ProviderView:
     resources: list[dict[str, Any]]
     schools: list[dict[str, Any]]
     totals: dict[str, Any]
+    feedback: list[dict[str, Any]]  # the latest words of the users, school and day
 
 
 def providers_for(actor: Actor) -> QuerySet[Institution]:
@@ -535,7 +537,14 @@ def provider_view(actor: Actor, pk: int, f: ProviderFilters) -> ProviderView:
     totals["rating"] = round(ratings["total"] / ratings["n"], 1) if ratings["n"] else None
     totals["resources"] = readable.count()
     totals["share"] = _share(totals)
-    return ProviderView(provider, span, per_term, resources, schools, totals)
+    latest = in_span.exclude(feedback="").order_by("-used_on", "-id")
+    feedback = [
+        dict(x)
+        for x in latest.values(
+            "feedback", "kind", "used_on", "resource_id", "resource__title", "institution__name"
+        )[:PROVIDER_FEEDBACK]
+    ]
+    return ProviderView(provider, span, per_term, resources, schools, totals, feedback)
 
 
 def _share(row: dict[str, Any]) -> float | None:

@@ -234,6 +234,24 @@ class UseForm(forms.Form):
         )
 
 
+class FeedbackForm(forms.Form):
+    """Feedback to the provider on a resource the teacher used (a use of its own kind)."""
+
+    feedback = forms.CharField(
+        label=_("Feedback to the provider"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("What worked in your class, what could be better."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "fb_%s")  # beside the lesson form's own feedback field
+        super().__init__(*args, **kwargs)
+
+    def service_data(self) -> services.UseIn:
+        return services.UseIn(kind=UseKind.FEEDBACK, feedback=self.cleaned_data["feedback"])
+
+
 class RatingForm(forms.Form):
     stars = forms.TypedChoiceField(
         label=_("Stars"),

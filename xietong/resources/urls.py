@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/open/", views.open_link, name="open"),
     path("<int:pk>/files/<int:attachment_id>/", views.open_file, name="file"),
     path("<int:pk>/use/", views.record_use, name="use"),
+    path("<int:pk>/feedback/", views.feedback, name="feedback"),
     path("<int:pk>/rate/", views.rate, name="rate"),
     path("<int:pk>/review/", views.review, name="review"),
     path("<int:pk>/submit/", views.submit, name="submit"),

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -103,6 +104,7 @@ def _detail(request: HttpRequest, pk: int, status: int = 200, **forms: Any) -> H
         "actions": d.actions,
         "files": list(attachment_selectors.attachments_of(actor, r)),
         "use_form": forms.get("use_form") or f.UseForm(last_class=d.last_class),
+        "feedback_form": forms.get("feedback_form") or f.FeedbackForm(),
         "rating_form": forms.get("rating_form")
         or f.RatingForm(
             initial={"stars": d.my_rating.stars, "comment": d.my_rating.comment}
@@ -113,6 +115,7 @@ def _detail(request: HttpRequest, pk: int, status: int = 200, **forms: Any) -> H
         "withdraw_form": forms.get("withdraw_form") or f.WithdrawForm(),
         "missing": services.missing_for_review(r) if "submit" in d.actions else [],
         "open_use": bool(forms.get("use_form")),
+        "today": timezone.localdate(),
     }
     return render(request, "resources/detail.html", context, status=status)
 
@@ -171,6 +174,26 @@ def record_use(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Your lesson use was recorded. Thank you!"))
             return redirect("resources:detail", pk=pk)
     return _detail(request, pk, status=422, use_form=form)
+
+
+@login_required
+@require_POST
+@refusals
+def feedback(request: HttpRequest, pk: int) -> HttpResponse:
+    """Feedback to the provider, recorded as a use of its own kind."""
+    actor = _actor(request)
+    form = f.FeedbackForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_use(actor, pk, form.service_data())
+        except InvalidInput as e:
+            apply_errors(form, e)
+        except Conflict as e:
+            form.add_error(None, str(e.message))
+        else:
+            messages.success(request, _("Your feedback was sent to the provider. Thank you!"))
+            return redirect("resources:detail", pk=pk)
+    return _detail(request, pk, status=422, feedback_form=form)
 
 
 @login_required

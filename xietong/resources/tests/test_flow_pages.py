@@ -114,6 +114,12 @@ def test_the_provider_dashboard_shows_its_resources_and_schools(fw: FlowWorld) -
     data = c.get(API + f"providers/{fw.cast.tongzhou_school.pk}", {"term": AUTUMN_TERM}).json()
     assert data["totals"]["uses"] == 5 and data["schools"][0]["name"] == "Sanhe Experimental"
     assert {r["title"]: r["uses"] for r in data["resources"]}[fw.course.title] == 5
+    assert {(x["text"], x["school"]) for x in data["feedback"]} == {
+        ("很好", "Sanhe Experimental"),
+        ("很好", "Sanhe Experimental Dachang campus"),
+        ("很好", "Xiongxian No. 1"),
+    }
+    assert 'data-testid="provider-feedback"' in html
 
 
 def test_the_provider_dashboard_is_refused_to_others(fw: FlowWorld) -> None:

@@ -192,6 +192,74 @@ def test_it_records_a_lesson_use_in_two_clicks_prefilled_with_today_and_the_last
     )
 
 
+def test_it_offers_the_one_button_lesson_use_with_today_and_the_last_class_only(
+    world: Cast, course: Resource
+) -> None:
+    c = client(world, "teacher")
+    url = reverse("resources:detail", args=[course.pk])
+    first = c.get(url).content.decode()
+    assert 'data-testid="quick-use"' not in first  # no class yet: the form asks for it
+    assert 'data-testid="use-open"' in first
+    other = make_resource(world, title="另一门课")
+    services.record_use(
+        world.actor("teacher"), other.pk, services.UseIn(kind=UseKind.LESSON, class_name="一班")
+    )
+    page = c.get(url).content.decode()
+    today = timezone.localdate().isoformat()
+    assert 'data-testid="quick-use"' in page
+    assert f'name="used_on" value="{today}"' in page and 'name="class_name" value="一班"' in page
+    with translation.override("zh-hans"):
+        question = translation.gettext(
+            "Record a lesson taught with this resource today (%(day)s) to %(class)s?"
+        ) % {"day": today, "class": "一班"}
+    assert f'data-confirm="{question}"' in page
+    # The confirmed button posts the lesson use as it was shown (the day and the class).
+    done = c.post(
+        reverse("resources:use", args=[course.pk]), {"used_on": today, "class_name": "一班"}
+    )
+    assert done.status_code == 302
+    use = Use.objects.get(resource=course)
+    assert (use.kind, use.used_on, use.class_name) == ("lesson", timezone.localdate(), "一班")
+
+
+def test_it_sends_feedback_to_the_provider_as_a_use_and_shows_it_on_the_provider_view(
+    world: Cast, course: Resource
+) -> None:
+    c = client(world, "teacher")
+    url = reverse("resources:feedback", args=[course.pk])
+    before = c.get(reverse("resources:detail", args=[course.pk])).content.decode()
+    assert 'data-testid="feedback-form"' not in before  # offered once the teacher used it
+    blank = c.post(url, {"feedback": "  "})
+    assert blank.status_code == 422 and "feedback" in blank.context["feedback_form"].errors
+    assert not Use.objects.exists()
+    done = c.post(url, {"feedback": "学生很投入，练习偏难。"})
+    assert done.status_code == 302
+    use = Use.objects.get(resource=course)
+    assert (use.kind, use.feedback, use.institution) == (
+        "feedback",
+        "学生很投入，练习偏难。",
+        world.sanhe_school,
+    )
+    page = c.get(reverse("resources:detail", args=[course.pk])).content.decode()
+    assert 'data-testid="feedback-form"' in page
+    keeper = client(world, "tongzhou_admin")
+    view = keeper.get(reverse("resource_flows:provider", args=[world.tongzhou_school.pk]))
+    feedback = view.context["view"].feedback
+    assert [(x["feedback"], x["institution__name"]) for x in feedback] == [
+        ("学生很投入，练习偏难。", "Sanhe Experimental")
+    ]
+    assert 'data-testid="provider-feedback"' in view.content.decode()
+
+
+def test_it_answers_feedback_on_a_resource_one_cannot_see_with_404(outsider: Cast) -> None:
+    world = outsider
+    hidden = make_resource(world, visibility=Visibility.NAMED, audience=[world.sanhe_school.pk])
+    c = client(world, "xiongxian_admin")
+    answer = c.post(reverse("resources:feedback", args=[hidden.pk]), {"feedback": "很好"})
+    assert answer.status_code == 404
+    assert not Use.objects.exists()
+
+
 def test_it_answers_a_bad_use_with_the_fields_message_and_records_nothing(
     world: Cast, course: Resource
 ) -> None:
