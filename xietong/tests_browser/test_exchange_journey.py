@@ -9,6 +9,8 @@ Each person works in their own browser context (signed in once); every page is s
 
 from __future__ import annotations
 
+import re
+
 import datetime as dt
 import os
 from collections.abc import Iterator
@@ -129,7 +131,8 @@ class Person:
         return self.page
 
     def nav(self, label: str) -> Any:
-        self.page.locator(".xt-nav-link", has_text=label).click()
+        whole = re.compile(rf"^\s*{re.escape(label)}\s*$")  # 审核, not 审核专家
+        self.page.locator(".xt-nav-link", has_text=whole).click()
         return self.page
 
     def shot(self, name: str) -> None:
