@@ -9,10 +9,9 @@ Each person works in their own browser context (signed in once); every page is s
 
 from __future__ import annotations
 
-import re
-
 import datetime as dt
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
