@@ -16,6 +16,7 @@ from xietong.conftest import PASSWORD, Cast
 from xietong.core.compile_messages import compile_all
 from xietong.tests_browser.test_journey import CHROMIUM, _empty_the_audit_log_for_the_flush
 from xietong.training.tests import reach_world
+from xietong.training.tests.conftest import world  # noqa: F401  (the training world)
 from xietong.training.tests.reach_world import T2024_2, T2025_2, ReachWorld
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -40,6 +41,7 @@ def small(
 def _sign_in(browser: Any, base: str, username: str, locale: str) -> Any:
     context = browser.new_context(viewport={"width": 1400, "height": 900}, locale=locale)
     context.set_default_timeout(10_000)
+    context.add_cookies([{"name": "django_language", "value": locale[:2], "url": base}])
     page = context.new_page()
     page.goto(f"{base}/accounts/login/")
     page.fill("#id_username", username)
