@@ -32,7 +32,9 @@ pytestmark = [
 
 @pytest.fixture
 def small(
-    transactional_db: Any, django_db_serialized_rollback: Any, world: Cast
+    transactional_db: Any,
+    django_db_serialized_rollback: Any,
+    world: Cast,  # noqa: F811  (the fixture imported above)
 ) -> Iterator[ReachWorld]:
     yield reach_world.build(world)
     _empty_the_audit_log_for_the_flush()
