@@ -204,6 +204,15 @@ declare(
 
 capability("training.browse", *BUSINESS_ROLES)
 capability("training.provide", Role.INSTITUTION_ADMIN, Role.AUTHORITY_ADMIN)
+# The providers' reach into Hebei counties (counts only): authorities and the admins of
+# providers and schools, each over what it reads (``xietong.training.reach``).
+capability(
+    "training.reach",
+    Role.AUTHORITY_ADMIN,
+    Role.AUTHORITY_VIEWER,
+    Role.INSTITUTION_ADMIN,
+    Role.SYSTEM_ADMIN,
+)
 
 
 RECORD_READERS = ("self", "school", "viewer")  # relations of the staff policy

@@ -18,9 +18,10 @@ from xietong.core.delimited import unpack
 from xietong.core.errors import PermissionDenied
 from xietong.core.filters import parse_query
 from xietong.core.paging import page_envelope
+from xietong.core.termfields import term_out
 from xietong.institutions.schemas import Error
 from xietong.plan.api import ERRORS
-from xietong.training import certificate_pdf, record
+from xietong.training import certificate_pdf, reach, record
 from xietong.training import schemas as s
 from xietong.training import selectors as sel
 from xietong.training.models import Certificate, Enrollment, Program, Session
@@ -452,6 +453,47 @@ def my_record(request: HttpRequest) -> Any:
 )
 def staff_record(request: HttpRequest, staff_id: int) -> Any:
     return _record(record.record_of(_actor(request), staff_id))
+
+
+def _cell(c: reach.Cell) -> dict[str, Any]:
+    return {"teachers": c.teachers, "hours": hours_text(c.hours)}
+
+
+@router.get(
+    "/reach/",
+    response={200: s.ReachOut, **ERRORS},
+    summary="The providers' reach into Hebei counties, term by term",
+    url_name="training_reach",
+)
+def get_reach(request: HttpRequest, query: Query[s.ReachQuery]) -> Any:  # type: ignore[valid-type]
+    """Per provider, the Hebei counties whose teachers completed its programs in the terms
+    ``term`` to ``last``: distinct teachers and credited hours per term and in all, over
+    the completions the caller reads (counts only)."""
+    actor = _actor(request)
+    data = reach.reach(actor, parse_query(reach.ReachFilters, query, actor=actor))
+    return {
+        "first": term_out(data.span.first),
+        "last": term_out(data.span.last),
+        "terms": [term_out(t) for t in data.terms],
+        "counties": [{"path": p, "name": n} for p, n in data.counties],
+        "providers": [
+            {
+                "id": p.id,
+                "name": p.name,
+                "total": _cell(p.total),
+                "counties": [
+                    {
+                        "path": c.path,
+                        "name": c.name,
+                        "terms": [_cell(x) for x in c.terms],
+                        "total": _cell(c.total),
+                    }
+                    for c in p.counties
+                ],
+            }
+            for p in data.providers
+        ],
+    }
 
 
 @router.get(

@@ -10,6 +10,7 @@ from pydantic import Field
 
 from xietong.core.filters import filter_schema
 from xietong.core.paging import PageOut
+from xietong.training import reach
 from xietong.training import selectors as sel
 
 MAX_ID = 2**63 - 1
@@ -265,3 +266,46 @@ class RecordOut(Schema):
 
 def as_ref(obj: Any) -> dict[str, Any]:
     return {"id": obj.pk, "name": str(getattr(obj, "name", None) or obj)}
+
+
+# --- the providers' reach into Hebei counties ---------------------------------------------
+
+ReachQuery = filter_schema(reach.ReachFilters, paging=None)
+
+
+class ReachTermOut(Schema):
+    code: str
+    key: int
+    label: str
+
+
+class ReachCellOut(Schema):
+    teachers: int
+    hours: str
+
+
+class ReachAreaOut(Schema):
+    path: str
+    name: str
+
+
+class ReachCountyOut(Schema):
+    path: str
+    name: str
+    terms: list[ReachCellOut]
+    total: ReachCellOut
+
+
+class ReachProviderOut(Schema):
+    id: int
+    name: str
+    counties: list[ReachCountyOut]
+    total: ReachCellOut
+
+
+class ReachOut(Schema):
+    first: ReachTermOut
+    last: ReachTermOut
+    terms: list[ReachTermOut]
+    counties: list[ReachAreaOut]
+    providers: list[ReachProviderOut]

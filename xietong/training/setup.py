@@ -11,6 +11,7 @@ def setup() -> None:
     from xietong.training import (
         access,
         audit_texts,  # noqa: F401  (audit sentences)
+        metrics,
         notices,  # noqa: F401  (notification kinds)
         pickers,  # noqa: F401  (the catalogue's provider picker)
         queues,
@@ -19,6 +20,7 @@ def setup() -> None:
     from xietong.workbench.navigation import NavItem, register
 
     access.register()
+    metrics.register_all()  # the plan's indicators count teachers trained and hours
     # A staff member's page shows her training record's summary to those who read it.
     register_section(
         "institutions.staff",
@@ -65,6 +67,16 @@ def setup() -> None:
             icon="plus-square",
             capability="training.provide",
             order=63,
+            section=section,
+        )
+    )
+    register(
+        NavItem(
+            label=_("Providers' reach"),
+            url_name="training:reach",
+            icon="bar-chart",
+            capability="training.reach",
+            order=64,
             section=section,
         )
     )

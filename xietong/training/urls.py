@@ -12,6 +12,7 @@ urlpatterns = [
     path("record/pdf/", views.record_mine_pdf, name="record_pdf"),
     path("record/<int:staff_id>/", views.record_of_staff, name="record_of"),
     path("record/<int:staff_id>/pdf/", views.record_of_staff_pdf, name="record_of_pdf"),
+    path("reach/", views.reach_page, name="reach"),
     path("check-in/", views.check_in, name="check_in"),
     path("verify/", views.verify_form, name="verify_form"),
     path("verify/<str:number>/", views.verify, name="verify"),

@@ -7,6 +7,7 @@ check-in, and the public verification page. Thin: parse, call a selector or a se
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -17,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from xietong import access
@@ -26,8 +28,8 @@ from xietong.core.filters import filter_form
 from xietong.core.htmx import list_response
 from xietong.core.paging import paginate
 from xietong.core.pickers import bound
-from xietong.core.views import refusals, through_service
-from xietong.training import certificate_pdf, record, record_pdf
+from xietong.core.views import apply_errors, refusals, through_service
+from xietong.training import certificate_pdf, reach, record, record_pdf
 from xietong.training import selectors as sel
 from xietong.training.access import KEEPS
 from xietong.training.choices import EnrollmentStatus
@@ -676,3 +678,42 @@ def verify(request: HttpRequest, number: str) -> HttpResponse:
     response["X-Robots-Tag"] = "noindex"
     response["Referrer-Policy"] = "no-referrer"
     return response
+
+
+# --- the providers' reach into Hebei counties ---------------------------------------------
+
+ReachForm = filter_form(reach.ReachFilters, paging=None)
+
+
+def _reach_labels() -> dict[str, str]:
+    """The chart's words, in the page's language."""
+    return {
+        "teachers": pgettext("training reach", "Teachers trained"),
+        "hours": pgettext("training reach", "Hours credited"),
+    }
+
+
+@login_required
+@refusals
+def reach_page(request: HttpRequest) -> HttpResponse:
+    """The providers' reach: per provider, the Hebei counties whose teachers completed its
+    programs, term by term (a chart drawn from the API with the page's query, and a table)."""
+    actor = _actor(request)
+    reach.gate(actor)
+    form = ReachForm(request.GET or None, actor=actor)
+    data = None
+    if not request.GET or form.is_valid():
+        filters = form.filters() if request.GET else reach.ReachFilters()
+        try:
+            data = reach.reach(actor, filters)
+        except InvalidInput as e:
+            if not request.GET:
+                raise
+            apply_errors(form, e)
+    context: dict[str, Any] = {"form": form, "data": data, "labels": _reach_labels()}
+    if data is not None:
+        query: dict[str, Any] = {"term": data.span.first.code, "last": data.span.last.code}
+        if data.provider is not None:
+            query["provider"] = data.provider.pk
+        context["chart_url"] = f"{reverse('api:training_reach')}?{urlencode(query)}"
+    return render(request, "training/reach.html", context)
