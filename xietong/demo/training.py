@@ -50,6 +50,7 @@ from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from xietong.accounts import audit
 from xietong.accounts.access import Actor, actor_for
 from xietong.accounts.models import User
 from xietong.core import bulk
@@ -391,9 +392,12 @@ class TrainingResult:
     certificates: int = 0
     revoked: int = 0
     seconds: float = 0.0
+    skipped: bool = False
     by_provider: dict[str, int] = field(default_factory=dict)
 
     def summary(self) -> str:
+        if self.skipped:
+            return "Teacher training: none (no synthetic population to enroll)."
         if not self.created:
             return f"Teacher training: {self.unchanged} programs already loaded, nothing to do."
         providers = ", ".join(f"{k} {n}" for k, n in self.by_provider.items())
@@ -699,8 +703,14 @@ def enrollments_by_county(limit: int = 5) -> list[tuple[str, int]]:
 def load(specs: Sequence[Spec] = PROGRAMS) -> TrainingResult:
     """Create what is missing of the story (the named registry, the demo sign-ins and the
     population must be loaded); see the module docstring."""
+    from xietong.demo import synthetic
+
     started = time.monotonic()
     result = TrainingResult()
+    if synthetic.current_load() is None:
+        # The teachers who enroll are the synthetic population's: none at scale 0.
+        result.skipped = True
+        return result
     if all(
         Program.objects.filter(provider=named.institution(s.provider), title=s.title).exists()
         for s in specs
@@ -714,3 +724,26 @@ def load(specs: Sequence[Spec] = PROGRAMS) -> TrainingResult:
     bulk.analyze([Program, Enrollment, Attendance, Certificate])
     result.seconds = time.monotonic() - started
     return result
+
+
+def unload() -> int:
+    """Delete the demo's training programs (with their sessions, quotas, enrollments,
+    attendance and certificates) when the population they enroll is replaced
+    (``xietong demo --replace``): enrollments refer to its staff, which the registry
+    refuses to delete while referred to; :func:`load` writes them again for the new
+    population. Returns the programs deleted."""
+    ids = list(demo_programs().values_list("pk", flat=True))
+    if not ids:
+        return 0
+    enrollments = Enrollment.objects.filter(program_id__in=ids)
+    n = enrollments.count()
+    certs, _ = Certificate.objects.filter(enrollment__program_id__in=ids).delete()
+    Program.objects.filter(pk__in=ids).delete()
+    audit.record(
+        named.demo_actor(),
+        "demo.training_delete",
+        object_type="training.program",
+        label="demo training programs",
+        detail={"programs": len(ids), "enrollments": n, "certificates": certs},
+    )
+    return len(ids)

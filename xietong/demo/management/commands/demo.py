@@ -211,6 +211,12 @@ def _unload_for(previous: DemoLoad) -> list[str]:
             "(loaded again below)."
         )
     demo_network.unload()  # its partnerships' members are its institutions
+    programs = demo_training.unload()  # their enrollments name its staff
+    if programs:
+        lines.append(
+            f"Removed the {programs} demo training programs of the replaced population "
+            "(loaded again below)."
+        )
     uses = demo_resources.unload_uses(previous.institution_ids)  # they name its schools
     if uses:
         lines.append(
