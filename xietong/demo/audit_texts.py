@@ -115,3 +115,21 @@ describe(
         }
     ),
 )
+describe(
+    GROUP,
+    "demo.training_delete",
+    gettext_lazy("Demo training programs removed"),
+    lambda f: (
+        _(
+            "%(actor)s removed the demo training programs that enrolled a replaced synthetic "
+            "population: %(programs)s programs, %(enrollments)s enrollments, %(certificates)s "
+            "certificates"
+        )
+        % {
+            **f,
+            "programs": _count(f, "detail.programs"),
+            "enrollments": _count(f, "detail.enrollments"),
+            "certificates": _count(f, "detail.certificates"),
+        }
+    ),
+)

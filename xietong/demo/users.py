@@ -50,6 +50,9 @@ DEMO_USERS: list[DemoUser] = [
     # The two sides of 三河市赵河沟小学's paired assistance (partnerships).
     DemoUser("sanhe_school", "三河市赵河沟小学 刘老师", Role.INSTITUTION_ADMIN, institution="zhg"),
     DemoUser("beijing_school", "北京学校 何老师", Role.INSTITUTION_ADMIN, institution="bj_school"),
+    # Keeps 北京教育学院's training programs (xietong.demo.training): sessions, attendance,
+    # completion and certificates, at its base in 北京四中雄安校区 among other places.
+    DemoUser("bie_admin", "北京教育学院 培训部 林老师", Role.INSTITUTION_ADMIN, institution="bie"),
     # A teacher of 赵河沟小学: finds Beijing's courses and records their use in her lessons.
     DemoUser("sanhe_teacher", "三河市赵河沟小学 王雨晴", Role.STAFF, staff="zhg_teacher"),
     # A reviewer of shared resources: mathematics in 北京市, appointed by ``beijing``

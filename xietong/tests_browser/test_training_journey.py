@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
 
-from xietong.accounts.models import Role, RoleAssignment, User
+from xietong.accounts.models import User
 from xietong.core.compile_messages import compile_all
 from xietong.demo import named
 from xietong.tests_browser.test_journey import CHROMIUM, _empty_the_audit_log_for_the_flush
@@ -41,16 +41,12 @@ pytestmark = [
 
 @pytest.fixture
 def draft(transactional_db: Any, django_db_serialized_rollback: Any) -> Iterator[Program]:
-    """The demo's named entities and sign-ins, an admin of 北京教育学院 (``bie_admin``) and
-    her draft program of 24 hours, whose two sessions were held in the last days."""
+    """The demo's named entities and sign-ins — among them ``bie_admin``, an admin of
+    北京教育学院 — and her draft program of 24 hours, whose two sessions were held in the
+    last days."""
     call_command("demo", "--scale", "0", stdout=io.StringIO(), stderr=io.StringIO())
+    admin = User.objects.get(username="bie_admin")
     bie = named.institution("bie")
-    admin = User.objects.create_user(
-        username="bie_admin",
-        password=settings.XIETONG_DEMO_PASSWORD,
-        display_name="北京教育学院 培训部 林老师",
-    )
-    RoleAssignment.objects.create(user=admin, role=Role.INSTITUTION_ADMIN, institution=bie)
     from xietong.access import actor_for
 
     keeper = actor_for(admin)

@@ -89,6 +89,7 @@ EXPECTED_ROLES = {
     "teacher": (Role.STAFF, None, None),
     "sanhe_school": (Role.INSTITUTION_ADMIN, None, "三河市赵河沟小学"),
     "beijing_school": (Role.INSTITUTION_ADMIN, None, "北京学校"),
+    "bie_admin": (Role.INSTITUTION_ADMIN, None, "北京教育学院"),
     "sanhe_teacher": (Role.STAFF, None, None),
     "reviewer": (Role.STAFF, None, None),
     "sysadmin": (Role.SYSTEM_ADMIN, None, None),

@@ -25,6 +25,7 @@ from xietong.demo import partnerships as demo_partnerships
 from xietong.demo import plan as demo_plan
 from xietong.demo import plan_reports as demo_plan_reports
 from xietong.demo import resources as demo_resources
+from xietong.demo import training as demo_training
 from xietong.demo.models import DemoLoad
 from xietong.demo.users import ensure_demo_users
 from xietong.institutions import tallies
@@ -176,6 +177,11 @@ class Command(BaseCommand):
         except ServiceError as e:
             raise CommandError(f"The exchange programs could not be loaded: {e}") from None
         self.stdout.write(exchanges.summary(ex))
+        # The providers' training programs, 2023–2025, after the population they enroll.
+        try:
+            self.stdout.write(demo_training.load().summary())
+        except ServiceError as e:
+            raise CommandError(f"The training programs could not be loaded: {e}") from None
         try:
             self.stdout.write(demo_plan.load().summary())
         except ServiceError as e:
@@ -205,6 +211,12 @@ def _unload_for(previous: DemoLoad) -> list[str]:
             "(loaded again below)."
         )
     demo_network.unload()  # its partnerships' members are its institutions
+    programs = demo_training.unload()  # their enrollments name its staff
+    if programs:
+        lines.append(
+            f"Removed the {programs} demo training programs of the replaced population "
+            "(loaded again below)."
+        )
     uses = demo_resources.unload_uses(previous.institution_ids)  # they name its schools
     if uses:
         lines.append(
