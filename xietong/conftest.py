@@ -147,6 +147,16 @@ def _immediate_tasks(settings: Any) -> None:
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing_in_shared_fixtures() -> Any:
+    """The package and module fixtures that load the demo sign up its users outside any
+    test's settings: the fast hasher for them too (a production hash takes ~0.5 s)."""
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Any) -> None:
     """The cast signs up ten users per test; the production hasher takes ~0.5 s a password."""

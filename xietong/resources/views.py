@@ -161,19 +161,8 @@ def open_file(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse
 @refusals
 def record_use(request: HttpRequest, pk: int) -> HttpResponse:
     """ "Record a lesson use": the small form's one submit."""
-    actor = _actor(request)
     form = f.UseForm(request.POST)
-    if form.is_valid():
-        try:
-            services.record_use(actor, pk, form.service_data())
-        except InvalidInput as e:
-            apply_errors(form, e)
-        except Conflict as e:
-            form.add_error(None, str(e.message))
-        else:
-            messages.success(request, _("Your lesson use was recorded. Thank you!"))
-            return redirect("resources:detail", pk=pk)
-    return _detail(request, pk, status=422, use_form=form)
+    return _record(request, pk, form, "use_form", _("Your lesson use was recorded. Thank you!"))
 
 
 @login_required
@@ -181,19 +170,25 @@ def record_use(request: HttpRequest, pk: int) -> HttpResponse:
 @refusals
 def feedback(request: HttpRequest, pk: int) -> HttpResponse:
     """Feedback to the provider, recorded as a use of its own kind."""
-    actor = _actor(request)
     form = f.FeedbackForm(request.POST)
+    done = _("Your feedback was sent to the provider. Thank you!")
+    return _record(request, pk, form, "feedback_form", done)
+
+
+def _record(request: HttpRequest, pk: int, form: Any, name: str, done: str) -> HttpResponse:
+    """A use recorded from one of the resource page's forms; the page again with the form's
+    messages (as ``name``) when it is refused."""
     if form.is_valid():
         try:
-            services.record_use(actor, pk, form.service_data())
+            services.record_use(_actor(request), pk, form.service_data())
         except InvalidInput as e:
             apply_errors(form, e)
         except Conflict as e:
             form.add_error(None, str(e.message))
         else:
-            messages.success(request, _("Your feedback was sent to the provider. Thank you!"))
+            messages.success(request, done)
             return redirect("resources:detail", pk=pk)
-    return _detail(request, pk, status=422, feedback_form=form)
+    return _detail(request, pk, status=422, **{name: form})
 
 
 @login_required
