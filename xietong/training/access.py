@@ -223,6 +223,16 @@ def record_q(actor: Actor, prefix: str = "") -> Q:
     return access.relation_q(actor, Staff, RECORD_READERS, prefix)
 
 
+def trains_in_person(actor: Actor) -> bool:
+    """Whether the actor has a staff record of its own: it enrols, checks in and keeps a
+    training record for itself."""
+    return actor.own_staff_id is not None
+
+
+def is_own_record(actor: Actor, staff_id: int) -> bool:
+    return trains_in_person(actor) and actor.own_staff_id == staff_id
+
+
 def may_read_record(actor: Actor, staff_id: int) -> bool:
     return Staff.objects.filter(record_q(actor), pk=staff_id).exists()
 

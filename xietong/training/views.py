@@ -31,7 +31,7 @@ from xietong.core.pickers import bound
 from xietong.core.views import apply_errors, refusals, through_service
 from xietong.training import certificate_pdf, reach, record, record_pdf
 from xietong.training import selectors as sel
-from xietong.training.access import KEEPS
+from xietong.training.access import KEEPS, is_own_record, trains_in_person
 from xietong.training.choices import EnrollmentStatus
 from xietong.training.forms import (
     CheckInForm,
@@ -85,7 +85,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         "form": form,
         "page": page,
         "may_provide": bool(sel.providers_of(actor)),
-        "teacher": actor.own_staff_id is not None,
+        "teacher": trains_in_person(actor),
     }
     return list_response(request, "training/catalogue.html", "training/_results.html", context)
 
@@ -495,7 +495,7 @@ def mine(request: HttpRequest) -> HttpResponse:
     context = {
         "rows": sel.my_enrollments(actor),
         "certificates": sel.my_certificates(actor),
-        "teacher": actor.own_staff_id is not None,
+        "teacher": trains_in_person(actor),
     }
     return render(request, "training/mine.html", context)
 
@@ -531,7 +531,7 @@ def check_in(request: HttpRequest) -> HttpResponse:
 def record_mine(request: HttpRequest) -> HttpResponse:
     """我的培训档案: the teacher's own record (a note for an account without a staff record)."""
     actor = _actor(request)
-    if actor.own_staff_id is None:
+    if not trains_in_person(actor):
         return render(request, "training/record.html", {"r": None, "mine": True})
     return render(request, "training/record.html", {"r": record.own_record(actor), "mine": True})
 
@@ -542,7 +542,7 @@ def record_of_staff(request: HttpRequest, staff_id: int) -> HttpResponse:
     """A staff member's record, for the readers :func:`access.record_q` lets in."""
     actor = _actor(request)
     r = record.record_of(actor, staff_id)
-    mine = r.staff.pk == actor.own_staff_id
+    mine = is_own_record(actor, r.staff.pk)
     return render(request, "training/record.html", {"r": r, "mine": mine})
 
 
