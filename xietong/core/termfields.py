@@ -16,10 +16,12 @@ from django import forms
 from django.db import models
 from django.db.models.functions import Cast, Substr
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from pydantic import PlainSerializer, PlainValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from xietong.core.errors import InvalidInput
 from xietong.core.terms import SchoolTerm, TermError, TermSpan, parse_school_year
 
 TERM_NUMBERS = [(1, _("First term")), (2, _("Second term"))]
@@ -168,3 +170,41 @@ SchoolYearIn = Annotated[
 def term_out(t: SchoolTerm) -> dict[str, Any]:
     """How the API shows a term: its code, key and label in the reader's language."""
     return {"code": t.code, "key": t.key, "label": t.label()}
+
+
+MAX_TERMS = 20  # the longest range of terms one view reads
+
+
+class TermCodeField(forms.Field):
+    """A school term in any spelling, kept as its code ("2025-2026-1")."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", TermSelect)
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> str:
+        text = str(value or "").strip()
+        if not text:
+            if self.required:
+                raise forms.ValidationError(self.error_messages["required"], code="required")
+            return ""
+        try:
+            return SchoolTerm.parse(text).code
+        except TermError as e:
+            raise forms.ValidationError(e.message, code="school_term") from e
+
+
+def terms_in(span: TermSpan) -> list[SchoolTerm]:
+    """Every term of ``span``, first to last."""
+    out = [span.first]
+    while out[-1] < span.last:
+        out.append(out[-1].next())
+    return out
+
+
+def check_span_length(span: TermSpan) -> TermSpan:
+    """``span``, or a refusal on the ``last`` field when it holds more than ``MAX_TERMS``."""
+    if len(terms_in(span)) > MAX_TERMS:
+        message = gettext("Choose at most %(n)d terms at once.") % {"n": MAX_TERMS}
+        raise InvalidInput(message, fields={"last": [message]})
+    return span

@@ -20,7 +20,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django import forms
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Substr
 from django.utils.translation import get_language, gettext_lazy, pgettext, pgettext_lazy
@@ -33,7 +32,13 @@ from xietong.access.actor import Actor
 from xietong.accounts.models import Role
 from xietong.core.errors import InvalidInput, NotFound, PermissionDenied
 from xietong.core.filters import option
-from xietong.core.termfields import TermSelect, current_term
+from xietong.core.termfields import (
+    MAX_TERMS,
+    TermCodeField,
+    check_span_length,
+    current_term,
+    terms_in,
+)
 from xietong.core.terms import SchoolTerm, TermError, TermSpan
 from xietong.institutions.models import Institution
 from xietong.partnerships.choices import PartnershipStatus
@@ -53,7 +58,6 @@ MUNICIPALITIES = ("110000/", "120000/", "310000/", "500000/")
 BJTJ = ("110000/", "120000/")
 HEBEI = "130000/"
 OTHER = "other"
-MAX_TERMS = 20  # the longest range of terms one view reads
 TABLE_ROWS = 200
 CHART_LINKS = 60
 TOP_SCHOOLS = 10
@@ -81,25 +85,6 @@ def group_choices() -> list[tuple[str, str]]:
 def label_of_group(g: RegionGroup) -> str:
     lang = get_language() or ""
     return g.name_en if lang.startswith("en") and g.name_en else g.name
-
-
-class TermCodeField(forms.Field):
-    """A school term in any spelling, kept as its code ("2025-2026-1")."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", TermSelect)
-        super().__init__(**kwargs)
-
-    def clean(self, value: Any) -> str:
-        text = str(value or "").strip()
-        if not text:
-            if self.required:
-                raise forms.ValidationError(self.error_messages["required"], code="required")
-            return ""
-        try:
-            return SchoolTerm.parse(text).code
-        except TermError as e:
-            raise forms.ValidationError(e.message, code="school_term") from e
 
 
 @dataclass(frozen=True)
@@ -153,28 +138,14 @@ def latest_term(uses: QuerySet[Use]) -> SchoolTerm:
 
 
 def span_of(f: FlowFilters, uses: QuerySet[Use]) -> TermSpan:
-    """The terms the filters name (checked: parsed, in order, at most ``MAX_TERMS``)."""
+    """The terms the filters name (parsed, in order, at most ``termfields.MAX_TERMS``)."""
     try:
         first = SchoolTerm.parse(f.term) if f.term else latest_term(uses)
         last = SchoolTerm.parse(f.last) if f.last else first
         span = TermSpan(first, last)
     except TermError as e:
         raise InvalidInput(e.message, fields={"last" if f.last else "term": [e.message]}) from e
-    if _count_terms(span) > MAX_TERMS:
-        message = _("Choose at most %(n)d terms at once.") % {"n": MAX_TERMS}
-        raise InvalidInput(message, fields={"last": [message]})
-    return span
-
-
-def _count_terms(span: TermSpan) -> int:
-    return (span.last.start_year - span.first.start_year) * 2 + span.last.term - span.first.term + 1
-
-
-def terms_in(span: TermSpan) -> list[SchoolTerm]:
-    out = [span.first]
-    while out[-1] < span.last:
-        out.append(out[-1].next())
-    return out
+    return check_span_length(span)
 
 
 def check(f: FlowFilters) -> FlowFilters:

@@ -29,11 +29,15 @@ from xietong import access
 from xietong.access.actor import Actor
 from xietong.core.errors import InvalidInput, PermissionDenied
 from xietong.core.filters import option
-from xietong.core.termfields import current_term
+from xietong.core.termfields import (
+    TermCodeField,
+    check_span_length,
+    current_term,
+    terms_in,
+)
 from xietong.core.terms import SchoolTerm, TermError, TermSpan
 from xietong.institutions.models import Institution
 from xietong.regions.models import Region
-from xietong.resources.flows import MAX_TERMS, TermCodeField, terms_in
 from xietong.training.choices import EnrollmentStatus
 from xietong.training.models import Enrollment, Program
 
@@ -102,11 +106,7 @@ def span_of(f: ReachFilters, rows: QuerySet[Enrollment]) -> TermSpan:
         span = TermSpan(first, last)
     except TermError as e:
         raise InvalidInput(e.message, fields={"last" if f.last else "term": [e.message]}) from e
-    count = len(terms_in(span))
-    if count > MAX_TERMS:
-        message = _("Choose at most %(n)d terms at once.") % {"n": MAX_TERMS}
-        raise InvalidInput(message, fields={"last": [message]})
-    return span
+    return check_span_length(span)
 
 
 def _midnight(day: dt.date) -> dt.datetime:
