@@ -5,7 +5,11 @@
 # under CI=true, where it is required.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-PYTEST=(.venv/bin/pytest xietong "$@")
+# Each leg spreads its test files over XIETONG_TEST_WORKERS processes (pytest-xdist, one
+# database and var/ folder per worker): the four processes keep both cores busy until the
+# slower leg ends, where one process per leg left a core idle once the other leg ended.
+WORKERS="${XIETONG_TEST_WORKERS:-2}"
+PYTEST=(.venv/bin/pytest xietong -n "$WORKERS" --dist loadfile "$@")
 PG_URL="${XIETONG_TEST_PG_URL:-postgres://postgres@127.0.0.1:5432/xietong}"
 
 # The two legs run side by side (one per core), each with its own database and its own
@@ -27,8 +31,9 @@ except Exception as exc:
 # A test database left by an interrupted run (even with a session still attached) would
 # make the run fail before its first test.
 test_db = "test_" + cfg["NAME"]
-conn.execute(psycopg.sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-    psycopg.sql.Identifier(test_db)))
+for name in [test_db] + [f"{test_db}_gw{i}" for i in range(16)]:
+    conn.execute(psycopg.sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+        psycopg.sql.Identifier(name)))
 conn.close()
 PY
 }

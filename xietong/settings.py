@@ -16,6 +16,9 @@ from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("XIETONG_VAR_DIR", BASE_DIR / "var"))
+if _worker := os.environ.get("PYTEST_XDIST_WORKER"):
+    # A parallel test worker keeps its own keys, media and caches beside its own database.
+    VAR_DIR = VAR_DIR / _worker
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 
