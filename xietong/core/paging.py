@@ -5,9 +5,9 @@ from __future__ import annotations
 import base64
 import json
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar, overload
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
@@ -21,6 +21,23 @@ from xietong.core.errors import InvalidInput
 T = TypeVar("T")
 
 
+class Sliceable(Protocol):
+    """What counts and slices itself for a paginator, as a query set does (a ranked
+    search reads its pages its own way)."""
+
+    def count(self) -> int: ...
+
+    def __len__(self) -> int: ...
+
+    def __iter__(self) -> Iterator[Any]: ...
+
+    @overload
+    def __getitem__(self, key: int, /) -> Any: ...
+
+    @overload
+    def __getitem__(self, key: slice, /) -> Any: ...
+
+
 def page_size_from(value: Any) -> int:
     sizes = settings.XIETONG_PAGE_SIZES
     try:
@@ -31,9 +48,10 @@ def page_size_from(value: Any) -> int:
 
 
 def paginate(
-    qs: QuerySet[Any], page: Any, size: Any, *, count: RowCount | None = None
+    qs: QuerySet[Any] | Sliceable, page: Any, size: Any, *, count: RowCount | None = None
 ) -> Page[Any]:
-    """A page of ``qs``; ``count`` (from a roll-up or an estimate) replaces its COUNT(*).
+    """A page of ``qs`` (or of a sequence that counts and slices itself, like a ranked
+    search); ``count`` (from a roll-up or an estimate) replaces its COUNT(*).
 
     An estimated total is corrected by what the page shows: the page is read with one row
     more than it shows, so a page that is not full ends the list (the total is then exact)
@@ -71,7 +89,7 @@ def paginate(
 
 
 def page_envelope(
-    qs: QuerySet[Any], page: Any, size: Any, render: Callable[[Any], Any]
+    qs: QuerySet[Any] | Sliceable, page: Any, size: Any, render: Callable[[Any], Any]
 ) -> dict[str, Any]:
     """One numbered page as the API answers it: ``{items, count, page, page_size, pages, next}``.
 

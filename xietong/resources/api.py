@@ -155,7 +155,7 @@ def list_resources(request: HttpRequest, query: Query[CatalogueQuery]) -> Any:  
     _gate(actor)
     filters = parse_query(sel.Filters, query, actor=actor)
     read = sel.readable_q(actor)
-    qs = sel.catalogue(actor, filters, read=read)
+    qs = sel.catalogue_pages(actor, filters, read=read)
     out = page_envelope(qs, query.page, query.page_size, lambda r: _out(actor, r))  # type: ignore[attr-defined]
     out["facets"] = [
         {

@@ -26,6 +26,7 @@ from xietong.resources.choices import (
     Verdict,
     Visibility,
 )
+from xietong.resources.search_models import TokensField
 
 STARS = [MinValueValidator(1), MaxValueValidator(5)]
 
@@ -91,6 +92,10 @@ class Resource(models.Model):
     lesson_uses = models.PositiveIntegerField(default=0, editable=False)
     rating_count = models.PositiveIntegerField(default=0, editable=False)
     rating_sum = models.PositiveIntegerField(default=0, editable=False)
+    # the title's search tokens (``search_text.title_tokens``), kept by ``search.index``:
+    # a GIN-indexed tsvector on PostgreSQL, where the first page of a search is read in
+    # use order from the title matches (``search.ranked_ids``); text on SQLite
+    search_title = TokensField(default="", editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -106,6 +111,13 @@ class Resource(models.Model):
         indexes = [
             models.Index(fields=["status", "kind"], name="resource_status_kind"),
             models.Index(fields=["provider", "status"], name="resource_provider_status"),
+            # the search's order among published resources: a first page reads it from
+            # the top and stops once the page is full
+            models.Index(
+                fields=["-uses", "-lesson_uses", "-id"],
+                name="resource_use_order",
+                condition=models.Q(status="published"),
+            ),
         ]
 
     def __str__(self) -> str:

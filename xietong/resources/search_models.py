@@ -43,7 +43,6 @@ class SearchEntry(models.Model):
         related_name="search_entry",
     )
     tokens = TokensField(default="")
-    title_keys = models.TextField(default="")
 
     class Meta:
         app_label = "resources"

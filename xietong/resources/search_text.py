@@ -388,13 +388,25 @@ def _name_tokens(name: str) -> frozenset[str]:
 class Document:
     """A resource as the index holds it.
 
-    ``tokens``: the space-separated token set (FTS5 column, tsvector literal);
-    ``title_keys``: the title's own Latin and pinyin tokens, space-separated with a
-    leading space, so that ``' ' + term`` in it says a Latin query term matched the title.
+    ``tokens``: the space-separated token set of the whole resource (FTS5 column,
+    tsvector literal); ``title_tokens``: the title's own tokens (its grams, pinyin and
+    Latin words), space-separated between spaces, so that ``' ' + token + ' '`` in it
+    (SQLite) or the tsvector (PostgreSQL) says a query term matched the title.
     """
 
     tokens: str
-    title_keys: str
+    title_tokens: str
+
+
+def title_tokens(title: str) -> str:
+    """The title's own tokens, between spaces (``Document.title_tokens``).
+
+    >>> {"shuxue", "数学", "sxk"} <= set(title_tokens("数学课").split())
+    True
+    """
+    words = {run for kind, run in runs(title) if kind == "alnum"}
+    keys = sorted(grams(title) | _title_tokens(title) | words)
+    return " " + " ".join(keys) + " "
 
 
 def document(
@@ -413,18 +425,15 @@ def document(
     >>> doc = document("名师示范课：数学", "初二", labels=["数学"])
     >>> {"mssfk", "shuxue", "数学", "示范"} <= set(doc.tokens.split())
     True
-    >>> " shuxue" in doc.title_keys
+    >>> " shuxue " in doc.title_tokens
     True
     """
-    title_pinyin = _title_tokens(title)
-    title_words = {run for kind, run in runs(title) if kind == "alnum"}
-    tokens = grams(title) | grams(description) | title_pinyin
+    tokens = grams(title) | grams(description) | _title_tokens(title)
     for label in labels:
         tokens |= _label_tokens(label)
     for name in names:
         tokens |= _name_tokens(name)
-    keys = sorted(title_pinyin | title_words)
-    return Document(" ".join(sorted(tokens)), " " + " ".join(keys) + " ")
+    return Document(" ".join(sorted(tokens)), title_tokens(title))
 
 
 # --- what a query asks --------------------------------------------------------------------

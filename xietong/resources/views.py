@@ -58,7 +58,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         filters = form.filters()
         read = sel.readable_q(actor)
-        qs = sel.catalogue(actor, filters, read=read)
+        qs = sel.catalogue_pages(actor, filters, read=read)
         page = paginate(qs, request.GET.get("page"), form.cleaned_data["page_size"])
         page.object_list = access.with_actions(actor, page.object_list)
         facets = sel.facets(actor, filters, read=read)

@@ -137,6 +137,31 @@ def test_it_counts_the_facets_on_the_filtered_catalogue(world: Cast) -> None:
     assert [r.title for r in searched.context["page"].object_list] == ["小学语文朗读课"]
 
 
+def test_a_search_of_the_catalogue_pages_title_matches_first_then_by_use(world: Cast) -> None:
+    in_titles = [make_resource(world, title=f"初中数学勾股定理 {i}") for i in range(24)]
+    elsewhere = [
+        make_resource(world, title=f"初中几何 {i}", description="勾股定理的证明。") for i in range(6)
+    ]
+    for n, r in enumerate(in_titles + elsewhere):
+        Resource.objects.filter(pk=r.pk).update(uses=n % 5)
+    expected = [
+        r.pk
+        for r in sorted(
+            Resource.objects.filter(pk__in=[r.pk for r in in_titles + elsewhere]),
+            key=lambda r: (r.title.startswith("初中几何"), -r.uses, -r.lesson_uses, -r.pk),
+        )
+    ]
+    c = client(world, "teacher")
+    shown: list[int] = []
+    for number in (1, 2):
+        page = c.get(reverse("resources:list"), {"q": "勾股定理", "page": number})
+        assert page.context["page"].paginator.count == 30
+        shown += [r.pk for r in page.context["page"].object_list]
+    assert shown == expected
+    junior = c.get(reverse("resources:list"), {"q": "勾股定理", "stage": "primary"})
+    assert list(junior.context["page"].object_list) == []
+
+
 def test_it_lists_the_catalogue_in_the_same_number_of_queries_for_3_and_20_resources(
     world: Cast,
 ) -> None:

@@ -181,3 +181,51 @@ def test_it_rebuilds_the_index_after_the_table_is_emptied(corpus):
     call_command("resources", "reindex", verbosity=0)
     assert ids(search.search(corpus, "示范课")) == before
     assert SearchEntry.objects.count() == corpus.count()
+
+
+def _uses_spread(corpus):
+    """Uses in a few values, so that many matches tie on uses and the id decides."""
+    for pk in corpus.values_list("id", flat=True):
+        Resource.objects.filter(pk=pk).update(uses=pk % 4, lesson_uses=pk % 3)
+
+
+@pytest.mark.parametrize("probe", [2000, 3])  # the probe finds the page, or ends short
+@pytest.mark.parametrize("q", ["数学", "数", "示范课", "一元二次", "shuxue", "mssfk", "初二3班"])
+def test_a_page_read_the_fast_way_is_the_same_page_as_the_ranked_search(
+    corpus, q, probe, monkeypatch
+):
+    monkeypatch.setattr(search, "PROBE", probe)
+    _uses_spread(corpus)
+    scoped = corpus.filter(kind__in=["course", "lesson_video", "courseware"])
+    ranked = list(search.search(scoped, q).values_list("id", flat=True))
+    for start, stop in [(0, 20), (20, 40), (0, 1), (len(ranked) - 3, len(ranked) + 5), (0, 2000)]:
+        start = max(0, start)
+        assert search.ranked_ids(scoped, q, start, stop) == ranked[start:stop], (q, start)
+    # a facet the page filters on, handed to the index as well
+    maths = scoped.filter(subjects__contains=",14,")
+    ranked = list(search.search(maths, q).values_list("id", flat=True))
+    facets = {"subject": "14"}
+    assert search.ranked_ids(maths, q, 0, 20, facets=facets) == ranked[:20], q
+    assert search.matching(maths, q, facets=facets).count() == len(ranked), q
+
+
+def test_a_page_of_title_matches_continues_with_the_other_matches_in_use_order(world):
+    in_description = make_resource(world, title="初中几何", description="勾股定理的证明。")
+    in_title = make_resource(world, title="勾股定理", description="直角三角形。")
+    Resource.objects.filter(pk=in_description.pk).update(uses=90)
+    everything = Resource.objects.all()
+    assert search.ranked_ids(everything, "勾股", 0, 20) == [in_title.pk, in_description.pk]
+    assert search.ranked_ids(everything, "勾股", 1, 20) == [in_description.pk]
+    assert search.ranked_ids(everything, "？！", 0, 20) == []
+
+
+def test_the_ranked_results_count_and_page_like_the_search(corpus):
+    ranked = search.Ranked(corpus.select_related("provider"), "学")
+    everything = list(search.search(corpus, "学").values_list("id", flat=True))
+    assert ranked.count() == len(ranked) == len(everything) > 20
+    assert [r.pk for r in ranked[0:20]] == everything[:20]
+    assert [r.pk for r in ranked[20:40]] == everything[20:40]
+    assert ranked[0] == ranked[0:1][0]
+    assert [r.pk for r in ranked] == everything
+    with pytest.raises(IndexError):
+        ranked[10**6]

@@ -22,7 +22,7 @@ def test_it_indexes_the_initials_and_the_full_pinyin_of_a_phrase():
 def test_it_indexes_shuxue_for_a_subject_named_in_the_labels():
     doc = t.document("一元二次方程", labels=["数学"])
     assert "shuxue" in doc.tokens.split()
-    assert " shuxue" not in doc.title_keys  # the title does not say 数学
+    assert " shuxue " not in doc.title_tokens  # the title does not say 数学
 
 
 def test_it_reads_surnames_as_surnames_before_a_title():
