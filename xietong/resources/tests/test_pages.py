@@ -139,9 +139,8 @@ def test_it_counts_the_facets_on_the_filtered_catalogue(world: Cast) -> None:
 
 def test_a_search_of_the_catalogue_pages_title_matches_first_then_by_use(world: Cast) -> None:
     in_titles = [make_resource(world, title=f"初中数学勾股定理 {i}") for i in range(24)]
-    elsewhere = [
-        make_resource(world, title=f"初中几何 {i}", description="勾股定理的证明。") for i in range(6)
-    ]
+    proof = "勾股定理的证明。"
+    elsewhere = [make_resource(world, title=f"初中几何 {i}", description=proof) for i in range(6)]
     for n, r in enumerate(in_titles + elsewhere):
         Resource.objects.filter(pk=r.pk).update(uses=n % 5)
     expected = [
