@@ -5,11 +5,15 @@
 # under CI=true, where it is required.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-# Each leg spreads its test files over XIETONG_TEST_WORKERS processes (pytest-xdist, one
+# Each leg spreads its tests over XIETONG_TEST_WORKERS processes (pytest-xdist, one
 # database and var/ folder per worker): the four processes keep both cores busy until the
 # slower leg ends, where one process per leg left a core idle once the other leg ended.
+# Tests go out one by one in collection order, so that each worker still runs the
+# transactional tests (which empty its database) after the others; the modules that share
+# a module or package fixture (a loaded demo, a made table) carry an xdist_group mark and
+# run whole on one worker.
 WORKERS="${XIETONG_TEST_WORKERS:-2}"
-PYTEST=(.venv/bin/pytest xietong -n "$WORKERS" --dist loadfile "$@")
+PYTEST=(.venv/bin/pytest xietong -n "$WORKERS" --dist loadgroup "$@")
 PG_URL="${XIETONG_TEST_PG_URL:-postgres://postgres@127.0.0.1:5432/xietong}"
 
 # The two legs run side by side (one per core), each with its own database and its own

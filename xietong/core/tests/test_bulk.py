@@ -29,6 +29,10 @@ def english() -> Iterator[None]:
         yield
 
 
+# one worker makes the table of these tests (see scripts/run_tests.sh)
+pytestmark = pytest.mark.xdist_group("bulk_insert")
+
+
 @pytest.fixture(scope="module")
 def awkward(django_db_setup: Any, django_db_blocker: Any) -> Iterator[type[models.Model]]:
     """A table with a column of every kind the loaders write, created for this module."""

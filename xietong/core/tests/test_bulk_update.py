@@ -13,6 +13,9 @@ from django.test.utils import isolate_apps
 
 from xietong.core import bulk
 
+# one worker makes the table of these tests (see scripts/run_tests.sh)
+pytestmark = pytest.mark.xdist_group("bulk_update")
+
 
 @pytest.fixture(scope="module")
 def sealed(django_db_setup: Any, django_db_blocker: Any) -> Iterator[type[models.Model]]:

@@ -37,7 +37,8 @@ from xietong.exchanges.models import (
 )
 from xietong.institutions.models import Staff
 
-pytestmark = pytest.mark.django_db
+# one worker loads the shared demo of these tests (see scripts/run_tests.sh)
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo_exchanges")]
 
 TODAY = dt.date(2026, 11, 29)
 PAST, CURRENT, NEXT = exchanges.terms(TODAY)

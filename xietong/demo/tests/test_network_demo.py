@@ -18,7 +18,8 @@ from xietong.demo import network as demo_network
 from xietong.partnerships.models import Activity, Partnership
 from xietong.partnerships.network import cooperation_counts
 
-pytestmark = pytest.mark.django_db
+# one worker loads the shared demo of these tests (see scripts/run_tests.sh)
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo_network")]
 SCALE = "0.02"
 
 

@@ -31,7 +31,8 @@ from xietong.partnerships.recommendation_models import Proposal, RecommendationR
 from xietong.partnerships.services import recommendations
 from xietong.regions.models import Region
 
-pytestmark = pytest.mark.django_db
+# one worker loads the shared demo of these tests (see scripts/run_tests.sh)
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo_replace")]
 
 
 def run(*args: str) -> str:

@@ -13,7 +13,8 @@ from xietong.core.terms import SchoolTerm
 from xietong.exchanges.choices import ProgramStatus, RunStatus
 from xietong.exchanges.models import Application, MatchResult, Placement, Program
 
-pytestmark = pytest.mark.django_db
+# one worker loads the shared demo of these tests (see scripts/run_tests.sh)
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("readme_scale")]
 
 
 def test_nobody_is_placed_in_two_terms_running(demo: None) -> None:

@@ -20,7 +20,8 @@ from xietong.plan.cli_load import DATA, SHIPPED
 from xietong.plan.indicators import selectors
 from xietong.plan.models import Indicator, IndicatorValue
 
-pytestmark = pytest.mark.django_db
+# one worker loads the shared demo of these tests (see scripts/run_tests.sh)
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("readme_scale")]
 
 
 def test_it_has_one_indicator_per_meaning_all_from_the_plans_data(demo):

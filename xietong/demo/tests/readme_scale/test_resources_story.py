@@ -22,7 +22,8 @@ from xietong.resources.choices import PLACES, ResourceKind, ResourceStatus, UseK
 from xietong.resources.models import Rating, Resource, Review, Reviewer, Use
 from xietong.resources.services import RATING_USES
 
-pytestmark = pytest.mark.django_db
+# one worker loads the shared demo of these tests (see scripts/run_tests.sh)
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("readme_scale")]
 
 
 def resource(spec: story.Spec) -> Resource:

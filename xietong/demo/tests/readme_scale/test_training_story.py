@@ -26,7 +26,8 @@ from xietong.training.choices import EnrollmentStatus, ProgramStatus
 from xietong.training.models import Attendance, Certificate, Enrollment, Program, Quota
 from xietong.training.services.certificates import fields_of, verify
 
-pytestmark = pytest.mark.django_db
+# one worker loads the shared demo of these tests (see scripts/run_tests.sh)
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("readme_scale")]
 
 
 def program(spec: story.Spec) -> Program:
