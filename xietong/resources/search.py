@@ -380,6 +380,21 @@ def _in_use_order(
     return list(indexed.order_by(*order).values_list("id", flat=True)[:stop])
 
 
+def _title_probe(term: Term, title: Q) -> Q:
+    """The title condition asked row by row: for Chinese the title itself answers faster
+    than its tokens."""
+    return title if term.latin else _title_condition(term, False)
+
+
+def _other_probe(term: Term) -> Q:
+    """Whether a row outside the title matches, asked row by row."""
+    if term.kind == "chinese":  # outside the title, it can only be in the description
+        return Q(description__contains=term.text)
+    tokens = _tsquery(_index_tokens(term, True))
+    entry = SearchEntry.objects.filter(resource_id=OuterRef("pk"), tokens__tsmatch=tokens)
+    return Q(Exists(entry))
+
+
 def ranked_ids(
     qs: QuerySet[Resource],
     text: str | Query,
@@ -404,22 +419,12 @@ def ranked_ids(
     keys = _facet_tokens(facets)
     title = _title_condition(term, True)
     indexed = qs.filter(_title_condition(term, True, keys))
-    # row by row, the title itself answers for Chinese faster than its tokens; with
-    # facets, which the index intersects with the term, the index answers first
-    near = None if keys else _title_condition(term, False) if not term.latin else title
-    ids = _in_use_order(qs, indexed, near, stop)
+    # with facets, which the index intersects with the term, the index answers first
+    ids = _in_use_order(qs, indexed, None if keys else _title_probe(term, title), stop)
     if len(ids) < stop:
         others = qs.exclude(title)
-        probe: Q | None = None
-        if keys:
-            pass
-        elif term.kind == "chinese":  # outside the title, it can only be in the description
-            probe = Q(description__contains=term.text)
-        else:
-            tokens = _tsquery(_index_tokens(term, True))
-            entry = SearchEntry.objects.filter(resource_id=OuterRef("pk"), tokens__tsmatch=tokens)
-            probe = Q(Exists(entry))
         indexed = matching(others, query, facets=facets)
+        probe = None if keys else _other_probe(term)
         ids += _in_use_order(others, indexed, probe, stop - len(ids))
     return ids[start:stop]
 
